@@ -1,0 +1,1 @@
+"""Readers for external instance formats (currently Curtois & Qu 2014)."""
