@@ -1,0 +1,70 @@
+"""Roles and what each may do.
+
+A role is a single, explicit attribute of the account. Permissions are expressed
+as capabilities here (not scattered `if role == ...` checks), so the
+authorization matrix test and the navigation read the same table.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("職員")
+    UNIT_HEAD = "unit_head", _("所属長")
+    HR = "hr", _("総務・人事")
+    INFOSEC = "infosec", _("情報セキュリティ管理者")
+    AUDITOR = "auditor", _("監査担当")
+    SYSADMIN = "sysadmin", _("システム管理者")
+
+
+# Roles that must pass TOTP two-factor sign-in before anything else.
+PRIVILEGED_ROLES = frozenset({Role.SYSADMIN, Role.INFOSEC, Role.HR})
+
+
+class Capability(models.TextChoices):
+    VIEW_ORG = "view_org", "view organisation and staff (scoped)"
+    EDIT_ORG = "edit_org", "edit organisation and staff (scoped)"
+    IMPORT_ORG = "import_org", "import staff and units"
+    EXPORT_ORG = "export_org", "export staff and units"
+    VIEW_AUDIT = "view_audit", "browse and export the audit trail"
+    MANAGE_API_TOKENS = "manage_api_tokens", "create and revoke API tokens"
+    MANAGE_ACCOUNTS = "manage_accounts", "assign roles"
+
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.STAFF: frozenset(),
+    Role.UNIT_HEAD: frozenset({Capability.VIEW_ORG, Capability.EDIT_ORG, Capability.EXPORT_ORG}),
+    Role.HR: frozenset(
+        {
+            Capability.VIEW_ORG,
+            Capability.EDIT_ORG,
+            Capability.IMPORT_ORG,
+            Capability.EXPORT_ORG,
+            Capability.MANAGE_ACCOUNTS,
+        }
+    ),
+    Role.INFOSEC: frozenset({Capability.VIEW_AUDIT}),
+    # Auditors read everything and change nothing.
+    Role.AUDITOR: frozenset({Capability.VIEW_ORG, Capability.EXPORT_ORG, Capability.VIEW_AUDIT}),
+    Role.SYSADMIN: frozenset(
+        {
+            Capability.VIEW_ORG,
+            Capability.EDIT_ORG,
+            Capability.IMPORT_ORG,
+            Capability.EXPORT_ORG,
+            Capability.VIEW_AUDIT,
+            Capability.MANAGE_API_TOKENS,
+            Capability.MANAGE_ACCOUNTS,
+        }
+    ),
+}
+
+# Roles whose organisation scope is the whole office (others: their own unit and below).
+OFFICE_WIDE_ROLES = frozenset({Role.HR, Role.AUDITOR, Role.SYSADMIN})
+
+
+def has_capability(role: str, capability: str) -> bool:
+    return capability in CAPABILITIES.get(role, frozenset())

@@ -1,0 +1,83 @@
+"""Account writes: roles, API tokens, two-factor devices. Each is audited."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from yakuba.accounts.models import ApiToken, User
+from yakuba.accounts.roles import PRIVILEGED_ROLES, Role
+from yakuba.audit.models import AuditAction
+from yakuba.audit.services import record
+
+RECOVERY_CODE_COUNT = 10
+
+
+@transaction.atomic
+def set_role(*, actor: User, user: User, role: str) -> User:
+    if actor.role != Role.SYSADMIN and (role in PRIVILEGED_ROLES or user.is_privileged):
+        raise PermissionDenied("only a system admin changes privileged roles")
+    old = user.role
+    if old == role:
+        return user
+    user.role = role
+    user.save(update_fields=["role"])
+    record(AuditAction.UPDATE, actor=actor, obj=user, changes={"role": [old, role]})
+    return user
+
+
+@transaction.atomic
+def create_api_token(*, actor: User, name: str, owner: User) -> tuple[ApiToken, str]:
+    raw = ApiToken.new_raw_token()
+    token = ApiToken(name=name, owner=owner, created_by=actor)
+    token.set_raw_token(raw)
+    token.save()
+    record(
+        AuditAction.CREATE,
+        actor=actor,
+        obj=token,
+        changes={"name": [None, name], "owner": [None, owner.get_username()]},
+    )
+    return token, raw
+
+
+@transaction.atomic
+def revoke_api_token(*, actor: User, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record(AuditAction.UPDATE, actor=actor, obj=token, changes={"revoked": [False, True]})
+    return token
+
+
+def start_totp_enrolment(user: User) -> TOTPDevice:
+    """An unconfirmed device; it only counts once a code from it has been entered."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+
+
+@transaction.atomic
+def confirm_totp_enrolment(*, user: User, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm the device with a code from it. Returns fresh recovery codes, or None if wrong."""
+    if not device.verify_token(token):
+        record(AuditAction.OTP_FAILED, actor=user, obj=user, object_repr=user.get_username())
+        return None
+    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = regenerate_recovery_codes(user)
+    record(AuditAction.OTP_ENROLLED, actor=user, obj=user, object_repr=user.get_username())
+    return codes
+
+
+def regenerate_recovery_codes(user: User) -> list[str]:
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="recovery")
+    device.token_set.all().delete()
+    codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    return codes

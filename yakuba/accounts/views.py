@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from yakuba.accounts import services
+from yakuba.accounts.forms import ApiTokenCreateForm, OtpTokenForm, RoleForm, SignInForm
+from yakuba.accounts.models import ApiToken, User
+from yakuba.accounts.roles import Capability
+from yakuba.audit.models import AuditAction
+from yakuba.audit.services import record
+from yakuba.core.permissions import capability_required, login_required
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    pass
+
+
+def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    """django-axes calls this when an account is locked after repeated failures."""
+    return render(request, "accounts/locked_out.html", status=429)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return "/"
+
+
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    if request.user.is_verified():
+        return redirect(_safe_next(request))
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        record(AuditAction.OTP_FAILED, actor=request.user, obj=request.user)
+        form.add_error("token", _("確認コードが正しくありません。もう一度入力してください。"))
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request)})
+
+
+@login_required
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app: scan the QR code, confirm one code, keep the recovery codes."""
+    user: User = request.user
+    has_confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    if has_confirmed and not user.is_verified():
+        # Re-enrolment needs the current second factor first.
+        return redirect("accounts:otp_verify")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None or request.method == "GET":
+        device = services.start_totp_enrolment(user)
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = services.confirm_totp_enrolment(
+            user=user, device=device, token=form.cleaned_data["token"]
+        )
+        if codes is not None:
+            otp_login(request, device)
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "next": _safe_next(request)},
+            )
+        form.add_error("token", _("確認コードが正しくありません。時刻の設定も確認してください。"))
+    qr = segno.make(device.config_url, error="m")
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "form": form,
+            "qr_data_uri": qr.svg_data_uri(scale=5, border=2),
+            "secret": _b32(device.bin_key),
+            "next": _safe_next(request),
+        },
+    )
+
+
+def _b32(key: bytes) -> str:
+    import base64
+
+    raw = base64.b32encode(key).decode().rstrip("=")
+    return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user: User = request.user
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+            "staff": getattr(user, "staff", None),
+        },
+    )
+
+
+@capability_required(Capability.MANAGE_API_TOKENS)
+def token_list(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenCreateForm(request.POST or None)
+    new_raw = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_raw = services.create_api_token(
+            actor=request.user, name=form.cleaned_data["name"], owner=form.cleaned_data["owner"]
+        )
+        form = ApiTokenCreateForm()
+    tokens = ApiToken.objects.select_related("owner", "created_by")
+    return render(
+        request, "accounts/token_list.html", {"form": form, "tokens": tokens, "new_raw": new_raw}
+    )
+
+
+@require_POST
+@capability_required(Capability.MANAGE_API_TOKENS)
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk)
+    services.revoke_api_token(actor=request.user, token=token)
+    messages.success(request, _("トークン「%(name)s」を失効させました。") % {"name": token.name})
+    return redirect("accounts:token_list")
+
+
+@capability_required(Capability.MANAGE_ACCOUNTS)
+def account_list(request: HttpRequest) -> HttpResponse:
+    users = User.objects.select_related("staff", "staff__unit").order_by("username")
+    return render(request, "accounts/account_list.html", {"users": users})
+
+
+@capability_required(Capability.MANAGE_ACCOUNTS)
+def account_role(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(User, pk=pk)
+    form = RoleForm(request.POST or None, granter=request.user, initial={"role": target.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_role(actor=request.user, user=target, role=form.cleaned_data["role"])
+        except services.PermissionDenied:
+            form.add_error("role", _("この役割を変更できるのはシステム管理者だけです。"))
+        else:
+            messages.success(request, _("役割を変更しました。"))
+            return redirect("accounts:account_list")
+    return render(request, "accounts/account_role.html", {"form": form, "target": target})

@@ -1,0 +1,139 @@
+"""Writing to the audit trail. Every service that changes data calls `record`."""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from yakuba.audit.models import GENESIS_HASH, AuditAction, AuditChainHead, AuditEntry
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    ip_address: str | None
+
+
+_request_context: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "yakuba_audit_request", default=None
+)
+
+# Fields whose values never go into the trail: only the fact that they changed.
+SENSITIVE_FIELDS = frozenset({"password", "token_hash", "key", "secret", "email", "health"})
+
+
+def set_request_context(ip_address: str | None) -> contextvars.Token:
+    return _request_context.set(RequestContext(ip_address=ip_address))
+
+
+def reset_request_context(token: contextvars.Token) -> None:
+    _request_context.reset(token)
+
+
+def _actor_label(actor: Any) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return ""
+    return actor.get_username()
+
+
+def record(
+    action: str,
+    *,
+    actor: Any = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    changes: Mapping[str, Any] | None = None,
+    actor_label: str | None = None,
+) -> AuditEntry:
+    """Append one entry to the chain (inside the caller's transaction if any)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:200]
+    ctx = _request_context.get()
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"last_hash": GENESIS_HASH}
+        )
+        user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+        entry = AuditEntry(
+            seq=head.last_seq + 1,
+            at=timezone.now(),
+            actor=user,
+            actor_label=actor_label if actor_label is not None else _actor_label(actor),
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr[:200],
+            changes=dict(changes or {}),
+            ip_address=ctx.ip_address if ctx else None,
+            prev_hash=head.last_hash,
+        )
+        entry.entry_hash = entry.compute_hash()
+        entry.save(force_insert=True)
+        head.last_seq = entry.seq
+        head.last_hash = entry.entry_hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return entry
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Values of `fields` on `obj`, in a JSON-friendly form (M2M as sorted lists of str)."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            values[name] = sorted(str(x) for x in getattr(obj, name).all()) if obj.pk else []
+        elif field.is_relation:
+            values[name] = str(getattr(obj, name)) if getattr(obj, name) is not None else None
+        else:
+            value = getattr(obj, name)
+            values[name] = value if isinstance(value, (str, int, bool, type(None))) else str(value)
+    return values
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """Changed fields as {field: [old, new]}; sensitive fields report only that they changed."""
+    changed: dict[str, Any] = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if old != new:
+            changed[key] = "(changed)" if key in SENSITIVE_FIELDS else [old, new]
+    return changed
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int
+    reason: str
+
+
+def verify_chain(batch_size: int = 2000) -> ChainProblem | None:
+    """Walk the chain in order; return the first broken link, or None if intact."""
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    last_seq = 0
+    qs = AuditEntry.objects.order_by("seq")
+    for entry in qs.iterator(chunk_size=batch_size):
+        if entry.seq != expected_seq:
+            return ChainProblem(expected_seq, "missing entry (deleted?)")
+        if entry.prev_hash != expected_prev:
+            return ChainProblem(entry.seq, "previous-hash link does not match")
+        if entry.compute_hash() != entry.entry_hash:
+            return ChainProblem(entry.seq, "content does not match its hash (altered)")
+        expected_prev = entry.entry_hash
+        expected_seq += 1
+        last_seq = entry.seq
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.last_seq != last_seq:
+        return ChainProblem(last_seq + 1, "entries missing at the end of the chain (deleted?)")
+    return None
+
+
+__all__ = ["AuditAction", "ChainProblem", "diff", "record", "snapshot", "verify_chain"]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "yakuba.core"
+    label = "core"
+
+    def ready(self) -> None:
+        from yakuba.core import checks  # noqa: F401  (registers start-up checks)

@@ -1,0 +1,54 @@
+"""Navigation shown in the shared layout, filtered by what the signed-in role may use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from yakuba.accounts.roles import Capability
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    capability: str | None = None
+    description: str | Promise = ""
+
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem(_("ホーム"), "core:home"),
+    NavItem(_("所属"), "org:unit_list", Capability.VIEW_ORG, _("部・課・係の一覧と編集")),
+    NavItem(_("職員"), "org:staff_list", Capability.VIEW_ORG, _("職員の検索と編集")),
+    NavItem(_("窓口"), "org:counter_list", Capability.VIEW_ORG, _("窓口と必要スキル・開設日")),
+    NavItem(_("取り込み"), "org:import_start", Capability.IMPORT_ORG, _("職員・所属の一括取り込み")),
+    NavItem(_("書き出し"), "org:export", Capability.EXPORT_ORG, _("職員・所属のExcel/CSV出力")),
+    NavItem(_("監査記録"), "audit:entry_list", Capability.VIEW_AUDIT, _("操作の記録と改ざん検査")),
+    NavItem(_("アカウント"), "accounts:account_list", Capability.MANAGE_ACCOUNTS, _("役割の付与")),
+    NavItem(_("APIトークン"), "accounts:token_list", Capability.MANAGE_API_TOKENS, _("連携用トークンの発行・失効")),
+)
+
+
+def visible_nav_items(user: Any) -> list[NavItem]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [item for item in NAV_ITEMS if item.capability is None or user.can(item.capability)]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    items = visible_nav_items(request.user)
+    return {
+        "nav_items": [
+            {"label": i.label, "url": i.url(), "description": i.description,
+             "current": request.path == i.url() or (i.url_name != "core:home" and request.path.startswith(i.url()))}
+            for i in items
+        ]
+    }

@@ -1,0 +1,172 @@
+"""Organisation: units (部 → 課 → 係), staff, skills and counters (窓口)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yakuba.core.text import search_key
+
+
+class UnitKind(models.TextChoices):
+    DEPARTMENT = "department", _("部")
+    DIVISION = "division", _("課")
+    SECTION = "section", _("係")
+
+
+class EmploymentType(models.TextChoices):
+    REGULAR = "regular", _("正規")
+    FISCAL_YEAR = "fiscal_year", _("会計年度任用")
+    CONDITIONAL = "conditional", _("条件付採用")
+    REAPPOINTED = "reappointed", _("再任用")
+    FIXED_TERM = "fixed_term", _("任期付")
+    TEMPORARY = "temporary", _("臨時的任用")
+
+
+class Unit(models.Model):
+    """A node of the organisation tree. `path` (materialised) makes subtree queries one LIKE."""
+
+    code = models.CharField(_("所属コード"), max_length=20, unique=True)
+    name = models.CharField(_("所属名"), max_length=100)
+    name_kana = models.CharField(_("所属名カナ"), max_length=200, blank=True)
+    kind = models.CharField(_("種別"), max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上位所属"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    path = models.CharField(max_length=500, db_index=True, editable=False)
+    sort_order = models.PositiveIntegerField(_("表示順"), default=0)
+    active = models.BooleanField(_("有効"), default=True)
+    search_text = models.CharField(max_length=400, editable=False, default="")
+
+    class Meta:
+        verbose_name = _("所属")
+        verbose_name_plural = _("所属")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def compute_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else "/"
+        return f"{prefix}{self.code}/"
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        old_path = self.path
+        self.path = self.compute_path()
+        self.search_text = search_key(f"{self.code} {self.name} {self.name_kana}")
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            # Moving a unit moves its subtree: rewrite descendants' paths.
+            for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                child.path = self.path + child.path[len(old_path) :]
+                Unit.objects.filter(pk=child.pk).update(path=child.path)
+
+    def subtree(self) -> models.QuerySet[Unit]:
+        return Unit.objects.filter(path__startswith=self.path)
+
+    def ancestors(self) -> list[Unit]:
+        codes = [c for c in self.path.strip("/").split("/")][:-1]
+        units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+        return [units[c] for c in codes if c in units]
+
+    def is_within(self, other: Unit) -> bool:
+        return self.path.startswith(other.path)
+
+
+class Skill(models.Model):
+    code = models.CharField(_("スキルコード"), max_length=30, unique=True)
+    name = models.CharField(_("スキル名"), max_length=50, unique=True)
+
+    class Meta:
+        verbose_name = _("スキル")
+        verbose_name_plural = _("スキル")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Staff(models.Model):
+    staff_number = models.CharField(_("職員番号"), max_length=20, unique=True)
+    name = models.CharField(_("氏名"), max_length=100)
+    name_kana = models.CharField(_("氏名カナ"), max_length=200)
+    employment_type = models.CharField(
+        _("雇用区分"), max_length=20, choices=EmploymentType.choices, default=EmploymentType.REGULAR
+    )
+    position = models.CharField(_("職名"), max_length=50, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所属"), on_delete=models.PROTECT, related_name="staff"
+    )
+    skills = models.ManyToManyField(Skill, verbose_name=_("スキル"), blank=True)
+    email = models.EmailField(_("メール"), blank=True)
+    active = models.BooleanField(_("在職"), default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("アカウント"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+    search_text = models.CharField(max_length=400, editable=False, default="")
+
+    class Meta:
+        verbose_name = _("職員")
+        verbose_name_plural = _("職員")
+        ordering = ["staff_number"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.staff_number}）"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = search_key(f"{self.staff_number} {self.name} {self.name_kana}")
+        super().save(*args, **kwargs)
+
+
+class Counter(models.Model):
+    """A public counter (窓口) run by a unit, with the skills it needs and its opening days."""
+
+    code = models.CharField(_("窓口コード"), max_length=20, unique=True)
+    name = models.CharField(_("窓口名"), max_length=100)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所属"), on_delete=models.PROTECT, related_name="counters"
+    )
+    required_skills = models.ManyToManyField(Skill, verbose_name=_("必要スキル"), blank=True)
+    opens_weekdays = models.BooleanField(_("平日開設"), default=True)
+    opens_saturday = models.BooleanField(_("土曜開設"), default=False)
+    opens_sunday = models.BooleanField(_("日曜開設"), default=False)
+    opens_holidays = models.BooleanField(_("祝日開設"), default=False)
+    active = models.BooleanField(_("有効"), default=True)
+
+    class Meta:
+        verbose_name = _("窓口")
+        verbose_name_plural = _("窓口")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_open_on(self, day: Any) -> bool:
+        """Open on `day` (a date)? Holidays follow the holiday flag whatever the weekday."""
+        from yakuba.core.calendar import is_public_holiday
+
+        if is_public_holiday(day):
+            return self.opens_holidays
+        weekday = day.weekday()
+        if weekday == 5:
+            return self.opens_saturday
+        if weekday == 6:
+            return self.opens_sunday
+        return self.opens_weekdays

@@ -1,0 +1,147 @@
+"""Organisation writes: each in a transaction and audited with the fields it changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from yakuba.accounts.roles import Capability
+from yakuba.audit.models import AuditAction
+from yakuba.audit.services import diff, record, snapshot
+from yakuba.org import selectors
+from yakuba.org.models import Counter, Skill, Staff, Unit
+
+STAFF_FIELDS = (
+    "staff_number",
+    "name",
+    "name_kana",
+    "employment_type",
+    "position",
+    "unit",
+    "email",
+    "active",
+    "skills",
+)
+UNIT_FIELDS = ("code", "name", "name_kana", "kind", "parent", "sort_order", "active")
+COUNTER_FIELDS = (
+    "code",
+    "name",
+    "unit",
+    "opens_weekdays",
+    "opens_saturday",
+    "opens_sunday",
+    "opens_holidays",
+    "active",
+    "required_skills",
+)
+
+
+def _require_unit_in_scope(actor: Any, unit: Unit | None) -> None:
+    if actor is None:  # system (import command, seed): no user scope
+        return
+    if not actor.can(Capability.EDIT_ORG):
+        raise PermissionDenied("cannot edit the organisation")
+    if actor.is_office_wide:
+        return
+    if unit is None or not selectors.editable_units(actor).filter(pk=unit.pk).exists():
+        raise PermissionDenied("unit outside your scope")
+
+
+def _apply(obj: Any, values: dict[str, Any], m2m: dict[str, Iterable[Any]]) -> None:
+    for key, value in values.items():
+        setattr(obj, key, value)
+    obj.full_clean(exclude=list(m2m))
+    obj.save()
+    for key, items in m2m.items():
+        getattr(obj, key).set(list(items))
+
+
+@transaction.atomic
+def save_staff(
+    *, actor: Any, staff: Staff | None, values: dict[str, Any], skills: Iterable[Skill] | None
+) -> Staff:
+    """Create (staff=None) or update a staff member; the unit must lie within the actor's scope."""
+    creating = staff is None
+    staff = staff or Staff()
+    if not creating:
+        _require_unit_in_scope(actor, staff.unit)
+    _require_unit_in_scope(actor, values.get("unit", staff.unit if not creating else None))
+    before = {} if creating else snapshot(staff, STAFF_FIELDS)
+    _apply(staff, values, {"skills": skills} if skills is not None else {})
+    after = snapshot(staff, STAFF_FIELDS)
+    changes = diff(before, after)
+    if changes:
+        record(
+            AuditAction.CREATE if creating else AuditAction.UPDATE,
+            actor=actor,
+            obj=staff,
+            changes=changes,
+        )
+    return staff
+
+
+@transaction.atomic
+def save_unit(*, actor: Any, unit: Unit | None, values: dict[str, Any]) -> Unit:
+    creating = unit is None
+    unit = unit or Unit()
+    if actor is not None and not actor.is_office_wide:
+        # Unit heads may rename units inside their scope but not restructure the tree.
+        _require_unit_in_scope(actor, unit if not creating else None)
+        if creating or values.get("parent") != unit.parent:
+            raise PermissionDenied("only HR or a system admin restructures the organisation")
+    elif actor is not None and not actor.can(Capability.EDIT_ORG):
+        raise PermissionDenied("cannot edit the organisation")
+    before = {} if creating else snapshot(unit, UNIT_FIELDS)
+    _apply(unit, values, {})
+    changes = diff(before, snapshot(unit, UNIT_FIELDS))
+    if changes:
+        record(
+            AuditAction.CREATE if creating else AuditAction.UPDATE,
+            actor=actor,
+            obj=unit,
+            changes=changes,
+        )
+    return unit
+
+
+@transaction.atomic
+def save_counter(
+    *,
+    actor: Any,
+    counter: Counter | None,
+    values: dict[str, Any],
+    required_skills: Iterable[Skill],
+) -> Counter:
+    creating = counter is None
+    counter = counter or Counter()
+    if not creating:
+        _require_unit_in_scope(actor, counter.unit)
+    _require_unit_in_scope(actor, values.get("unit"))
+    before = {} if creating else snapshot(counter, COUNTER_FIELDS)
+    _apply(counter, values, {"required_skills": required_skills})
+    changes = diff(before, snapshot(counter, COUNTER_FIELDS))
+    if changes:
+        record(
+            AuditAction.CREATE if creating else AuditAction.UPDATE,
+            actor=actor,
+            obj=counter,
+            changes=changes,
+        )
+    return counter
+
+
+@transaction.atomic
+def save_skill(*, actor: Any, skill: Skill | None, values: dict[str, Any]) -> Skill:
+    if actor is not None and not (actor.can(Capability.EDIT_ORG) and actor.is_office_wide):
+        raise PermissionDenied("only HR or a system admin edits the skill list")
+    creating = skill is None
+    skill = skill or Skill()
+    before = {} if creating else snapshot(skill, ("code", "name"))
+    _apply(skill, values, {})
+    changes = diff(before, snapshot(skill, ("code", "name")))
+    if changes:
+        record(AuditAction.CREATE if creating else AuditAction.UPDATE, actor=actor, obj=skill, changes=changes)
+    return skill

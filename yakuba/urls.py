@@ -1,0 +1,18 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from yakuba.api.api import api
+from yakuba.core.views import healthz
+
+urlpatterns = [
+    path("", include("yakuba.core.urls")),
+    path("accounts/", include("yakuba.accounts.urls")),
+    path("org/", include("yakuba.org.urls")),
+    path("audit/", include("yakuba.audit.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", healthz, name="healthz"),
+]
+
+handler403 = "yakuba.core.errors.forbidden"
+handler404 = "yakuba.core.errors.not_found"
