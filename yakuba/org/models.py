@@ -170,3 +170,45 @@ class Counter(models.Model):
         if weekday == 6:
             return self.opens_sunday
         return self.opens_weekdays
+
+
+class ImportStatus(models.TextChoices):
+    VALIDATING = "validating", _("検査中")
+    INVALID = "invalid", _("エラーあり")
+    READY = "ready", _("取り込み待ち")
+    APPLYING = "applying", _("取り込み中")
+    DONE = "done", _("完了")
+    FAILED = "failed", _("失敗")
+
+
+class ImportBatch(models.Model):
+    """An uploaded file on its way in: checked by a task, shown as a preview, then applied."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(_("受付日時"), auto_now_add=True)
+    filename = models.CharField(_("ファイル名"), max_length=200)
+    data = models.BinaryField()
+    status = models.CharField(
+        _("状態"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.VALIDATING
+    )
+    # Set by API callers that want a clean file applied without a second request.
+    auto_apply = models.BooleanField(default=False)
+    errors = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    failure = models.TextField(blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("取り込み")
+        verbose_name_plural = _("取り込み")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ImportStatus.INVALID, ImportStatus.READY, ImportStatus.DONE, ImportStatus.FAILED}

@@ -1,0 +1,515 @@
+"""Import of units and staff: validate everything first, then write all or nothing.
+
+A file holds one or both layouts (a CSV one table, an .xlsx one per sheet); the
+layout of each table is recognised by its header row. Every problem is reported
+with the row number, the column and what is wrong, in the user's language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from yakuba.audit.models import AuditAction
+from yakuba.audit.services import record
+from yakuba.core.text import is_kana, nfkc, normalise_kana, normalise_name
+from yakuba.org import services
+from yakuba.org.models import EmploymentType, Skill, Staff, Unit, UnitKind
+from yakuba.org.tabular import Sheet, TableReadError, read_tables
+
+# (field, Japanese header, English header). Export writes the Japanese headers.
+STAFF_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("staff_number", "職員番号", "staff_number"),
+    ("name", "氏名", "name"),
+    ("name_kana", "氏名カナ", "name_kana"),
+    ("employment_type", "雇用区分", "employment_type"),
+    ("position", "職名", "position"),
+    ("unit_code", "所属コード", "unit_code"),
+    ("unit_name", "所属名", "unit_name"),
+    ("skills", "スキル", "skills"),
+    ("email", "メール", "email"),
+    ("active", "在職", "active"),
+)
+UNIT_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("code", "所属コード", "code"),
+    ("name", "所属名", "name"),
+    ("name_kana", "所属名カナ", "name_kana"),
+    ("kind", "種別", "kind"),
+    ("parent_code", "上位所属コード", "parent_code"),
+    ("sort_order", "表示順", "sort_order"),
+    ("active", "有効", "active"),
+)
+_ALIASES = {
+    "フリガナ": "name_kana",
+    "ふりがな": "name_kana",
+    "氏名(カナ)": "name_kana",
+    "カナ氏名": "name_kana",
+    "メールアドレス": "email",
+    "職員id": "staff_number",
+    "職員コード": "staff_number",
+    "役職": "position",
+    "在職区分": "active",
+    "資格・スキル": "skills",
+}
+STAFF_REQUIRED = ("staff_number", "name", "name_kana", "unit_code")
+UNIT_REQUIRED = ("code", "name", "kind")
+
+_EMPLOYMENT_LABELS = {
+    nfkc(str(label)): value for value, label in EmploymentType.choices
+} | {value: value for value in EmploymentType.values} | {
+    "正規職員": EmploymentType.REGULAR,
+    "会計年度任用職員": EmploymentType.FISCAL_YEAR,
+    "条件付採用職員": EmploymentType.CONDITIONAL,
+    "再任用職員": EmploymentType.REAPPOINTED,
+    "任期付職員": EmploymentType.FIXED_TERM,
+    "臨時的任用職員": EmploymentType.TEMPORARY,
+}
+_KIND_LABELS = {nfkc(str(label)): value for value, label in UnitKind.choices} | {
+    value: value for value in UnitKind.values
+}
+_TRUE = {"1", "true", "yes", "y", "○", "◯", "在職", "有効", "はい"}
+_FALSE = {"0", "false", "no", "n", "×", "退職", "無効", "いいえ", "休職"}
+_SKILL_SPLIT = re.compile(r"[、,;；/／・\s]+")
+_STAFF_NUMBER = re.compile(r"^[0-9A-Za-z\-]{1,20}$")
+_UNIT_CODE = re.compile(r"^[0-9A-Za-z\-_]{1,20}$")
+
+
+@dataclass(frozen=True)
+class RowError:
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class UnitRow:
+    row: int
+    code: str
+    name: str
+    name_kana: str
+    kind: str
+    parent_code: str
+    sort_order: int
+    active: bool
+
+
+@dataclass
+class StaffRow:
+    row: int
+    staff_number: str
+    name: str
+    name_kana: str
+    employment_type: str
+    position: str
+    unit_code: str
+    skills: list[str]
+    email: str
+    active: bool
+
+
+@dataclass
+class ImportPlan:
+    units: list[UnitRow] = field(default_factory=list)
+    staff: list[StaffRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    # Counted during validation against the database: what applying would do.
+    units_new: int = 0
+    units_updated: int = 0
+    staff_new: int = 0
+    staff_updated: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.units or self.staff)
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "units": len(self.units),
+            "units_new": self.units_new,
+            "units_updated": self.units_updated,
+            "staff": len(self.staff),
+            "staff_new": self.staff_new,
+            "staff_updated": self.staff_updated,
+            "errors": len(self.errors),
+        }
+
+
+def _header_key(text: str) -> str:
+    return nfkc(text).strip().lower().replace(" ", "")
+
+
+def _column_map(header: list[str], columns: tuple[tuple[str, str, str], ...]) -> dict[str, int]:
+    names = {_header_key(ja): f for f, ja, _en in columns} | {
+        _header_key(en): f for f, _ja, en in columns
+    }
+    names |= {_header_key(k): v for k, v in _ALIASES.items()}
+    mapping: dict[str, int] = {}
+    for index, head in enumerate(header):
+        key = names.get(_header_key(head))
+        if key and key not in mapping:
+            mapping[key] = index
+    return mapping
+
+
+def _label(columns: tuple[tuple[str, str, str], ...], field_name: str) -> str:
+    for f, ja, _en in columns:
+        if f == field_name:
+            return ja
+    return field_name
+
+
+def _clean_cell(value: str) -> str:
+    value = value.strip()
+    # Undo our own export's formula neutralisation so a round trip is lossless.
+    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@":
+        value = value[1:]
+    return value
+
+
+def _parse_bool(raw: str, default: bool = True) -> bool | None:
+    if raw == "":
+        return default
+    key = nfkc(raw).strip().lower()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    return None
+
+
+class _RowReader:
+    def __init__(self, sheet: Sheet, mapping: dict[str, int], columns: Any, plan: ImportPlan):
+        self.sheet, self.mapping, self.columns, self.plan = sheet, mapping, columns, plan
+        self.row_no = 0
+        self.cells: list[str] = []
+        self.failed = False
+
+    def start(self, row_no: int, cells: list[str]) -> None:
+        self.row_no, self.cells, self.failed = row_no, cells, False
+
+    def get(self, name: str) -> str:
+        index = self.mapping.get(name)
+        if index is None or index >= len(self.cells):
+            return ""
+        return _clean_cell(self.cells[index])
+
+    def error(self, name: str, message: str) -> None:
+        self.failed = True
+        self.plan.errors.append(
+            RowError(self.sheet.name, self.row_no, _label(self.columns, name), message)
+        )
+
+
+def _find_header(sheet: Sheet) -> tuple[int, list[str]] | None:
+    for index, (_row_no, cells) in enumerate(sheet.rows):
+        if any(c.strip() for c in cells):
+            return index, cells
+    return None
+
+
+def _detect_layout(header: list[str]) -> str | None:
+    staff_map = _column_map(header, STAFF_COLUMNS)
+    if "staff_number" in staff_map:
+        return "staff"
+    unit_map = _column_map(header, UNIT_COLUMNS)
+    if "code" in unit_map and "kind" in unit_map:
+        return "units"
+    return None
+
+
+def build_plan(filename: str, data: bytes) -> ImportPlan:
+    """Parse and validate a file against the database. Writes nothing."""
+    plan = ImportPlan()
+    try:
+        sheets = read_tables(filename, data)
+    except TableReadError as exc:
+        plan.errors.append(RowError("", 0, "", str(exc)))
+        return plan
+    staff_sheets: list[tuple[Sheet, int, list[str]]] = []
+    for sheet in sheets:
+        found = _find_header(sheet)
+        if found is None:
+            continue
+        header_index, header = found
+        layout = _detect_layout(header)
+        if layout == "units":
+            _read_units(sheet, header_index, header, plan)
+        elif layout == "staff":
+            staff_sheets.append((sheet, header_index, header))
+        else:
+            plan.errors.append(
+                RowError(
+                    sheet.name,
+                    sheet.rows[header_index][0],
+                    "",
+                    _(
+                        "見出し行を認識できません。職員なら「職員番号」「氏名」「氏名カナ」「所属コード」、"
+                        "所属なら「所属コード」「所属名」「種別」の列が必要です。"
+                    ),
+                )
+            )
+    # Staff refer to units, possibly ones defined in the same file: read units first.
+    for sheet, header_index, header in staff_sheets:
+        _read_staff(sheet, header_index, header, plan)
+    if not plan.errors and not plan.units and not plan.staff:
+        plan.errors.append(RowError("", 0, "", _("取り込むデータ行がありません。")))
+    return plan
+
+
+def _missing_columns(reader: _RowReader, required: Iterable[str], header_row: int) -> bool:
+    missing = [c for c in required if c not in reader.mapping]
+    for name in missing:
+        reader.plan.errors.append(
+            RowError(reader.sheet.name, header_row, _label(reader.columns, name), _("必須の列がありません。"))
+        )
+    return bool(missing)
+
+
+def _read_units(sheet: Sheet, header_index: int, header: list[str], plan: ImportPlan) -> None:
+    mapping = _column_map(header, UNIT_COLUMNS)
+    reader = _RowReader(sheet, mapping, UNIT_COLUMNS, plan)
+    if _missing_columns(reader, UNIT_REQUIRED, sheet.rows[header_index][0]):
+        return
+    existing = {u.code: u for u in Unit.objects.all()}
+    seen: dict[str, int] = {}
+    rows: list[UnitRow] = []
+    for row_no, cells in sheet.rows[header_index + 1 :]:
+        if not any(c.strip() for c in cells):
+            continue
+        reader.start(row_no, cells)
+        code = nfkc(reader.get("code"))
+        name = normalise_name(reader.get("name"))
+        kana = normalise_kana(reader.get("name_kana"))
+        kind_raw = nfkc(reader.get("kind"))
+        parent_code = nfkc(reader.get("parent_code"))
+        order_raw = nfkc(reader.get("sort_order"))
+        if not code:
+            reader.error("code", _("所属コードが空です。"))
+        elif not _UNIT_CODE.match(code):
+            reader.error("code", _("所属コードは半角英数字20文字以内で入力してください。"))
+        elif code in seen:
+            reader.error("code", _("所属コード「%(code)s」が%(row)s行目と重複しています。") % {"code": code, "row": seen[code]})
+        if not name:
+            reader.error("name", _("所属名が空です。"))
+        elif len(name) > 100:
+            reader.error("name", _("所属名は100文字以内で入力してください。"))
+        kind = _KIND_LABELS.get(kind_raw)
+        if kind is None:
+            reader.error("kind", _("種別「%(value)s」は使えません。部・課・係のいずれかを入力してください。") % {"value": kind_raw})
+        if kana and not is_kana(kana):
+            reader.error("name_kana", _("所属名カナはカタカナで入力してください。"))
+        sort_order = 0
+        if order_raw:
+            if order_raw.isdigit():
+                sort_order = int(order_raw)
+            else:
+                reader.error("sort_order", _("表示順は0以上の整数で入力してください。"))
+        active = _parse_bool(reader.get("active"))
+        if active is None:
+            reader.error("active", _("有効は 1/0 または 有効/無効 で入力してください。"))
+        if parent_code and parent_code == code:
+            reader.error("parent_code", _("上位所属に自分自身は指定できません。"))
+        if code and code not in seen:
+            seen[code] = row_no
+        if not reader.failed:
+            rows.append(UnitRow(row_no, code, name, kana, kind or "", parent_code, sort_order, bool(active)))
+    codes_in_file = {r.code for r in rows}
+    by_code = {r.code: r for r in rows}
+    for r in rows:
+        if r.parent_code and r.parent_code not in codes_in_file and r.parent_code not in existing:
+            plan.errors.append(
+                RowError(sheet.name, r.row, _label(UNIT_COLUMNS, "parent_code"),
+                         _("上位所属コード「%(code)s」が見つかりません。") % {"code": r.parent_code})
+            )
+    # A cycle among the file's parent links would make the tree unbuildable.
+    for r in rows:
+        path, current = set(), r
+        while current is not None and current.parent_code:
+            if current.code in path:
+                plan.errors.append(
+                    RowError(sheet.name, r.row, _label(UNIT_COLUMNS, "parent_code"),
+                             _("上位所属の指定が循環しています。"))
+                )
+                break
+            path.add(current.code)
+            current = by_code.get(current.parent_code)
+    plan.units.extend(rows)
+    for r in rows:
+        if r.code in existing:
+            plan.units_updated += 1
+        else:
+            plan.units_new += 1
+
+
+def _read_staff(sheet: Sheet, header_index: int, header: list[str], plan: ImportPlan) -> None:
+    mapping = _column_map(header, STAFF_COLUMNS)
+    reader = _RowReader(sheet, mapping, STAFF_COLUMNS, plan)
+    if _missing_columns(reader, STAFF_REQUIRED, sheet.rows[header_index][0]):
+        return
+    unit_codes = set(Unit.objects.values_list("code", flat=True)) | {u.code for u in plan.units}
+    skills_by_key = {}
+    for skill in Skill.objects.all():
+        skills_by_key[nfkc(skill.name)] = skill.name
+        skills_by_key[nfkc(skill.code).lower()] = skill.name
+    existing_numbers = set(Staff.objects.values_list("staff_number", flat=True))
+    seen: dict[str, int] = {}
+    for row_no, cells in sheet.rows[header_index + 1 :]:
+        if not any(c.strip() for c in cells):
+            continue
+        reader.start(row_no, cells)
+        number = nfkc(reader.get("staff_number"))
+        name = normalise_name(reader.get("name"))
+        kana = normalise_kana(reader.get("name_kana"))
+        emp_raw = nfkc(reader.get("employment_type"))
+        position = normalise_name(reader.get("position"))
+        unit_code = nfkc(reader.get("unit_code"))
+        email = nfkc(reader.get("email")).strip()
+        if not number:
+            reader.error("staff_number", _("職員番号が空です。"))
+        elif not _STAFF_NUMBER.match(number):
+            reader.error("staff_number", _("職員番号「%(value)s」は半角英数字20文字以内で入力してください。") % {"value": number})
+        elif number in seen:
+            reader.error("staff_number", _("職員番号「%(value)s」が%(row)s行目と重複しています。") % {"value": number, "row": seen[number]})
+        if not name:
+            reader.error("name", _("氏名が空です。"))
+        elif len(name) > 100:
+            reader.error("name", _("氏名は100文字以内で入力してください。"))
+        if not kana:
+            reader.error("name_kana", _("氏名カナが空です。"))
+        elif not is_kana(kana):
+            reader.error("name_kana", _("氏名カナ「%(value)s」にカタカナ以外の文字が含まれています。") % {"value": kana})
+        employment_type = EmploymentType.REGULAR
+        if emp_raw:
+            found = _EMPLOYMENT_LABELS.get(emp_raw)
+            if found is None:
+                reader.error("employment_type", _("雇用区分「%(value)s」は使えません。正規・会計年度任用・条件付採用・再任用・任期付・臨時的任用のいずれかを入力してください。") % {"value": emp_raw})
+            else:
+                employment_type = found
+        if len(position) > 50:
+            reader.error("position", _("職名は50文字以内で入力してください。"))
+        if not unit_code:
+            reader.error("unit_code", _("所属コードが空です。"))
+        elif unit_code not in unit_codes:
+            reader.error("unit_code", _("所属コード「%(value)s」の所属が登録されていません。") % {"value": unit_code})
+        skill_names: list[str] = []
+        for token in _SKILL_SPLIT.split(nfkc(reader.get("skills"))):
+            if not token:
+                continue
+            skill_name = skills_by_key.get(token) or skills_by_key.get(token.lower())
+            if skill_name is None:
+                reader.error("skills", _("スキル「%(value)s」は登録されていません。") % {"value": token})
+            elif skill_name not in skill_names:
+                skill_names.append(skill_name)
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                reader.error("email", _("メールアドレス「%(value)s」の形式が正しくありません。") % {"value": email})
+        active = _parse_bool(reader.get("active"))
+        if active is None:
+            reader.error("active", _("在職は 1/0 または 在職/退職 で入力してください。"))
+        if number and number not in seen:
+            seen[number] = row_no
+        if not reader.failed:
+            plan.staff.append(
+                StaffRow(row_no, number, name, kana, employment_type, position, unit_code,
+                         skill_names, email, bool(active))
+            )
+            if number in existing_numbers:
+                plan.staff_updated += 1
+            else:
+                plan.staff_new += 1
+
+
+@dataclass
+class ApplyResult:
+    units_created: int = 0
+    units_updated: int = 0
+    staff_created: int = 0
+    staff_updated: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return self.__dict__.copy()
+
+
+class ImportRejected(ValueError):
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} problems")
+        self.errors = errors
+
+
+@transaction.atomic
+def apply_plan(plan: ImportPlan, *, actor: Any, source: str) -> ApplyResult:
+    """Write the plan: all rows or none. Re-import updates by code/staff number."""
+    if plan.errors:
+        raise ImportRejected(plan.errors)
+    result = ApplyResult()
+    units = {u.code: u for u in Unit.objects.select_for_update().all()}
+    # Parents before children: create all missing units first, then fix parents.
+    pending = list(plan.units)
+    for r in pending:
+        unit = units.get(r.code)
+        values = {"code": r.code, "name": r.name, "name_kana": r.name_kana, "kind": r.kind,
+                  "sort_order": r.sort_order, "active": r.active}
+        if unit is None:
+            values["parent"] = None
+            unit = services.save_unit(actor=actor, unit=None, values=values)
+            units[r.code] = unit
+            result.units_created += 1
+        else:
+            before = (unit.name, unit.name_kana, unit.kind, unit.sort_order, unit.active)
+            if before != (r.name, r.name_kana, r.kind, r.sort_order, r.active):
+                services.save_unit(actor=actor, unit=unit, values=values | {"parent": unit.parent})
+                result.units_updated += 1
+            else:
+                result.unchanged += 1
+    for r in sorted(pending, key=lambda r: _depth(r.code, {x.code: x for x in pending})):
+        unit = units[r.code]
+        parent = units.get(r.parent_code) if r.parent_code else None
+        if unit.parent_id != (parent.pk if parent else None):
+            unit.refresh_from_db()
+            services.save_unit(actor=actor, unit=unit, values={"parent": parent})
+    skills = {s.name: s for s in Skill.objects.all()}
+    existing = {s.staff_number: s for s in Staff.objects.select_for_update().prefetch_related("skills")}
+    for r in plan.staff:
+        staff = existing.get(r.staff_number)
+        values = {"staff_number": r.staff_number, "name": r.name, "name_kana": r.name_kana,
+                  "employment_type": r.employment_type, "position": r.position,
+                  "unit": units.get(r.unit_code) or Unit.objects.get(code=r.unit_code),
+                  "email": r.email, "active": r.active}
+        skill_objs = [skills[n] for n in r.skills]
+        if staff is not None:
+            same = all(getattr(staff, k) == v for k, v in values.items()) and sorted(
+                s.name for s in staff.skills.all()) == sorted(r.skills)
+            if same:
+                result.unchanged += 1
+                continue
+        services.save_staff(actor=actor, staff=staff, values=values, skills=skill_objs)
+        if staff is None:
+            result.staff_created += 1
+        else:
+            result.staff_updated += 1
+    record(AuditAction.IMPORT, actor=actor, object_type="org.import", object_repr=source[:200],
+           changes=result.as_dict())
+    return result
+
+
+def _depth(code: str, rows: dict[str, UnitRow]) -> int:
+    depth, current, guard = 0, rows.get(code), 0
+    while current is not None and current.parent_code and guard < 50:
+        depth += 1
+        guard += 1
+        current = rows.get(current.parent_code)
+    return depth
