@@ -190,6 +190,10 @@ TASKS = {
     }
 }
 
+if TESTING:
+    # Tests run tasks inline; the worker path is exercised by the DB backend's own checks.
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
 # Content Security Policy: no inline scripts, nothing from other origins (LGWAN, offline).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

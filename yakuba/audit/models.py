@@ -7,6 +7,7 @@ entry's hash, so altering or deleting any row breaks the chain from that row on;
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from typing import Any
@@ -79,7 +80,7 @@ class AuditEntry(models.Model):
     def canonical_payload(self) -> bytes:
         data = {
             "seq": self.seq,
-            "at": self.at.astimezone(timezone.UTC).isoformat(timespec="microseconds"),
+            "at": self.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
             "actor": self.actor_id,
             "actor_label": self.actor_label,
             "action": self.action,

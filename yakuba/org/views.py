@@ -1,19 +1,265 @@
-# filled in below
-def unit_list(request, pk=None): ...
-def unit_create(request, pk=None): ...
-def unit_detail(request, pk=None): ...
-def unit_edit(request, pk=None): ...
-def staff_list(request, pk=None): ...
-def staff_create(request, pk=None): ...
-def staff_detail(request, pk=None): ...
-def staff_edit(request, pk=None): ...
-def counter_list(request, pk=None): ...
-def counter_create(request, pk=None): ...
-def counter_edit(request, pk=None): ...
-def skill_list(request, pk=None): ...
-def import_start(request, pk=None): ...
-def import_detail(request, pk=None): ...
-def import_status(request, pk=None): ...
-def import_apply(request, pk=None): ...
-def export(request, pk=None): ...
-def export_download(request, pk=None): ...
+"""Organisation screens. Thin: forms validate, services write, selectors scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yakuba.accounts.roles import Capability
+from yakuba.audit.models import AuditAction
+from yakuba.audit.services import record
+from yakuba.core.permissions import capability_required, deny
+from yakuba.org import exporting, selectors, services
+from yakuba.org.forms import (
+    CounterForm,
+    ExportForm,
+    ImportUploadForm,
+    StaffForm,
+    StaffSearchForm,
+    UnitForm,
+)
+from yakuba.org.imports import confirm_import, start_import
+from yakuba.org.models import Counter, ImportBatch, ImportStatus, Skill, Staff, Unit
+
+
+def get_scoped_or_404(request: HttpRequest, scoped: QuerySet[Any], pk: int) -> Any:
+    """The object if the user may see it. Out-of-scope looks like "not found" and is audited."""
+    obj = scoped.filter(pk=pk).first()
+    if obj is None:
+        model: type[Model] = scoped.model
+        if model.objects.filter(pk=pk).exists():
+            deny(request, f"{model._meta.label_lower} {pk} outside scope")
+        raise Http404
+    return obj
+
+
+@capability_required(Capability.VIEW_ORG)
+def unit_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:100]
+    units = list(
+        selectors.search_units(request.user, query).annotate(
+            staff_count=Count("staff", distinct=True)
+        )
+    )
+    return render(request, "org/unit_list.html", {"units": units, "q": query,
+                                                  "can_create": request.user.is_office_wide and request.user.can(Capability.EDIT_ORG)})
+
+
+@capability_required(Capability.VIEW_ORG)
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_scoped_or_404(request, selectors.visible_units(request.user), pk)
+    staff = selectors.visible_staff(request.user).filter(unit=unit).prefetch_related("skills")
+    can_edit = selectors.editable_units(request.user).filter(pk=unit.pk).exists()
+    return render(request, "org/unit_detail.html", {
+        "unit": unit,
+        "ancestors": unit.ancestors(),
+        "children": unit.children.all(),
+        "staff": staff,
+        "counters": unit.counters.prefetch_related("required_skills"),
+        "can_edit": can_edit,
+    })
+
+
+def _unit_form_view(request: HttpRequest, unit: Unit | None) -> HttpResponse:
+    can_restructure = request.user.is_office_wide
+    form = UnitForm(request.POST or None, instance=unit, parents=Unit.objects.all() if can_restructure else selectors.visible_units(request.user),
+                    can_restructure=can_restructure)
+    if request.method == "POST" and form.is_valid():
+        values = {k: form.cleaned_data[k] for k in form.fields}
+        try:
+            saved = services.save_unit(actor=request.user, unit=unit, values=values)
+        except PermissionDenied as exc:
+            raise deny(request, str(exc)) from exc
+        messages.success(request, _("所属「%(name)s」を保存しました。") % {"name": saved.name})
+        return redirect("org:unit_detail", pk=saved.pk)
+    return render(request, "org/unit_form.html", {"form": form, "unit": unit})
+
+
+@capability_required(Capability.EDIT_ORG)
+def unit_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_office_wide:
+        raise deny(request, "only office-wide roles create units")
+    return _unit_form_view(request, None)
+
+
+@capability_required(Capability.EDIT_ORG)
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_scoped_or_404(request, selectors.editable_units(request.user), pk)
+    return _unit_form_view(request, unit)
+
+
+@capability_required(Capability.VIEW_ORG)
+def staff_list(request: HttpRequest) -> HttpResponse:
+    units = selectors.visible_units(request.user)
+    form = StaffSearchForm(request.GET or None, units=units)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = {
+            "query": form.cleaned_data["q"],
+            "unit": form.cleaned_data["unit"],
+            "employment_type": form.cleaned_data["employment_type"],
+            "skill_id": form.cleaned_data["skill"].pk if form.cleaned_data["skill"] else None,
+            "include_inactive": form.cleaned_data["inactive"],
+        }
+    staff = selectors.search_staff(request.user, **filters)
+    page = Paginator(staff, 50).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    template = "org/partials/staff_results.html" if request.htmx else "org/staff_list.html"
+    return render(request, template, {
+        "form": form, "page": page, "querystring": querystring.urlencode(),
+        "can_create": request.user.can(Capability.EDIT_ORG),
+    })
+
+
+@capability_required(Capability.VIEW_ORG)
+def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    staff = get_scoped_or_404(request, selectors.visible_staff(request.user).select_related("unit"), pk)
+    can_edit = selectors.editable_staff(request.user).filter(pk=pk).exists()
+    return render(request, "org/staff_detail.html", {"staff": staff, "can_edit": can_edit})
+
+
+def _staff_form_view(request: HttpRequest, staff: Staff | None) -> HttpResponse:
+    units = selectors.editable_units(request.user)
+    form = StaffForm(request.POST or None, instance=staff, units=units)
+    if request.method == "POST" and form.is_valid():
+        values = {k: form.cleaned_data[k] for k in form.fields if k != "skills"}
+        try:
+            saved = services.save_staff(actor=request.user, staff=staff, values=values,
+                                        skills=form.cleaned_data["skills"])
+        except PermissionDenied as exc:
+            raise deny(request, str(exc)) from exc
+        messages.success(request, _("職員「%(name)s」を保存しました。") % {"name": saved.name})
+        return redirect("org:staff_detail", pk=saved.pk)
+    return render(request, "org/staff_form.html", {"form": form, "staff": staff})
+
+
+@capability_required(Capability.EDIT_ORG)
+def staff_create(request: HttpRequest) -> HttpResponse:
+    return _staff_form_view(request, None)
+
+
+@capability_required(Capability.EDIT_ORG)
+def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    staff = get_scoped_or_404(request, selectors.editable_staff(request.user), pk)
+    return _staff_form_view(request, staff)
+
+
+@capability_required(Capability.VIEW_ORG)
+def counter_list(request: HttpRequest) -> HttpResponse:
+    counters = selectors.visible_counters(request.user).select_related("unit").prefetch_related("required_skills")
+    return render(request, "org/counter_list.html", {
+        "counters": counters, "can_create": request.user.can(Capability.EDIT_ORG),
+    })
+
+
+def _counter_form_view(request: HttpRequest, counter: Counter | None) -> HttpResponse:
+    form = CounterForm(request.POST or None, instance=counter, units=selectors.editable_units(request.user))
+    if request.method == "POST" and form.is_valid():
+        values = {k: form.cleaned_data[k] for k in form.fields if k != "required_skills"}
+        try:
+            saved = services.save_counter(actor=request.user, counter=counter, values=values,
+                                          required_skills=form.cleaned_data["required_skills"])
+        except PermissionDenied as exc:
+            raise deny(request, str(exc)) from exc
+        messages.success(request, _("窓口「%(name)s」を保存しました。") % {"name": saved.name})
+        return redirect("org:counter_list")
+    return render(request, "org/counter_form.html", {"form": form, "counter": counter})
+
+
+@capability_required(Capability.EDIT_ORG)
+def counter_create(request: HttpRequest) -> HttpResponse:
+    return _counter_form_view(request, None)
+
+
+@capability_required(Capability.EDIT_ORG)
+def counter_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    counter = get_scoped_or_404(request, Counter.objects.filter(unit__in=selectors.editable_units(request.user)), pk)
+    return _counter_form_view(request, counter)
+
+
+@capability_required(Capability.VIEW_ORG)
+def skill_list(request: HttpRequest) -> HttpResponse:
+    skills = Skill.objects.annotate(staff_count=Count("staff", distinct=True))
+    return render(request, "org/skill_list.html", {"skills": skills})
+
+
+@capability_required(Capability.IMPORT_ORG)
+def import_start(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = start_import(actor=request.user, filename=upload.name, data=upload.read())
+        return redirect("org:import_detail", pk=batch.pk)
+    recent = ImportBatch.objects.defer("data").select_related("created_by")[:10]
+    return render(request, "org/import_start.html", {"form": form, "recent": recent})
+
+
+def _batch_context(batch: ImportBatch) -> dict[str, Any]:
+    return {"batch": batch, "errors": batch.errors, "summary": batch.summary, "result": batch.result}
+
+
+@capability_required(Capability.IMPORT_ORG)
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_scoped_or_404(request, ImportBatch.objects.defer("data"), pk)
+    return render(request, "org/import_detail.html", _batch_context(batch))
+
+
+@capability_required(Capability.IMPORT_ORG)
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx fragment polled while the task checks or applies the file."""
+    batch = get_scoped_or_404(request, ImportBatch.objects.defer("data"), pk)
+    return render(request, "org/partials/import_status.html", _batch_context(batch))
+
+
+@require_POST
+@capability_required(Capability.IMPORT_ORG)
+def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_scoped_or_404(request, ImportBatch.objects.defer("data"), pk)
+    if batch.status != ImportStatus.READY:
+        messages.error(request, _("この取り込みは確定できる状態ではありません。"))
+        return redirect("org:import_detail", pk=batch.pk)
+    confirm_import(actor=request.user, batch=batch)
+    return redirect("org:import_detail", pk=batch.pk)
+
+
+@capability_required(Capability.EXPORT_ORG)
+def export(request: HttpRequest) -> HttpResponse:
+    return render(request, "org/export.html", {"form": ExportForm()})
+
+
+@capability_required(Capability.EXPORT_ORG)
+def export_download(request: HttpRequest) -> HttpResponse:
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        return render(request, "org/export.html", {"form": form}, status=400)
+    kind, encoding = form.cleaned_data["format"], form.cleaned_data["encoding"]
+    units = selectors.visible_units(request.user)
+    staff = selectors.visible_staff(request.user)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if kind == "xlsx":
+        body = exporting.export_xlsx(units, staff)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        filename = f"yakuba-org-{stamp}.xlsx"
+    elif kind == "staff_csv":
+        body = exporting.export_staff_csv(staff, encoding)
+        content_type = f"text/csv; charset={'shift_jis' if encoding == 'cp932' else 'utf-8'}"
+        filename = f"yakuba-staff-{stamp}.csv"
+    else:
+        body = exporting.export_units_csv(units, encoding)
+        content_type = f"text/csv; charset={'shift_jis' if encoding == 'cp932' else 'utf-8'}"
+        filename = f"yakuba-units-{stamp}.csv"
+    record(AuditAction.EXPORT, actor=request.user, object_type="org.export", object_repr=filename,
+           changes={"format": kind, "encoding": encoding, "staff": staff.count(), "units": units.count()})
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,102 @@
+"""Shared test fixtures: a small organisation and one signed-in client per role."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import pytest
+
+os.environ.setdefault("YAKUBA_TESTING", "1")
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by
+# fixtures around it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def org(db):
+    """Two divisions under one department, each with a section, staff and a counter."""
+    from yakuba.org.models import Counter, Skill, Staff, Unit
+
+    dept = Unit(code="100", name="市民部", name_kana="シミンブ", kind="department")
+    dept.save()
+    shimin = Unit(code="110", name="市民課", name_kana="シミンカ", kind="division", parent=dept)
+    shimin.save()
+    madoguchi = Unit(code="111", name="窓口係", name_kana="マドグチカカリ", kind="section", parent=shimin)
+    madoguchi.save()
+    zeimu = Unit(code="120", name="税務課", name_kana="ゼイムカ", kind="division", parent=dept)
+    zeimu.save()
+    juminhyo = Skill.objects.create(code="juminhyo", name="住民票")
+    koseki = Skill.objects.create(code="koseki", name="戸籍")
+    zei = Skill.objects.create(code="zei", name="税証明")
+    people = {}
+    for number, name, kana, unit in [
+        ("1001", "山田 太郎", "ヤマダ タロウ", shimin),
+        ("1002", "佐藤 花子", "サトウ ハナコ", madoguchi),
+        ("2001", "鈴木 一郎", "スズキ イチロウ", zeimu),
+    ]:
+        s = Staff(staff_number=number, name=name, name_kana=kana, unit=unit, email=f"s{number}@example.jp")
+        s.save()
+        people[number] = s
+    people["1002"].skills.set([juminhyo, koseki])
+    people["2001"].skills.set([zei])
+    counter = Counter.objects.create(code="C-JUMIN", name="住民票窓口", unit=madoguchi, opens_saturday=True)
+    counter.required_skills.set([juminhyo])
+    zeicounter = Counter.objects.create(code="C-ZEI", name="税証明窓口", unit=zeimu)
+    return {
+        "dept": dept, "shimin": shimin, "madoguchi": madoguchi, "zeimu": zeimu,
+        "skills": {"juminhyo": juminhyo, "koseki": koseki, "zei": zei},
+        "staff": people, "counter": counter, "zei_counter": zeicounter,
+    }
+
+
+ROLES = ("staff", "unit_head", "hr", "infosec", "auditor", "sysadmin")
+
+
+@pytest.fixture
+def make_user(db, org) -> Callable[..., object]:
+    from yakuba.accounts.models import User
+
+    def make(role: str, *, unit_key: str = "shimin", username: str | None = None, staff_number: str | None = None):
+        from yakuba.org.models import Staff
+
+        user = User.objects.create_user(username=username or f"u-{role}", password=None, role=role)
+        staff = Staff(
+            staff_number=staff_number or f"9{ROLES.index(role)}{User.objects.count():02d}",
+            name=f"{role} 職員", name_kana="ショクイン", unit=org[unit_key], user=user,
+        )
+        staff.save()
+        return user
+
+    return make
+
+
+def verified_client(client, user):
+    """A client signed in as `user`, with the second factor passed for privileged roles."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    if user.is_privileged:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(make_user, client_factory) -> Callable[[str], object]:
+    def get(role: str):
+        if role == "anonymous":
+            return client_factory()
+        return verified_client(client_factory(), make_user(role))
+
+    return get
+
+
+@pytest.fixture
+def client_factory():
+    from django.test import Client
+
+    return lambda: Client()

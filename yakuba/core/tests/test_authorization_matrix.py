@@ -1,0 +1,141 @@
+"""Every URL × every role (and anonymous) → the status that role must get.
+
+The list of URLs comes from the URL conf, so a new view without a row here fails
+`test_every_url_has_a_rule`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ALL = ("anonymous", "staff", "unit_head", "hr", "infosec", "auditor", "sysadmin")
+SIGNED_IN = ALL[1:]
+# Namespaces tested elsewhere: the JSON API has its own token-auth tests.
+EXCLUDED_NAMESPACES = {"api"}
+
+
+@dataclass
+class Rule:
+    allowed: tuple[str, ...]
+    ok: int = 200
+    method: str = "get"
+    denied: int = 403
+    anonymous: int = 302
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    query: str = ""
+    overrides: dict[str, int] = field(default_factory=dict)
+
+    def expected(self, role: str) -> int:
+        if role in self.overrides:
+            return self.overrides[role]
+        if role == "anonymous":
+            return self.ok if "anonymous" in self.allowed else self.anonymous
+        return self.ok if role in self.allowed else self.denied
+
+
+VIEW_ORG = ("unit_head", "hr", "auditor", "sysadmin")
+EDIT_ORG = ("unit_head", "hr", "sysadmin")
+OFFICE_EDIT = ("hr", "sysadmin")
+IMPORT = ("hr", "sysadmin")
+EXPORT = ("unit_head", "hr", "auditor", "sysadmin")
+AUDIT = ("infosec", "auditor", "sysadmin")
+
+
+def _batch(objs: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": objs["batch"].pk}
+
+
+MATRIX: dict[str, Rule] = {
+    "core:home": Rule(SIGNED_IN),
+    "healthz": Rule(ALL),
+    "set_language": Rule(ALL, ok=302, method="post"),
+    "accounts:login": Rule(("anonymous",), denied=302),
+    "accounts:logout": Rule(ALL, ok=302, method="post"),
+    "accounts:otp_verify": Rule(("staff", "unit_head", "auditor"), denied=302),
+    "accounts:otp_setup": Rule(SIGNED_IN),
+    "accounts:profile": Rule(SIGNED_IN),
+    "accounts:token_list": Rule(("sysadmin",)),
+    "accounts:token_revoke": Rule(("sysadmin",), ok=302, method="post",
+                                  kwargs=lambda o: {"pk": o["token"].pk}),
+    "accounts:account_list": Rule(("hr", "sysadmin")),
+    "accounts:account_role": Rule(("hr", "sysadmin"), kwargs=lambda o: {"pk": o["plain_user"].pk}),
+    "org:unit_list": Rule(VIEW_ORG),
+    "org:unit_create": Rule(OFFICE_EDIT),
+    "org:unit_detail": Rule(VIEW_ORG, kwargs=lambda o: {"pk": o["org"]["shimin"].pk}),
+    "org:unit_edit": Rule(EDIT_ORG, kwargs=lambda o: {"pk": o["org"]["shimin"].pk}),
+    "org:staff_list": Rule(VIEW_ORG),
+    "org:staff_create": Rule(EDIT_ORG),
+    "org:staff_detail": Rule(VIEW_ORG, kwargs=lambda o: {"pk": o["org"]["staff"]["1001"].pk}),
+    "org:staff_edit": Rule(EDIT_ORG, kwargs=lambda o: {"pk": o["org"]["staff"]["1001"].pk}),
+    "org:counter_list": Rule(VIEW_ORG),
+    "org:counter_create": Rule(EDIT_ORG),
+    "org:counter_edit": Rule(EDIT_ORG, kwargs=lambda o: {"pk": o["org"]["counter"].pk}),
+    "org:skill_list": Rule(VIEW_ORG),
+    "org:import_start": Rule(IMPORT),
+    "org:import_detail": Rule(IMPORT, kwargs=_batch),
+    "org:import_status": Rule(IMPORT, kwargs=_batch),
+    "org:import_apply": Rule(IMPORT, ok=302, method="post", kwargs=_batch),
+    "org:export": Rule(EXPORT),
+    "org:export_download": Rule(EXPORT, query="format=xlsx&encoding=utf-8"),
+    "audit:entry_list": Rule(AUDIT),
+    "audit:entry_export": Rule(AUDIT),
+    "audit:chain_verify": Rule(AUDIT, ok=302, method="post"),
+}
+
+
+def _named_urls(patterns: list[Any], namespace: str = "") -> list[str]:
+    names: list[str] = []
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = namespace
+            if p.namespace:
+                ns = f"{namespace}{p.namespace}:"
+            if p.namespace in EXCLUDED_NAMESPACES:
+                continue
+            names.extend(_named_urls(p.url_patterns, ns))
+        elif isinstance(p, URLPattern) and p.name:
+            names.append(f"{namespace}{p.name}")
+    return names
+
+
+def test_every_url_has_a_rule() -> None:
+    names = set(_named_urls(get_resolver().url_patterns))
+    missing = sorted(names - MATRIX.keys())
+    stale = sorted(MATRIX.keys() - names)
+    assert not missing, f"URLs without an authorization rule: {missing}"
+    assert not stale, f"rules for URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def objects(org, make_user):
+    from yakuba.accounts.models import User
+    from yakuba.accounts.services import create_api_token
+    from yakuba.org.models import ImportBatch
+
+    admin = User.objects.create_user("matrix-admin", password=None, role="sysadmin")
+    plain = User.objects.create_user("matrix-plain", password=None, role="staff")
+    token, _raw = create_api_token(actor=admin, name="matrix", owner=admin)
+    batch = ImportBatch.objects.create(created_by=admin, filename="x.csv", data=b"", status="ready")
+    return {"org": org, "token": token, "plain_user": plain, "batch": batch}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ALL)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_authorization_matrix(name: str, role: str, objects, client_for) -> None:
+    rule = MATRIX[name]
+    kwargs = rule.kwargs(objects) if rule.kwargs else {}
+    url = reverse(name, kwargs=kwargs)
+    if rule.query:
+        url = f"{url}?{rule.query}"
+    client = client_for(role)
+    response = getattr(client, rule.method)(url)
+    assert response.status_code == rule.expected(role), (
+        f"{rule.method.upper()} {url} as {role}: got {response.status_code}, "
+        f"expected {rule.expected(role)}"
+    )

@@ -1,0 +1,141 @@
+"""All validation of organisation input lives here (views stay thin)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yakuba.core.text import is_kana, nfkc, normalise_kana, normalise_name
+from yakuba.org.models import Counter, EmploymentType, Skill, Staff, Unit
+
+
+class StaffForm(forms.ModelForm):
+    class Meta:
+        model = Staff
+        fields = ["staff_number", "name", "name_kana", "employment_type", "position", "unit",
+                  "skills", "email", "active"]
+        widgets = {"skills": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["name_kana"].help_text = _("カタカナ（ひらがな・半角カナも自動で変換します）")
+
+    def clean_staff_number(self) -> str:
+        value = nfkc(self.cleaned_data["staff_number"]).strip()
+        if not value.replace("-", "").isalnum() or not value.isascii():
+            raise forms.ValidationError(_("職員番号は半角英数字で入力してください。"))
+        return value
+
+    def clean_name(self) -> str:
+        return normalise_name(self.cleaned_data["name"])
+
+    def clean_name_kana(self) -> str:
+        value = normalise_kana(self.cleaned_data["name_kana"])
+        if not is_kana(value):
+            raise forms.ValidationError(_("氏名カナはカタカナで入力してください。"))
+        return value
+
+    def clean_position(self) -> str:
+        return normalise_name(self.cleaned_data.get("position") or "")
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "name_kana", "kind", "parent", "sort_order", "active"]
+
+    def __init__(self, *args: Any, parents: Any, can_restructure: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        qs = parents
+        if self.instance.pk:
+            qs = qs.exclude(path__startswith=self.instance.path)
+        self.fields["parent"].queryset = qs
+        if not can_restructure:
+            for name in ("code", "parent", "kind"):
+                self.fields[name].disabled = True
+
+    def clean_code(self) -> str:
+        value = nfkc(self.cleaned_data["code"]).strip()
+        if not value.replace("-", "").replace("_", "").isalnum() or not value.isascii():
+            raise forms.ValidationError(_("所属コードは半角英数字で入力してください。"))
+        return value
+
+    def clean_name(self) -> str:
+        return normalise_name(self.cleaned_data["name"])
+
+    def clean_name_kana(self) -> str:
+        value = normalise_kana(self.cleaned_data.get("name_kana") or "")
+        if value and not is_kana(value):
+            raise forms.ValidationError(_("所属名カナはカタカナで入力してください。"))
+        return value
+
+
+class CounterForm(forms.ModelForm):
+    class Meta:
+        model = Counter
+        fields = ["code", "name", "unit", "required_skills", "opens_weekdays", "opens_saturday",
+                  "opens_sunday", "opens_holidays", "active"]
+        widgets = {"required_skills": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        days = ("opens_weekdays", "opens_saturday", "opens_sunday", "opens_holidays")
+        if data.get("active") and not any(data.get(d) for d in days):
+            raise forms.ValidationError(_("開設日を少なくとも1つ選んでください。"))
+        return data
+
+
+class StaffSearchForm(forms.Form):
+    q = forms.CharField(label=_("検索"), required=False, max_length=100,
+                        help_text=_("職員番号・氏名・よみ（ひらがな可）"))
+    unit = forms.ModelChoiceField(label=_("所属"), queryset=Unit.objects.none(), required=False,
+                                  empty_label=_("すべて"))
+    employment_type = forms.ChoiceField(label=_("雇用区分"), required=False,
+                                        choices=[("", _("すべて")), *EmploymentType.choices])
+    skill = forms.ModelChoiceField(label=_("スキル"), queryset=Skill.objects.all(), required=False,
+                                   empty_label=_("すべて"))
+    inactive = forms.BooleanField(label=_("退職者も含める"), required=False)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("ファイル"),
+        help_text=_("Excel（.xlsx）または CSV（UTF-8 / Shift_JIS）。見出し行が必要です。"),
+    )
+
+    def clean_file(self) -> Any:
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.YAKUBA_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("ファイルが大きすぎます（上限 %(mb)s MB）。") % {"mb": settings.YAKUBA_IMPORT_MAX_BYTES // (1024 * 1024)}
+            )
+        name = upload.name.lower()
+        if not name.endswith((".xlsx", ".csv", ".txt")):
+            raise forms.ValidationError(_(".xlsx または .csv のファイルを選んでください。"))
+        return upload
+
+
+class ExportForm(forms.Form):
+    FORMAT_CHOICES = [
+        ("xlsx", _("Excel（所属・職員の2シート）")),
+        ("staff_csv", _("CSV：職員")),
+        ("units_csv", _("CSV：所属")),
+    ]
+    ENCODING_CHOICES = [("utf-8", _("UTF-8（BOM付き）")), ("cp932", _("Shift_JIS（CP932）"))]
+    format = forms.ChoiceField(label=_("形式"), choices=FORMAT_CHOICES, widget=forms.RadioSelect,
+                               initial="xlsx")
+    encoding = forms.ChoiceField(label=_("CSVの文字コード"), choices=ENCODING_CHOICES,
+                                 widget=forms.RadioSelect, initial="utf-8")
