@@ -1,0 +1,56 @@
+# Yakuba — two commands: `make run` (demo server + worker) and `make test` (full suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+BENCH_DIR ?= ../shared/bench/curtois-qu
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test test-db lint format messages bench-planner install clean-db
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+# Development/demo server: DEBUG on, SQLite unless DATABASE_URL is set.
+# The demo city is loaded only when the database is empty.
+run: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo --if-empty
+	@echo "Starting the task worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
+	@DEBUG=1 $(PY) manage.py db_worker & WORKER=$$!; \
+	  trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -q
+
+# The database tests again (everything but the browser and pure-optimizer tests);
+# .ci/run calls this with DATABASE_URL pointing at PostgreSQL.
+test-db: install
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -q -m "not browser" --ignore=yakuba/planner
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Refresh the English catalogue after changing user-facing strings (needs gettext).
+messages: install
+	cd yakuba && DEBUG=1 ../$(PY) ../manage.py makemessages -l en --no-location --no-obsolete -i "planner/*"
+	cd yakuba && DEBUG=1 ../$(PY) ../manage.py compilemessages -l en
+
+bench-planner: install
+	$(PY) -m yakuba.planner.bench $(BENCH_DIR) --time-limit 60 --workers 2 --csv bench-results/planner.csv --solutions bench-results/planner-solutions
+
+clean-db:
+	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
