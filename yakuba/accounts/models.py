@@ -4,7 +4,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,10 +12,19 @@ from django.utils.translation import gettext_lazy as _
 from yakuba.accounts.roles import OFFICE_WIDE_ROLES, PRIVILEGED_ROLES, Role, has_capability
 
 
+class YakubaUserManager(UserManager["User"]):
+    def create_superuser(self, username: str, email: str | None = None, password: str | None = None, **extra: object):  # type: ignore[override]
+        # `createsuperuser` makes the first administrator of a fresh install.
+        extra.setdefault("role", Role.SYSADMIN)
+        return super().create_superuser(username, email, password, **extra)
+
+
 class User(AbstractUser):
     """A sign-in account. The person behind it is `org.Staff` (user.staff)."""
 
     role = models.CharField(_("役割"), max_length=20, choices=Role.choices, default=Role.STAFF)
+
+    objects = YakubaUserManager()
 
     class Meta:
         verbose_name = _("アカウント")

@@ -50,6 +50,11 @@ def _require_unit_in_scope(actor: Any, unit: Unit | None) -> None:
         raise PermissionDenied("unit outside your scope")
 
 
+def _before(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    """Snapshot from the database: a bound ModelForm has already changed the instance."""
+    return snapshot(type(obj).objects.get(pk=obj.pk), fields)
+
+
 def _apply(obj: Any, values: dict[str, Any], m2m: dict[str, Iterable[Any]]) -> None:
     for key, value in values.items():
         setattr(obj, key, value)
@@ -67,9 +72,9 @@ def save_staff(
     creating = staff is None
     staff = staff or Staff()
     if not creating:
-        _require_unit_in_scope(actor, staff.unit)
+        _require_unit_in_scope(actor, Staff.objects.get(pk=staff.pk).unit)
     _require_unit_in_scope(actor, values.get("unit", staff.unit if not creating else None))
-    before = {} if creating else snapshot(staff, STAFF_FIELDS)
+    before = {} if creating else _before(staff, STAFF_FIELDS)
     _apply(staff, values, {"skills": skills} if skills is not None else {})
     after = snapshot(staff, STAFF_FIELDS)
     changes = diff(before, after)
@@ -89,12 +94,13 @@ def save_unit(*, actor: Any, unit: Unit | None, values: dict[str, Any]) -> Unit:
     unit = unit or Unit()
     if actor is not None and not actor.is_office_wide:
         # Unit heads may rename units inside their scope but not restructure the tree.
-        _require_unit_in_scope(actor, unit if not creating else None)
-        if creating or values.get("parent") != unit.parent:
+        stored = None if creating else Unit.objects.get(pk=unit.pk)
+        _require_unit_in_scope(actor, stored)
+        if stored is None or values.get("parent") != stored.parent or values.get("code") != stored.code:
             raise PermissionDenied("only HR or a system admin restructures the organisation")
     elif actor is not None and not actor.can(Capability.EDIT_ORG):
         raise PermissionDenied("cannot edit the organisation")
-    before = {} if creating else snapshot(unit, UNIT_FIELDS)
+    before = {} if creating else _before(unit, UNIT_FIELDS)
     _apply(unit, values, {})
     changes = diff(before, snapshot(unit, UNIT_FIELDS))
     if changes:
@@ -118,9 +124,9 @@ def save_counter(
     creating = counter is None
     counter = counter or Counter()
     if not creating:
-        _require_unit_in_scope(actor, counter.unit)
+        _require_unit_in_scope(actor, Counter.objects.get(pk=counter.pk).unit)
     _require_unit_in_scope(actor, values.get("unit"))
-    before = {} if creating else snapshot(counter, COUNTER_FIELDS)
+    before = {} if creating else _before(counter, COUNTER_FIELDS)
     _apply(counter, values, {"required_skills": required_skills})
     changes = diff(before, snapshot(counter, COUNTER_FIELDS))
     if changes:
@@ -139,7 +145,7 @@ def save_skill(*, actor: Any, skill: Skill | None, values: dict[str, Any]) -> Sk
         raise PermissionDenied("only HR or a system admin edits the skill list")
     creating = skill is None
     skill = skill or Skill()
-    before = {} if creating else snapshot(skill, ("code", "name"))
+    before = {} if creating else _before(skill, ("code", "name"))
     _apply(skill, values, {})
     changes = diff(before, snapshot(skill, ("code", "name")))
     if changes:
