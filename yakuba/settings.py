@@ -33,7 +33,7 @@ DEBUG = env_bool("DEBUG", default=False)
 # The test suite runs with DEBUG off (as production) but needs a key and hosts.
 TESTING = env_bool("YAKUBA_TESTING") or "_pytest" in sys.modules
 # Only used when DEBUG is on; production must set SECRET_KEY (checked at start-up).
-DEV_SECRET_KEY = "dev-insecure-yakuba-key-do-not-use-in-production"
+DEV_SECRET_KEY = "dev-insecure-yakuba-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY if DEBUG else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 if TESTING:
@@ -42,7 +42,7 @@ if TESTING:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-        "django.contrib.auth",
+    "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",

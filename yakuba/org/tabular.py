@@ -38,7 +38,10 @@ def decode_csv_bytes(data: bytes) -> str:
         return data.decode("cp932")
     except UnicodeDecodeError as exc:
         raise TableReadError(
-            _("文字コードを判別できません。UTF-8 または Shift_JIS（CP932）のCSVで保存してください。")
+            _(
+                "文字コードを判別できません。"
+                "UTF-8 または Shift_JIS（CP932）のCSVで保存してください。"
+            )
         ) from exc
 
 
@@ -58,7 +61,9 @@ def read_tables(filename: str, data: bytes) -> list[Sheet]:
         return _read_xlsx(data)
     if name.endswith((".csv", ".txt", ".tsv")) or not name:
         return [_read_csv(data)]
-    raise TableReadError(_("対応していない形式です。.xlsx または .csv のファイルを選んでください。"))
+    raise TableReadError(
+        _("対応していない形式です。.xlsx または .csv のファイルを選んでください。")
+    )
 
 
 def _read_csv(data: bytes) -> Sheet:
@@ -79,7 +84,9 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
-        raise TableReadError(_("Excelファイルを開けません。ファイルが壊れていないか確認してください。")) from exc
+        raise TableReadError(
+            _("Excelファイルを開けません。ファイルが壊れていないか確認してください。")
+        ) from exc
     sheets = []
     try:
         for ws in wb.worksheets:
@@ -93,7 +100,9 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     return sheets
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], encoding: str = "utf-8") -> bytes:
+def write_csv(
+    header: Sequence[str], rows: Iterable[Sequence[object]], encoding: str = "utf-8"
+) -> bytes:
     """CSV for Excel: UTF-8 with BOM, or CP932; formula-like cells neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
