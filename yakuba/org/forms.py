@@ -14,8 +14,17 @@ from yakuba.org.models import Counter, EmploymentType, Skill, Staff, Unit
 class StaffForm(forms.ModelForm):
     class Meta:
         model = Staff
-        fields = ["staff_number", "name", "name_kana", "employment_type", "position", "unit",
-                  "skills", "email", "active"]
+        fields = [
+            "staff_number",
+            "name",
+            "name_kana",
+            "employment_type",
+            "position",
+            "unit",
+            "skills",
+            "email",
+            "active",
+        ]
         widgets = {"skills": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
@@ -76,8 +85,17 @@ class UnitForm(forms.ModelForm):
 class CounterForm(forms.ModelForm):
     class Meta:
         model = Counter
-        fields = ["code", "name", "unit", "required_skills", "opens_weekdays", "opens_saturday",
-                  "opens_sunday", "opens_holidays", "active"]
+        fields = [
+            "code",
+            "name",
+            "unit",
+            "required_skills",
+            "opens_weekdays",
+            "opens_saturday",
+            "opens_sunday",
+            "opens_holidays",
+            "active",
+        ]
         widgets = {"required_skills": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
@@ -93,14 +111,21 @@ class CounterForm(forms.ModelForm):
 
 
 class StaffSearchForm(forms.Form):
-    q = forms.CharField(label=_("検索"), required=False, max_length=100,
-                        help_text=_("職員番号・氏名・よみ（ひらがな可）"))
-    unit = forms.ModelChoiceField(label=_("所属"), queryset=Unit.objects.none(), required=False,
-                                  empty_label=_("すべて"))
-    employment_type = forms.ChoiceField(label=_("雇用区分"), required=False,
-                                        choices=[("", _("すべて")), *EmploymentType.choices])
-    skill = forms.ModelChoiceField(label=_("スキル"), queryset=Skill.objects.all(), required=False,
-                                   empty_label=_("すべて"))
+    q = forms.CharField(
+        label=_("検索"),
+        required=False,
+        max_length=100,
+        help_text=_("職員番号・氏名・よみ（ひらがな可）"),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("所属"), queryset=Unit.objects.none(), required=False, empty_label=_("すべて")
+    )
+    employment_type = forms.ChoiceField(
+        label=_("雇用区分"), required=False, choices=[("", _("すべて")), *EmploymentType.choices]
+    )
+    skill = forms.ModelChoiceField(
+        label=_("スキル"), queryset=Skill.objects.all(), required=False, empty_label=_("すべて")
+    )
     inactive = forms.BooleanField(label=_("退職者も含める"), required=False)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
@@ -120,7 +145,8 @@ class ImportUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > settings.YAKUBA_IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                _("ファイルが大きすぎます（上限 %(mb)s MB）。") % {"mb": settings.YAKUBA_IMPORT_MAX_BYTES // (1024 * 1024)}
+                _("ファイルが大きすぎます（上限 %(mb)s MB）。")
+                % {"mb": settings.YAKUBA_IMPORT_MAX_BYTES // (1024 * 1024)}
             )
         name = upload.name.lower()
         if not name.endswith((".xlsx", ".csv", ".txt")):
@@ -135,7 +161,27 @@ class ExportForm(forms.Form):
         ("units_csv", _("CSV：所属")),
     ]
     ENCODING_CHOICES = [("utf-8", _("UTF-8（BOM付き）")), ("cp932", _("Shift_JIS（CP932）"))]
-    format = forms.ChoiceField(label=_("形式"), choices=FORMAT_CHOICES, widget=forms.RadioSelect,
-                               initial="xlsx")
-    encoding = forms.ChoiceField(label=_("CSVの文字コード"), choices=ENCODING_CHOICES,
-                                 widget=forms.RadioSelect, initial="utf-8")
+    format = forms.ChoiceField(
+        label=_("形式"), choices=FORMAT_CHOICES, widget=forms.RadioSelect, initial="xlsx"
+    )
+    encoding = forms.ChoiceField(
+        label=_("CSVの文字コード"),
+        choices=ENCODING_CHOICES,
+        widget=forms.RadioSelect,
+        initial="utf-8",
+    )
+
+
+class SkillForm(forms.ModelForm):
+    class Meta:
+        model = Skill
+        fields = ["code", "name"]
+
+    def clean_code(self) -> str:
+        value = nfkc(self.cleaned_data["code"]).strip().lower()
+        if not value.replace("-", "").replace("_", "").isalnum() or not value.isascii():
+            raise forms.ValidationError(_("スキルコードは半角英数字で入力してください。"))
+        return value
+
+    def clean_name(self) -> str:
+        return normalise_name(self.cleaned_data["name"])

@@ -61,16 +61,18 @@ _ALIASES = {
 STAFF_REQUIRED = ("staff_number", "name", "name_kana", "unit_code")
 UNIT_REQUIRED = ("code", "name", "kind")
 
-_EMPLOYMENT_LABELS = {
-    nfkc(str(label)): value for value, label in EmploymentType.choices
-} | {value: value for value in EmploymentType.values} | {
-    "正規職員": EmploymentType.REGULAR,
-    "会計年度任用職員": EmploymentType.FISCAL_YEAR,
-    "条件付採用職員": EmploymentType.CONDITIONAL,
-    "再任用職員": EmploymentType.REAPPOINTED,
-    "任期付職員": EmploymentType.FIXED_TERM,
-    "臨時的任用職員": EmploymentType.TEMPORARY,
-}
+_EMPLOYMENT_LABELS = (
+    {nfkc(str(label)): value for value, label in EmploymentType.choices}
+    | {value: value for value in EmploymentType.values}
+    | {
+        "正規職員": EmploymentType.REGULAR,
+        "会計年度任用職員": EmploymentType.FISCAL_YEAR,
+        "条件付採用職員": EmploymentType.CONDITIONAL,
+        "再任用職員": EmploymentType.REAPPOINTED,
+        "任期付職員": EmploymentType.FIXED_TERM,
+        "臨時的任用職員": EmploymentType.TEMPORARY,
+    }
+)
 _KIND_LABELS = {nfkc(str(label)): value for value, label in UnitKind.choices} | {
     value: value for value in UnitKind.values
 }
@@ -89,7 +91,12 @@ class RowError:
     message: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -271,7 +278,12 @@ def _missing_columns(reader: _RowReader, required: Iterable[str], header_row: in
     missing = [c for c in required if c not in reader.mapping]
     for name in missing:
         reader.plan.errors.append(
-            RowError(reader.sheet.name, header_row, _label(reader.columns, name), _("必須の列がありません。"))
+            RowError(
+                reader.sheet.name,
+                header_row,
+                _label(reader.columns, name),
+                _("必須の列がありません。"),
+            )
         )
     return bool(missing)
 
@@ -299,14 +311,22 @@ def _read_units(sheet: Sheet, header_index: int, header: list[str], plan: Import
         elif not _UNIT_CODE.match(code):
             reader.error("code", _("所属コードは半角英数字20文字以内で入力してください。"))
         elif code in seen:
-            reader.error("code", _("所属コード「%(code)s」が%(row)s行目と重複しています。") % {"code": code, "row": seen[code]})
+            reader.error(
+                "code",
+                _("所属コード「%(code)s」が%(row)s行目と重複しています。")
+                % {"code": code, "row": seen[code]},
+            )
         if not name:
             reader.error("name", _("所属名が空です。"))
         elif len(name) > 100:
             reader.error("name", _("所属名は100文字以内で入力してください。"))
         kind = _KIND_LABELS.get(kind_raw)
         if kind is None:
-            reader.error("kind", _("種別「%(value)s」は使えません。部・課・係のいずれかを入力してください。") % {"value": kind_raw})
+            reader.error(
+                "kind",
+                _("種別「%(value)s」は使えません。部・課・係のいずれかを入力してください。")
+                % {"value": kind_raw},
+            )
         if kana and not is_kana(kana):
             reader.error("name_kana", _("所属名カナはカタカナで入力してください。"))
         sort_order = 0
@@ -323,14 +343,20 @@ def _read_units(sheet: Sheet, header_index: int, header: list[str], plan: Import
         if code and code not in seen:
             seen[code] = row_no
         if not reader.failed:
-            rows.append(UnitRow(row_no, code, name, kana, kind or "", parent_code, sort_order, bool(active)))
+            rows.append(
+                UnitRow(row_no, code, name, kana, kind or "", parent_code, sort_order, bool(active))
+            )
     codes_in_file = {r.code for r in rows}
     by_code = {r.code: r for r in rows}
     for r in rows:
         if r.parent_code and r.parent_code not in codes_in_file and r.parent_code not in existing:
             plan.errors.append(
-                RowError(sheet.name, r.row, _label(UNIT_COLUMNS, "parent_code"),
-                         _("上位所属コード「%(code)s」が見つかりません。") % {"code": r.parent_code})
+                RowError(
+                    sheet.name,
+                    r.row,
+                    _label(UNIT_COLUMNS, "parent_code"),
+                    _("上位所属コード「%(code)s」が見つかりません。") % {"code": r.parent_code},
+                )
             )
     # A cycle among the file's parent links would make the tree unbuildable.
     for r in rows:
@@ -338,8 +364,12 @@ def _read_units(sheet: Sheet, header_index: int, header: list[str], plan: Import
         while current is not None and current.parent_code:
             if current.code in path:
                 plan.errors.append(
-                    RowError(sheet.name, r.row, _label(UNIT_COLUMNS, "parent_code"),
-                             _("上位所属の指定が循環しています。"))
+                    RowError(
+                        sheet.name,
+                        r.row,
+                        _label(UNIT_COLUMNS, "parent_code"),
+                        _("上位所属の指定が循環しています。"),
+                    )
                 )
                 break
             path.add(current.code)
@@ -378,9 +408,17 @@ def _read_staff(sheet: Sheet, header_index: int, header: list[str], plan: Import
         if not number:
             reader.error("staff_number", _("職員番号が空です。"))
         elif not _STAFF_NUMBER.match(number):
-            reader.error("staff_number", _("職員番号「%(value)s」は半角英数字20文字以内で入力してください。") % {"value": number})
+            reader.error(
+                "staff_number",
+                _("職員番号「%(value)s」は半角英数字20文字以内で入力してください。")
+                % {"value": number},
+            )
         elif number in seen:
-            reader.error("staff_number", _("職員番号「%(value)s」が%(row)s行目と重複しています。") % {"value": number, "row": seen[number]})
+            reader.error(
+                "staff_number",
+                _("職員番号「%(value)s」が%(row)s行目と重複しています。")
+                % {"value": number, "row": seen[number]},
+            )
         if not name:
             reader.error("name", _("氏名が空です。"))
         elif len(name) > 100:
@@ -388,12 +426,21 @@ def _read_staff(sheet: Sheet, header_index: int, header: list[str], plan: Import
         if not kana:
             reader.error("name_kana", _("氏名カナが空です。"))
         elif not is_kana(kana):
-            reader.error("name_kana", _("氏名カナ「%(value)s」にカタカナ以外の文字が含まれています。") % {"value": kana})
+            reader.error(
+                "name_kana",
+                _("氏名カナ「%(value)s」にカタカナ以外の文字が含まれています。") % {"value": kana},
+            )
         employment_type = EmploymentType.REGULAR
         if emp_raw:
             found = _EMPLOYMENT_LABELS.get(emp_raw)
             if found is None:
-                reader.error("employment_type", _("雇用区分「%(value)s」は使えません。正規・会計年度任用・条件付採用・再任用・任期付・臨時的任用のいずれかを入力してください。") % {"value": emp_raw})
+                reader.error(
+                    "employment_type",
+                    _(
+                        "雇用区分「%(value)s」は使えません。正規・会計年度任用・条件付採用・再任用・任期付・臨時的任用のいずれかを入力してください。"
+                    )
+                    % {"value": emp_raw},
+                )
             else:
                 employment_type = found
         if len(position) > 50:
@@ -401,21 +448,29 @@ def _read_staff(sheet: Sheet, header_index: int, header: list[str], plan: Import
         if not unit_code:
             reader.error("unit_code", _("所属コードが空です。"))
         elif unit_code not in unit_codes:
-            reader.error("unit_code", _("所属コード「%(value)s」の所属が登録されていません。") % {"value": unit_code})
+            reader.error(
+                "unit_code",
+                _("所属コード「%(value)s」の所属が登録されていません。") % {"value": unit_code},
+            )
         skill_names: list[str] = []
         for token in _SKILL_SPLIT.split(nfkc(reader.get("skills"))):
             if not token:
                 continue
             skill_name = skills_by_key.get(token) or skills_by_key.get(token.lower())
             if skill_name is None:
-                reader.error("skills", _("スキル「%(value)s」は登録されていません。") % {"value": token})
+                reader.error(
+                    "skills", _("スキル「%(value)s」は登録されていません。") % {"value": token}
+                )
             elif skill_name not in skill_names:
                 skill_names.append(skill_name)
         if email:
             try:
                 validate_email(email)
             except ValidationError:
-                reader.error("email", _("メールアドレス「%(value)s」の形式が正しくありません。") % {"value": email})
+                reader.error(
+                    "email",
+                    _("メールアドレス「%(value)s」の形式が正しくありません。") % {"value": email},
+                )
         active = _parse_bool(reader.get("active"))
         if active is None:
             reader.error("active", _("在職は 1/0 または 在職/退職 で入力してください。"))
@@ -423,8 +478,18 @@ def _read_staff(sheet: Sheet, header_index: int, header: list[str], plan: Import
             seen[number] = row_no
         if not reader.failed:
             plan.staff.append(
-                StaffRow(row_no, number, name, kana, employment_type, position, unit_code,
-                         skill_names, email, bool(active))
+                StaffRow(
+                    row_no,
+                    number,
+                    name,
+                    kana,
+                    employment_type,
+                    position,
+                    unit_code,
+                    skill_names,
+                    email,
+                    bool(active),
+                )
             )
             if number in existing_numbers:
                 plan.staff_updated += 1
@@ -461,8 +526,14 @@ def apply_plan(plan: ImportPlan, *, actor: Any, source: str) -> ApplyResult:
     pending = list(plan.units)
     for r in pending:
         unit = units.get(r.code)
-        values = {"code": r.code, "name": r.name, "name_kana": r.name_kana, "kind": r.kind,
-                  "sort_order": r.sort_order, "active": r.active}
+        values = {
+            "code": r.code,
+            "name": r.name,
+            "name_kana": r.name_kana,
+            "kind": r.kind,
+            "sort_order": r.sort_order,
+            "active": r.active,
+        }
         if unit is None:
             values["parent"] = None
             unit = services.save_unit(actor=actor, unit=None, values=values)
@@ -482,17 +553,26 @@ def apply_plan(plan: ImportPlan, *, actor: Any, source: str) -> ApplyResult:
             unit.refresh_from_db()
             services.save_unit(actor=actor, unit=unit, values={"parent": parent})
     skills = {s.name: s for s in Skill.objects.all()}
-    existing = {s.staff_number: s for s in Staff.objects.select_for_update().prefetch_related("skills")}
+    existing = {
+        s.staff_number: s for s in Staff.objects.select_for_update().prefetch_related("skills")
+    }
     for r in plan.staff:
         staff = existing.get(r.staff_number)
-        values = {"staff_number": r.staff_number, "name": r.name, "name_kana": r.name_kana,
-                  "employment_type": r.employment_type, "position": r.position,
-                  "unit": units.get(r.unit_code) or Unit.objects.get(code=r.unit_code),
-                  "email": r.email, "active": r.active}
+        values = {
+            "staff_number": r.staff_number,
+            "name": r.name,
+            "name_kana": r.name_kana,
+            "employment_type": r.employment_type,
+            "position": r.position,
+            "unit": units.get(r.unit_code) or Unit.objects.get(code=r.unit_code),
+            "email": r.email,
+            "active": r.active,
+        }
         skill_objs = [skills[n] for n in r.skills]
         if staff is not None:
             same = all(getattr(staff, k) == v for k, v in values.items()) and sorted(
-                s.name for s in staff.skills.all()) == sorted(r.skills)
+                s.name for s in staff.skills.all()
+            ) == sorted(r.skills)
             if same:
                 result.unchanged += 1
                 continue
@@ -501,8 +581,13 @@ def apply_plan(plan: ImportPlan, *, actor: Any, source: str) -> ApplyResult:
             result.staff_created += 1
         else:
             result.staff_updated += 1
-    record(AuditAction.IMPORT, actor=actor, object_type="org.import", object_repr=source[:200],
-           changes=result.as_dict())
+    record(
+        AuditAction.IMPORT,
+        actor=actor,
+        object_type="org.import",
+        object_repr=source[:200],
+        changes=result.as_dict(),
+    )
     return result
 
 

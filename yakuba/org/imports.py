@@ -8,16 +8,26 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from yakuba.accounts.roles import Capability
+from yakuba.audit.models import AuditAction
+from yakuba.audit.services import record
 from yakuba.org.models import ImportBatch, ImportStatus
 from yakuba.org.tasks import apply_import, validate_import
 
 
-def start_import(*, actor: Any, filename: str, data: bytes, auto_apply: bool = False) -> ImportBatch:
+def start_import(
+    *, actor: Any, filename: str, data: bytes, auto_apply: bool = False
+) -> ImportBatch:
     """Store the upload and queue its check. With auto_apply, a clean file is applied next."""
     if not actor.can(Capability.IMPORT_ORG):
         raise PermissionDenied("cannot import")
     batch = ImportBatch.objects.create(
         created_by=actor, filename=filename[:200], data=data, auto_apply=auto_apply
+    )
+    record(
+        AuditAction.CREATE,
+        actor=actor,
+        obj=batch,
+        changes={"filename": [None, batch.filename], "bytes": [None, len(data)]},
     )
     validate_import.enqueue(batch.pk)
     batch.refresh_from_db()

@@ -211,4 +211,9 @@ class ImportBatch(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in {ImportStatus.INVALID, ImportStatus.READY, ImportStatus.DONE, ImportStatus.FAILED}
+        return self.status in {
+            ImportStatus.INVALID,
+            ImportStatus.READY,
+            ImportStatus.DONE,
+            ImportStatus.FAILED,
+        }

@@ -96,7 +96,11 @@ def save_unit(*, actor: Any, unit: Unit | None, values: dict[str, Any]) -> Unit:
         # Unit heads may rename units inside their scope but not restructure the tree.
         stored = None if creating else Unit.objects.get(pk=unit.pk)
         _require_unit_in_scope(actor, stored)
-        if stored is None or values.get("parent") != stored.parent or values.get("code") != stored.code:
+        if (
+            stored is None
+            or values.get("parent") != stored.parent
+            or values.get("code") != stored.code
+        ):
             raise PermissionDenied("only HR or a system admin restructures the organisation")
     elif actor is not None and not actor.can(Capability.EDIT_ORG):
         raise PermissionDenied("cannot edit the organisation")
@@ -149,5 +153,10 @@ def save_skill(*, actor: Any, skill: Skill | None, values: dict[str, Any]) -> Sk
     _apply(skill, values, {})
     changes = diff(before, snapshot(skill, ("code", "name")))
     if changes:
-        record(AuditAction.CREATE if creating else AuditAction.UPDATE, actor=actor, obj=skill, changes=changes)
+        record(
+            AuditAction.CREATE if creating else AuditAction.UPDATE,
+            actor=actor,
+            obj=skill,
+            changes=changes,
+        )
     return skill

@@ -23,6 +23,7 @@ from yakuba.org.forms import (
     CounterForm,
     ExportForm,
     ImportUploadForm,
+    SkillForm,
     StaffForm,
     StaffSearchForm,
     UnitForm,
@@ -50,8 +51,15 @@ def unit_list(request: HttpRequest) -> HttpResponse:
             staff_count=Count("staff", distinct=True)
         )
     )
-    return render(request, "org/unit_list.html", {"units": units, "q": query,
-                                                  "can_create": request.user.is_office_wide and request.user.can(Capability.EDIT_ORG)})
+    return render(
+        request,
+        "org/unit_list.html",
+        {
+            "units": units,
+            "q": query,
+            "can_create": request.user.is_office_wide and request.user.can(Capability.EDIT_ORG),
+        },
+    )
 
 
 @capability_required(Capability.VIEW_ORG)
@@ -59,20 +67,28 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_scoped_or_404(request, selectors.visible_units(request.user), pk)
     staff = selectors.visible_staff(request.user).filter(unit=unit).prefetch_related("skills")
     can_edit = selectors.editable_units(request.user).filter(pk=unit.pk).exists()
-    return render(request, "org/unit_detail.html", {
-        "unit": unit,
-        "ancestors": unit.ancestors(),
-        "children": unit.children.all(),
-        "staff": staff,
-        "counters": unit.counters.prefetch_related("required_skills"),
-        "can_edit": can_edit,
-    })
+    return render(
+        request,
+        "org/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": unit.ancestors(),
+            "children": unit.children.all(),
+            "staff": staff,
+            "counters": unit.counters.prefetch_related("required_skills"),
+            "can_edit": can_edit,
+        },
+    )
 
 
 def _unit_form_view(request: HttpRequest, unit: Unit | None) -> HttpResponse:
     can_restructure = request.user.is_office_wide
-    form = UnitForm(request.POST or None, instance=unit, parents=Unit.objects.all() if can_restructure else selectors.visible_units(request.user),
-                    can_restructure=can_restructure)
+    form = UnitForm(
+        request.POST or None,
+        instance=unit,
+        parents=Unit.objects.all() if can_restructure else selectors.visible_units(request.user),
+        can_restructure=can_restructure,
+    )
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in form.fields}
         try:
@@ -115,15 +131,23 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     querystring = request.GET.copy()
     querystring.pop("page", None)
     template = "org/partials/staff_results.html" if request.htmx else "org/staff_list.html"
-    return render(request, template, {
-        "form": form, "page": page, "querystring": querystring.urlencode(),
-        "can_create": request.user.can(Capability.EDIT_ORG),
-    })
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "querystring": querystring.urlencode(),
+            "can_create": request.user.can(Capability.EDIT_ORG),
+        },
+    )
 
 
 @capability_required(Capability.VIEW_ORG)
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    staff = get_scoped_or_404(request, selectors.visible_staff(request.user).select_related("unit"), pk)
+    staff = get_scoped_or_404(
+        request, selectors.visible_staff(request.user).select_related("unit"), pk
+    )
     can_edit = selectors.editable_staff(request.user).filter(pk=pk).exists()
     return render(request, "org/staff_detail.html", {"staff": staff, "can_edit": can_edit})
 
@@ -134,8 +158,9 @@ def _staff_form_view(request: HttpRequest, staff: Staff | None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in form.fields if k != "skills"}
         try:
-            saved = services.save_staff(actor=request.user, staff=staff, values=values,
-                                        skills=form.cleaned_data["skills"])
+            saved = services.save_staff(
+                actor=request.user, staff=staff, values=values, skills=form.cleaned_data["skills"]
+            )
         except PermissionDenied as exc:
             raise deny(request, str(exc)) from exc
         messages.success(request, _("職員「%(name)s」を保存しました。") % {"name": saved.name})
@@ -156,19 +181,34 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.VIEW_ORG)
 def counter_list(request: HttpRequest) -> HttpResponse:
-    counters = selectors.visible_counters(request.user).select_related("unit").prefetch_related("required_skills")
-    return render(request, "org/counter_list.html", {
-        "counters": counters, "can_create": request.user.can(Capability.EDIT_ORG),
-    })
+    counters = (
+        selectors.visible_counters(request.user)
+        .select_related("unit")
+        .prefetch_related("required_skills")
+    )
+    return render(
+        request,
+        "org/counter_list.html",
+        {
+            "counters": counters,
+            "can_create": request.user.can(Capability.EDIT_ORG),
+        },
+    )
 
 
 def _counter_form_view(request: HttpRequest, counter: Counter | None) -> HttpResponse:
-    form = CounterForm(request.POST or None, instance=counter, units=selectors.editable_units(request.user))
+    form = CounterForm(
+        request.POST or None, instance=counter, units=selectors.editable_units(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in form.fields if k != "required_skills"}
         try:
-            saved = services.save_counter(actor=request.user, counter=counter, values=values,
-                                          required_skills=form.cleaned_data["required_skills"])
+            saved = services.save_counter(
+                actor=request.user,
+                counter=counter,
+                values=values,
+                required_skills=form.cleaned_data["required_skills"],
+            )
         except PermissionDenied as exc:
             raise deny(request, str(exc)) from exc
         messages.success(request, _("窓口「%(name)s」を保存しました。") % {"name": saved.name})
@@ -183,14 +223,27 @@ def counter_create(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.EDIT_ORG)
 def counter_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    counter = get_scoped_or_404(request, Counter.objects.filter(unit__in=selectors.editable_units(request.user)), pk)
+    counter = get_scoped_or_404(
+        request, Counter.objects.filter(unit__in=selectors.editable_units(request.user)), pk
+    )
     return _counter_form_view(request, counter)
 
 
 @capability_required(Capability.VIEW_ORG)
 def skill_list(request: HttpRequest) -> HttpResponse:
+    can_edit = request.user.is_office_wide and request.user.can(Capability.EDIT_ORG)
+    form = SkillForm(request.POST or None) if can_edit else None
+    if request.method == "POST":
+        if form is None:
+            raise deny(request, "only HR or a system admin edits the skill list")
+        if form.is_valid():
+            skill = services.save_skill(actor=request.user, skill=None, values=form.cleaned_data)
+            messages.success(
+                request, _("スキル「%(name)s」を追加しました。") % {"name": skill.name}
+            )
+            return redirect("org:skill_list")
     skills = Skill.objects.annotate(staff_count=Count("staff", distinct=True))
-    return render(request, "org/skill_list.html", {"skills": skills})
+    return render(request, "org/skill_list.html", {"skills": skills, "form": form})
 
 
 @capability_required(Capability.IMPORT_ORG)
@@ -205,7 +258,12 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 
 def _batch_context(batch: ImportBatch) -> dict[str, Any]:
-    return {"batch": batch, "errors": batch.errors, "summary": batch.summary, "result": batch.result}
+    return {
+        "batch": batch,
+        "errors": batch.errors,
+        "summary": batch.summary,
+        "result": batch.result,
+    }
 
 
 @capability_required(Capability.IMPORT_ORG)
@@ -258,8 +316,18 @@ def export_download(request: HttpRequest) -> HttpResponse:
         body = exporting.export_units_csv(units, encoding)
         content_type = f"text/csv; charset={'shift_jis' if encoding == 'cp932' else 'utf-8'}"
         filename = f"yakuba-units-{stamp}.csv"
-    record(AuditAction.EXPORT, actor=request.user, object_type="org.export", object_repr=filename,
-           changes={"format": kind, "encoding": encoding, "staff": staff.count(), "units": units.count()})
+    record(
+        AuditAction.EXPORT,
+        actor=request.user,
+        object_type="org.export",
+        object_repr=filename,
+        changes={
+            "format": kind,
+            "encoding": encoding,
+            "staff": staff.count(),
+            "units": units.count(),
+        },
+    )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

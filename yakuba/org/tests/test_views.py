@@ -74,10 +74,17 @@ def test_unit_head_sees_only_their_unit_and_below(client, make_user, org) -> Non
 def test_unit_head_cannot_move_staff_out_of_scope(client, make_user, org) -> None:
     head = verified_client(client, make_user("unit_head", unit_key="shimin"))
     s = org["staff"]["1001"]
-    response = head.post(reverse("org:staff_edit", args=[s.pk]), {
-        "staff_number": s.staff_number, "name": s.name, "name_kana": s.name_kana,
-        "employment_type": "regular", "unit": org["zeimu"].pk, "active": "on",
-    })
+    response = head.post(
+        reverse("org:staff_edit", args=[s.pk]),
+        {
+            "staff_number": s.staff_number,
+            "name": s.name,
+            "name_kana": s.name_kana,
+            "employment_type": "regular",
+            "unit": org["zeimu"].pk,
+            "active": "on",
+        },
+    )
     assert response.status_code == 200  # the foreign unit is not a valid choice
     s.refresh_from_db()
     assert s.unit == org["shimin"]
@@ -87,11 +94,19 @@ def test_unit_head_cannot_move_staff_out_of_scope(client, make_user, org) -> Non
 def test_edit_is_audited_with_changed_fields(client, make_user, org) -> None:
     hr = verified_client(client, make_user("hr"))
     s = org["staff"]["1001"]
-    response = hr.post(reverse("org:staff_edit", args=[s.pk]), {
-        "staff_number": s.staff_number, "name": s.name, "name_kana": "やまだ たろう",
-        "employment_type": "regular", "position": "主査", "unit": s.unit.pk, "active": "on",
-        "email": s.email,
-    })
+    response = hr.post(
+        reverse("org:staff_edit", args=[s.pk]),
+        {
+            "staff_number": s.staff_number,
+            "name": s.name,
+            "name_kana": "やまだ たろう",
+            "employment_type": "regular",
+            "position": "主査",
+            "unit": s.unit.pk,
+            "active": "on",
+            "email": s.email,
+        },
+    )
     assert response.status_code == 302
     entry = AuditEntry.objects.filter(object_type="org.staff", object_id=str(s.pk)).latest("seq")
     assert entry.action == "update"
@@ -103,10 +118,16 @@ def test_edit_is_audited_with_changed_fields(client, make_user, org) -> None:
 def test_bad_input_gets_a_clear_message_and_nothing_is_written(client, make_user, org) -> None:
     hr = verified_client(client, make_user("hr"))
     count = Staff.objects.count()
-    response = hr.post(reverse("org:staff_create"), {
-        "staff_number": "1001", "name": "", "name_kana": "Yamada",
-        "employment_type": "regular", "unit": org["shimin"].pk,
-    })
+    response = hr.post(
+        reverse("org:staff_create"),
+        {
+            "staff_number": "1001",
+            "name": "",
+            "name_kana": "Yamada",
+            "employment_type": "regular",
+            "unit": org["shimin"].pk,
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "氏名カナはカタカナで入力してください" in html
@@ -125,7 +146,24 @@ def test_search_in_kana_and_kanji(client, make_user, query) -> None:
 @pytest.mark.django_db
 def test_export_is_scoped_and_audited(client, make_user, org) -> None:
     head = verified_client(client, make_user("unit_head", unit_key="shimin"))
-    response = head.get(reverse("org:export_download"), {"format": "staff_csv", "encoding": "cp932"})
+    response = head.get(
+        reverse("org:export_download"), {"format": "staff_csv", "encoding": "cp932"}
+    )
     body = response.content.decode("cp932")
     assert "山田 太郎" in body and "鈴木 一郎" not in body
     assert AuditEntry.objects.filter(action="export", actor_label="u-unit_head").exists()
+
+
+@pytest.mark.django_db
+def test_hr_adds_a_skill_and_a_unit_head_cannot(client, make_user) -> None:
+    from django.test import Client
+
+    from yakuba.org.models import Skill
+
+    hr = verified_client(client, make_user("hr"))
+    hr.post(reverse("org:skill_list"), {"code": "kokuho", "name": "国保"})
+    assert Skill.objects.filter(name="国保").exists()
+    assert AuditEntry.objects.filter(object_type="org.skill", action="create").exists()
+    head = verified_client(Client(), make_user("unit_head"))
+    assert head.post(reverse("org:skill_list"), {"code": "x", "name": "X"}).status_code == 403
+    assert not Skill.objects.filter(code="x").exists()
