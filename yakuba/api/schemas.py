@@ -1,0 +1,152 @@
+"""Request and response shapes of the HTTP API (they are also the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Field, Schema
+
+from yakuba.org.models import ImportBatch, ImportStatus, Staff, Unit
+
+# Page size cap: large enough for a nightly HR sync in a few calls, small enough that one
+# request cannot pull a whole city's personal data into memory at once.
+MAX_LIMIT = 500
+DEFAULT_LIMIT = 100
+# Offsets beyond any real office; also keeps the value far below the 64-bit SQL limit.
+MAX_OFFSET = 1_000_000
+# Control characters are never part of a search or a code. NUL in particular is rejected
+# by PostgreSQL at query time, which would surface as a 500 instead of a 422.
+NO_CONTROL_CHARS = r"^[^\x00-\x1f\x7f]*$"
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="What went wrong, for a human.")
+
+
+class ValidationErrorOut(Schema):
+    detail: list[dict[str, Any]] = Field(description="One entry per invalid input.")
+
+
+# -- query parameters ---------------------------------------------------------------------
+
+
+class PageQuery(Schema):
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Page size.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
+
+
+class UnitQuery(PageQuery):
+    q: str = Field(
+        "",
+        max_length=100,
+        pattern=NO_CONTROL_CHARS,
+        description="Search code, name or reading (kanji, hiragana or katakana).",
+    )
+
+
+class StaffQuery(PageQuery):
+    q: str = Field(
+        "",
+        max_length=100,
+        pattern=NO_CONTROL_CHARS,
+        description="Search staff number, name or reading; or an exact e-mail address.",
+    )
+    unit: str = Field(
+        "",
+        max_length=20,
+        pattern=NO_CONTROL_CHARS,
+        description="Unit code: only staff of this unit and the units below it.",
+    )
+    include_inactive: bool = Field(False, description="Also list staff who have left.")
+
+
+# -- units --------------------------------------------------------------------------------
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    name_kana: str
+    kind: str = Field(description="department (部), division (課) or section (係).")
+    parent_code: str | None = Field(description="Code of the unit above; null for a department.")
+    active: bool
+
+    @staticmethod
+    def resolve_parent_code(obj: Unit) -> str | None:
+        # The selectors select_related("parent"), so this costs no query per row.
+        return obj.parent.code if obj.parent_id else None
+
+
+class UnitPage(Schema):
+    count: int = Field(description="Matching units in the caller's scope (all pages).")
+    limit: int
+    offset: int
+    items: list[UnitOut]
+
+
+# -- staff --------------------------------------------------------------------------------
+
+
+class StaffOut(Schema):
+    staff_number: str
+    name: str
+    name_kana: str
+    employment_type: str = Field(
+        description="regular, fiscal_year, conditional, reappointed, fixed_term or temporary."
+    )
+    position: str
+    unit_code: str
+    skills: list[str] = Field(description="Skill names, e.g. 住民票, 戸籍.")
+    email: str
+    active: bool
+
+    @staticmethod
+    def resolve_unit_code(obj: Staff) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_skills(obj: Staff) -> list[str]:
+        # .all() reads the prefetch cache; sorting keeps output stable for diffing syncs.
+        return sorted(skill.name for skill in obj.skills.all())
+
+
+class StaffPage(Schema):
+    count: int = Field(description="Matching staff in the caller's scope (all pages).")
+    limit: int
+    offset: int
+    items: list[StaffOut]
+
+
+# -- imports ------------------------------------------------------------------------------
+
+
+class ImportRowError(Schema):
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+
+class ImportOut(Schema):
+    id: int
+    filename: str
+    status: ImportStatus = Field(
+        description=(
+            "validating → ready (checked, waiting for confirmation) or invalid (see errors); "
+            "with apply=true a clean file goes on to applying → done (or failed)."
+        )
+    )
+    created_at: datetime
+    applied_at: datetime | None
+    summary: dict[str, int] = Field(description="Counts of rows found, new and updated.")
+    errors: list[ImportRowError] = Field(description="Every problem found; nothing is written.")
+    result: dict[str, int] = Field(description="What was written, once status is done.")
+
+    @staticmethod
+    def resolve_summary(obj: ImportBatch) -> dict[str, int]:
+        return dict(obj.summary or {})
+
+    @staticmethod
+    def resolve_result(obj: ImportBatch) -> dict[str, int]:
+        return dict(obj.result or {})
