@@ -22,7 +22,9 @@ def org(db):
     dept.save()
     shimin = Unit(code="110", name="市民課", name_kana="シミンカ", kind="division", parent=dept)
     shimin.save()
-    madoguchi = Unit(code="111", name="窓口係", name_kana="マドグチカカリ", kind="section", parent=shimin)
+    madoguchi = Unit(
+        code="111", name="窓口係", name_kana="マドグチカカリ", kind="section", parent=shimin
+    )
     madoguchi.save()
     zeimu = Unit(code="120", name="税務課", name_kana="ゼイムカ", kind="division", parent=dept)
     zeimu.save()
@@ -35,18 +37,27 @@ def org(db):
         ("1002", "佐藤 花子", "サトウ ハナコ", madoguchi),
         ("2001", "鈴木 一郎", "スズキ イチロウ", zeimu),
     ]:
-        s = Staff(staff_number=number, name=name, name_kana=kana, unit=unit, email=f"s{number}@example.jp")
+        s = Staff(
+            staff_number=number, name=name, name_kana=kana, unit=unit, email=f"s{number}@example.jp"
+        )
         s.save()
         people[number] = s
     people["1002"].skills.set([juminhyo, koseki])
     people["2001"].skills.set([zei])
-    counter = Counter.objects.create(code="C-JUMIN", name="住民票窓口", unit=madoguchi, opens_saturday=True)
+    counter = Counter.objects.create(
+        code="C-JUMIN", name="住民票窓口", unit=madoguchi, opens_saturday=True
+    )
     counter.required_skills.set([juminhyo])
     zeicounter = Counter.objects.create(code="C-ZEI", name="税証明窓口", unit=zeimu)
     return {
-        "dept": dept, "shimin": shimin, "madoguchi": madoguchi, "zeimu": zeimu,
+        "dept": dept,
+        "shimin": shimin,
+        "madoguchi": madoguchi,
+        "zeimu": zeimu,
         "skills": {"juminhyo": juminhyo, "koseki": koseki, "zei": zei},
-        "staff": people, "counter": counter, "zei_counter": zeicounter,
+        "staff": people,
+        "counter": counter,
+        "zei_counter": zeicounter,
     }
 
 
@@ -57,13 +68,22 @@ ROLES = ("staff", "unit_head", "hr", "infosec", "auditor", "sysadmin")
 def make_user(db, org) -> Callable[..., object]:
     from yakuba.accounts.models import User
 
-    def make(role: str, *, unit_key: str = "shimin", username: str | None = None, staff_number: str | None = None):
+    def make(
+        role: str,
+        *,
+        unit_key: str = "shimin",
+        username: str | None = None,
+        staff_number: str | None = None,
+    ):
         from yakuba.org.models import Staff
 
         user = User.objects.create_user(username=username or f"u-{role}", password=None, role=role)
         staff = Staff(
             staff_number=staff_number or f"9{ROLES.index(role)}{User.objects.count():02d}",
-            name=f"{role} 職員", name_kana="ショクイン", unit=org[unit_key], user=user,
+            name=f"{role} 職員",
+            name_kana="ショクイン",
+            unit=org[unit_key],
+            user=user,
         )
         staff.save()
         return user

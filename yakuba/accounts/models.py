@@ -13,7 +13,9 @@ from yakuba.accounts.roles import OFFICE_WIDE_ROLES, PRIVILEGED_ROLES, Role, has
 
 
 class YakubaUserManager(UserManager["User"]):
-    def create_superuser(self, username: str, email: str | None = None, password: str | None = None, **extra: object):  # type: ignore[override]
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: object
+    ):  # type: ignore[override]
         # `createsuperuser` makes the first administrator of a fresh install.
         extra.setdefault("role", Role.SYSADMIN)
         return super().create_superuser(username, email, password, **extra)
@@ -97,7 +99,9 @@ class ApiToken(models.Model):
     def lookup(cls, raw: str) -> ApiToken | None:
         if not raw or not raw.startswith(cls.PREFIX) or len(raw) > 200:
             return None
-        return cls.objects.active().select_related("owner").filter(token_hash=_hash_token(raw)).first()
+        return (
+            cls.objects.active().select_related("owner").filter(token_hash=_hash_token(raw)).first()
+        )
 
     @property
     def is_active(self) -> bool:

@@ -33,7 +33,9 @@ class SignOutView(auth_views.LogoutView):
     pass
 
 
-def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """django-axes calls this when an account is locked after repeated failures."""
     return render(request, "accounts/locked_out.html", status=429)
 

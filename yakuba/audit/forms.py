@@ -7,11 +7,17 @@ from yakuba.audit.models import AuditAction
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(label=_("操作"), required=False, choices=[("", _("すべて")), *AuditAction.choices])
+    action = forms.ChoiceField(
+        label=_("操作"), required=False, choices=[("", _("すべて")), *AuditAction.choices]
+    )
     actor = forms.CharField(label=_("操作者"), required=False, max_length=150)
     object_type = forms.CharField(label=_("対象の種類"), required=False, max_length=100)
-    date_from = forms.DateField(label=_("開始日"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("終了日"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("開始日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("終了日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self) -> dict:
         data = super().clean()

@@ -24,5 +24,9 @@ def filtered_entries(user: Any, filters: dict[str, Any]) -> QuerySet[AuditEntry]
     if filters.get("date_from"):
         qs = qs.filter(at__gte=dt.datetime.combine(filters["date_from"], dt.time.min, tzinfo=tz))
     if filters.get("date_to"):
-        qs = qs.filter(at__lt=dt.datetime.combine(filters["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+        qs = qs.filter(
+            at__lt=dt.datetime.combine(
+                filters["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz
+            )
+        )
     return qs.order_by("-seq")

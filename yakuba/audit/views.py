@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import json
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.html import strip_tags
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.views.decorators.http import require_POST
 
 from yakuba.accounts.roles import Capability
@@ -31,26 +31,56 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(filtered_entries(request.user, filters), 50).get_page(request.GET.get("page"))
     querystring = request.GET.copy()
     querystring.pop("page", None)
-    return render(request, "audit/entry_list.html", {
-        "form": form, "page": page, "querystring": querystring.urlencode(),
-        "total": AuditEntry.objects.count(),
-    })
+    return render(
+        request,
+        "audit/entry_list.html",
+        {
+            "form": form,
+            "page": page,
+            "querystring": querystring.urlencode(),
+            "total": AuditEntry.objects.count(),
+        },
+    )
 
 
 @capability_required(Capability.VIEW_AUDIT)
 def entry_export(request: HttpRequest) -> HttpResponse:
     _form, filters = _filters(request)
     entries = filtered_entries(request.user, filters)
-    header = ["seq", "at", "actor", "action", "object_type", "object_id", "object", "changes", "ip", "hash"]
+    header = [
+        "seq",
+        "at",
+        "actor",
+        "action",
+        "object_type",
+        "object_id",
+        "object",
+        "changes",
+        "ip",
+        "hash",
+    ]
     rows = (
-        [e.seq, timezone.localtime(e.at).isoformat(), e.actor_label, e.action, e.object_type,
-         e.object_id, e.object_repr, json.dumps(e.changes, ensure_ascii=False), e.ip_address or "",
-         e.entry_hash]
+        [
+            e.seq,
+            timezone.localtime(e.at).isoformat(),
+            e.actor_label,
+            e.action,
+            e.object_type,
+            e.object_id,
+            e.object_repr,
+            json.dumps(e.changes, ensure_ascii=False),
+            e.ip_address or "",
+            e.entry_hash,
+        ]
         for e in entries.iterator()
     )
     body = write_csv(header, rows)
-    record(AuditAction.EXPORT, actor=request.user, object_type="audit.export",
-           changes={"filters": {k: str(v) for k, v in filters.items() if v}})
+    record(
+        AuditAction.EXPORT,
+        actor=request.user,
+        object_type="audit.export",
+        changes={"filters": {k: str(v) for k, v in filters.items() if v}},
+    )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="yakuba-audit-{stamp}.csv"'

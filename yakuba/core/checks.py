@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.checks import Error, Tags, register
+from django.core.exceptions import ImproperlyConfigured
 
 WEAK_KEYS = {"", "changeme", "secret", "django-insecure", "dev"}
 

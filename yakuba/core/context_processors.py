@@ -29,11 +29,18 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("所属"), "org:unit_list", Capability.VIEW_ORG, _("部・課・係の一覧と編集")),
     NavItem(_("職員"), "org:staff_list", Capability.VIEW_ORG, _("職員の検索と編集")),
     NavItem(_("窓口"), "org:counter_list", Capability.VIEW_ORG, _("窓口と必要スキル・開設日")),
-    NavItem(_("取り込み"), "org:import_start", Capability.IMPORT_ORG, _("職員・所属の一括取り込み")),
+    NavItem(
+        _("取り込み"), "org:import_start", Capability.IMPORT_ORG, _("職員・所属の一括取り込み")
+    ),
     NavItem(_("書き出し"), "org:export", Capability.EXPORT_ORG, _("職員・所属のExcel/CSV出力")),
     NavItem(_("監査記録"), "audit:entry_list", Capability.VIEW_AUDIT, _("操作の記録と改ざん検査")),
     NavItem(_("アカウント"), "accounts:account_list", Capability.MANAGE_ACCOUNTS, _("役割の付与")),
-    NavItem(_("APIトークン"), "accounts:token_list", Capability.MANAGE_API_TOKENS, _("連携用トークンの発行・失効")),
+    NavItem(
+        _("APIトークン"),
+        "accounts:token_list",
+        Capability.MANAGE_API_TOKENS,
+        _("連携用トークンの発行・失効"),
+    ),
 )
 
 
@@ -47,8 +54,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = visible_nav_items(request.user)
     return {
         "nav_items": [
-            {"label": i.label, "url": i.url(), "description": i.description,
-             "current": request.path == i.url() or (i.url_name != "core:home" and request.path.startswith(i.url()))}
+            {
+                "label": i.label,
+                "url": i.url(),
+                "description": i.description,
+                "current": request.path == i.url()
+                or (i.url_name != "core:home" and request.path.startswith(i.url())),
+            }
             for i in items
         ]
     }

@@ -38,9 +38,7 @@ def search_key(value: str) -> str:
 
 
 def is_kana(value: str) -> bool:
-    return all(
-        ch == " " or ch == "ー" or ch == "・" or "\u30a0" <= ch <= "\u30ff" for ch in value
-    )
+    return all(ch == " " or ch == "ー" or ch == "・" or "\u30a0" <= ch <= "\u30ff" for ch in value)
 
 
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

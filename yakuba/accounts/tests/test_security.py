@@ -73,7 +73,9 @@ def test_enrolled_admin_is_sent_to_verify_and_a_code_lets_them_in(client, db) ->
     wrong = client.post(reverse("accounts:otp_verify"), {"token": "000000"})
     assert "確認コードが正しくありません" in wrong.content.decode()
     assert client.get(reverse("accounts:token_list")).status_code == 302
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
     code = TOTP(device.bin_key, device.step, device.t0, device.digits).token()
     client.post(reverse("accounts:otp_verify"), {"token": f"{code:06d}"})
     assert client.get(reverse("accounts:token_list")).status_code == 200
@@ -156,5 +158,7 @@ def test_api_tokens_are_created_shown_once_and_revoked_with_audit(client, make_u
     admin.post(reverse("accounts:token_revoke", args=[token.pk]))
     assert ApiToken.lookup(raw) is None
     assert list(
-        AuditEntry.objects.filter(object_type="accounts.apitoken").order_by("seq").values_list("action", flat=True)
+        AuditEntry.objects.filter(object_type="accounts.apitoken")
+        .order_by("seq")
+        .values_list("action", flat=True)
     ) == ["create", "update"]

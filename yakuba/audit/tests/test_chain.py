@@ -14,7 +14,10 @@ from yakuba.audit.services import record, verify_chain
 
 @pytest.fixture
 def chain(db):
-    return [record("create", object_type="t", object_id=str(i), changes={"n": [None, i]}) for i in range(5)]
+    return [
+        record("create", object_type="t", object_id=str(i), changes={"n": [None, i]})
+        for i in range(5)
+    ]
 
 
 def test_intact_chain_verifies(chain, capsys) -> None:

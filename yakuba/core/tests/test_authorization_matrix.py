@@ -60,8 +60,9 @@ MATRIX: dict[str, Rule] = {
     "accounts:otp_setup": Rule(SIGNED_IN),
     "accounts:profile": Rule(SIGNED_IN),
     "accounts:token_list": Rule(("sysadmin",)),
-    "accounts:token_revoke": Rule(("sysadmin",), ok=302, method="post",
-                                  kwargs=lambda o: {"pk": o["token"].pk}),
+    "accounts:token_revoke": Rule(
+        ("sysadmin",), ok=302, method="post", kwargs=lambda o: {"pk": o["token"].pk}
+    ),
     "accounts:account_list": Rule(("hr", "sysadmin")),
     "accounts:account_role": Rule(("hr", "sysadmin"), kwargs=lambda o: {"pk": o["plain_user"].pk}),
     "org:unit_list": Rule(VIEW_ORG),
