@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yakuba.accounts.roles import Capability
 
@@ -26,8 +27,18 @@ class NavItem:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("ホーム"), "core:home"),
-    NavItem(_("所属"), "org:unit_list", Capability.VIEW_ORG, _("部・課・係の一覧と編集")),
-    NavItem(_("職員"), "org:staff_list", Capability.VIEW_ORG, _("職員の検索と編集")),
+    NavItem(
+        pgettext_lazy("navigation", "所属"),
+        "org:unit_list",
+        Capability.VIEW_ORG,
+        _("部・課・係の一覧と編集"),
+    ),
+    NavItem(
+        pgettext_lazy("navigation", "職員"),
+        "org:staff_list",
+        Capability.VIEW_ORG,
+        _("職員の検索と編集"),
+    ),
     NavItem(_("窓口"), "org:counter_list", Capability.VIEW_ORG, _("窓口と必要スキル・開設日")),
     NavItem(
         _("取り込み"), "org:import_start", Capability.IMPORT_ORG, _("職員・所属の一括取り込み")

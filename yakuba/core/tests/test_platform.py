@@ -41,7 +41,9 @@ def test_weak_key_and_no_hosts_stop_start_up() -> None:
         validate_production_settings()
 
 
-@override_settings(DEBUG=False, SECRET_KEY="x" * 10 + "Ab3$-kQ9z" * 8, ALLOWED_HOSTS=["yakuba.example.lg.jp"])
+@override_settings(
+    DEBUG=False, SECRET_KEY="x" * 10 + "Ab3$-kQ9z" * 8, ALLOWED_HOSTS=["yakuba.example.lg.jp"]
+)
 def test_strong_settings_pass() -> None:
     assert production_settings_problems() == []
 
