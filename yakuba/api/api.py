@@ -5,8 +5,9 @@ the org selectors, so the API shows exactly what the token owner would see in th
 The OpenAPI schema is served without auth at `/api/v1/openapi.json`; the Swagger UI is
 off because it loads from a CDN and offices run offline.
 
-Path parameters use the `path:` converter so that any value (even one with `/`) reaches
-the operation and gets a JSON 404/422 instead of the site's HTML 404 page.
+Path parameters use the `anything:` converter (below) so that any value, even one with
+`/` or a newline, reaches the operation and gets a JSON 404/422 instead of the site's
+HTML 404 page.
 """
 
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import register_converter
 from ninja import File, Form, NinjaAPI, Path, Query, Status, UploadedFile
 from ninja.errors import AuthenticationError, HttpError
 
@@ -35,6 +37,21 @@ from yakuba.audit.services import record
 from yakuba.org.imports import start_import
 from yakuba.org.models import ImportBatch, Staff, Unit
 from yakuba.org.selectors import search_staff, search_units, visible_staff, visible_units
+
+
+class AnythingConverter:
+    """Matches any non-empty segment run; Django's `path` converter stops at a newline."""
+
+    regex = r"[\s\S]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(AnythingConverter, "anything")
 
 api = NinjaAPI(
     title="Yakuba API",
@@ -98,7 +115,7 @@ def list_units(request: HttpRequest, filters: Query[UnitQuery]) -> dict[str, Any
 
 
 @api.get(
-    "/units/{path:code}",
+    "/units/{anything:code}",
     response={200: UnitOut, 403: ErrorOut, 404: ErrorOut, **AUTH_ERRORS},
     summary="Read one unit",
     operation_id="getUnit",
@@ -155,7 +172,7 @@ def list_staff(request: HttpRequest, filters: Query[StaffQuery]) -> dict[str, An
 
 
 @api.get(
-    "/staff/{path:staff_number}",
+    "/staff/{anything:staff_number}",
     response={200: StaffOut, 403: ErrorOut, 404: ErrorOut, **AUTH_ERRORS},
     summary="Read one staff member",
     operation_id="getStaff",
@@ -219,7 +236,7 @@ def _safe_filename(name: str | None) -> str:
 
 
 @api.get(
-    "/imports/{path:batch_id}",
+    "/imports/{anything:batch_id}",
     response={200: ImportOut, 404: ErrorOut, **AUTH_ERRORS},
     summary="Import status and result",
     operation_id="getImport",

@@ -215,7 +215,13 @@ def test_bad_query_parameters_are_422(as_role: Any, params: dict[str, str]) -> N
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/v1/staff/a%00b", "/api/v1/staff/a/b", "/api/v1/units/" + "x" * 300, "/api/v1/units/%2F"],
+    [
+        "/api/v1/staff/a%00b",
+        "/api/v1/staff/a/b",
+        "/api/v1/staff/%C3%BC%0A",
+        "/api/v1/units/" + "x" * 300,
+        "/api/v1/units/%2F",
+    ],
 )
 def test_odd_keys_are_json_404(as_role: Any, path: str) -> None:
     response = as_role("hr").get(path)
