@@ -50,18 +50,34 @@ def _require_unit_in_scope(actor: Any, unit: Unit | None) -> None:
         raise PermissionDenied("unit outside your scope")
 
 
-def _before(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
-    """Snapshot from the database: a bound ModelForm has already changed the instance."""
-    return snapshot(type(obj).objects.get(pk=obj.pk), fields)
-
-
-def _apply(obj: Any, values: dict[str, Any], m2m: dict[str, Iterable[Any]]) -> None:
+def _save_audited(
+    *,
+    actor: Any,
+    obj: Any,
+    creating: bool,
+    fields: tuple[str, ...],
+    values: dict[str, Any],
+    m2m: dict[str, Iterable[Any]] | None = None,
+) -> Any:
+    """Validate, save and record the changed fields (create or update) in the audit trail."""
+    # The "before" comes from the database: a bound ModelForm has already changed `obj`.
+    before = {} if creating else snapshot(type(obj).objects.get(pk=obj.pk), fields)
+    m2m = m2m or {}
     for key, value in values.items():
         setattr(obj, key, value)
     obj.full_clean(exclude=list(m2m))
     obj.save()
     for key, items in m2m.items():
         getattr(obj, key).set(list(items))
+    changes = diff(before, snapshot(obj, fields))
+    if changes:
+        record(
+            AuditAction.CREATE if creating else AuditAction.UPDATE,
+            actor=actor,
+            obj=obj,
+            changes=changes,
+        )
+    return obj
 
 
 @transaction.atomic
@@ -74,18 +90,10 @@ def save_staff(
     if not creating:
         _require_unit_in_scope(actor, Staff.objects.get(pk=staff.pk).unit)
     _require_unit_in_scope(actor, values.get("unit", staff.unit if not creating else None))
-    before = {} if creating else _before(staff, STAFF_FIELDS)
-    _apply(staff, values, {"skills": skills} if skills is not None else {})
-    after = snapshot(staff, STAFF_FIELDS)
-    changes = diff(before, after)
-    if changes:
-        record(
-            AuditAction.CREATE if creating else AuditAction.UPDATE,
-            actor=actor,
-            obj=staff,
-            changes=changes,
-        )
-    return staff
+    m2m = {"skills": skills} if skills is not None else {}
+    return _save_audited(
+        actor=actor, obj=staff, creating=creating, fields=STAFF_FIELDS, values=values, m2m=m2m
+    )
 
 
 @transaction.atomic
@@ -104,17 +112,9 @@ def save_unit(*, actor: Any, unit: Unit | None, values: dict[str, Any]) -> Unit:
             raise PermissionDenied("only HR or a system admin restructures the organisation")
     elif actor is not None and not actor.can(Capability.EDIT_ORG):
         raise PermissionDenied("cannot edit the organisation")
-    before = {} if creating else _before(unit, UNIT_FIELDS)
-    _apply(unit, values, {})
-    changes = diff(before, snapshot(unit, UNIT_FIELDS))
-    if changes:
-        record(
-            AuditAction.CREATE if creating else AuditAction.UPDATE,
-            actor=actor,
-            obj=unit,
-            changes=changes,
-        )
-    return unit
+    return _save_audited(
+        actor=actor, obj=unit, creating=creating, fields=UNIT_FIELDS, values=values
+    )
 
 
 @transaction.atomic
@@ -130,17 +130,14 @@ def save_counter(
     if not creating:
         _require_unit_in_scope(actor, Counter.objects.get(pk=counter.pk).unit)
     _require_unit_in_scope(actor, values.get("unit"))
-    before = {} if creating else _before(counter, COUNTER_FIELDS)
-    _apply(counter, values, {"required_skills": required_skills})
-    changes = diff(before, snapshot(counter, COUNTER_FIELDS))
-    if changes:
-        record(
-            AuditAction.CREATE if creating else AuditAction.UPDATE,
-            actor=actor,
-            obj=counter,
-            changes=changes,
-        )
-    return counter
+    return _save_audited(
+        actor=actor,
+        obj=counter,
+        creating=creating,
+        fields=COUNTER_FIELDS,
+        values=values,
+        m2m={"required_skills": required_skills},
+    )
 
 
 @transaction.atomic
@@ -149,14 +146,6 @@ def save_skill(*, actor: Any, skill: Skill | None, values: dict[str, Any]) -> Sk
         raise PermissionDenied("only HR or a system admin edits the skill list")
     creating = skill is None
     skill = skill or Skill()
-    before = {} if creating else _before(skill, ("code", "name"))
-    _apply(skill, values, {})
-    changes = diff(before, snapshot(skill, ("code", "name")))
-    if changes:
-        record(
-            AuditAction.CREATE if creating else AuditAction.UPDATE,
-            actor=actor,
-            obj=skill,
-            changes=changes,
-        )
-    return skill
+    return _save_audited(
+        actor=actor, obj=skill, creating=creating, fields=("code", "name"), values=values
+    )
