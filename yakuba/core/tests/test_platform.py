@@ -74,3 +74,10 @@ def test_home_shows_unit_role_and_only_allowed_links(client, make_user) -> None:
     assert reverse("audit:entry_list") not in html
     assert reverse("org:import_start") not in html
     assert 'href="#main"' in html and "<main" in html and "<nav" in html
+
+
+@pytest.mark.django_db
+def test_unknown_api_url_answers_json_404(client) -> None:
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not Found"}
