@@ -207,8 +207,12 @@ class Builder:
         if hi <= 0:
             return
         if lo >= 0:  # never negative: the max is the expression itself
-            self.add_term(rule, [(weight * c, v) for c, v in zip(cs, vs, strict=True)],
-                          const=weight * base, **where)
+            self.add_term(
+                rule,
+                [(weight * c, v) for c, v in zip(cs, vs, strict=True)],
+                const=weight * base,
+                **where,
+            )
             return
         p = self.m.NewIntVar(0, hi, "")
         self.m.Add(p >= cp_model.LinearExpr.WeightedSum(vs, cs) + base)

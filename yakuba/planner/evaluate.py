@@ -174,9 +174,7 @@ def evaluate(problem: Problem, roster: Roster) -> Evaluation:
                 continue
             for d in range(h):
                 if roster[st.id][d] != prev[d]:
-                    viol.append(
-                        Violation("stability", problem.stability_weight, st.id, d, prev[d])
-                    )
+                    viol.append(Violation("stability", problem.stability_weight, st.id, d, prev[d]))
 
     breakdown: dict[str, int] = {}
     for v in viol:

@@ -293,8 +293,9 @@ def soft_fairness(b: Builder) -> None:
         if fr.mode == "spread":
             if all(isinstance(v, int) for c in counts for _, v in c):
                 vals = [sum(k * v for k, v in c) for c in counts]
-                b.add_term("fairness", [], const=fr.weight * (max(vals) - min(vals)),
-                           detail=fr.name)
+                b.add_term(
+                    "fairness", [], const=fr.weight * (max(vals) - min(vals)), detail=fr.name
+                )
                 continue
             hi = b.m.NewIntVar(0, len(days), "")
             lo = b.m.NewIntVar(0, len(days), "")

@@ -1,0 +1,372 @@
+"""Fast constructive start: one staff member at a time, dynamic programming, no solver.
+
+Why not CP-SAT: a single person's 364-day schedule with "work 232–234 days, runs of 2–5,
+rests of 2+, at most 26 weekends" is a counting (pigeonhole-like) problem on which clause
+learning stalls for seconds, and a monolithic model of everybody spends the whole budget
+in presolve. A dynamic programme over run states solves the pattern exactly for given
+Lagrange prices on hours and weekends; a price search hits the hour window, and a Viterbi
+pass picks activities under the succession rule. Each row is checked against the
+per-person hard rules here; rows that fail are left to CP-SAT (see ``solver``).
+
+Staff are scheduled in sequence and each one sees the marginal cover value left by the
+previous ones, so the start is greedy but sensible.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+from .index import OFF, Grid, Index
+
+NEG = float("-inf")
+
+
+class Marginals:
+    """Marginal objective value of assigning (staff, day, activity), given counts so far."""
+
+    def __init__(self, ix: Index) -> None:
+        self.ix = ix
+        p = ix.problem
+        self.count: dict[int, int] = {}
+        self.by_cell: dict[tuple[int, int], list[int]] = {}
+        for i, c in enumerate(p.cover):
+            self.by_cell.setdefault((c.day, ix.act_pos[c.activity]), []).append(i)
+        self.req: dict[tuple[int, int], list[tuple[int | None, int, bool]]] = {}
+        for q in p.requests:
+            a = None if q.activity is None else ix.act_pos[q.activity]
+            self.req.setdefault((ix.staff_pos[q.staff], q.day), []).append((a, q.weight, q.on))
+
+    def gain(self, e: int, d: int, a: int) -> float:
+        """Objective decrease if ``e`` does ``a`` on ``d`` instead of being off."""
+        ix, p = self.ix, self.ix.problem
+        g = 0.0
+        skills = p.staff[e].skills
+        for i in self.by_cell.get((d, a), ()):
+            c = p.cover[i]
+            if c.skill is not None and c.skill not in skills:
+                continue
+            g += c.weight_under if self.count.get(i, 0) < c.target else -c.weight_over
+        for ra, w, on in self.req.get((e, d), ()):
+            hit = (ix.working[a]) if ra is None else ra == a
+            if hit:
+                g += w if on else -w
+        prev = p.previous.get(p.staff[e].id) if p.previous is not None else None
+        if prev is not None and p.stability_weight:
+            pa = prev[d]
+            if pa is None:
+                g -= p.stability_weight
+            elif ix.act_pos[pa] == a:
+                g += p.stability_weight
+        return g
+
+    def commit(self, e: int, row: list[int]) -> None:
+        p = self.ix.problem
+        for d, a in enumerate(row):
+            if a == OFF:
+                continue
+            for i in self.by_cell.get((d, a), ()):
+                c = p.cover[i]
+                if c.skill is None or c.skill in p.staff[e].skills:
+                    self.count[i] = self.count.get(i, 0) + 1
+
+
+def _states(k_max: int, r: int) -> Iterator[tuple[bool, int, bool]]:
+    for edge in (False, True):
+        for k in range(1, k_max + 1):
+            yield True, k, edge
+        for k in range(1, r + 1):
+            yield False, k, edge
+
+
+def _pattern(ix: Index, e: int, val: list[float], wknd: list[int], mu: float) -> list[bool] | None:
+    """Best work/off pattern for values ``val`` (None = cannot work), weekend price ``mu``.
+
+    State = (working?, run length capped, run started on day 0). Runs touching day 0 or
+    the last day are exempt from the minimum lengths, as the rules say.
+    """
+    st = ix.problem.staff[e]
+    h = ix.horizon
+    k_max = st.max_consecutive or h
+    k_max = min(k_max, h)
+    m_on, r = st.min_consecutive, max(1, st.min_consecutive_off)
+    cur: dict[tuple[bool, int, bool], float] = {}
+    back: list[dict[tuple[bool, int, bool], tuple[bool, int, bool] | None]] = []
+    b0: dict[tuple[bool, int, bool], tuple[bool, int, bool] | None] = {}
+    cur[(False, 1, True)] = 0.0
+    b0[(False, 1, True)] = None
+    if val[0] is not None:
+        cur[(True, 1, True)] = val[0] - (mu if wknd[0] >= 0 else 0.0)
+        b0[(True, 1, True)] = None
+    back.append(b0)
+    for d in range(1, h):
+        nxt: dict[tuple[bool, int, bool], float] = {}
+        bp: dict[tuple[bool, int, bool], tuple[bool, int, bool] | None] = {}
+        v = val[d]
+        same_we = wknd[d] >= 0 and wknd[d] == wknd[d - 1]
+
+        for s, sc in cur.items():
+            working, k, edge = s
+            # Candidate successors of state s, with their score.
+            if working:
+                cands = []
+                if v is not None and k < k_max:
+                    pen = mu if wknd[d] >= 0 and not same_we else 0.0
+                    cands.append(((True, k + 1, edge), sc + v - pen))
+                if k >= m_on or edge:
+                    cands.append(((False, 1, False), sc))
+            else:
+                cands = [((False, min(k + 1, r), edge), sc)]
+                if v is not None and (k >= r or edge):
+                    pen = mu if wknd[d] >= 0 else 0.0
+                    cands.append(((True, 1, False), sc + v - pen))
+            for ns, score in cands:
+                if score > nxt.get(ns, NEG):
+                    nxt[ns] = score
+                    bp[ns] = s
+        if not nxt:
+            return None
+        cur = nxt
+        back.append(bp)
+    s = max(cur, key=lambda k: cur[k])
+    out = [False] * h
+    for d in range(h - 1, -1, -1):
+        out[d] = s[0]
+        prev = back[d][s]
+        if prev is None:
+            break
+        s = prev
+    return out
+
+
+def _types(ix: Index, e: int, work: list[bool], gains: list[dict[int, float]]) -> list[int] | None:
+    """Viterbi over activities on working days, respecting forbidden successions."""
+    h = ix.horizon
+    acts = ix.problem.activities
+    forb = [{ix.act_pos[b] for b in a.forbidden_next} for a in acts]
+    row = [OFF] * h
+    d = 0
+    while d < h:
+        if not work[d]:
+            d += 1
+            continue
+        end = d
+        while end < h and work[end]:
+            end += 1
+        # run [d, end)
+        score = [{a: g for a, g in gains[d].items()}]
+        bps: list[dict[int, int]] = [{}]
+        for t in range(d + 1, end):
+            sc: dict[int, float] = {}
+            bp: dict[int, int] = {}
+            for a, g in gains[t].items():
+                best, arg = NEG, -1
+                for pa, ps in score[-1].items():
+                    if a not in forb[pa] and ps > best:
+                        best, arg = ps, pa
+                if arg >= 0:
+                    sc[a], bp[a] = best + g, arg
+            if not sc:
+                return None
+            score.append(sc)
+            bps.append(bp)
+        a = max(score[-1], key=lambda k: score[-1][k])
+        for t in range(end - 1, d - 1, -1):
+            row[t] = a
+            if t > d:
+                a = bps[t - d][a]
+        d = end
+    return row
+
+
+def _row_ok(ix: Index, e: int, row: list[int]) -> bool:
+    """Per-person hard rules for one row (the solver's own check, not the evaluator)."""
+    st = ix.problem.staff[e]
+    h = ix.horizon
+    for d, a in enumerate(row):
+        if a != OFF and a not in ix.allowed[e][d]:
+            return False
+    for aid, lim in st.max_per_activity.items():
+        if sum(1 for a in row if a == ix.act_pos[aid]) > lim:
+            return False
+    mins = sum(ix.minutes[a] for a in row if a != OFF)
+    if mins < st.min_minutes or (st.max_minutes is not None and mins > st.max_minutes):
+        return False
+    if st.max_weekends is not None:
+        w = [a != OFF and ix.working[a] for a in row]
+        if sum(1 for days in ix.weekends if any(w[d] for d in days)) > st.max_weekends:
+            return False
+    forb = [{ix.act_pos[b] for b in a.forbidden_next} for a in ix.problem.activities]
+    return all(
+        not (row[d] != OFF and row[d + 1] != OFF and row[d + 1] in forb[row[d]])
+        for d in range(h - 1)
+    )
+
+
+def _repair_limits(ix: Index, e: int, row: list[int], gains: list[dict[int, float]]) -> None:
+    """Move days off activities above their limit onto allowed, compatible ones, cheapest
+    loss first (the Viterbi pass cannot count)."""
+    st = ix.problem.staff[e]
+    forb = [{ix.act_pos[b] for b in a.forbidden_next} for a in ix.problem.activities]
+    limit = {ix.act_pos[a]: n for a, n in st.max_per_activity.items()}
+    count: dict[int, int] = {}
+    for a in row:
+        if a != OFF:
+            count[a] = count.get(a, 0) + 1
+    h = len(row)
+    for _pass in range(6):  # moves unlock neighbours (d d p p -> d d d p): repeat
+        over = [a for a, lim in limit.items() if count.get(a, 0) > lim]
+        if not over:
+            return
+        before = dict(count)
+        for a in over:
+            _repair_one(row, a, limit, count, gains, forb)
+        if count == before:
+            return
+
+
+def _repair_one(
+    row: list[int],
+    a: int,
+    limit: dict[int, int],
+    count: dict[int, int],
+    gains: list[dict[int, float]],
+    forb: list[set[int]],
+) -> None:
+    h = len(row)
+    lim = limit[a]
+    # All candidate moves once, cheapest first; validity is re-checked on use since
+    # earlier moves change neighbours and counts.
+    moves = sorted(
+        (gains[d][a] - g, d, b)
+        for d in range(h)
+        if row[d] == a
+        for b, g in gains[d].items()
+        if b != a
+    )
+    for _loss, d, b in moves:
+        if count[a] <= lim:
+            break
+        if row[d] != a or count.get(b, 0) >= limit.get(b, h):
+            continue
+        if d > 0 and row[d - 1] != OFF and b in forb[row[d - 1]]:
+            continue
+        if d + 1 < h and row[d + 1] != OFF and row[d + 1] in forb[b]:
+            continue
+        row[d] = b
+        count[a] -= 1
+        count[b] = count.get(b, 0) + 1
+
+
+def build_row(
+    ix: Index,
+    e: int,
+    marg: Marginals,
+    warm: list[float] | None = None,
+    near: list[int] | None = None,
+) -> list[int] | None:
+    """A row for staff ``e`` meeting every per-person hard rule, or None."""
+    st = ix.problem.staff[e]
+    h = ix.horizon
+    base: list[dict[int, float]] = [
+        {a: marg.gain(e, d, a) for a in ix.allowed[e][d] if ix.working[a]} for d in range(h)
+    ]
+    gains: list[dict[int, float]] = []
+
+    def reseed(seed: int) -> None:
+        # Small per-day noise breaks ties: with flat values the priced DP would jump
+        # between "work everything" and "work nothing", never landing in the hours window.
+        rng = random.Random(e * 7919 + seed)
+        gains[:] = []
+        for d in range(h):
+            noise = rng.random() * 8.0
+            gains.append({a: g + noise for a, g in base[d].items()})
+
+    reseed(0)
+    wk_of = [-1] * h
+    for i, days in enumerate(ix.weekends):
+        for d in days:
+            wk_of[d] = i
+    lo_m = st.min_minutes
+    hi_m = st.max_minutes if st.max_minutes is not None else 10**9
+
+    def attempt(lam: float, mu: float, penal: dict[int, float]) -> list[int] | None:
+        val: list[float | None] = []
+        adj: list[dict[int, float]] = []
+        for d in range(h):
+            g = {a: v + lam * ix.minutes[a] - penal.get(a, 0.0) for a, v in gains[d].items()}
+            adj.append(g)
+            val.append(max(g.values()) if g else None)
+        work = _pattern(ix, e, val, wk_of, mu)  # type: ignore[arg-type]
+        if work is None:
+            return None
+        return _types(ix, e, work, adj)
+
+    def minutes(row: list[int]) -> int:
+        return sum(ix.minutes[a] for a in row if a != OFF)
+
+    warm = warm if warm is not None else [0.0]
+    near = near if near is not None else []
+    near[:] = []
+    mu = 0.0
+    penal: dict[int, float] = {}
+    for outer in range(8):
+        # Price search on hours: start from the previous person's price (staff are often
+        # alike), widen until the window is bracketed, then bisect.
+        lam = warm[0]
+        lo, hi = -1200.0, 1200.0
+        step = 40.0
+        row = attempt(lam / 480, mu, penal)
+        for _ in range(24):
+            if row is None:
+                return None
+            m = minutes(row)
+            if lo_m <= m <= hi_m:
+                warm[0] = lam
+                break
+            if m < lo_m:
+                lo = lam
+                lam = (lo + hi) / 2 if hi - lam < step else lam + step
+            else:
+                hi = lam
+                lam = (lo + hi) / 2 if lam - lo < step else lam - step
+            step *= 2
+            row = attempt(lam / 480, mu, penal)
+        if row is None:
+            return None
+        if not lo_m <= minutes(row) <= hi_m:
+            reseed(outer + 1)  # the price jumped over the window: other tie-breaks
+            continue
+        _repair_limits(ix, e, row, gains)
+        if _row_ok(ix, e, row):
+            return row
+        near[:] = row  # closest miss, a hint for the CP-SAT fallback
+        # Raise the prices of whatever is over its limit and try again.
+        w = [a != OFF and ix.working[a] for a in row]
+        if st.max_weekends is not None and (
+            sum(1 for days in ix.weekends if any(w[d] for d in days)) > st.max_weekends
+        ):
+            mu = mu * 2 + 50
+        for aid, lim in st.max_per_activity.items():
+            a = ix.act_pos[aid]
+            if sum(1 for x in row if x == a) > lim:
+                penal[a] = penal.get(a, 0.0) * 2 + 30
+    return None
+
+
+def construct(ix: Index) -> tuple[Grid, dict[int, list[int]]]:
+    """Greedy start: the grid, and for staff whose row could not be built (left off in
+    the grid) the closest miss (possibly empty) to use as a hint."""
+    marg = Marginals(ix)
+    grid: Grid = [[OFF] * ix.horizon for _ in range(ix.n_staff)]
+    failed: dict[int, list[int]] = {}
+    warm = [0.0]
+    for e in range(ix.n_staff):
+        near: list[int] = []
+        row = build_row(ix, e, marg, warm, near)
+        if row is None:
+            failed[e] = near
+            continue
+        grid[e] = row
+        marg.commit(e, row)
+    return grid, failed
