@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "yakuba.org",
     "yakuba.api",
     "yakuba.demo",
+    "yakuba.rosters",
+    "yakuba.remoteseats",
 ]
 
 MIDDLEWARE = [
