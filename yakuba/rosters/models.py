@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yakuba.org.models import Counter, EmploymentType, Skill, Staff, Unit
+from yakuba.org.models import Counter, Skill, Staff, Unit
 
 # Japanese local-government standard working day: 7 h 45 min.
 STANDARD_DAY_MINUTES = 465
@@ -72,7 +72,9 @@ class WorkActivity(models.Model):
         validators=[MinValueValidator(30), MaxValueValidator(24 * 60)],
     )
     colour = models.CharField(_("色"), max_length=10, choices=Colour.choices, default=Colour.BLUE)
-    symbol = models.CharField(_("略号"), max_length=2, help_text=_("勤務表のセルに表示する1〜2文字"))
+    symbol = models.CharField(
+        _("略号"), max_length=2, help_text=_("勤務表のセルに表示する1〜2文字")
+    )
     sort_order = models.PositiveIntegerField(_("表示順"), default=0)
     active = models.BooleanField(_("有効"), default=True)
 
@@ -122,7 +124,9 @@ class CoverRule(models.Model):
         verbose_name = _("窓口の配置基準")
         verbose_name_plural = _("窓口の配置基準")
         constraints = [
-            models.UniqueConstraint(fields=["counter", "day_type"], name="one_cover_rule_per_day_type"),
+            models.UniqueConstraint(
+                fields=["counter", "day_type"], name="one_cover_rule_per_day_type"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -169,14 +173,22 @@ class TeleworkPolicy(models.Model):
     """Telework eligibility rules (実施要領). unit=None is the office-wide default."""
 
     unit = models.OneToOneField(
-        Unit, verbose_name=_("所属"), on_delete=models.CASCADE, null=True, blank=True,
+        Unit,
+        verbose_name=_("所属"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="telework_policy",
     )
     allowed_employment_types = models.JSONField(
-        _("対象の雇用区分"), default=list, blank=True,
+        _("対象の雇用区分"),
+        default=list,
+        blank=True,
         help_text=_("空なら全ての雇用区分が対象"),
     )
-    exclude_personal_data_work = models.BooleanField(_("個人情報を扱う業務の職員は対象外"), default=True)
+    exclude_personal_data_work = models.BooleanField(
+        _("個人情報を扱う業務の職員は対象外"), default=True
+    )
     excluded_units = models.ManyToManyField(
         Unit, verbose_name=_("対象外の所属"), blank=True, related_name="+"
     )
@@ -213,7 +225,9 @@ class StaffWorkProfile(models.Model):
     """Per-person facts the rules need and HR/the unit head maintain."""
 
     staff = models.OneToOneField(Staff, on_delete=models.CASCADE, related_name="work_profile")
-    handles_personal_data = models.BooleanField(_("個人情報（マイナンバー等）を扱う業務"), default=False)
+    handles_personal_data = models.BooleanField(
+        _("個人情報（マイナンバー等）を扱う業務"), default=False
+    )
     telework_approved = models.BooleanField(_("所属長の在宅勤務承認"), default=False)
     life_event = models.CharField(_("事情"), max_length=20, choices=LifeEvent.choices, blank=True)
     team = models.CharField(_("班"), max_length=1, choices=Team.choices, blank=True)
@@ -236,7 +250,11 @@ class WorkRules(models.Model):
     """Labour and fairness settings per unit (unit=None: office-wide default)."""
 
     unit = models.OneToOneField(
-        Unit, verbose_name=_("所属"), on_delete=models.CASCADE, null=True, blank=True,
+        Unit,
+        verbose_name=_("所属"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="work_rules",
     )
     max_consecutive_days = models.PositiveIntegerField(
@@ -245,9 +263,7 @@ class WorkRules(models.Model):
     max_weekends = models.PositiveIntegerField(_("休日勤務の上限（週末/期間）"), default=2)
     substitute_window_before = models.PositiveIntegerField(_("振替休日：前（日）"), default=3)
     substitute_window_after = models.PositiveIntegerField(_("振替休日：後（日）"), default=6)
-    split_mode = models.CharField(
-        _("班分け"), max_length=20, choices=SplitMode.choices, blank=True
-    )
+    split_mode = models.CharField(_("班分け"), max_length=20, choices=SplitMode.choices, blank=True)
     fairness_weight = models.PositiveIntegerField(_("公平性の重み"), default=5)
 
     class Meta:
@@ -268,16 +284,25 @@ class OperatingMode(models.TextChoices):
 class RosterPeriod(models.Model):
     """A planning period for a unit (and its sub-units)."""
 
-    unit = models.ForeignKey(Unit, verbose_name=_("所属"), on_delete=models.PROTECT, related_name="roster_periods")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所属"), on_delete=models.PROTECT, related_name="roster_periods"
+    )
     name = models.CharField(_("名称"), max_length=100)
     start_date = models.DateField(_("開始日"))
     end_date = models.DateField(_("終了日"))
-    mode = models.CharField(_("運用モード"), max_length=20, choices=OperatingMode.choices, default=OperatingMode.NORMAL)
+    mode = models.CharField(
+        _("運用モード"), max_length=20, choices=OperatingMode.choices, default=OperatingMode.NORMAL
+    )
     office_presence_cap_pct = models.PositiveIntegerField(
-        _("出勤者の上限（%）"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)],
+        _("出勤者の上限（%）"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("緊急事態などで庁内にいる人数を抑える場合（例：50）"),
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
 
     class Meta:
@@ -310,10 +335,16 @@ class RosterVersion(models.Model):
 
     period = models.ForeignKey(RosterPeriod, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("版"))
-    status = models.CharField(_("状態"), max_length=20, choices=VersionStatus.choices, default=VersionStatus.QUEUED)
-    based_on = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    status = models.CharField(
+        _("状態"), max_length=20, choices=VersionStatus.choices, default=VersionStatus.QUEUED
+    )
+    based_on = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     is_repair = models.BooleanField(_("最小変更で再作成"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -402,7 +433,9 @@ class StaffRequest(models.Model):
         _("希望の強さ"), default=2, validators=[MinValueValidator(1), MaxValueValidator(3)]
     )
     note = models.CharField(_("備考"), max_length=200, blank=True)
-    status = models.CharField(_("状態"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    status = models.CharField(
+        _("状態"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

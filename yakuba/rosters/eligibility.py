@@ -1,0 +1,155 @@
+"""Telework eligibility (DOMAIN.md §2): each rule met or not, with the reason shown.
+
+Later capabilities add conditions (a completed security checklist, a passed connection
+check) with `register_condition`; the roster and the seat booking both ask `evaluate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from yakuba.org.models import EmploymentType, Staff
+from yakuba.rosters.models import StaffWorkProfile, TeleworkPolicy
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    code: str
+    label: str | Promise
+    met: bool
+    detail: str | Promise = ""
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    staff_id: int
+    outcomes: tuple[RuleOutcome, ...]
+    weekly_cap: int
+    min_office_days: int
+
+    @property
+    def eligible(self) -> bool:
+        return all(o.met for o in self.outcomes)
+
+    @property
+    def unmet(self) -> list[RuleOutcome]:
+        return [o for o in self.outcomes if not o.met]
+
+
+Condition = Callable[[Staff], RuleOutcome]
+_EXTRA_CONDITIONS: list[Condition] = []
+
+
+def register_condition(condition: Condition) -> Condition:
+    """Add an "other conditions must hold" rule (usable as a decorator)."""
+    if condition not in _EXTRA_CONDITIONS:
+        _EXTRA_CONDITIONS.append(condition)
+    return condition
+
+
+def unregister_condition(condition: Condition) -> None:
+    if condition in _EXTRA_CONDITIONS:
+        _EXTRA_CONDITIONS.remove(condition)
+
+
+def policy_for(
+    staff: Staff, policies: dict[int | None, TeleworkPolicy] | None = None
+) -> TeleworkPolicy:
+    """The nearest policy up the unit tree, else the office-wide one, else the defaults."""
+    if policies is None:
+        policies = {
+            p.unit_id: p
+            for p in TeleworkPolicy.objects.select_related("unit").prefetch_related(
+                "excluded_units"
+            )
+        }
+    codes = staff.unit.path.strip("/").split("/")
+    by_code = {p.unit.code: p for p in policies.values() if p.unit_id is not None}
+    for code in reversed(codes):
+        if code in by_code:
+            return by_code[code]
+    return policies.get(None) or TeleworkPolicy()
+
+
+def evaluate(
+    staff: Staff,
+    *,
+    policies: dict[int | None, TeleworkPolicy] | None = None,
+    profile: StaffWorkProfile | None = None,
+) -> Eligibility:
+    policy = policy_for(staff, policies)
+    if profile is None:
+        profile = StaffWorkProfile.objects.filter(staff=staff).first() or StaffWorkProfile(
+            staff=staff
+        )
+    outcomes: list[RuleOutcome] = []
+    allowed = policy.allowed_employment_types
+    type_label = dict(EmploymentType.choices).get(staff.employment_type, staff.employment_type)
+    outcomes.append(
+        RuleOutcome(
+            "employment_type",
+            _("雇用区分"),
+            not allowed or staff.employment_type in allowed,
+            _("%(type)s は対象外です") % {"type": type_label}
+            if allowed and staff.employment_type not in allowed
+            else type_label,
+        )
+    )
+    excluded_units = list(policy.excluded_units.all()) if policy.pk else []
+    in_excluded = any(staff.unit.path.startswith(u.path) for u in excluded_units)
+    outcomes.append(
+        RuleOutcome(
+            "unit",
+            _("所属"),
+            not in_excluded,
+            _("%(unit)s は在宅勤務の対象外の所属です") % {"unit": staff.unit.name}
+            if in_excluded
+            else staff.unit.name,
+        )
+    )
+    personal = policy.exclude_personal_data_work and profile.handles_personal_data
+    outcomes.append(
+        RuleOutcome(
+            "personal_data",
+            _("個人情報を扱う業務"),
+            not personal,
+            _("個人情報（マイナンバー等）を扱う業務のため対象外です")
+            if personal
+            else _("該当なし"),
+        )
+    )
+    if policy.requires_head_approval:
+        outcomes.append(
+            RuleOutcome(
+                "approval",
+                _("所属長の承認"),
+                profile.telework_approved,
+                _("承認済み") if profile.telework_approved else _("未承認"),
+            )
+        )
+    outcomes.extend(condition(staff) for condition in _EXTRA_CONDITIONS)
+    return Eligibility(
+        staff_id=staff.pk,
+        outcomes=tuple(outcomes),
+        weekly_cap=policy.weekly_cap,
+        min_office_days=policy.min_office_days,
+    )
+
+
+def evaluate_many(staff: list[Staff]) -> dict[int, Eligibility]:
+    """Eligibility for many people with a fixed number of queries."""
+    policies = {
+        p.unit_id: p
+        for p in TeleworkPolicy.objects.select_related("unit").prefetch_related("excluded_units")
+    }
+    profiles = {p.staff_id: p for p in StaffWorkProfile.objects.filter(staff__in=staff)}
+    return {
+        s.pk: evaluate(
+            s, policies=policies, profile=profiles.get(s.pk) or StaffWorkProfile(staff=s)
+        )
+        for s in staff
+    }
