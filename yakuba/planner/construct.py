@@ -213,7 +213,6 @@ def _repair_limits(ix: Index, e: int, row: list[int], gains: list[dict[int, floa
     for a in row:
         if a != OFF:
             count[a] = count.get(a, 0) + 1
-    h = len(row)
     for _pass in range(6):  # moves unlock neighbours (d d p p -> d d d p): repeat
         over = [a for a, lim in limit.items() if count.get(a, 0) > lim]
         if not over:

@@ -78,7 +78,10 @@ def render(ix: Index, code: str, params: dict[str, Any]) -> Conflict:
             f"{al} on {dl} needs {params['need']} people{sk_en}; "
             f"only {avail} are available that day"
         )
-        ja = f"{dl}の「{al}」には{params['need']}人{sk_ja}が必要ですが、その日に対応できるのは{avail}人だけです"
+        ja = (
+            f"{dl}の「{al}」には{params['need']}人{sk_ja}が必要ですが、"
+            f"その日に対応できるのは{avail}人だけです"
+        )
     elif code == "day_off":
         en, ja = f"{who} has a fixed day off on {dl}", f"{who}さんは{dl}が休日に指定されています"
     elif code == "eligibility":

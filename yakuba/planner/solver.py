@@ -24,7 +24,7 @@ from ortools.sat.python import cp_model
 from .builder import Builder
 from .construct import construct
 from .diagnosis import diagnose
-from .index import OFF, Grid, Index
+from .index import Grid, Index
 from .model import Problem, Roster
 from .result import SolveResult, Violation
 
@@ -33,8 +33,6 @@ ProgressFn = Callable[[float, float, float], None]
 #: Up to this many decision variables a monolithic model runs (it gives the proven bound
 #: and can prove optimality); above it its presolve alone eats the budget.
 FULL_MODEL_MAX_VARS = 20000
-#: Up to this many variables the full model alone is used (no construction, no LNS).
-TINY_MAX_VARS = 1500
 
 
 class _Clock:
@@ -68,6 +66,7 @@ class _Search:
         self.lock = threading.Lock()
         self.version = 0
         self.stop = threading.Event()
+        self.infeasible = False
 
     def offer(self, grid: Grid, obj: int, base_version: int | None = None) -> bool:
         """Make ``grid`` the incumbent if better. LNS results computed from an older
@@ -166,6 +165,7 @@ def _full(s: _Search, time_limit: float, hint: Grid | None, workers: int = 1) ->
             s.optimal = True
             s.stop.set()
     elif st == cp_model.INFEASIBLE:
+        s.infeasible = True
         s.stop.set()
     return st
 
@@ -203,6 +203,9 @@ def _neighbourhood(s: _Search, cells: int) -> list[list[bool]]:
 
 def _lns(s: _Search, end: float, sub_limit: float = 2.0) -> None:
     cells = 120
+    while s.best is None:  # the full model will provide the first roster
+        if s.stop.wait(0.05) or s.clock.elapsed() >= end:
+            return
     while s.clock.elapsed() < end - 0.1 and not s.stop.is_set():
         base, base_obj, version = s.snapshot()
         with s.lock:
@@ -261,35 +264,36 @@ def solve(
     n_vars = sum(len(c) for row in ix.allowed for c in row)
     start = ix.from_roster(hint) if hint is not None else None
     status: str = "unknown"
-    if n_vars <= TINY_MAX_VARS or n_vars <= FULL_MODEL_MAX_VARS and workers == 1:
-        s.stats["strategy"] = "full"
-        st = _full(s, clock.left(), start, workers)
-        status = "infeasible" if st == cp_model.INFEASIBLE else "unknown"
-    else:
-        grid = start or _construct(s, min(8.0, 0.3 * time_limit))
-        has_hard_cover = any(c.hard_min for c in problem.cover)
-        if grid is None or has_hard_cover:
-            # Coupled hard rules the per-staff construction cannot see: CP-SAT finds a
-            # start on the full model first.
-            st = _full(s, min(clock.left(), max(10.0, clock.left() / 3)), grid, workers)
-            if st == cp_model.INFEASIBLE:
-                status = "infeasible"
-        else:
-            s.offer(grid, breakdown(ix, grid)[0])
-        s.stats["construct_time"] = round(clock.elapsed(), 2)
-        if s.best is not None and not s.stop.is_set():
-            threads = []
-            if n_vars <= FULL_MODEL_MAX_VARS:
-                s.stats["strategy"] = "full+lns"
-                threads.append(threading.Thread(target=_full, args=(s, clock.left(), s.best)))
-            else:
-                s.stats["strategy"] = "lns"
-            while len(threads) < max(1, workers):
-                threads.append(threading.Thread(target=_lns, args=(s, time_limit)))
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+    problem_coupled = bool(
+        any(c.hard_min for c in problem.cover)
+        or problem.capacities
+        or problem.split_teams
+        or problem.substitute_days_off
+    )
+    # The DP construction only knows per-person rules; with rules coupling staff (or
+    # that it does not model) CP-SAT finds the first roster instead.
+    grid = start
+    if grid is None and not problem_coupled:
+        grid = _construct(s, min(8.0, 0.3 * time_limit))
+    if grid is not None:
+        s.offer(grid, breakdown(ix, grid)[0])
+    s.stats["construct_time"] = round(clock.elapsed(), 2)
+    use_full = n_vars <= FULL_MODEL_MAX_VARS or s.best is None
+    threads = []
+    if use_full:
+        threads.append(threading.Thread(target=_full, args=(s, clock.left(), s.best, 1)))
+    n_lns = max(1, workers - len(threads)) if s.best is not None or use_full else 0
+    if workers == 1 and use_full:
+        n_lns = 0  # one core: the full model alone
+    for _ in range(n_lns):
+        threads.append(threading.Thread(target=_lns, args=(s, time_limit)))
+    s.stats["strategy"] = ("full" if use_full else "") + ("+lns" if n_lns else "")
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if s.infeasible:
+        status = "infeasible"
     if s.best is not None:
         status = "optimal" if s.optimal else "feasible"
     result = SolveResult(status=status, roster=None, objective=None, bound=s.bound)  # type: ignore[arg-type]

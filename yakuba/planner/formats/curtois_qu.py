@@ -190,3 +190,11 @@ def read(path: str | Path) -> Problem:
     except UnicodeDecodeError as exc:
         raise FormatError(f"{p.stem}:0: file is not ASCII ({exc})") from None
     return parse(text, name=p.stem)
+
+
+def write_roster_csv(path: str | Path, roster: dict[str, list[str | None]]) -> None:
+    """``employee,day,shift`` rows for worked days only (days off omitted)."""
+    lines = ["employee,day,shift"]
+    for staff_id, row in roster.items():
+        lines.extend(f"{staff_id},{d},{a}" for d, a in enumerate(row) if a is not None)
+    Path(path).write_text("\n".join(lines) + "\n", encoding="ascii")

@@ -1,0 +1,68 @@
+"""Yakuba roster optimizer: pure Python on OR-Tools CP-SAT, no Django.
+
+Public API
+----------
+Problem description (``yakuba.planner.model``)
+    :class:`Problem`, :class:`Activity`, :class:`Staff`, :class:`Cover`, :class:`Request`,
+    :class:`Pin`, :class:`Capacity`, :class:`SplitTeams`, :class:`Fairness`,
+    :class:`SubstituteDayOff`; ``Roster = dict[staff_id, list[activity_id | None]]``.
+Solving
+    ``solve(problem, time_limit=60, workers=2, seed=0, on_progress=None, hint=None)``
+    -> :class:`SolveResult` (status ``optimal|feasible|infeasible|unknown``, roster,
+    objective, CP-SAT proven ``bound``, ``breakdown`` by rule, ``violations`` (staff, day,
+    rule, cost), ``time_to_first``, ``wall_time``, ``diagnosis`` when infeasible).
+    ``on_progress(elapsed_s, objective, bound)`` is called on every improvement.
+Diagnosis
+    :class:`Diagnosis` of :class:`Conflict` (``code``, ``params``, ``message_en``,
+    ``message_ja``) naming the hard rules that cannot hold together.
+Evaluation
+    ``evaluate(problem, roster)`` -> :class:`Evaluation`: independent check of every
+    hard rule and recomputation of the objective.
+Benchmark format
+    ``yakuba.planner.formats.curtois_qu.read(path)`` / ``parse(text)``; raises
+    ``FormatError`` with the line number. CLIs: ``python -m yakuba.planner.bench`` and
+    ``python -m yakuba.planner.solve``.
+
+Rule codes (hard): ``day_off eligibility pin succession max_per_activity min_minutes
+max_minutes max_consecutive min_consecutive min_consecutive_off max_weekends cover_min
+capacity split_teams substitute_day_off``; (soft): ``cover_under cover_over request_on
+request_off fairness stability``.
+"""
+
+from .evaluate import evaluate
+from .model import (
+    Activity,
+    Capacity,
+    Cover,
+    Fairness,
+    Pin,
+    Problem,
+    Request,
+    Roster,
+    SplitTeams,
+    Staff,
+    SubstituteDayOff,
+)
+from .result import Conflict, Diagnosis, Evaluation, SolveResult, Violation
+from .solver import solve
+
+__all__ = [
+    "Activity",
+    "Capacity",
+    "Conflict",
+    "Cover",
+    "Diagnosis",
+    "Evaluation",
+    "Fairness",
+    "Pin",
+    "Problem",
+    "Request",
+    "Roster",
+    "SolveResult",
+    "SplitTeams",
+    "Staff",
+    "SubstituteDayOff",
+    "Violation",
+    "evaluate",
+    "solve",
+]

@@ -1,0 +1,163 @@
+"""Benchmark CLI: ``python -m yakuba.planner.bench PATH... --time-limit 60 --workers 2``.
+
+Solves every Curtois & Qu instance file given (or found in given folders), verifies each
+roster with the independent evaluator, prints a table and, as the last line, one JSON
+object with all figures (for scripts and CI).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import re
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from .evaluate import evaluate
+from .formats.curtois_qu import FormatError, read, write_roster_csv
+from .solver import solve
+
+
+def _natural(p: Path) -> list[Any]:
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", p.name)]
+
+
+def find_instances(paths: list[str]) -> list[Path]:
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted((f for f in p.glob("*.txt") if f.is_file()), key=_natural))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise SystemExit(f"no such file or folder: {raw}")
+    return out
+
+
+def best_known(instance: Path) -> int | None:
+    """Best known value from a ``best_known.csv`` beside the instance, if any."""
+    f = instance.parent / "best_known.csv"
+    if not f.exists():
+        return None
+    with f.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row.get("instance") == instance.stem and row.get("best_known_ub"):
+                return int(row["best_known_ub"])
+    return None
+
+
+def peak_rss_mib() -> float:
+    # ru_maxrss is in KiB on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+HEADER = (
+    f"{'instance':<12}{'staff':>6}{'days':>5}{'acts':>5}  {'status':<10}{'objective':>10}"
+    f"{'bound':>9}{'best':>8}{'gap%':>8}{'first s':>8}{'wall s':>8}  verified"
+)
+
+
+def _fmt(v: Any, spec: str) -> str:
+    return "-" if v is None else format(v, spec)
+
+
+def run(args: argparse.Namespace) -> int:
+    files = find_instances(args.paths)
+    if args.solutions:
+        Path(args.solutions).mkdir(parents=True, exist_ok=True)
+    print(
+        f"# yakuba.planner.bench  {dt.datetime.now().isoformat(timespec='seconds')}  "
+        f"time-limit {args.time_limit}s  workers {args.workers}  seed {args.seed}"
+    )
+    print(HEADER)
+    rows: list[dict[str, Any]] = []
+    t_all = time.monotonic()
+    failures = 0
+    for f in files:
+        try:
+            problem = read(f)
+        except FormatError as exc:
+            print(f"{f.stem:<12} format error: {exc}")
+            failures += 1
+            continue
+        res = solve(problem, time_limit=args.time_limit, workers=args.workers, seed=args.seed)
+        best = best_known(f)
+        verified = None
+        if res.roster is not None:
+            ev = evaluate(problem, res.roster)
+            verified = ev.feasible and ev.objective == res.objective
+            if not verified:
+                failures += 1
+                print(f"  VERIFY FAILED: {ev.hard_violations[:5]} eval={ev.objective}")
+            if args.solutions:
+                write_roster_csv(Path(args.solutions) / f"{f.stem}.csv", res.roster)
+        gap = None
+        if best and res.objective is not None:
+            gap = round(100.0 * (res.objective - best) / best, 2)
+        row = {
+            "instance": f.stem,
+            "staff": len(problem.staff),
+            "days": problem.horizon,
+            "activities": len(problem.activities),
+            "status": res.status,
+            "objective": res.objective,
+            "bound": None if res.bound is None else round(res.bound, 1),
+            "best_known": best,
+            "gap_pct": gap,
+            "time_to_first_s": None if res.time_to_first is None else round(res.time_to_first, 2),
+            "wall_s": round(res.wall_time, 2),
+            "verified": verified,
+            "strategy": res.stats.get("strategy"),
+        }
+        rows.append(row)
+        print(
+            f"{row['instance']:<12}{row['staff']:>6}{row['days']:>5}{row['activities']:>5}  "
+            f"{row['status']:<10}{_fmt(row['objective'], 'd'):>10}{_fmt(row['bound'], '.0f'):>9}"
+            f"{_fmt(best, 'd'):>8}{_fmt(gap, '.2f'):>8}{_fmt(row['time_to_first_s'], '.2f'):>8}"
+            f"{row['wall_s']:>8.1f}  {'yes' if verified else 'NO'}",
+            flush=True,
+        )
+    gaps = [r["gap_pct"] for r in rows if r["gap_pct"] is not None]
+    missing = [r["instance"] for r in rows if r["objective"] is None]
+    summary = {
+        "instances": rows,
+        "mean_gap_pct": round(sum(gaps) / len(gaps), 2) if gaps else None,
+        "max_gap_pct": max(gaps) if gaps else None,
+        "no_solution": missing,
+        "total_time_s": round(time.monotonic() - t_all, 1),
+        "peak_rss_mib": round(peak_rss_mib(), 1),
+        "time_limit_s": args.time_limit,
+        "workers": args.workers,
+    }
+    if args.csv:
+        with open(args.csv, "w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["instance"])
+            w.writeheader()
+            w.writerows(rows)
+    print(
+        f"mean gap {summary['mean_gap_pct']}%  max gap {summary['max_gap_pct']}%  "
+        f"total {summary['total_time_s']}s  peak RSS {summary['peak_rss_mib']} MiB"
+    )
+    print(json.dumps(summary, ensure_ascii=False))
+    return 1 if failures or missing else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m yakuba.planner.bench", description=__doc__)
+    ap.add_argument("paths", nargs="+", help="instance files or folders")
+    ap.add_argument("--time-limit", type=float, default=60.0)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--csv", help="write the per-instance figures to this CSV file")
+    ap.add_argument("--solutions", help="write DIR/<instance>.csv rosters")
+    return run(ap.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
