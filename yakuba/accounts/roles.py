@@ -32,6 +32,10 @@ class Capability(models.TextChoices):
     VIEW_AUDIT = "view_audit", "browse and export the audit trail"
     MANAGE_API_TOKENS = "manage_api_tokens", "create and revoke API tokens"
     MANAGE_ACCOUNTS = "manage_accounts", "assign roles"
+    # Rosters (issue 4).
+    PLAN_ROSTERS = "plan_rosters", "set up, plan, publish and repair rosters (scoped)"
+    VIEW_ROSTERS = "view_rosters", "read every roster in scope (read-only)"
+    DECIDE_REQUESTS = "decide_requests", "approve or reject leave and wishes (scoped)"
 
 
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -61,6 +65,17 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
 }
+
+# Rosters: unit heads plan their own unit and below, HR and system admins the office;
+# auditors read them all.
+for _role, _caps in {
+    Role.UNIT_HEAD: {Capability.PLAN_ROSTERS, Capability.VIEW_ROSTERS, Capability.DECIDE_REQUESTS},
+    Role.HR: {Capability.PLAN_ROSTERS, Capability.VIEW_ROSTERS, Capability.DECIDE_REQUESTS},
+    Role.AUDITOR: {Capability.VIEW_ROSTERS},
+    Role.SYSADMIN: {Capability.PLAN_ROSTERS, Capability.VIEW_ROSTERS, Capability.DECIDE_REQUESTS},
+}.items():
+    CAPABILITIES[_role] = CAPABILITIES[_role] | frozenset(_caps)
+del _role, _caps
 
 # Roles whose organisation scope is the whole office (others: their own unit and below).
 OFFICE_WIDE_ROLES = frozenset({Role.HR, Role.AUDITOR, Role.SYSADMIN})

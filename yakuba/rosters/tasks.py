@@ -1,0 +1,103 @@
+"""Solving a roster version in the background, with progress a page can poll."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import threading
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from yakuba import planner
+from yakuba.rosters.models import RosterVersion, VersionStatus
+from yakuba.rosters.solver_io import build_problem, write_result
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_EVERY_S = 0.5
+
+
+def _cancel_requested(version_id: int) -> bool:
+    return RosterVersion.objects.filter(pk=version_id, cancel_requested=True).exists()
+
+
+@task()
+def solve_version(version_id: int) -> None:
+    """Build the problem, solve it and store the result; a cancel or crash writes no cells."""
+    with transaction.atomic():
+        version = (
+            RosterVersion.objects.select_for_update()
+            .select_related("period__unit")
+            .get(pk=version_id)
+        )
+        if version.status != VersionStatus.QUEUED:
+            return  # delivered twice, or cancelled before it started
+        version.status = VersionStatus.RUNNING
+        version.started_at = timezone.now()
+        version.progress = []
+        version.save(update_fields=["status", "started_at", "progress"])
+    try:
+        ctx = build_problem(version)
+    except Exception as exc:
+        logger.exception("building roster problem %s failed", version_id)
+        RosterVersion.objects.filter(pk=version_id).update(
+            status=VersionStatus.FAILED, failure=str(exc)[:2000], finished_at=timezone.now()
+        )
+        return
+
+    progress: list[list[float]] = []
+    stop = threading.Event()
+
+    def on_progress(elapsed: float, objective: float, bound: float) -> None:
+        # Called from solver threads: only record; the task's own thread writes to the DB.
+        progress.append([round(elapsed, 2), objective, bound])
+
+    kwargs = {
+        "time_limit": version.time_limit,
+        "workers": 2,
+        "seed": version.pk,
+        "on_progress": on_progress,
+    }
+    if "stop" in inspect.signature(planner.solve).parameters:
+        kwargs["stop"] = stop
+    outcome: dict[str, planner.SolveResult | BaseException] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = planner.solve(ctx.problem, **kwargs)
+        except BaseException as exc:  # reported below, in the task's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name=f"roster-solve-{version_id}")
+    worker.start()
+    written = 0
+    while worker.is_alive():
+        worker.join(PROGRESS_EVERY_S)
+        if len(progress) != written:
+            written = len(progress)
+            RosterVersion.objects.filter(pk=version_id).update(progress=list(progress))
+        if worker.is_alive() and _cancel_requested(version_id):
+            stop.set()
+            break
+    if _cancel_requested(version_id):
+        RosterVersion.objects.filter(pk=version_id).update(
+            status=VersionStatus.CANCELLED, finished_at=timezone.now(), progress=progress
+        )
+        return
+    worker.join()
+    if "error" in outcome:
+        logger.error("roster solve %s failed: %s", version_id, outcome["error"])
+        RosterVersion.objects.filter(pk=version_id).update(
+            status=VersionStatus.FAILED,
+            failure=str(outcome["error"])[:2000],
+            finished_at=timezone.now(),
+        )
+        return
+    result = outcome["result"]
+    assert isinstance(result, planner.SolveResult)
+    write_result(version, ctx, result)
+    RosterVersion.objects.filter(pk=version_id).update(
+        progress=progress, finished_at=timezone.now()
+    )
