@@ -108,6 +108,39 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
     return changed
 
 
+def save_audited(
+    *,
+    actor: Any,
+    obj: models.Model,
+    creating: bool,
+    fields: tuple[str, ...],
+    values: Mapping[str, Any],
+    m2m: Mapping[str, Iterable[Any]] | None = None,
+) -> Any:
+    """Validate, save and record the changed `fields` (create or update) in the trail.
+
+    Call inside the caller's transaction. The "before" is read from the database because
+    a bound ModelForm has already changed `obj` in memory.
+    """
+    before = {} if creating else snapshot(type(obj).objects.get(pk=obj.pk), fields)
+    m2m = m2m or {}
+    for key, value in values.items():
+        setattr(obj, key, value)
+    obj.full_clean(exclude=list(m2m))
+    obj.save()
+    for key, items in m2m.items():
+        getattr(obj, key).set(list(items))
+    changes = diff(before, snapshot(obj, fields))
+    if changes:
+        record(
+            AuditAction.CREATE if creating else AuditAction.UPDATE,
+            actor=actor,
+            obj=obj,
+            changes=changes,
+        )
+    return obj
+
+
 @dataclass(frozen=True)
 class ChainProblem:
     seq: int
@@ -136,4 +169,12 @@ def verify_chain(batch_size: int = 2000) -> ChainProblem | None:
     return None
 
 
-__all__ = ["AuditAction", "ChainProblem", "diff", "record", "snapshot", "verify_chain"]
+__all__ = [
+    "AuditAction",
+    "ChainProblem",
+    "diff",
+    "record",
+    "save_audited",
+    "snapshot",
+    "verify_chain",
+]

@@ -9,8 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from yakuba.accounts.roles import Capability
-from yakuba.audit.models import AuditAction
-from yakuba.audit.services import diff, record, snapshot
+from yakuba.audit.services import save_audited
 from yakuba.org import selectors
 from yakuba.org.models import Counter, Skill, Staff, Unit
 
@@ -50,36 +49,6 @@ def _require_unit_in_scope(actor: Any, unit: Unit | None) -> None:
         raise PermissionDenied("unit outside your scope")
 
 
-def _save_audited(
-    *,
-    actor: Any,
-    obj: Any,
-    creating: bool,
-    fields: tuple[str, ...],
-    values: dict[str, Any],
-    m2m: dict[str, Iterable[Any]] | None = None,
-) -> Any:
-    """Validate, save and record the changed fields (create or update) in the audit trail."""
-    # The "before" comes from the database: a bound ModelForm has already changed `obj`.
-    before = {} if creating else snapshot(type(obj).objects.get(pk=obj.pk), fields)
-    m2m = m2m or {}
-    for key, value in values.items():
-        setattr(obj, key, value)
-    obj.full_clean(exclude=list(m2m))
-    obj.save()
-    for key, items in m2m.items():
-        getattr(obj, key).set(list(items))
-    changes = diff(before, snapshot(obj, fields))
-    if changes:
-        record(
-            AuditAction.CREATE if creating else AuditAction.UPDATE,
-            actor=actor,
-            obj=obj,
-            changes=changes,
-        )
-    return obj
-
-
 @transaction.atomic
 def save_staff(
     *, actor: Any, staff: Staff | None, values: dict[str, Any], skills: Iterable[Skill] | None
@@ -91,7 +60,7 @@ def save_staff(
         _require_unit_in_scope(actor, Staff.objects.get(pk=staff.pk).unit)
     _require_unit_in_scope(actor, values.get("unit", staff.unit if not creating else None))
     m2m = {"skills": skills} if skills is not None else {}
-    return _save_audited(
+    return save_audited(
         actor=actor, obj=staff, creating=creating, fields=STAFF_FIELDS, values=values, m2m=m2m
     )
 
@@ -112,9 +81,7 @@ def save_unit(*, actor: Any, unit: Unit | None, values: dict[str, Any]) -> Unit:
             raise PermissionDenied("only HR or a system admin restructures the organisation")
     elif actor is not None and not actor.can(Capability.EDIT_ORG):
         raise PermissionDenied("cannot edit the organisation")
-    return _save_audited(
-        actor=actor, obj=unit, creating=creating, fields=UNIT_FIELDS, values=values
-    )
+    return save_audited(actor=actor, obj=unit, creating=creating, fields=UNIT_FIELDS, values=values)
 
 
 @transaction.atomic
@@ -130,7 +97,7 @@ def save_counter(
     if not creating:
         _require_unit_in_scope(actor, Counter.objects.get(pk=counter.pk).unit)
     _require_unit_in_scope(actor, values.get("unit"))
-    return _save_audited(
+    return save_audited(
         actor=actor,
         obj=counter,
         creating=creating,
@@ -146,6 +113,6 @@ def save_skill(*, actor: Any, skill: Skill | None, values: dict[str, Any]) -> Sk
         raise PermissionDenied("only HR or a system admin edits the skill list")
     creating = skill is None
     skill = skill or Skill()
-    return _save_audited(
+    return save_audited(
         actor=actor, obj=skill, creating=creating, fields=("code", "name"), values=values
     )
