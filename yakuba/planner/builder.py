@@ -77,6 +77,16 @@ class Builder:
             for d in range(ix.horizon):
                 if not self.free[e][d]:
                     continue
+                pin = ix.pinned[e][d]
+                if pin is not None and not self.diagnose:
+                    # A pinned cell is a constant; a pin on an ineligible activity or a
+                    # fixed day off cannot hold, so the model is made infeasible and the
+                    # diagnosis (where pins are guarded constraints) explains why.
+                    if pin != OFF and not ix.allowed[e][d]:
+                        m.AddBoolOr([])
+                    self.free[e][d] = False
+                    self.ref[e][d] = pin
+                    continue
                 acts = all_acts if self.diagnose else ix.allowed[e][d]
                 if not acts:  # nothing possible: the cell is a constant day off
                     self.free[e][d] = False

@@ -30,9 +30,9 @@ from .result import SolveResult, Violation
 
 ProgressFn = Callable[[float, float, float], None]
 
-#: Up to this many decision variables a monolithic model runs (it gives the proven bound
+#: Up to this many decision variables a monolithic model runs beside LNS (it gives the proven bound
 #: and can prove optimality); above it its presolve alone eats the budget.
-FULL_MODEL_MAX_VARS = 20000
+FULL_MODEL_MAX_VARS = 1500
 
 
 class _Clock:
@@ -201,7 +201,7 @@ def _neighbourhood(s: _Search, cells: int) -> list[list[bool]]:
     return free
 
 
-def _lns(s: _Search, end: float, sub_limit: float = 2.0) -> None:
+def _lns(s: _Search, end: float, sub_limit: float = 0.6) -> None:
     cells = 120
     while s.best is None:  # the full model will provide the first roster
         if s.stop.wait(0.05) or s.clock.elapsed() >= end:
@@ -269,6 +269,7 @@ def solve(
         or problem.capacities
         or problem.split_teams
         or problem.substitute_days_off
+        or problem.pins
     )
     # The DP construction only knows per-person rules; with rules coupling staff (or
     # that it does not model) CP-SAT finds the first roster instead.
