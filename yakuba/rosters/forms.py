@@ -1,0 +1,190 @@
+"""All validation of roster input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yakuba.org.models import EmploymentType
+from yakuba.rosters.models import (
+    CoverRule,
+    OperatingMode,
+    RequestKind,
+    StaffWorkProfile,
+    TeleworkPolicy,
+    WorkActivity,
+    WorkRules,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PeriodForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("所属"), queryset=None)
+    name = forms.CharField(label=_("名称"), max_length=100)
+    start_date = forms.DateField(label=_("開始日"), widget=DATE_INPUT)
+    end_date = forms.DateField(label=_("終了日"), widget=DATE_INPUT)
+    mode = forms.ChoiceField(
+        label=_("運用モード"), choices=OperatingMode.choices, initial=OperatingMode.NORMAL
+    )
+    office_presence_cap_pct = forms.IntegerField(
+        label=_("出勤者の上限（%）"),
+        required=False,
+        min_value=1,
+        max_value=100,
+        help_text=_("緊急事態などで庁内にいる人数を抑える場合（例：50）"),
+    )
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end:
+            if end < start:
+                self.add_error("end_date", _("終了日は開始日以降にしてください。"))
+            elif (end - start).days > 61:
+                self.add_error("end_date", _("期間は62日以内にしてください。"))
+        return data
+
+
+class SolveForm(forms.Form):
+    time_limit = forms.IntegerField(
+        label=_("計算時間の上限（秒）"), min_value=5, max_value=300, initial=30
+    )
+
+
+class CellForm(forms.Form):
+    activity = forms.ModelChoiceField(
+        label=_("勤務形態"),
+        queryset=WorkActivity.objects.none(),
+        required=False,
+        empty_label=_("休み"),
+    )
+    pin = forms.BooleanField(
+        label=_("固定する（再作成しても変えない）"), required=False, initial=True
+    )
+
+    def __init__(self, *args: Any, activities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = activities
+
+
+class RequestForm(forms.Form):
+    date = forms.DateField(label=_("日付"), widget=DATE_INPUT)
+    kind = forms.ChoiceField(label=_("種類"), choices=RequestKind.choices)
+    weight = forms.TypedChoiceField(
+        label=_("希望の強さ"),
+        coerce=int,
+        initial=2,
+        choices=[(1, _("できれば")), (2, _("希望")), (3, _("強く希望"))],
+    )
+    note = forms.CharField(label=_("備考"), max_length=200, required=False)
+
+    def clean_date(self) -> dt.date:
+        from django.utils import timezone
+
+        day = self.cleaned_data["date"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(_("過去の日付には申請できません。"))
+        return day
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = WorkActivity
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "counter",
+            "access_method",
+            "minutes",
+            "colour",
+            "symbol",
+            "sort_order",
+            "active",
+        ]
+
+    def __init__(self, *args: Any, counters: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["counter"].queryset = counters
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") == "counter" and not data.get("counter"):
+            self.add_error("counter", _("窓口の勤務形態には窓口を選んでください。"))
+        if data.get("kind") != "counter" and data.get("counter"):
+            self.add_error("counter", _("窓口を選べるのは種類が「窓口」のときだけです。"))
+        if data.get("kind") == "telework" and data.get("access_method") == "none":
+            self.add_error("access_method", _("在宅勤務の接続方法を選んでください。"))
+        return data
+
+
+class CoverRuleForm(forms.ModelForm):
+    class Meta:
+        model = CoverRule
+        fields = ["day_type", "min_staff", "target_staff"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (
+            data.get("min_staff") is not None
+            and data.get("target_staff") is not None
+            and data["target_staff"] < data["min_staff"]
+        ):
+            self.add_error("target_staff", _("目標人数は最低人数以上にしてください。"))
+        return data
+
+
+class PolicyForm(forms.ModelForm):
+    allowed_employment_types = forms.MultipleChoiceField(
+        label=_("対象の雇用区分"),
+        choices=EmploymentType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("何も選ばなければ全ての雇用区分が対象"),
+    )
+
+    class Meta:
+        model = TeleworkPolicy
+        fields = [
+            "allowed_employment_types",
+            "exclude_personal_data_work",
+            "requires_head_approval",
+            "weekly_cap",
+            "min_office_days",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        cap, office = data.get("weekly_cap"), data.get("min_office_days")
+        if cap is not None and office is not None and cap + office > 7:
+            self.add_error(
+                "min_office_days", _("在宅の上限と出勤の下限の合計は7日以内にしてください。")
+            )
+        return data
+
+
+class WorkRulesForm(forms.ModelForm):
+    class Meta:
+        model = WorkRules
+        fields = [
+            "max_consecutive_days",
+            "max_weekends",
+            "substitute_window_before",
+            "substitute_window_after",
+            "split_mode",
+            "fairness_weight",
+        ]
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = StaffWorkProfile
+        fields = ["team", "telework_approved", "handles_personal_data", "life_event"]
