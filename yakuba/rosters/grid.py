@@ -127,14 +127,17 @@ def build_grid(
                 extra += f" ・{changed_label}"
                 changed += 1
             title = f"{name} {col.label} {label}{extra}"
+            css_attr = " ".join(c for c in classes if c)
             if editable:
                 parts.append(
-                    f'<td class="{" ".join(c for c in classes if c)}"><button type="button" class="cell" '
-                    f'data-staff="{s.pk}" data-date="{col.date.isoformat()}" aria-label="{title}">{symbol}</button></td>'
+                    f'<td class="{css_attr}"><button type="button" class="cell" '
+                    f'data-staff="{s.pk}" data-date="{col.date.isoformat()}" '
+                    f'aria-label="{title}">{symbol}</button></td>'
                 )
             else:
                 parts.append(
-                    f'<td class="{" ".join(c for c in classes if c)}" title="{title}">{symbol}<span class="visually-hidden">{label}{extra}</span></td>'
+                    f'<td class="{css_attr}" title="{title}">{symbol}'
+                    f'<span class="visually-hidden">{label}{extra}</span></td>'
                 )
         rows.append((s, mark_safe("".join(parts))))  # noqa: S308 - every value above is escaped
     grid = Grid(version, columns, rows, legend=list(activities.values()), changed=changed)
