@@ -117,7 +117,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @capability_required(Capability.PLAN_ROSTERS)
 def period_solve(request: HttpRequest, pk: int) -> HttpResponse:
-    """「作成」: a new version. With `based_on` pinned cells are kept; `repair` minimises changes."""
+    """「作成」: a new version; `based_on` keeps pinned cells, `repair` minimises changes."""
     period = _period_or_404(request, pk)
     form = SolveForm(request.POST)
     time_limit = form.cleaned_data["time_limit"] if form.is_valid() else 30
