@@ -188,3 +188,28 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = StaffWorkProfile
         fields = ["team", "telework_approved", "handles_personal_data", "life_event"]
+
+
+class AbsenceForm(forms.Form):
+    staff = forms.ModelChoiceField(label=_("職員"), queryset=None)
+    start = forms.DateField(label=_("開始日"), widget=DATE_INPUT)
+    end = forms.DateField(label=_("終了日"), widget=DATE_INPUT, required=False)
+
+    def __init__(self, *args: Any, staff: Any, period: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff
+        self.period = period
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end") or data.get("start")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("終了日は開始日以降にしてください。"))
+            elif start < self.period.start_date or end > self.period.end_date:
+                self.add_error("start", _("勤務表の期間内の日付を入れてください。"))
+            else:
+                data["dates"] = [
+                    start + dt.timedelta(days=i) for i in range((end - start).days + 1)
+                ]
+        return data

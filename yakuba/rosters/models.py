@@ -411,9 +411,10 @@ class RequestKind(models.TextChoices):
     DAY_OFF = "day_off", _("休みの希望")
     ANNUAL_LEAVE = "annual_leave", _("年次休暇")
     SPECIAL_LEAVE = "special_leave", _("特別休暇")
+    SICK = "sick", _("病気休暇")
 
 
-LEAVE_KINDS = frozenset({RequestKind.ANNUAL_LEAVE, RequestKind.SPECIAL_LEAVE})
+LEAVE_KINDS = frozenset({RequestKind.ANNUAL_LEAVE, RequestKind.SPECIAL_LEAVE, RequestKind.SICK})
 
 
 class RequestStatus(models.TextChoices):

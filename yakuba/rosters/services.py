@@ -20,6 +20,7 @@ from yakuba.rosters import selectors
 from yakuba.rosters.models import (
     Assignment,
     CalendarFeed,
+    RequestKind,
     RequestStatus,
     RosterPeriod,
     RosterVersion,
@@ -221,6 +222,40 @@ def changed_cells(
         for staff_id, date in sorted(set(before) | set(after), key=lambda k: (k[1], k[0]))
         if before.get((staff_id, date)) != after.get((staff_id, date))
     ]
+
+
+@transaction.atomic
+def report_absence(
+    *, actor: Any, version: RosterVersion, staff: Staff, dates: list[dt.date]
+) -> list[StaffRequest]:
+    """Someone is off sick after publication: record approved sick leave for the days."""
+    _require_plan(actor, version.period)
+    if not selectors.can_decide_for(actor, staff):
+        raise PermissionDenied("person outside scope")
+    created = []
+    for day in dates:
+        if not version.period.start_date <= day <= version.period.end_date:
+            raise ValidationError(_("期間外の日付です。"))
+        req, made = StaffRequest.objects.get_or_create(
+            staff=staff,
+            date=day,
+            kind=RequestKind.SICK,
+            defaults={
+                "status": RequestStatus.APPROVED,
+                "decided_by": actor,
+                "decided_at": timezone.now(),
+                "weight": 3,
+            },
+        )
+        if made:
+            record(
+                AuditAction.CREATE,
+                actor=actor,
+                obj=req,
+                changes={"date": [None, day.isoformat()], "kind": [None, "sick"]},
+            )
+        created.append(req)
+    return created
 
 
 # --- requests and leave ---------------------------------------------------------------

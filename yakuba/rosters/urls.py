@@ -14,6 +14,7 @@ urlpatterns = [
     path("versions/<int:pk>/cell/", views.cell_edit, name="cell_edit"),
     path("versions/<int:pk>/publish/", views.version_publish, name="version_publish"),
     path("versions/<int:pk>/export/", views.version_export, name="version_export"),
+    path("versions/<int:pk>/absence/", views.report_absence, name="report_absence"),
     path("me/", views.my_schedule, name="my_schedule"),
     path("me/export.csv", views.my_export, name="my_export"),
     path("me/calendar/", views.calendar_settings, name="calendar_settings"),

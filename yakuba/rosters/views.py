@@ -21,7 +21,7 @@ from yakuba.org import selectors as org_selectors
 from yakuba.org.models import Staff
 from yakuba.rosters import exporting, selectors, services
 from yakuba.rosters.explain import describe
-from yakuba.rosters.forms import CellForm, PeriodForm, RequestForm, SolveForm
+from yakuba.rosters.forms import AbsenceForm, CellForm, PeriodForm, RequestForm, SolveForm
 from yakuba.rosters.grid import build_grid, day_columns
 from yakuba.rosters.models import RosterPeriod, RosterVersion, StaffRequest, VersionStatus
 from yakuba.rosters.solver_io import period_activities
@@ -144,7 +144,7 @@ def period_solve(request: HttpRequest, pk: int) -> HttpResponse:
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version_or_404(request, pk)
     can_plan = selectors.can_plan(request.user, version.period)
-    compare_to = None
+    compare_to = version.based_on if version.is_repair else None
     if request.GET.get("compare"):
         compare_to = RosterVersion.objects.filter(
             pk=request.GET["compare"], period=version.period
@@ -191,6 +191,42 @@ def progress_chart(version: RosterVersion) -> dict[str, str] | None:
         )
 
     return {"objective": line(1), "bound": line(2)}
+
+
+@require_POST
+@capability_required(Capability.PLAN_ROSTERS)
+def report_absence(request: HttpRequest, pk: int) -> HttpResponse:
+    """Someone fell ill after publishing: record it and start 「再作成（最小変更）」."""
+    version = _version_or_404(request, pk)
+    staff_qs = org_selectors.visible_staff(request.user).filter(
+        unit__path__startswith=version.period.unit.path
+    )
+    form = AbsenceForm(request.POST, staff=staff_qs, period=version.period)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("rosters:version_detail", pk=version.pk)
+    try:
+        services.report_absence(
+            actor=request.user,
+            version=version,
+            staff=form.cleaned_data["staff"],
+            dates=form.cleaned_data["dates"],
+        )
+        repair = services.start_solve(
+            actor=request.user,
+            period=version.period,
+            based_on=version,
+            repair=True,
+            time_limit=version.time_limit,
+        )
+    except PermissionDenied as exc:
+        raise deny(request, str(exc)) from exc
+    except ValidationError as exc:
+        _form_error(request, exc)
+        return redirect("rosters:version_detail", pk=version.pk)
+    return redirect("rosters:version_detail", pk=repair.pk)
 
 
 @capability_required(Capability.VIEW_ROSTERS)
