@@ -52,7 +52,7 @@ def roster_xlsx(version: RosterVersion, paper: str = "a3") -> bytes:
     ws.cell(
         row=1,
         column=1,
-        value=f"{period.unit.name} {period.name}（{_('第%(n)s版') % {'n': version.number}}）",
+        value=f"{period.scope_name} {period.name}（{_('第%(n)s版') % {'n': version.number}}）",
     ).font = Font(bold=True, size=12)
     header = [_("職員番号"), _("氏名")] + [f"{d.day}\n{WEEKDAY_SHORT[d.weekday()]}" for d in days]
     for col, text in enumerate(header, start=1):

@@ -23,7 +23,12 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PeriodForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("所属"), queryset=None)
+    unit = forms.ModelChoiceField(
+        label=_("所属"),
+        queryset=None,
+        required=False,
+        empty_label=_("全庁（総務・人事とシステム管理者のみ）"),
+    )
     name = forms.CharField(label=_("名称"), max_length=100)
     start_date = forms.DateField(label=_("開始日"), widget=DATE_INPUT)
     end_date = forms.DateField(label=_("終了日"), widget=DATE_INPUT)

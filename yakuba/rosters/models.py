@@ -285,7 +285,13 @@ class RosterPeriod(models.Model):
     """A planning period for a unit (and its sub-units)."""
 
     unit = models.ForeignKey(
-        Unit, verbose_name=_("所属"), on_delete=models.PROTECT, related_name="roster_periods"
+        Unit,
+        verbose_name=_("所属"),
+        on_delete=models.PROTECT,
+        related_name="roster_periods",
+        null=True,
+        blank=True,
+        help_text=_("空欄なら全庁（総務・人事とシステム管理者のみ）"),
     )
     name = models.CharField(_("名称"), max_length=100)
     start_date = models.DateField(_("開始日"))
@@ -312,6 +318,15 @@ class RosterPeriod(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def scope_path(self) -> str:
+        """Materialised path of the planned subtree ("/" = the whole office)."""
+        return self.unit.path if self.unit_id else "/"
+
+    @property
+    def scope_name(self) -> str:
+        return self.unit.name if self.unit_id else str(_("全庁"))
 
     @property
     def days(self) -> list[dt.date]:

@@ -23,13 +23,17 @@ def plannable_periods(user: Any) -> QuerySet[RosterPeriod]:
     """Periods whose unit lies in the user's organisation scope (planners and viewers)."""
     if not user.can(Capability.VIEW_ROSTERS):
         return RosterPeriod.objects.none()
-    units = org_selectors.visible_units(user)
-    return RosterPeriod.objects.filter(unit__in=units).select_related("unit", "created_by")
+    periods = RosterPeriod.objects.select_related("unit", "created_by")
+    if user.is_office_wide:
+        return periods  # includes whole-office periods (unit = None)
+    return periods.filter(unit__in=org_selectors.visible_units(user))
 
 
 def can_plan(user: Any, period: RosterPeriod) -> bool:
     if not user.can(Capability.PLAN_ROSTERS):
         return False
+    if period.unit_id is None:
+        return user.is_office_wide
     return org_selectors.visible_units(user).filter(pk=period.unit_id).exists()
 
 

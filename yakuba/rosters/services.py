@@ -42,7 +42,7 @@ def _require_plan(actor: Any, period: RosterPeriod) -> None:
 def create_period(
     *,
     actor: Any,
-    unit: Unit,
+    unit: Unit | None,
     name: str,
     start: dt.date,
     end: dt.date,
@@ -69,7 +69,7 @@ def create_period(
         actor=actor,
         obj=period,
         changes={
-            "unit": [None, unit.name],
+            "unit": [None, period.scope_name],
             "start": [None, start.isoformat()],
             "end": [None, end.isoformat()],
             "mode": [None, mode],

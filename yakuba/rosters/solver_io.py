@@ -71,34 +71,37 @@ class ProblemContext:
     eligibility: dict[int, eligibility.Eligibility] = field(default_factory=dict)
 
 
-def period_staff(unit: Unit) -> list[Staff]:
+def period_staff(unit: Unit | None) -> list[Staff]:
+    """Active staff of `unit` and below (None: the whole office)."""
+    path = unit.path if unit is not None else "/"
     return list(
-        Staff.objects.filter(unit__path__startswith=unit.path, active=True)
+        Staff.objects.filter(unit__path__startswith=path, active=True)
         .select_related("unit")
         .prefetch_related("skills")
         .order_by("unit__path", "staff_number")
     )
 
 
-def period_activities(unit: Unit) -> list[WorkActivity]:
+def period_activities(unit: Unit | None) -> list[WorkActivity]:
     """Office-wide activities plus those of the unit, its ancestors and its subtree."""
-    ancestors = [c for c in unit.path.strip("/").split("/")]
-    return list(
-        WorkActivity.objects.filter(active=True)
-        .filter(
+    qs = WorkActivity.objects.filter(active=True)
+    if unit is not None:
+        ancestors = unit.path.strip("/").split("/")
+        qs = qs.filter(
             Q(unit__isnull=True) | Q(unit__code__in=ancestors) | Q(unit__path__startswith=unit.path)
         )
-        .select_related("counter", "counter__unit")
+    return list(
+        qs.select_related("counter", "counter__unit")
         .prefetch_related("counter__required_skills", "resources")
         .order_by("sort_order", "code")
     )
 
 
-def _rules_for(unit: Unit) -> WorkRules:
+def _rules_for(unit: Unit | None) -> WorkRules:
     by_unit = {
         r.unit.code if r.unit_id else None: r for r in WorkRules.objects.select_related("unit")
     }
-    for code in reversed(unit.path.strip("/").split("/")):
+    for code in reversed(unit.path.strip("/").split("/") if unit is not None else []):
         if code in by_unit:
             return by_unit[code]
     return by_unit.get(None) or WorkRules()

@@ -199,7 +199,7 @@ def report_absence(request: HttpRequest, pk: int) -> HttpResponse:
     """Someone fell ill after publishing: record it and start 「再作成（最小変更）」."""
     version = _version_or_404(request, pk)
     staff_qs = org_selectors.visible_staff(request.user).filter(
-        unit__path__startswith=version.period.unit.path
+        unit__path__startswith=version.period.scope_path
     )
     form = AbsenceForm(request.POST, staff=staff_qs, period=version.period)
     if not form.is_valid():
@@ -262,7 +262,7 @@ def cell_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise deny(request, "cannot plan this unit")
     staff = get_object_or_404(
         org_selectors.visible_staff(request.user).filter(
-            unit__path__startswith=version.period.unit.path
+            unit__path__startswith=version.period.scope_path
         ),
         pk=request.GET.get("staff") or request.POST.get("staff") or 0,
     )

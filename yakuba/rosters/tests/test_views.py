@@ -89,7 +89,7 @@ def test_unit_head_plans_pins_publishes_and_staff_sees_month(
     assert second.status == VersionStatus.PUBLISHED
     assert AuditEntry.objects.filter(object_type="rosters.rosterversion", action="update").exists()
     # Published versions are read-only.
-    response = head.post(
+    head.post(
         reverse("rosters:cell_edit", args=[second.pk]),
         {
             "staff": person.pk,
