@@ -36,6 +36,11 @@ class Capability(models.TextChoices):
     PLAN_ROSTERS = "plan_rosters", "set up, plan, publish and repair rosters (scoped)"
     VIEW_ROSTERS = "view_rosters", "read every roster in scope (read-only)"
     DECIDE_REQUESTS = "decide_requests", "approve or reject leave and wishes (scoped)"
+    # Remote seats and loaned terminals (rosters item 7).
+    VIEW_SEAT_HOLDERS = "view_seat_holders", "see who holds remote seats (scoped)"
+    MANAGE_REMOTE_SEATS = "manage_remote_seats", "set up remote-seat pools; every seat holder"
+    VIEW_TERMINALS = "view_terminals", "read the loaned-terminal ledger"
+    MANAGE_TERMINALS = "manage_terminals", "lend and take back loaned terminals"
 
 
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -73,6 +78,33 @@ for _role, _caps in {
     Role.HR: {Capability.PLAN_ROSTERS, Capability.VIEW_ROSTERS, Capability.DECIDE_REQUESTS},
     Role.AUDITOR: {Capability.VIEW_ROSTERS},
     Role.SYSADMIN: {Capability.PLAN_ROSTERS, Capability.VIEW_ROSTERS, Capability.DECIDE_REQUESTS},
+}.items():
+    CAPABILITIES[_role] = CAPABILITIES[_role] | frozenset(_caps)
+del _role, _caps
+
+# Remote seats and loaned terminals: unit heads see their unit's seat holders; HR,
+# information security and system admins run the pools; the information division lends
+# terminals (HR and auditors read the ledger).
+for _role, _caps in {
+    Role.UNIT_HEAD: {Capability.VIEW_SEAT_HOLDERS},
+    Role.HR: {
+        Capability.VIEW_SEAT_HOLDERS,
+        Capability.MANAGE_REMOTE_SEATS,
+        Capability.VIEW_TERMINALS,
+    },
+    Role.INFOSEC: {
+        Capability.VIEW_SEAT_HOLDERS,
+        Capability.MANAGE_REMOTE_SEATS,
+        Capability.VIEW_TERMINALS,
+        Capability.MANAGE_TERMINALS,
+    },
+    Role.AUDITOR: {Capability.VIEW_TERMINALS},
+    Role.SYSADMIN: {
+        Capability.VIEW_SEAT_HOLDERS,
+        Capability.MANAGE_REMOTE_SEATS,
+        Capability.VIEW_TERMINALS,
+        Capability.MANAGE_TERMINALS,
+    },
 }.items():
     CAPABILITIES[_role] = CAPABILITIES[_role] | frozenset(_caps)
 del _role, _caps

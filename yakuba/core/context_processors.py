@@ -44,6 +44,24 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("取り込み"), "org:import_start", Capability.IMPORT_ORG, _("職員・所属の一括取り込み")
     ),
     NavItem(_("書き出し"), "org:export", Capability.EXPORT_ORG, _("職員・所属のExcel/CSV出力")),
+    NavItem(
+        _("リモート接続枠"),
+        "remoteseats:seats",
+        None,
+        _("在宅勤務で使う接続枠の空き状況と予約"),
+    ),
+    NavItem(
+        _("貸出端末"),
+        "remoteseats:terminal_list",
+        Capability.VIEW_TERMINALS,
+        _("端末の貸出・返却と返却遅れ"),
+    ),
+    NavItem(
+        _("接続枠の設定"),
+        "remoteseats:resource_list",
+        Capability.MANAGE_REMOTE_SEATS,
+        _("VPN端末などの枠と1日の上限"),
+    ),
     NavItem(_("監査記録"), "audit:entry_list", Capability.VIEW_AUDIT, _("操作の記録と改ざん検査")),
     NavItem(_("アカウント"), "accounts:account_list", Capability.MANAGE_ACCOUNTS, _("役割の付与")),
     NavItem(

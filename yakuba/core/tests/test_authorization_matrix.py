@@ -44,10 +44,19 @@ OFFICE_EDIT = ("hr", "sysadmin")
 IMPORT = ("hr", "sysadmin")
 EXPORT = ("unit_head", "hr", "auditor", "sysadmin")
 AUDIT = ("infosec", "auditor", "sysadmin")
+SEAT_ADMIN = ("hr", "infosec", "sysadmin")
+TERMINALS_VIEW = ("hr", "infosec", "auditor", "sysadmin")
+TERMINALS = ("infosec", "sysadmin")
 
 
 def _batch(objs: dict[str, Any]) -> dict[str, Any]:
     return {"pk": objs["batch"].pk}
+
+
+def _seats(objs: dict[str, Any]) -> dict[str, Any]:
+    from yakuba.remoteseats.tests.factories import matrix_objects
+
+    return matrix_objects(objs)
 
 
 MATRIX: dict[str, Rule] = {
@@ -86,6 +95,31 @@ MATRIX: dict[str, Rule] = {
     "audit:entry_list": Rule(AUDIT),
     "audit:entry_export": Rule(AUDIT),
     "audit:chain_verify": Rule(AUDIT, ok=302, method="post"),
+    "remoteseats:seats": Rule(SIGNED_IN),
+    "remoteseats:book": Rule(SIGNED_IN, ok=302, method="post"),
+    # Someone else's booking: only those who run the pools may cancel it; others get 404.
+    "remoteseats:cancel": Rule(
+        SEAT_ADMIN,
+        ok=302,
+        method="post",
+        denied=404,
+        kwargs=lambda o: {"pk": _seats(o)["booking"].pk},
+    ),
+    "remoteseats:resource_list": Rule(SEAT_ADMIN),
+    "remoteseats:resource_create": Rule(SEAT_ADMIN),
+    "remoteseats:resource_edit": Rule(SEAT_ADMIN, kwargs=lambda o: {"pk": _seats(o)["pool"].pk}),
+    "remoteseats:terminal_list": Rule(TERMINALS_VIEW),
+    "remoteseats:terminal_detail": Rule(
+        TERMINALS_VIEW, kwargs=lambda o: {"pk": _seats(o)["terminal"].pk}
+    ),
+    "remoteseats:terminal_create": Rule(TERMINALS),
+    "remoteseats:terminal_edit": Rule(TERMINALS, kwargs=lambda o: {"pk": _seats(o)["terminal"].pk}),
+    "remoteseats:terminal_checkout": Rule(
+        TERMINALS, kwargs=lambda o: {"pk": _seats(o)["terminal"].pk}
+    ),
+    "remoteseats:terminal_return": Rule(
+        TERMINALS, kwargs=lambda o: {"pk": _seats(o)["terminal"].pk}
+    ),
 }
 
 
