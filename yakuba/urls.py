@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("yakuba.accounts.urls")),
     path("org/", include("yakuba.org.urls")),
     path("audit/", include("yakuba.audit.urls")),
+    path("rosters/", include("yakuba.rosters.urls")),
     path("remote-seats/", include("yakuba.remoteseats.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -43,6 +43,10 @@ COUNTER_UNDER_WEIGHT = 1000
 COUNTER_OVER_WEIGHT = 20
 SKILL_UNDER_WEIGHT = 500
 REPAIR_STABILITY_WEIGHT = 30
+WISH_WEIGHT = 4
+# Working anywhere but the office costs this much per person-day, so satellite offices and
+# telework are used when someone asks or a rule needs it, not at random.
+OFFICE_PREFERENCE_WEIGHT = 1
 
 
 def staff_key(pk: int) -> str:
@@ -69,6 +73,8 @@ class ProblemContext:
     # Per (resource name, day): seats the roster may use after others' use is subtracted.
     seat_limits: dict[tuple[str, int], int] = field(default_factory=dict)
     eligibility: dict[int, eligibility.Eligibility] = field(default_factory=dict)
+    # Cover terms that express a preference (office by default), not a shortfall to report.
+    preference_activities: set[str] = field(default_factory=set)
 
 
 def period_staff(unit: Unit | None) -> list[Staff]:
@@ -177,20 +183,21 @@ def build_problem(version: RosterVersion) -> ProblemContext:
     office_acts = [a for a in acts if a.kind == ActivityKind.OFFICE]
     for r in requests:
         key, day = staff_key(r.staff_id), day_index[r.date]
+        # Wishes are weighted above the office preference (1 per person-day), so a wish
+        # of any strength beats the default of working in the office.
+        weight = r.weight * WISH_WEIGHT
         if r.is_leave:
             if r.status == RequestStatus.APPROVED:
                 leave[(key, day)] = r.kind
             else:
-                wishes.append(planner.Request(key, day, None, r.weight * 2, on=False))
+                wishes.append(planner.Request(key, day, None, weight * 2, on=False))
         elif r.kind == RequestKind.TELEWORK and first_telework is not None:
-            wishes.append(planner.Request(key, day, activity_key(first_telework.pk), r.weight))
+            wishes.append(planner.Request(key, day, activity_key(first_telework.pk), weight))
         elif r.kind == RequestKind.OFFICE:
             for t in telework:
-                wishes.append(planner.Request(key, day, activity_key(t.pk), r.weight, on=False))
-            if office_acts and day not in duty_days:
-                wishes.append(planner.Request(key, day, activity_key(office_acts[0].pk), 0))
+                wishes.append(planner.Request(key, day, activity_key(t.pk), weight, on=False))
         elif r.kind == RequestKind.DAY_OFF:
-            wishes.append(planner.Request(key, day, None, r.weight, on=False))
+            wishes.append(planner.Request(key, day, None, weight, on=False))
     wishes = [w for w in wishes if w.weight > 0]
 
     planner_staff: list[planner.Staff] = []
@@ -267,6 +274,19 @@ def build_problem(version: RosterVersion) -> ProblemContext:
                         hard_min=cs.min_count,
                     )
                 )
+
+    office_pref = next(
+        (a for a in acts if a.kind == ActivityKind.OFFICE and a.unit_id is None), None
+    )
+    office_pref = office_pref or (office_acts[0] if office_acts else None)
+    if office_pref is not None:
+        for i in range(horizon):
+            if i in duty_days:
+                continue
+            present = sum(1 for s in staff if (staff_key(s.pk), i) not in leave)
+            cover.append(
+                planner.Cover(i, activity_key(office_pref.pk), present, OFFICE_PREFERENCE_WEIGHT, 0)
+            )
 
     capacities: list[planner.Capacity] = []
     seat_limits: dict[tuple[str, int], int] = {}
@@ -388,7 +408,9 @@ def build_problem(version: RosterVersion) -> ProblemContext:
         start_date=period.start_date,
         name=str(period),
     )
-    return ProblemContext(problem, days, staff_by_key, acts_by_key, leave, seat_limits, elig)
+    ctx = ProblemContext(problem, days, staff_by_key, acts_by_key, leave, seat_limits, elig)
+    ctx.preference_activities = {activity_key(office_pref.pk)} if office_pref else set()
+    return ctx
 
 
 def seat_usage(ctx: ProblemContext, roster: planner.Roster) -> dict[tuple[str, int], int]:
@@ -442,7 +464,11 @@ def write_result(version: RosterVersion, ctx: ProblemContext, result: planner.So
             )
     Assignment.objects.bulk_create(cells, batch_size=2000)
     usage = seat_usage(ctx, result.roster)
-    version.violations = [explain(ctx, v, usage) for v in result.violations]
+    version.violations = [
+        explain(ctx, v, usage)
+        for v in result.violations
+        if not (v.rule.startswith("cover") and v.activity in ctx.preference_activities)
+    ]
     version.diagnosis = []
     version.status = VersionStatus.SOLVED
     version.save()

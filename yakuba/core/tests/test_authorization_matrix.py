@@ -27,7 +27,7 @@ class Rule:
     denied: int = 403
     anonymous: int = 302
     kwargs: Callable[[dict[str, Any]], dict[str, Any]] | None = None
-    query: str = ""
+    query: str | Callable[[dict[str, Any]], str] = ""
     overrides: dict[str, int] = field(default_factory=dict)
 
     def expected(self, role: str) -> int:
@@ -44,6 +44,8 @@ OFFICE_EDIT = ("hr", "sysadmin")
 IMPORT = ("hr", "sysadmin")
 EXPORT = ("unit_head", "hr", "auditor", "sysadmin")
 AUDIT = ("infosec", "auditor", "sysadmin")
+ROSTER_VIEW = ("unit_head", "hr", "auditor", "sysadmin")
+ROSTER_PLAN = ("unit_head", "hr", "sysadmin")
 SEAT_ADMIN = ("hr", "infosec", "sysadmin")
 TERMINALS_VIEW = ("hr", "infosec", "auditor", "sysadmin")
 TERMINALS = ("infosec", "sysadmin")
@@ -51,6 +53,12 @@ TERMINALS = ("infosec", "sysadmin")
 
 def _batch(objs: dict[str, Any]) -> dict[str, Any]:
     return {"pk": objs["batch"].pk}
+
+
+def _rosters(objs: dict[str, Any]) -> dict[str, Any]:
+    from yakuba.rosters.tests.factories import matrix_objects
+
+    return matrix_objects(objs)
 
 
 def _seats(objs: dict[str, Any]) -> dict[str, Any]:
@@ -95,6 +103,53 @@ MATRIX: dict[str, Rule] = {
     "audit:entry_list": Rule(AUDIT),
     "audit:entry_export": Rule(AUDIT),
     "audit:chain_verify": Rule(AUDIT, ok=302, method="post"),
+    "rosters:period_list": Rule(ROSTER_VIEW),
+    "rosters:period_detail": Rule(ROSTER_VIEW, kwargs=lambda o: {"pk": _rosters(o)["period"].pk}),
+    "rosters:period_solve": Rule(
+        ROSTER_PLAN, ok=302, method="post", kwargs=lambda o: {"pk": _rosters(o)["period"].pk}
+    ),
+    "rosters:version_detail": Rule(ROSTER_VIEW, kwargs=lambda o: {"pk": _rosters(o)["version"].pk}),
+    "rosters:version_progress": Rule(
+        ROSTER_VIEW, kwargs=lambda o: {"pk": _rosters(o)["version"].pk}
+    ),
+    "rosters:version_cancel": Rule(
+        ROSTER_PLAN, ok=302, method="post", kwargs=lambda o: {"pk": _rosters(o)["version"].pk}
+    ),
+    "rosters:cell_edit": Rule(
+        ROSTER_PLAN,
+        kwargs=lambda o: {"pk": _rosters(o)["version"].pk},
+        query=lambda o: f"staff={_rosters(o)['staff'].pk}&date={_rosters(o)['day'].isoformat()}",
+    ),
+    "rosters:version_publish": Rule(
+        ROSTER_PLAN, ok=302, method="post", kwargs=lambda o: {"pk": _rosters(o)["version"].pk}
+    ),
+    "rosters:version_export": Rule(
+        ROSTER_VIEW, kwargs=lambda o: {"pk": _rosters(o)["version"].pk}, query="format=xlsx"
+    ),
+    # A published version is needed: the factory's draft gives the form error redirect.
+    "rosters:report_absence": Rule(
+        ROSTER_PLAN, ok=302, method="post", kwargs=lambda o: {"pk": _rosters(o)["version"].pk}
+    ),
+    "rosters:my_schedule": Rule(SIGNED_IN),
+    "rosters:my_export": Rule(SIGNED_IN),
+    "rosters:calendar_settings": Rule(SIGNED_IN),
+    # The secret feed URL is the credential (calendar apps cannot sign in).
+    "rosters:calendar_feed": Rule(ALL, kwargs=lambda o: {"token": _rosters(o)["feed_token"]}),
+    "rosters:request_list": Rule(SIGNED_IN),
+    "rosters:request_decide": Rule(
+        ROSTER_PLAN, ok=302, method="post", kwargs=lambda o: {"pk": _rosters(o)["request"].pk}
+    ),
+    "rosters:request_cancel": Rule(
+        ROSTER_PLAN, ok=302, method="post", kwargs=lambda o: {"pk": _rosters(o)["request"].pk}
+    ),
+    "rosters:setup_home": Rule(ROSTER_PLAN),
+    "rosters:activity_create": Rule(ROSTER_PLAN),
+    "rosters:activity_edit": Rule(ROSTER_PLAN, kwargs=lambda o: {"pk": _rosters(o)["activity"].pk}),
+    "rosters:cover_edit": Rule(ROSTER_PLAN, kwargs=lambda o: {"pk": o["org"]["counter"].pk}),
+    "rosters:policy_edit": Rule(ROSTER_PLAN),
+    "rosters:rules_edit": Rule(ROSTER_PLAN),
+    "rosters:people": Rule(ROSTER_PLAN),
+    "rosters:person_edit": Rule(ROSTER_PLAN, kwargs=lambda o: {"pk": o["org"]["staff"]["1001"].pk}),
     "remoteseats:seats": Rule(SIGNED_IN),
     "remoteseats:book": Rule(SIGNED_IN, ok=302, method="post"),
     # Someone else's booking: only those who run the pools may cancel it; others get 404.
@@ -167,7 +222,8 @@ def test_authorization_matrix(name: str, role: str, objects, client_for) -> None
     kwargs = rule.kwargs(objects) if rule.kwargs else {}
     url = reverse(name, kwargs=kwargs)
     if rule.query:
-        url = f"{url}?{rule.query}"
+        query = rule.query(objects) if callable(rule.query) else rule.query
+        url = f"{url}?{query}"
     client = client_for(role)
     response = getattr(client, rule.method)(url)
     assert response.status_code == rule.expected(role), (
