@@ -8,7 +8,7 @@ PORT ?= 8000
 BENCH_DIR ?= ../shared/bench/curtois-qu
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-db lint format messages bench-planner install clean-db
+.PHONY: run test test-db lint format messages bench-planner bench-rosters install clean-db
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,7 @@ install: $(VENV)/.installed
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo --if-empty
+	DEBUG=1 $(PY) manage.py seed_rosters_demo --if-empty
 	@echo "Starting the task worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
 	@DEBUG=1 $(PY) manage.py db_worker & WORKER=$$!; \
 	  trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
@@ -51,6 +52,11 @@ messages: install
 
 bench-planner: install
 	$(PY) -m yakuba.planner.bench $(BENCH_DIR) --time-limit 60 --workers 2 --csv bench-results/planner.csv --solutions bench-results/planner-solutions
+
+# Roster optimizer on the demo city (600 staff) and a scaled city (2,000 staff): first
+# feasible, gap after 60 s, repair changes, grid render time and query count.
+bench-rosters: install
+	$(PY) -m yakuba.rosters.bench
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
