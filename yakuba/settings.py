@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "yakuba.org",
     "yakuba.api",
     "yakuba.demo",
+    "yakuba.notifications",
+    "yakuba.dailyreports",
     "yakuba.rosters",
     "yakuba.remoteseats",
 ]
@@ -99,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "yakuba.core.context_processors.navigation",
+                "yakuba.notifications.context_processors.unread_notices",
             ],
         },
     },
@@ -223,6 +226,12 @@ if env_bool("HTTPS", default=False):
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+
+# Morning reports from chat: Slack signs requests (signing secret), Mattermost sends a token.
+SLACK_SIGNING_SECRET = os.environ.get("SLACK_SIGNING_SECRET", "")
+MATTERMOST_COMMAND_TOKEN = os.environ.get("MATTERMOST_COMMAND_TOKEN", "")
+# Seconds between scheduler ticks (`manage.py run_scheduler`, started by `make run`).
+SCHEDULER_INTERVAL_SECONDS = int(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "30"))
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

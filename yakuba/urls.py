@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("yakuba.accounts.urls")),
     path("org/", include("yakuba.org.urls")),
     path("audit/", include("yakuba.audit.urls")),
+    path("notices/", include("yakuba.notifications.urls")),
+    path("reports/", include("yakuba.dailyreports.urls")),
     path("rosters/", include("yakuba.rosters.urls")),
     path("remote-seats/", include("yakuba.remoteseats.urls")),
     path("api/v1/", api.urls),

@@ -32,6 +32,10 @@ class Capability(models.TextChoices):
     VIEW_AUDIT = "view_audit", "browse and export the audit trail"
     MANAGE_API_TOKENS = "manage_api_tokens", "create and revoke API tokens"
     MANAGE_ACCOUNTS = "manage_accounts", "assign roles"
+    MANAGE_CHANNELS = "manage_channels", "manage chat webhooks of units (scoped)"
+    MANAGE_REPORTS = "manage_reports", "set up morning reports of units (scoped)"
+    VIEW_REPORTS = "view_reports", "read morning reports, boards and blockers (scoped)"
+    VIEW_HEALTH = "view_health", "read health checks of others (scoped; every view audited)"
     # Rosters (issue 4).
     PLAN_ROSTERS = "plan_rosters", "set up, plan, publish and repair rosters (scoped)"
     VIEW_ROSTERS = "view_rosters", "read every roster in scope (read-only)"
@@ -45,7 +49,17 @@ class Capability(models.TextChoices):
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.STAFF: frozenset(),
-    Role.UNIT_HEAD: frozenset({Capability.VIEW_ORG, Capability.EDIT_ORG, Capability.EXPORT_ORG}),
+    Role.UNIT_HEAD: frozenset(
+        {
+            Capability.VIEW_ORG,
+            Capability.EDIT_ORG,
+            Capability.EXPORT_ORG,
+            Capability.MANAGE_CHANNELS,
+            Capability.MANAGE_REPORTS,
+            Capability.VIEW_REPORTS,
+            Capability.VIEW_HEALTH,
+        }
+    ),
     Role.HR: frozenset(
         {
             Capability.VIEW_ORG,
@@ -53,6 +67,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.IMPORT_ORG,
             Capability.EXPORT_ORG,
             Capability.MANAGE_ACCOUNTS,
+            Capability.MANAGE_CHANNELS,
+            Capability.MANAGE_REPORTS,
+            Capability.VIEW_REPORTS,
+            Capability.VIEW_HEALTH,
         }
     ),
     Role.INFOSEC: frozenset({Capability.VIEW_AUDIT}),
@@ -67,6 +85,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_AUDIT,
             Capability.MANAGE_API_TOKENS,
             Capability.MANAGE_ACCOUNTS,
+            Capability.MANAGE_CHANNELS,
         }
     ),
 }

@@ -64,6 +64,24 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         Capability.MANAGE_REMOTE_SEATS,
         _("VPN端末などの枠と1日の上限"),
     ),
+    NavItem(
+        _("朝の業務報告"),
+        "dailyreports:my_report",
+        None,
+        _("今日の予定・実績・困りごとの報告"),
+    ),
+    NavItem(
+        _("報告状況"),
+        "dailyreports:board",
+        Capability.VIEW_REPORTS,
+        _("今日の提出状況・困りごと・集計"),
+    ),
+    NavItem(
+        _("報告の設定"),
+        "dailyreports:setup_list",
+        Capability.MANAGE_REPORTS,
+        _("受付時間・質問・体調確認・まとめの送り先"),
+    ),
     NavItem(_("監査記録"), "audit:entry_list", Capability.VIEW_AUDIT, _("操作の記録と改ざん検査")),
     NavItem(_("アカウント"), "accounts:account_list", Capability.MANAGE_ACCOUNTS, _("役割の付与")),
     NavItem(

@@ -44,6 +44,8 @@ OFFICE_EDIT = ("hr", "sysadmin")
 IMPORT = ("hr", "sysadmin")
 EXPORT = ("unit_head", "hr", "auditor", "sysadmin")
 AUDIT = ("infosec", "auditor", "sysadmin")
+REPORTS = ("unit_head", "hr")
+CHANNELS = ("unit_head", "hr", "sysadmin")
 ROSTER_VIEW = ("unit_head", "hr", "auditor", "sysadmin")
 ROSTER_PLAN = ("unit_head", "hr", "sysadmin")
 SEAT_ADMIN = ("hr", "infosec", "sysadmin")
@@ -53,6 +55,12 @@ TERMINALS = ("infosec", "sysadmin")
 
 def _batch(objs: dict[str, Any]) -> dict[str, Any]:
     return {"pk": objs["batch"].pk}
+
+
+def _reports(objs: dict[str, Any]) -> dict[str, Any]:
+    from yakuba.dailyreports.tests.factories import matrix_objects
+
+    return matrix_objects(objs)
 
 
 def _rosters(objs: dict[str, Any]) -> dict[str, Any]:
@@ -103,6 +111,30 @@ MATRIX: dict[str, Rule] = {
     "audit:entry_list": Rule(AUDIT),
     "audit:entry_export": Rule(AUDIT),
     "audit:chain_verify": Rule(AUDIT, ok=302, method="post"),
+    "notifications:inbox": Rule(SIGNED_IN),
+    "notifications:mark_read": Rule(SIGNED_IN, ok=302, method="post"),
+    "notifications:channel_list": Rule(CHANNELS),
+    "notifications:channel_delete": Rule(
+        CHANNELS, ok=302, method="post", kwargs=lambda o: {"pk": _reports(o)["channel"].pk}
+    ),
+    "dailyreports:my_report": Rule(SIGNED_IN, kwargs=lambda o: _reports(o) and {}),
+    "dailyreports:report_detail": Rule(REPORTS, kwargs=lambda o: {"pk": _reports(o)["report"].pk}),
+    "dailyreports:board": Rule(REPORTS, kwargs=lambda o: _reports(o) and {}),
+    "dailyreports:digest": Rule(
+        SIGNED_IN,
+        kwargs=lambda o: {"unit_pk": _reports(o)["unit"].pk, "day": _reports(o)["day"].isoformat()},
+    ),
+    "dailyreports:blockers": Rule(REPORTS, kwargs=lambda o: _reports(o) and {}),
+    "dailyreports:blocker_update": Rule(
+        REPORTS, ok=302, method="post", kwargs=lambda o: {"pk": _reports(o)["blocker"].pk}
+    ),
+    "dailyreports:setup_list": Rule(REPORTS),
+    "dailyreports:setup": Rule(REPORTS, kwargs=lambda o: {"unit_pk": _reports(o)["unit"].pk}),
+    "dailyreports:overview": Rule(REPORTS, kwargs=lambda o: _reports(o) and {}),
+    "dailyreports:export": Rule(REPORTS, query="format=csv"),
+    # Chat endpoints take POSTs verified by signature/token (tested in dailyreports).
+    "dailyreports:slack_command": Rule(ALL, ok=405),
+    "dailyreports:mattermost_command": Rule(ALL, ok=405),
     "rosters:period_list": Rule(ROSTER_VIEW),
     "rosters:period_detail": Rule(ROSTER_VIEW, kwargs=lambda o: {"pk": _rosters(o)["period"].pk}),
     "rosters:period_solve": Rule(

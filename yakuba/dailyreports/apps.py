@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DailyReportsConfig(AppConfig):
+    name = "yakuba.dailyreports"
+    verbose_name = _("朝の業務報告")

@@ -1,0 +1,116 @@
+"""Reports from chat: Slack slash commands and Mattermost slash commands/outgoing webhooks.
+
+    /report 今日: 窓口対応、会議資料 昨日: 住民票の審査 困: 印刷機が故障 場所: 在宅
+
+Verification (nothing is read or stored before it passes):
+
+* Slack: ``X-Slack-Signature`` must equal ``v0=`` + hex HMAC-SHA256(signing secret,
+  ``v0:{X-Slack-Request-Timestamp}:{raw body}``); timestamps older than 5 minutes are
+  rejected (replay).
+* Mattermost: the command/webhook ``token`` (form field or ``Authorization: Token …``)
+  must equal MATTERMOST_COMMAND_TOKEN.
+
+The chat account is matched to a Yakuba account by user name (``user_name``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from yakuba.dailyreports.models import QuestionKind, WorkPlace
+
+MAX_AGE_SECONDS = 300
+
+_LABELS = {
+    "今日": QuestionKind.PLAN,
+    "予定": QuestionKind.PLAN,
+    "今日の予定": QuestionKind.PLAN,
+    "plan": QuestionKind.PLAN,
+    "today": QuestionKind.PLAN,
+    "昨日": QuestionKind.DONE,
+    "実績": QuestionKind.DONE,
+    "昨日の実績": QuestionKind.DONE,
+    "done": QuestionKind.DONE,
+    "yesterday": QuestionKind.DONE,
+    "困": QuestionKind.BLOCKER,
+    "困りごと": QuestionKind.BLOCKER,
+    "困っていること": QuestionKind.BLOCKER,
+    "blocker": QuestionKind.BLOCKER,
+    "場所": "place",
+    "勤務": "place",
+    "place": "place",
+}
+_PLACES = {
+    "庁内": WorkPlace.OFFICE,
+    "庁内勤務": WorkPlace.OFFICE,
+    "office": WorkPlace.OFFICE,
+    "窓口": WorkPlace.COUNTER,
+    "counter": WorkPlace.COUNTER,
+    "在宅": WorkPlace.HOME,
+    "在宅勤務": WorkPlace.HOME,
+    "home": WorkPlace.HOME,
+    "サテライト": WorkPlace.SATELLITE,
+    "サテライト勤務": WorkPlace.SATELLITE,
+    "satellite": WorkPlace.SATELLITE,
+}
+_LABEL_RE = re.compile(
+    r"(?:^|\s)(" + "|".join(sorted(map(re.escape, _LABELS), key=len, reverse=True)) + r")\s*[:：]",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class ParsedReport:
+    answers: dict[str, str] = field(default_factory=dict)  # kind → text
+    work_place: str = ""
+
+
+def parse(text: str) -> ParsedReport:
+    """Split `text` at labels; text before any label counts as today's plan."""
+    parsed = ParsedReport()
+    matches = list(_LABEL_RE.finditer(text))
+    head = text[: matches[0].start()] if matches else text
+    if head.strip():
+        parsed.answers[QuestionKind.PLAN] = head.strip()
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        value = text[m.end() : end].strip()
+        kind = _LABELS[m.group(1).lower()]
+        if kind == "place":
+            parsed.work_place = _PLACES.get(value.lower(), "")
+        elif value:
+            previous = parsed.answers.get(kind)
+            parsed.answers[kind] = f"{previous}\n{value}" if previous else value
+    return parsed
+
+
+def slack_signature(secret: str, timestamp: str, body: bytes) -> str:
+    base = b"v0:" + timestamp.encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def verify_slack(request: HttpRequest, now: float | None = None) -> bool:
+    secret = settings.SLACK_SIGNING_SECRET
+    timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+    signature = request.headers.get("X-Slack-Signature", "")
+    if not secret or not timestamp.isdigit() or not signature:
+        return False
+    if abs((now if now is not None else time.time()) - int(timestamp)) > MAX_AGE_SECONDS:
+        return False
+    return hmac.compare_digest(slack_signature(secret, timestamp, request.body), signature)
+
+
+def verify_mattermost(request: HttpRequest) -> bool:
+    expected = settings.MATTERMOST_COMMAND_TOKEN
+    if not expected:
+        return False
+    header = request.headers.get("Authorization", "")
+    token = header[6:].strip() if header.startswith("Token ") else request.POST.get("token", "")
+    return bool(token) and hmac.compare_digest(token.encode(), expected.encode())

@@ -1,0 +1,101 @@
+"""Working days, holidays, roster days off and the scheduler (frozen time)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from yakuba.dailyreports import roster_link, scheduler
+from yakuba.dailyreports import window as win
+from yakuba.dailyreports.models import Digest, RunKind, ScheduledRun
+from yakuba.dailyreports.tests.factories import window_for
+from yakuba.notifications.models import Notice
+
+JST = ZoneInfo("Asia/Tokyo")
+
+
+def at(y: int, m: int, d: int, hh: int, mm: int = 0) -> dt.datetime:
+    return dt.datetime(y, m, d, hh, mm, tzinfo=JST)
+
+
+@pytest.mark.django_db
+def test_working_days_skip_weekends_and_public_holidays(org) -> None:
+    window = window_for(org["shimin"])
+    assert win.is_working_day(window, dt.date(2026, 4, 28))  # Tuesday
+    assert not win.is_working_day(window, dt.date(2026, 4, 29))  # 昭和の日 (Wednesday)
+    assert not win.is_working_day(window, dt.date(2026, 5, 2))  # Saturday
+    assert not win.is_working_day(window, dt.date(2026, 5, 6))  # 振替休日
+    window.work_on_holidays = True
+    window.workdays = "1111110"
+    assert win.is_working_day(window, dt.date(2026, 4, 29))
+    assert win.is_working_day(window, dt.date(2026, 5, 2))
+    assert not win.is_working_day(window, dt.date(2026, 5, 3))  # Sunday still off
+    window.enabled = False
+    assert not win.is_working_day(window, dt.date(2026, 4, 28))
+
+
+@pytest.mark.django_db
+def test_window_times_in_tokyo_and_lateness(org) -> None:
+    window = window_for(org["shimin"])
+    day = dt.date(2026, 4, 28)
+    assert win.opens(window, day) == at(2026, 4, 28, 8, 30)
+    assert win.closes(window, day) == at(2026, 4, 28, 8, 45)
+    assert win.reminder_at(window, day) == at(2026, 4, 28, 8, 40)
+    assert not win.is_late(window, day, at(2026, 4, 28, 8, 45))
+    assert win.is_late(window, day, at(2026, 4, 28, 8, 46))
+    assert win.due_times(window, dt.date(2026, 4, 29)) == {}
+
+
+@pytest.mark.django_db
+def test_roster_days_off_are_not_expected(org, monkeypatch) -> None:
+    staff = org["staff"]["1001"]
+    day = dt.date(2026, 4, 28)
+    assert win.expected_staff(org["shimin"], day) == [staff]
+    monkeypatch.setattr(
+        roster_link,
+        "work_statuses_for",
+        lambda people, d: {staff.pk: roster_link.WorkStatus(off=True)},
+    )
+    assert win.expected_staff(org["shimin"], day) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scheduler_claims_each_step_once_per_unit_and_day(org, make_user) -> None:
+    user = make_user("staff")  # in 市民課, has not reported
+    window_for(org["shimin"])
+    with time_machine.travel(at(2026, 4, 28, 8, 29), tick=False):
+        assert scheduler.tick().claimed == []
+    with time_machine.travel(at(2026, 4, 28, 8, 30), tick=False):
+        assert [k for _u, _d, k in scheduler.tick().claimed] == [RunKind.OPEN]
+        assert scheduler.tick().claimed == []  # a second tick (or scheduler) is a no-op
+    assert Notice.objects.filter(recipient=user).count() == 1
+    with time_machine.travel(at(2026, 4, 28, 8, 41), tick=False):
+        assert [k for _u, _d, k in scheduler.tick().claimed] == [RunKind.REMIND]
+    with time_machine.travel(at(2026, 4, 28, 8, 45), tick=False):
+        assert [k for _u, _d, k in scheduler.tick().claimed] == [RunKind.CLOSE]
+        scheduler.tick()
+    assert Notice.objects.filter(recipient=user).count() == 2
+    assert Digest.objects.filter(unit=org["shimin"], date=dt.date(2026, 4, 28)).count() == 1
+    assert ScheduledRun.objects.filter(finished_at__isnull=False).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scheduler_started_after_the_close_only_sends_the_digest(org, make_user) -> None:
+    user = make_user("staff")
+    window_for(org["shimin"])
+    with time_machine.travel(at(2026, 4, 28, 10, 0), tick=False):
+        claimed = scheduler.tick().claimed
+    assert [k for _u, _d, k in claimed] == [RunKind.CLOSE]
+    assert not Notice.objects.filter(recipient=user).exists()  # no reminder after the close
+    assert Digest.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scheduler_does_nothing_on_a_holiday(org) -> None:
+    window_for(org["shimin"])
+    with time_machine.travel(at(2026, 4, 29, 9, 0), tick=False):  # 昭和の日
+        assert scheduler.tick().claimed == []
+    assert not ScheduledRun.objects.exists()

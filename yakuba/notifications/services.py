@@ -1,0 +1,238 @@
+"""The outgoing-notification API that every capability uses.
+
+    notify(users, subject=..., body=..., url=..., channels=("in_app", "email"))
+    post_to_channel(channel, Message(...), purpose="digest:12:2026-04-01")
+
+Both only *record* what is to be sent (in the caller's transaction) and enqueue the
+sending after commit; `attempt_delivery` does the network work with retry/backoff.
+Webhook URLs never appear in logs, errors or the audit trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from yakuba.audit.models import AuditAction
+from yakuba.audit.services import record
+from yakuba.notifications import payloads
+from yakuba.notifications.models import (
+    Channel,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    Notice,
+)
+from yakuba.notifications.payloads import Message
+
+logger = logging.getLogger(__name__)
+
+IN_APP = "in_app"
+EMAIL = "email"
+HTTP_TIMEOUT_SECONDS = 5
+# Seconds to wait after the n-th failed attempt (1-based); the last value repeats.
+BACKOFF_SECONDS = (30, 120, 600, 1800, 3600)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(seconds=BACKOFF_SECONDS[min(attempts, len(BACKOFF_SECONDS)) - 1])
+
+
+def _email_of(user: Any) -> str:
+    staff = getattr(user, "staff", None)
+    return user.email or (staff.email if staff is not None else "")
+
+
+def _enqueue(delivery_ids: list[int]) -> None:
+    from yakuba.notifications.tasks import deliver
+
+    for pk in delivery_ids:
+        deliver.enqueue(pk)
+
+
+def notify(
+    recipients: Iterable[Any],
+    *,
+    subject: str,
+    body: str = "",
+    url: str = "",
+    channels: Iterable[str] = (IN_APP,),
+    purpose: str = "",
+) -> list[Notice]:
+    """In-app notice (and e-mail when asked and an address is known) to each user."""
+    channels = set(channels)
+    users = list(recipients)
+    notices: list[Notice] = []
+    if IN_APP in channels:
+        notices = Notice.objects.bulk_create(
+            Notice(recipient=u, subject=subject[:200], body=body, url=url[:300]) for u in users
+        )
+    if EMAIL in channels:
+        text = f"{body}\n\n{url}".strip() if url else body
+        deliveries = Delivery.objects.bulk_create(
+            Delivery(
+                kind=DeliveryKind.EMAIL,
+                email=address,
+                subject=subject[:200],
+                payload={"body": text},
+                purpose=purpose[:100],
+            )
+            for address in {_email_of(u) for u in users} - {""}
+        )
+        ids = [d.pk for d in deliveries]
+        transaction.on_commit(lambda: _enqueue(ids))
+    return notices
+
+
+def post_to_channel(channel: Channel, message: Message, *, purpose: str = "") -> list[Delivery]:
+    """Queue `message` for `channel` in its own format, split into as many posts as needed."""
+    bodies = payloads.build(channel.kind, message)
+    deliveries = [
+        Delivery.objects.create(
+            kind=DeliveryKind.CHAT,
+            channel=channel,
+            subject=message.title[:200],
+            payload=body,
+            purpose=purpose[:100],
+        )
+        for body in bodies
+    ]
+    ids = [d.pk for d in deliveries]
+    transaction.on_commit(lambda: _enqueue(ids))
+    return deliveries
+
+
+class DeliveryError(Exception):
+    """A send failed; the message is safe to store (it never contains the URL)."""
+
+
+def _post_json(url: str, payload: dict[str, Any]) -> None:
+    if not url.startswith(("https://", "http://")):
+        raise DeliveryError("webhook URL is not http(s)")
+    request = urllib.request.Request(  # noqa: S310 - scheme checked above
+        url,
+        data=json.dumps(payload, ensure_ascii=False).encode(),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as response:  # noqa: S310
+            response.read(1024)
+    except urllib.error.HTTPError as exc:
+        raise DeliveryError(f"HTTP {exc.code}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        # URLError's text can echo the host; keep only the reason class.
+        reason = getattr(exc, "reason", exc)
+        raise DeliveryError(f"connection failed ({type(reason).__name__})") from None
+
+
+def _send(delivery: Delivery) -> None:
+    if delivery.kind == DeliveryKind.EMAIL:
+        try:
+            send_mail(
+                delivery.subject,
+                delivery.payload.get("body", ""),
+                settings.DEFAULT_FROM_EMAIL,
+                [delivery.email],
+            )
+        except OSError as exc:
+            raise DeliveryError(f"mail failed ({type(exc).__name__})") from None
+        return
+    channel = delivery.channel
+    if channel is None or not channel.active:
+        raise DeliveryError("channel removed or disabled")
+    url = channel.get_url()
+    if url is None:
+        raise DeliveryError("webhook URL cannot be decrypted (SECRET_KEY changed?)")
+    _post_json(url, delivery.payload)
+
+
+def attempt_delivery(delivery_id: int) -> Delivery:
+    """Try to send one delivery once; on failure schedule the next try or give up."""
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update().select_related("channel").get(pk=delivery_id)
+        )
+        if delivery.status in (DeliveryStatus.SENT, DeliveryStatus.FAILED):
+            return delivery  # tasks may run twice; a sent message is never re-sent
+        now = timezone.now()
+        if delivery.next_attempt_at and delivery.next_attempt_at > now:
+            return delivery
+        # Claim the attempt before the network call so a parallel worker skips it.
+        delivery.attempts += 1
+        delivery.next_attempt_at = now + backoff(delivery.attempts)
+        delivery.status = DeliveryStatus.RETRYING
+        delivery.save(update_fields=["attempts", "next_attempt_at", "status"])
+    try:
+        _send(delivery)
+    except DeliveryError as exc:
+        delivery.last_error = str(exc)[:300]
+        if delivery.attempts >= Delivery.MAX_ATTEMPTS:
+            delivery.status = DeliveryStatus.FAILED
+            delivery.next_attempt_at = None
+        logger.warning("delivery %s attempt %s failed: %s", delivery.pk, delivery.attempts, exc)
+        delivery.save(update_fields=["last_error", "status", "next_attempt_at"])
+        return delivery
+    delivery.status = DeliveryStatus.SENT
+    delivery.sent_at = timezone.now()
+    delivery.next_attempt_at = None
+    delivery.last_error = ""
+    delivery.save(update_fields=["status", "sent_at", "next_attempt_at", "last_error"])
+    return delivery
+
+
+def due_retries(now: dt.datetime | None = None) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        Delivery.objects.filter(
+            status=DeliveryStatus.RETRYING, next_attempt_at__lte=now
+        ).values_list("pk", flat=True)[:500]
+    )
+
+
+def enqueue_due_retries(now: dt.datetime | None = None) -> int:
+    ids = due_retries(now)
+    _enqueue(ids)
+    return len(ids)
+
+
+@transaction.atomic
+def create_channel(*, actor: Any, unit: Any, name: str, kind: str, url: str) -> Channel:
+    channel = Channel(unit=unit, name=name, kind=kind)
+    channel.set_url(url)
+    channel.full_clean()
+    channel.save()
+    record(
+        AuditAction.CREATE,
+        actor=actor,
+        obj=channel,
+        changes={"name": [None, name], "kind": [None, kind], "url": "(changed)"},
+    )
+    return channel
+
+
+@transaction.atomic
+def delete_channel(*, actor: Any, channel: Channel) -> None:
+    record(AuditAction.DELETE, actor=actor, obj=channel)
+    channel.delete()
+
+
+@transaction.atomic
+def mark_all_read(user: Any) -> int:
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def unread_count(user: Any) -> int:
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -1,0 +1,57 @@
+"""Notice inbox, the header badge, and channel management (scoped, URL never shown back)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from conftest import verified_client
+from yakuba.audit.models import AuditEntry
+from yakuba.notifications.models import Channel
+from yakuba.notifications.services import notify
+
+
+@pytest.mark.django_db
+def test_badge_shows_unread_count_and_inbox_marks_read(client, make_user) -> None:
+    user = make_user("staff")
+    notify([user], subject="締切が近づいています", url="/reports/today/")
+    c = verified_client(client, user)
+    html = c.get(reverse("core:home")).content.decode()
+    assert "未読 1 件" in html
+    inbox = c.get(reverse("notifications:inbox")).content.decode()
+    assert "締切が近づいています" in inbox
+    c.post(reverse("notifications:mark_read"))
+    assert "未読 1 件" not in c.get(reverse("core:home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_unit_head_adds_channel_url_is_masked_and_audited(client, make_user, org) -> None:
+    head = verified_client(client, make_user("unit_head"))
+    url = "https://mm.example.lg.jp/hooks/very-secret-hook-id-9876"
+    response = head.post(
+        reverse("notifications:channel_list"),
+        {"unit": org["shimin"].pk, "name": "市民課", "kind": "mattermost", "url": url},
+    )
+    assert response.status_code == 302
+    page = head.get(reverse("notifications:channel_list")).content.decode()
+    assert "very-secret-hook-id" not in page
+    assert "https://mm.example.lg.jp/…9876" in page
+    entry = AuditEntry.objects.filter(object_type="notifications.channel").latest("seq")
+    assert "very-secret" not in str(entry.changes)
+
+
+@pytest.mark.django_db
+def test_unit_head_cannot_use_or_delete_channels_of_other_units(client, make_user, org) -> None:
+    head = verified_client(client, make_user("unit_head"))  # 市民課
+    other = Channel(unit=org["zeimu"], name="税務課", kind="slack")
+    other.set_url("https://hooks.slack.com/services/T/B/X")
+    other.save()
+    response = head.post(
+        reverse("notifications:channel_list"),
+        {"unit": org["zeimu"].pk, "name": "x", "kind": "slack", "url": "https://a.example/x"},
+    )
+    assert response.status_code == 200  # the unit is not a valid choice
+    assert not Channel.objects.filter(name="x").exists()
+    assert head.post(reverse("notifications:channel_delete", args=[other.pk])).status_code == 403
+    assert Channel.objects.filter(pk=other.pk).exists()
+    assert "税務課" not in head.get(reverse("notifications:channel_list")).content.decode()

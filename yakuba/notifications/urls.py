@@ -1,0 +1,12 @@
+from django.urls import path
+
+from yakuba.notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("read/", views.mark_read, name="mark_read"),
+    path("channels/", views.channel_list, name="channel_list"),
+    path("channels/<int:pk>/delete/", views.channel_delete, name="channel_delete"),
+]

@@ -1,0 +1,66 @@
+"""Notices (every signed-in user) and chat channels (unit heads, HR, admins)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yakuba.accounts.roles import Capability
+from yakuba.core.permissions import capability_required, deny, login_required
+from yakuba.notifications import selectors, services
+from yakuba.notifications.forms import ChannelForm
+from yakuba.notifications.models import Channel
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    notices = list(selectors.notices_for(request.user)[:100])
+    return render(request, "notifications/inbox.html", {"notices": notices})
+
+
+@require_POST
+@login_required
+def mark_read(request: HttpRequest) -> HttpResponse:
+    services.mark_all_read(request.user)
+    return redirect("notifications:inbox")
+
+
+@capability_required(Capability.MANAGE_CHANNELS)
+def channel_list(request: HttpRequest) -> HttpResponse:
+    units = selectors.units_in_scope(request.user)
+    form = ChannelForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        services.create_channel(
+            actor=request.user,
+            unit=form.cleaned_data["unit"],
+            name=form.cleaned_data["name"],
+            kind=form.cleaned_data["kind"],
+            url=form.cleaned_data["url"],
+        )
+        messages.success(request, _("チャット連携を追加しました。"))
+        return redirect("notifications:channel_list")
+    return render(
+        request,
+        "notifications/channel_list.html",
+        {
+            "channels": selectors.channels_for(request.user),
+            "failures": selectors.failed_deliveries_for(request.user),
+            "form": form,
+        },
+    )
+
+
+@require_POST
+@capability_required(Capability.MANAGE_CHANNELS)
+def channel_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    channel = selectors.channels_for(request.user).filter(pk=pk).first()
+    if channel is None:
+        if Channel.objects.filter(pk=pk).exists():
+            raise deny(request, f"channel {pk} outside scope")
+        raise Http404
+    services.delete_channel(actor=request.user, channel=channel)
+    messages.success(request, _("チャット連携を削除しました。"))
+    return redirect("notifications:channel_list")
