@@ -163,9 +163,13 @@ def build_problem(version: RosterVersion) -> ProblemContext:
     in_office = [a for a in acts if a.in_office]
     general = [a for a in acts if a.kind != ActivityKind.COUNTER]
 
+    # Related-manager calls are slow in loops: read skills once into plain sets.
+    staff_skills = {s.pk: {k.pk for k in s.skills.all()} for s in staff}
+    counter_skills = {a.pk: {k.pk for k in a.counter.required_skills.all()} for a in counters}
+
     def can_staff_counter(s: Staff, act: WorkActivity) -> bool:
-        required = {k.pk for k in act.counter.required_skills.all()}
-        return not required or bool(required & {k.pk for k in s.skills.all()})
+        required = counter_skills[act.pk]
+        return not required or bool(required & staff_skills[s.pk])
 
     counter_open = {
         (activity_key(a.pk), i): a.counter.is_open_on(d)
@@ -411,6 +415,18 @@ def build_problem(version: RosterVersion) -> ProblemContext:
     ctx = ProblemContext(problem, days, staff_by_key, acts_by_key, leave, seat_limits, elig)
     ctx.preference_activities = {activity_key(office_pref.pk)} if office_pref else set()
     return ctx
+
+
+def start_roster(ctx: ProblemContext) -> planner.Roster | None:
+    """A feasible roster to start the optimizer from, or None (checked by the evaluator)."""
+    from yakuba.rosters.construct import greedy_roster, repaired_roster
+
+    office = next(iter(ctx.preference_activities), None)
+    candidates = [repaired_roster(ctx.problem), greedy_roster(ctx.problem, office)]
+    for roster in candidates:
+        if roster is not None and planner.evaluate(ctx.problem, roster).feasible:
+            return roster
+    return None
 
 
 def seat_usage(ctx: ProblemContext, roster: planner.Roster) -> dict[tuple[str, int], int]:

@@ -12,7 +12,7 @@ from django_tasks import task
 
 from yakuba import planner
 from yakuba.rosters.models import RosterVersion, VersionStatus
-from yakuba.rosters.solver_io import build_problem, write_result
+from yakuba.rosters.solver_io import build_problem, start_roster, write_result
 
 logger = logging.getLogger(__name__)
 
@@ -54,11 +54,13 @@ def solve_version(version_id: int) -> None:
         # Called from solver threads: only record; the task's own thread writes to the DB.
         progress.append([round(elapsed, 2), objective, bound])
 
+    hint = start_roster(ctx)
     kwargs = {
         "time_limit": version.time_limit,
         "workers": 2,
         "seed": version.pk,
         "on_progress": on_progress,
+        "hint": hint,
     }
     if "stop" in inspect.signature(planner.solve).parameters:
         kwargs["stop"] = stop

@@ -1,0 +1,282 @@
+"""Roster benchmark: `make bench-rosters` (or `python -m yakuba.rosters.bench`).
+
+For the demo city (600 staff) and a scaled city (2,000 staff), in a fresh SQLite database:
+whole-office roster for next month (8 counters, 5 VPN seats, split teams, requests and
+leave) solved for `--time-limit` seconds; every result checked by the planner's evaluator;
+repair after one sick day; the grid page's server time and SQL query count. Prints a
+table and, as the last line, one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _setup_django(db_path: Path) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "yakuba.settings"
+    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ["DEBUG"] = "1"
+    os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
+    os.environ["TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
+    import django
+
+    django.setup()
+
+
+def _city(staff: int, seed: int) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", staff=staff, seed=seed, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    from yakuba.rosters.demo import next_month, seed_requests, seed_setup
+
+    seed_setup()
+    first, last = next_month()
+    seed_requests(first, last)
+
+
+def _solve(version: Any, time_limit: int) -> dict[str, Any]:
+    from yakuba import planner
+    from yakuba.rosters.models import RosterVersion
+    from yakuba.rosters.solver_io import build_problem, start_roster, write_result
+
+    started = time.perf_counter()
+    ctx = build_problem(version)
+    build_s = time.perf_counter() - started
+    hint = start_roster(ctx)
+    result = planner.solve(ctx.problem, time_limit=time_limit, workers=2, seed=1, hint=hint)
+    if result.roster is None:
+        raise SystemExit(
+            f"no roster: {result.status} {result.diagnosis and result.diagnosis.summary()}"
+        )
+    evaluation = planner.evaluate(ctx.problem, result.roster)
+    assert evaluation.feasible, evaluation.hard_violations[:5]
+    assert evaluation.objective == result.objective, (evaluation.objective, result.objective)
+    write_result(version, ctx, result)
+    version = RosterVersion.objects.get(pk=version.pk)
+    gap = (
+        (result.objective - (result.bound or 0)) / result.objective * 100
+        if result.objective
+        else 0.0
+    )
+    return {
+        "version": version,
+        "staff": len(ctx.problem.staff),
+        "days": ctx.problem.horizon,
+        "cells": len(ctx.problem.staff) * ctx.problem.horizon,
+        "status": result.status,
+        "objective": result.objective,
+        "bound": result.bound,
+        "gap_pct": round(gap, 2),
+        "first_feasible_s": round(result.time_to_first or 0.0, 2),
+        "build_s": round(build_s, 2),
+        "wall_s": round(result.wall_time, 1),
+        "verified": evaluation.feasible,
+    }
+
+
+def _grid(version: Any, user: Any, repeats: int = 5) -> tuple[float, int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(user)
+    url = reverse("rosters:version_detail", args=[version.pk])
+    client.get(url)  # warm caches (templates, translations)
+    times = []
+    queries = 0
+    for _ in range(repeats):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+        queries = len(ctx.captured_queries)
+    return statistics.median(times), queries
+
+
+def run_city(staff: int, time_limit: int, repair_limit: int) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from yakuba.accounts.models import User
+    from yakuba.org.models import Unit
+    from yakuba.rosters import services
+    from yakuba.rosters.demo import next_month
+    from yakuba.rosters.models import ActivityKind, Assignment, RosterPeriod, RosterVersion
+
+    first, last = next_month(timezone.localdate())
+    planner_user = User.objects.get(username="demo-admin")
+    viewer = User.objects.get(username="demo-auditor")
+    period = RosterPeriod.objects.create(
+        unit=None, name="bench", start_date=first, end_date=last, created_by=planner_user
+    )
+    version = RosterVersion.objects.create(
+        period=period, number=1, created_by=planner_user, time_limit=time_limit
+    )
+    solved = _solve(version, time_limit)
+    version = solved.pop("version")
+    services.publish(actor=planner_user, version=version)
+    # Repair: somebody at a counter on a mid-month weekday falls ill.
+    day = next(d for d in period.days[10:] if d.weekday() < 5)
+    sick = (
+        Assignment.objects.filter(version=version, date=day, activity__kind=ActivityKind.COUNTER)
+        .select_related("staff")
+        .first()
+        .staff
+    )
+    services.report_absence(actor=planner_user, version=version, staff=sick, dates=[day])
+    repair = RosterVersion.objects.create(
+        period=period,
+        number=2,
+        created_by=planner_user,
+        based_on=version,
+        is_repair=True,
+        time_limit=repair_limit,
+    )
+    repaired = _solve(repair, repair_limit)
+    changes = services.changed_cells(version, repaired["version"])
+    others = [c for c in changes if c[0] != sick.pk]
+    grid_ms, grid_queries = _grid(version, viewer)
+    # A small period (one division) must render with the same number of queries.
+    small_unit = Unit.objects.filter(name="市民課").first()
+    small = RosterPeriod.objects.create(
+        unit=small_unit, name="small", start_date=first, end_date=last, created_by=planner_user
+    )
+    small_version = RosterVersion.objects.create(
+        period=small, number=1, created_by=planner_user, time_limit=10
+    )
+    _solve(small_version, 10)
+    small_ms, small_queries = _grid(small_version, viewer)
+    return {
+        **solved,
+        "repair_changes": len(others),
+        "repair_status": repaired["status"],
+        "repair_s": repaired["wall_s"],
+        "grid_ms": round(grid_ms, 1),
+        "grid_queries": grid_queries,
+        "grid_queries_small": small_queries,
+        "grid_queries_constant": grid_queries == small_queries,
+        "grid_ms_small": round(small_ms, 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="600,2000")
+    parser.add_argument("--time-limit", type=int, default=60)
+    parser.add_argument("--repair-time-limit", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        # One city per process: each gets its own fresh database and Django set-up.
+        with tempfile.TemporaryDirectory() as tmp:
+            _setup_django(Path(tmp) / "bench.sqlite3")
+            _city(args.child, args.seed)
+            import resource
+
+            figures = run_city(args.child, args.time_limit, args.repair_time_limit)
+            figures["peak_rss_mib"] = round(
+                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+            )
+            print(json.dumps(figures))
+        return 0
+    import subprocess
+
+    rows = {}
+    for size in [int(s) for s in args.sizes.split(",")]:
+        started = time.perf_counter()
+        out = subprocess.run(  # noqa: S603 - our own module, fixed arguments
+            [
+                sys.executable,
+                "-m",
+                "yakuba.rosters.bench",
+                "--child",
+                str(size),
+                "--time-limit",
+                str(args.time_limit),
+                "--repair-time-limit",
+                str(args.repair_time_limit),
+                "--seed",
+                str(args.seed),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if out.returncode != 0:
+            print(out.stdout[-2000:], out.stderr[-4000:], file=sys.stderr)
+            return out.returncode
+        rows[size] = json.loads(out.stdout.strip().splitlines()[-1]) | {
+            "total_s": round(time.perf_counter() - started, 1)
+        }
+    header = [
+        "staff",
+        "days",
+        "status",
+        "objective",
+        "bound",
+        "gap %",
+        "first feasible s",
+        "repair changes",
+        "grid ms",
+        "grid queries (600/31 vs small)",
+        "peak RSS MiB",
+        "total s",
+    ]
+    print(" | ".join(header))
+    for r in rows.values():
+        print(
+            " | ".join(
+                str(x)
+                for x in [
+                    r["staff"],
+                    r["days"],
+                    r["status"],
+                    r["objective"],
+                    round(r["bound"] or 0),
+                    r["gap_pct"],
+                    r["first_feasible_s"],
+                    r["repair_changes"],
+                    r["grid_ms"],
+                    f"{r['grid_queries']} vs {r['grid_queries_small']}",
+                    r["peak_rss_mib"],
+                    r["total_s"],
+                ]
+            )
+        )
+    main_size = rows.get(600) or next(iter(rows.values()))
+    summary: dict[str, Any] = {
+        "first_feasible_s": main_size["first_feasible_s"],
+        "gap_pct_60s": main_size["gap_pct"],
+        "repair_changes": main_size["repair_changes"],
+        "grid_ms": main_size["grid_ms"],
+        "grid_queries_constant": main_size["grid_queries_constant"],
+        "time_limit_s": args.time_limit,
+    }
+    for size, r in rows.items():
+        if r is main_size:
+            continue
+        summary |= {
+            f"first_feasible_s_{size}": r["first_feasible_s"],
+            f"gap_pct_60s_{size}": r["gap_pct"],
+            f"repair_changes_{size}": r["repair_changes"],
+            f"grid_ms_{size}": r["grid_ms"],
+            f"grid_queries_constant_{size}": r["grid_queries_constant"],
+        }
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
