@@ -136,3 +136,14 @@ def test_contradicting_hard_rules_return_a_diagnosis(roster_setup, make_user) ->
     assert version.status == VersionStatus.INFEASIBLE
     assert version.diagnosis and all(d["ja"] for d in version.diagnosis)
     assert not version.assignments.exists()
+
+
+@pytest.mark.django_db
+def test_greedy_start_is_feasible_for_the_evaluator(roster_setup, make_user) -> None:
+    from yakuba.rosters.solver_io import start_roster
+
+    version = make_version(roster_setup, make_user("unit_head"), days=14)
+    ctx = build_problem(version)
+    start = start_roster(ctx)
+    assert start is not None
+    assert planner.evaluate(ctx.problem, start).feasible
