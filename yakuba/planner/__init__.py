@@ -42,6 +42,7 @@ from .model import (
     SplitTeams,
     Staff,
     SubstituteDayOff,
+    WindowLimit,
 )
 from .result import Conflict, Diagnosis, Evaluation, SolveResult, Violation
 from .solver import solve
@@ -63,6 +64,7 @@ __all__ = [
     "Staff",
     "SubstituteDayOff",
     "Violation",
+    "WindowLimit",
     "evaluate",
     "solve",
 ]

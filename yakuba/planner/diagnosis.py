@@ -118,6 +118,9 @@ def render(ix: Index, code: str, params: dict[str, Any]) -> Conflict:
         k = st.max_weekends if st else 0
         en = f"{who} may work at most {k} weekends"
         ja = f"{who}さんの週末勤務は最大{k}回です"
+    elif code == "window_limit":
+        en = f"{who}: limit on days within a window ({params.get('name', '')})"
+        ja = f"{who}さん：期間内の日数の上限・下限（{params.get('name', '')}）"
     elif code == "capacity":
         cap = next(c for c in p.capacities if c.name == params["name"])
         en = f"at most {cap.max_staff} people may be on {params['name']} on {dl}"

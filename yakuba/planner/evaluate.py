@@ -110,6 +110,25 @@ def evaluate(problem: Problem, roster: Roster) -> Evaluation:
                 if any(i != turn for i in present):
                     hard.append(f"split {sp.name} day {d}: team not on turn in office")
 
+    for wl in problem.window_limits:
+        row = roster.get(wl.staff)
+        if row is None:
+            continue
+        n = sum(
+            1
+            for d in wl.days
+            if 0 <= d < h
+            and (
+                is_working(row[d])
+                if wl.activities is None
+                else row[d] is not None and row[d] in wl.activities
+            )
+        )
+        if wl.max_days is not None and n > wl.max_days:
+            hard.append(f"{wl.staff} {wl.name}: {n} days > {wl.max_days}")
+        if n < wl.min_days:
+            hard.append(f"{wl.staff} {wl.name}: {n} days < {wl.min_days}")
+
     for sub in problem.substitute_days_off:
         for st in problem.staff:
             if sub.staff is not None and st.id not in sub.staff:

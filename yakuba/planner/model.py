@@ -167,6 +167,20 @@ class SubstituteDayOff:
     staff: frozenset[str] | None = None
 
 
+@dataclass(frozen=True)
+class WindowLimit:
+    """Per person and window of days: between ``min_days`` and ``max_days`` days on
+    ``activities`` (``None`` = any working activity). E.g. telework at most 3 days in a
+    calendar week, or at least 1 office day in it."""
+
+    name: str
+    staff: str
+    days: frozenset[int]
+    activities: frozenset[str] | None = None
+    max_days: int | None = None
+    min_days: int = 0
+
+
 @dataclass
 class Problem:
     """A complete rostering problem. See the module docstring for the conventions."""
@@ -181,6 +195,7 @@ class Problem:
     split_teams: list[SplitTeams] = field(default_factory=list)
     fairness: list[Fairness] = field(default_factory=list)
     substitute_days_off: list[SubstituteDayOff] = field(default_factory=list)
+    window_limits: list[WindowLimit] = field(default_factory=list)
     #: Previous roster for repair; each changed cell costs ``stability_weight``.
     previous: Roster | None = None
     stability_weight: int = 0

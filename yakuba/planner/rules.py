@@ -233,6 +233,22 @@ def rule_substitute_day_off(b: Builder) -> None:
                 b.add_clause([_neg(b.work(e, d)), *subs], g)
 
 
+def rule_window_limits(b: Builder) -> None:
+    ix, h = b.ix, b.ix.horizon
+    for wl in ix.problem.window_limits:
+        if wl.staff not in ix.staff_pos:
+            continue
+        e = ix.staff_pos[wl.staff]
+        days = sorted(d for d in wl.days if 0 <= d < h)
+        if wl.activities is None:
+            items = [(1, b.work(e, d)) for d in days]
+        else:
+            acts = [ix.act_pos[a] for a in sorted(wl.activities) if a in ix.act_pos]
+            items = [(1, b.x(e, d, a)) for d in days for a in acts]
+        g = b.guard("window_limit", name=wl.name, staff=wl.staff)
+        b.add_linear(items, wl.min_days or None, wl.max_days, g)
+
+
 # ---------------------------------------------------------------------------- soft rules
 
 
@@ -341,6 +357,7 @@ HARD_RULES: list[Callable[[Builder], None]] = [
     rule_capacity,
     rule_split_teams,
     rule_substitute_day_off,
+    rule_window_limits,
 ]
 SOFT_RULES: list[Callable[[Builder], None]] = [
     soft_cover,

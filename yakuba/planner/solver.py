@@ -269,6 +269,7 @@ def solve(
         or problem.capacities
         or problem.split_teams
         or problem.substitute_days_off
+        or problem.window_limits
         or problem.pins
     )
     # The DP construction only knows per-person rules; with rules coupling staff (or
