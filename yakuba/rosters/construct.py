@@ -52,9 +52,27 @@ def greedy_roster(problem: planner.Problem, office: str | None) -> planner.Roste
             if cap.days is None or d in cap.days
         )
 
+    limits_by_staff: dict[str, list[planner.WindowLimit]] = defaultdict(list)
+    for wl in problem.window_limits:
+        if wl.max_days is not None:
+            limits_by_staff[wl.staff].append(wl)
+    window_count: dict[str, int] = defaultdict(int)
+
+    def within_limits(sid: str, act: str, d: int) -> bool:
+        return all(
+            window_count[wl.name + sid] < wl.max_days
+            for wl in limits_by_staff.get(sid, ())
+            if d in wl.days
+            and wl.max_days is not None
+            and (wl.activities is None or act in wl.activities)
+        )
+
     def take(sid: str, act: str | None, d: int) -> None:
         grid[sid][d] = act
         if act is not None:
+            for wl in limits_by_staff.get(sid, ()):
+                if d in wl.days and (wl.activities is None or act in wl.activities):
+                    window_count[wl.name + sid] += 1
             for cap in caps_by_act.get(act, ()):
                 if cap.days is None or d in cap.days:
                     usage[(cap.name, d)] += 1
@@ -173,7 +191,12 @@ def greedy_roster(problem: planner.Problem, office: str | None) -> planner.Roste
                 options.append(office)
             options += sorted(allowed[(s.id, d)], key=lambda a: (acts[a].in_office, a))
             for act in options:
-                if act in allowed[(s.id, d)] and team_ok(s.id, act, d) and fits(act, d):
+                if (
+                    act in allowed[(s.id, d)]
+                    and team_ok(s.id, act, d)
+                    and fits(act, d)
+                    and within_limits(s.id, act, d)
+                ):
                     take(s.id, act, d)
                     break
     return grid

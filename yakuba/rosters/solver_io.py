@@ -391,6 +391,8 @@ def build_problem(version: RosterVersion) -> ProblemContext:
         if version.is_repair:
             previous = grid
 
+    windows = _week_limits(staff, elig, days, duty_days, leave, telework, in_office)
+
     problem = planner.Problem(
         horizon=horizon,
         activities=[
@@ -407,6 +409,7 @@ def build_problem(version: RosterVersion) -> ProblemContext:
         split_teams=split,
         fairness=fairness,
         substitute_days_off=substitute,
+        window_limits=windows,
         previous=previous,
         stability_weight=REPAIR_STABILITY_WEIGHT if previous is not None else 0,
         start_date=period.start_date,
@@ -415,6 +418,45 @@ def build_problem(version: RosterVersion) -> ProblemContext:
     ctx = ProblemContext(problem, days, staff_by_key, acts_by_key, leave, seat_limits, elig)
     ctx.preference_activities = {activity_key(office_pref.pk)} if office_pref else set()
     return ctx
+
+
+def _week_limits(
+    staff: list[Staff],
+    elig: dict[int, eligibility.Eligibility],
+    days: list[dt.date],
+    duty_days: set[int],
+    leave: dict[tuple[str, int], str],
+    telework: list[WorkActivity],
+    in_office: list[WorkActivity],
+) -> list[planner.WindowLimit]:
+    """Per calendar week: telework at most the policy's cap, at least its office days."""
+    weeks: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i, d in enumerate(days):
+        weeks[d.isocalendar()[:2]].append(i)
+    tele = frozenset(activity_key(a.pk) for a in telework)
+    office = frozenset(activity_key(a.pk) for a in in_office)
+    limits: list[planner.WindowLimit] = []
+    for s in staff:
+        key, e = staff_key(s.pk), elig[s.pk]
+        if not e.eligible or not tele:
+            continue
+        for (year, week), idx in weeks.items():
+            window = frozenset(idx)
+            limits.append(
+                planner.WindowLimit(
+                    f"telework_cap_{year}w{week}", key, window, tele, max_days=e.weekly_cap
+                )
+            )
+            workable = [i for i in idx if i not in duty_days and (key, i) not in leave]
+            # One weekday may go to a substitute day off, so never ask for more than is left.
+            need = min(e.min_office_days, max(0, len(workable) - 1))
+            if need and office:
+                limits.append(
+                    planner.WindowLimit(
+                        f"office_min_{year}w{week}", key, window, office, min_days=need
+                    )
+                )
+    return limits
 
 
 def start_roster(ctx: ProblemContext) -> planner.Roster | None:

@@ -147,3 +147,30 @@ def test_greedy_start_is_feasible_for_the_evaluator(roster_setup, make_user) -> 
     start = start_roster(ctx)
     assert start is not None
     assert planner.evaluate(ctx.problem, start).feasible
+
+
+@pytest.mark.django_db
+def test_weekly_telework_cap_holds_even_when_everyone_asks(roster_setup, make_user) -> None:
+    from yakuba.rosters.models import RemoteResource, TeleworkPolicy
+
+    TeleworkPolicy.objects.filter(unit=None).update(weekly_cap=2, min_office_days=1)
+    RemoteResource.objects.update(capacity=10)
+    person = roster_setup["people"][0]
+    for day in range(5):
+        StaffRequest.objects.create(
+            staff=person, date=MONDAY + dt.timedelta(days=day), kind=RequestKind.TELEWORK, weight=3
+        )
+    version = make_version(roster_setup, make_user("unit_head"))
+    solve_version.enqueue(version.pk)
+    version.refresh_from_db()
+    assert version.status == VersionStatus.SOLVED
+    home_days = version.assignments.filter(staff=person, activity=roster_setup["vpn"]).count()
+    assert home_days == 2
+    assert (
+        sum(
+            1
+            for v in version.violations
+            if v["rule"] == "request_on" and v.get("staff_id") == person.pk
+        )
+        == 3
+    )
