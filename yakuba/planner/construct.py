@@ -203,6 +203,147 @@ def _row_ok(ix: Index, e: int, row: list[int]) -> bool:
     )
 
 
+def _local_runs_ok(ix: Index, e: int, row: list[int], d: int) -> bool:
+    """Run rules for the maximal runs touching days d-1..d+1 (edge runs exempt from the
+    minimums), so that a single-day change can be checked in O(run length)."""
+    st = ix.problem.staff[e]
+    h = len(row)
+    k_max = st.max_consecutive or h
+    for pos in (d - 1, d, d + 1):
+        if not 0 <= pos < h:
+            continue
+        on = row[pos] != OFF and ix.working[row[pos]]
+        a = pos
+        while a > 0 and (row[a - 1] != OFF and ix.working[row[a - 1]]) == on:
+            a -= 1
+        b = pos
+        while b < h - 1 and (row[b + 1] != OFF and ix.working[row[b + 1]]) == on:
+            b += 1
+        length, interior = b - a + 1, a > 0 and b < h - 1
+        if on and (length > k_max or (interior and length < st.min_consecutive)):
+            return False
+        if not on and interior and length < st.min_consecutive_off:
+            return False
+    return True
+
+
+def _repair_hours(
+    ix: Index, e: int, row: list[int], gains: list[dict[int, float]], blocked: set[int]
+) -> None:
+    """Add (or drop) single days, best value first, until the hours fit: the priced DP
+    can miss a narrow hours window once weekends are blocked."""
+    st = ix.problem.staff[e]
+    h = len(row)
+    forb = [{ix.act_pos[b] for b in a.forbidden_next} for a in ix.problem.activities]
+    limit = {ix.act_pos[a]: n for a, n in st.max_per_activity.items()}
+    wk_of = {d: i for i, days in enumerate(ix.weekends) for d in days}
+
+    def worked_weekends() -> set[int]:
+        return {wk_of[d] for d in range(h) if d in wk_of and row[d] != OFF}
+
+    hi_m = st.max_minutes if st.max_minutes is not None else 10**9
+    for _ in range(h):
+        mins = sum(ix.minutes[a] for a in row if a != OFF)
+        if st.min_minutes <= mins <= hi_m:
+            return
+        adding = mins < st.min_minutes
+        weekends = worked_weekends()
+        count: dict[int, int] = {}
+        for a in row:
+            count[a] = count.get(a, 0) + 1
+        best: tuple[float, int, int] | None = None
+        for d in range(h):
+            if adding:
+                if row[d] != OFF or d in blocked:
+                    continue
+                if (
+                    d in wk_of
+                    and wk_of[d] not in weekends
+                    and st.max_weekends is not None
+                    and len(weekends) >= st.max_weekends
+                ):
+                    continue
+                options = [
+                    (g, a)
+                    for a, g in gains[d].items()
+                    if count.get(a, 0) < limit.get(a, h)
+                    and not (d > 0 and row[d - 1] != OFF and a in forb[row[d - 1]])
+                    and not (d + 1 < h and row[d + 1] != OFF and row[d + 1] in forb[a])
+                ]
+            else:
+                options = [(-gains[d].get(row[d], 0.0), OFF)] if row[d] != OFF else []
+            for g, a in options:
+                if best is not None and g <= best[0]:
+                    continue
+                old, row[d] = row[d], a
+                if _local_runs_ok(ix, e, row, d):
+                    best = (g, d, a)
+                row[d] = old
+        if best is None:
+            return
+        row[best[1]] = best[2]
+
+
+def _pattern_cpsat(
+    ix: Index, e: int, val: list[float | None], time_limit: float, hint: list[int] | None = None
+) -> list[bool] | None:
+    """Work/off pattern with the weekend limit as a hard constraint, by CP-SAT on one
+    person's days only (hundreds of Booleans: fast with the LP, unlike the full row)."""
+    from ortools.sat.python import cp_model
+
+    st = ix.problem.staff[e]
+    h = ix.horizon
+    m = cp_model.CpModel()
+    w = [m.NewBoolVar("") if val[d] is not None else 0 for d in range(h)]
+    mins = [ix.minutes[a] for a in range(len(ix.act_ids)) if ix.working[a]] or [0]
+    lo_days = -(-st.min_minutes // max(mins))
+    hi_days = (st.max_minutes // min(mins)) if st.max_minutes is not None else h
+    m.Add(sum(w) >= lo_days)
+    m.Add(sum(w) <= hi_days)
+    k = st.max_consecutive
+    if k is not None and k < h:
+        for s in range(h - k):
+            m.Add(sum(w[s : s + k + 1]) <= k)
+
+    def lit(x: object, neg: bool) -> object:
+        if isinstance(x, int):
+            return 1 - x if neg else x
+        return x.Not() if neg else x  # type: ignore[attr-defined]
+
+    for mn, on in ((st.min_consecutive, True), (st.min_consecutive_off, False)):
+        for length in range(1, mn):
+            for s in range(1, h - length):
+                edges = [lit(w[s - 1], not on), lit(w[s + length], not on)]
+                inside = [lit(w[d], on) for d in range(s, s + length)]
+                clause = [*edges, *inside]
+                if any(c == 1 for c in clause if isinstance(c, int)):
+                    continue
+                m.AddBoolOr([c for c in clause if not isinstance(c, int)])
+    if st.max_weekends is not None:
+        wks = []
+        for days in ix.weekends:
+            y = m.NewBoolVar("")
+            for d in days:
+                if not isinstance(w[d], int):
+                    m.AddImplication(w[d], y)
+            wks.append(y)
+        m.Add(sum(wks) <= st.max_weekends)
+    m.Maximize(sum(round(10 * v) * w[d] for d, v in enumerate(val) if v is not None))
+    if hint:  # the unconstrained DP pattern: right hours, too many weekends
+        for d, x in enumerate(w):
+            if not isinstance(x, int):
+                m.AddHint(x, hint[d] != OFF)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = 1
+    solver.parameters.linearization_level = 2
+    # Any feasible pattern will do: LNS polishes later, and the first roster must be fast.
+    solver.parameters.stop_after_first_solution = True
+    if solver.Solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return [bool(solver.Value(x)) if not isinstance(x, int) else False for x in w]
+
+
 def _repair_limits(ix: Index, e: int, row: list[int], gains: list[dict[int, float]]) -> None:
     """Move days off activities above their limit onto allowed, compatible ones, cheapest
     loss first (the Viterbi pass cannot count)."""
@@ -280,7 +421,13 @@ def build_row(
         for d in range(h):
             noise = rng.random() * 8.0
             gains.append({a: g + noise for a, g in base[d].items()})
+        best_a[:] = [max(g, key=g.__getitem__) if g else OFF for g in gains]
+        best_g[:] = [g[a] if g else 0.0 for g, a in zip(gains, best_a, strict=True)]
 
+    lengths = {ix.minutes[a] for a in range(len(ix.act_ids)) if ix.working[a]}
+    uniform = lengths.pop() if len(lengths) == 1 else 0
+    best_a: list[int] = []
+    best_g: list[float] = []
     reseed(0)
     wk_of = [-1] * h
     for i, days in enumerate(ix.weekends):
@@ -290,16 +437,48 @@ def build_row(
     hi_m = st.max_minutes if st.max_minutes is not None else 10**9
 
     def attempt(lam: float, mu: float, penal: dict[int, float]) -> list[int] | None:
+        """Priced DP; the row holds each working day's best activity (no successions yet:
+        the Viterbi pass runs once the hours fit, as it rarely changes them)."""
         val: list[float | None] = []
-        adj: list[dict[int, float]] = []
+        pick: list[int] = []
+        adj.clear()
+        if uniform and not penal:
+            # All activities last as long: the price shifts every option equally, so
+            # the best activity per day is fixed (most rows take this fast path).
+            shift = lam * uniform
+            for d in range(h):
+                if d in blocked or not gains[d]:
+                    val.append(None)
+                    pick.append(OFF)
+                    adj.append({})
+                else:
+                    val.append(best_g[d] + shift)
+                    pick.append(best_a[d])
+                    adj.append(gains[d])
+            work = _pattern(ix, e, val, wk_of, mu)  # type: ignore[arg-type]
+            if work is None:
+                return None
+            return [pick[d] if work[d] else OFF for d in range(h)]
         for d in range(h):
-            g = {a: v + lam * ix.minutes[a] - penal.get(a, 0.0) for a, v in gains[d].items()}
+            g = {} if d in blocked else gains[d]
+            if g:
+                g = {a: v + lam * ix.minutes[a] - penal.get(a, 0.0) for a, v in g.items()}
+                best = max(g, key=g.__getitem__)
+                val.append(g[best])
+                pick.append(best)
+            else:
+                val.append(None)
+                pick.append(OFF)
             adj.append(g)
-            val.append(max(g.values()) if g else None)
         work = _pattern(ix, e, val, wk_of, mu)  # type: ignore[arg-type]
         if work is None:
             return None
-        return _types(ix, e, work, adj)
+        return [pick[d] if work[d] else OFF for d in range(h)]
+
+    def finish(row: list[int]) -> list[int] | None:
+        return _types(ix, e, [a != OFF for a in row], adj)
+
+    adj: list[dict[int, float]] = []
 
     def minutes(row: list[int]) -> int:
         return sum(ix.minutes[a] for a in row if a != OFF)
@@ -309,14 +488,16 @@ def build_row(
     near[:] = []
     mu = 0.0
     penal: dict[int, float] = {}
-    for outer in range(8):
+    blocked: set[int] = set()
+    first: list[int] = []
+    for outer in range(2):
         # Price search on hours: start from the previous person's price (staff are often
         # alike), widen until the window is bracketed, then bisect.
         lam = warm[0]
         lo, hi = -1200.0, 1200.0
         step = 40.0
         row = attempt(lam / 480, mu, penal)
-        for _ in range(24):
+        for _ in range(16):
             if row is None:
                 return None
             m = minutes(row)
@@ -333,6 +514,15 @@ def build_row(
             row = attempt(lam / 480, mu, penal)
         if row is None:
             return None
+        if lo_m <= minutes(row) <= hi_m:
+            row = finish(row)
+            if row is None:
+                return None
+        if not lo_m <= minutes(row) <= hi_m:
+            typed = finish(row)
+            if typed is not None:
+                _repair_hours(ix, e, typed, gains, blocked)
+                row = typed
         if not lo_m <= minutes(row) <= hi_m:
             reseed(outer + 1)  # the price jumped over the window: other tie-breaks
             continue
@@ -340,16 +530,35 @@ def build_row(
         if _row_ok(ix, e, row):
             return row
         near[:] = row  # closest miss, a hint for the CP-SAT fallback
+        if outer == 0:
+            first[:] = row
         # Raise the prices of whatever is over its limit and try again.
         w = [a != OFF and ix.working[a] for a in row]
         if st.max_weekends is not None and (
             sum(1 for days in ix.weekends if any(w[d] for d in days)) > st.max_weekends
         ):
-            mu = mu * 2 + 50
+            # Keep the most valuable weekends (for cover) and block the others; a price
+            # on weekends either overshoots or leaves the weekend demand uncovered.
+            def worth(days: list[int]) -> float:
+                return sum(max([0.0, *base[d].values()]) for d in days)
+
+            ranked = sorted(ix.weekends, key=worth, reverse=True)
+            blocked = {d for days in ranked[st.max_weekends :] for d in days}
         for aid, lim in st.max_per_activity.items():
             a = ix.act_pos[aid]
             if sum(1 for x in row if x == a) > lim:
                 penal[a] = penal.get(a, 0.0) * 2 + 30
+    # Last resort before the caller's full CP-SAT row: pattern by CP-SAT, then types.
+    val = [max(gains[d].values()) if gains[d] else None for d in range(h)]
+    for limit in (1.0, 4.0):
+        work = _pattern_cpsat(ix, e, val, limit, first or None)
+        if work is None:
+            continue
+        row = _types(ix, e, work, gains)
+        if row is not None:
+            _repair_limits(ix, e, row, gains)
+            if _row_ok(ix, e, row):
+                return row
     return None
 
 

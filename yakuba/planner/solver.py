@@ -157,7 +157,21 @@ def _full(s: _Search, time_limit: float, hint: Grid | None, workers: int = 1) ->
         b.hint(hint)
     solver = cp_model.CpSolver()
     s.params(solver, time_limit, workers)
-    st = solver.Solve(b.m, _Reporter(s, b))
+    done = threading.Event()
+
+    def watch() -> None:
+        # Stop the full model as soon as the search is told to stop (optimal found
+        # elsewhere, or cancelled), not only when it reports its next solution.
+        while not done.is_set():
+            if s.stop.wait(0.2):
+                solver.stop_search()
+                return
+
+    threading.Thread(target=watch, daemon=True).start()
+    try:
+        st = solver.Solve(b.m, _Reporter(s, b))
+    finally:
+        done.set()
     if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         s.bound = max(s.bound or 0.0, solver.BestObjectiveBound())
         s.offer(b.grid_from(solver.Value), round(solver.ObjectiveValue()))
@@ -256,6 +270,8 @@ def solve(
     seed: int = 0,
     on_progress: ProgressFn | None = None,
     hint: Roster | None = None,
+    full_model: bool | None = None,
+    stop: threading.Event | None = None,
 ) -> SolveResult:
     """Optimise ``problem`` within ``time_limit`` seconds. See :class:`SolveResult`."""
     clock = _Clock(time_limit)
@@ -281,6 +297,10 @@ def solve(
         s.offer(grid, breakdown(ix, grid)[0])
     s.stats["construct_time"] = round(clock.elapsed(), 2)
     use_full = n_vars <= FULL_MODEL_MAX_VARS or s.best is None
+    if full_model is not None:
+        # The caller knows its problem shape: e.g. municipal rosters want the proven bound
+        # of the full model even when a constructive start exists.
+        use_full = full_model or s.best is None
     threads = []
     if use_full:
         threads.append(threading.Thread(target=_full, args=(s, clock.left(), s.best, 1)))
@@ -290,6 +310,14 @@ def solve(
     for _ in range(n_lns):
         threads.append(threading.Thread(target=_lns, args=(s, time_limit)))
     s.stats["strategy"] = ("full" if use_full else "") + ("+lns" if n_lns else "")
+    if stop is not None:
+        # An external stop (a user's "cancel") ends every phase like reaching the time limit.
+        def relay() -> None:
+            while not s.stop.is_set():
+                if stop.wait(0.2):
+                    s.stop.set()
+
+        threading.Thread(target=relay, daemon=True).start()
     for t in threads:
         t.start()
     for t in threads:
