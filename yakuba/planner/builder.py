@@ -60,6 +60,10 @@ class Builder:
         h, n = ix.horizon, ix.n_staff
         self.ref: Grid = ref if ref is not None else [[OFF] * h for _ in range(n)]
         self.free = free if free is not None else [[True] * h for _ in range(n)]
+        #: The region asked for. ``free`` loses cells with no choice (fixed days off,
+        #: pins), but rules must still be checked wherever the region reaches: a row
+        #: made only of such cells can break minimum hours and must make the model fail.
+        self.region = [r[:] for r in self.free]
         self.terms: list[Term] = []
         #: assumption literal index -> (rule code, params)
         self.guards: dict[int, tuple[str, dict[str, Any]]] = {}
@@ -121,7 +125,7 @@ class Builder:
         return 1 if a != OFF and self.ix.working[a] else 0
 
     def any_free(self, e: int, lo: int, hi: int) -> bool:
-        row = self.free[e]
+        row = self.region[e]
         return any(row[d] for d in range(max(lo, 0), min(hi, self.ix.horizon)))
 
     # ------------------------------------------------------------------ helpers

@@ -17,11 +17,11 @@ from .builder import Builder, Lit, _neg
 
 
 def _free_prefix(b: Builder, e: int) -> list[int]:
-    return [0, *accumulate(1 if f else 0 for f in b.free[e])]
+    return [0, *accumulate(1 if f else 0 for f in b.region[e])]
 
 
 def _staff_with_free_cells(b: Builder) -> list[int]:
-    return [e for e in range(b.ix.n_staff) if any(b.free[e])]
+    return [e for e in range(b.ix.n_staff) if any(b.region[e])]
 
 
 # ---------------------------------------------------------------------------- hard rules
@@ -51,7 +51,7 @@ def rule_succession(b: Builder) -> None:
     for e in _staff_with_free_cells(b):
         sid = ix.problem.staff[e].id
         g = b.guard("succession", staff=sid)
-        fr = b.free[e]
+        fr = b.region[e]
         for d in range(ix.horizon - 1):
             if not (fr[d] or fr[d + 1]):
                 continue
@@ -227,7 +227,7 @@ def rule_substitute_day_off(b: Builder) -> None:
                 if not 0 <= d < h:
                     continue
                 lo, hi = max(0, d - sub.before), min(h, d + sub.after + 1)
-                if not (b.free[e][d] or b.any_free(e, lo, hi)):
+                if not (b.region[e][d] or b.any_free(e, lo, hi)):
                     continue
                 subs = [_neg(b.work(e, x)) for x in range(lo, hi) if x not in sub.duty_days]
                 b.add_clause([_neg(b.work(e, d)), *subs], g)
