@@ -8,7 +8,7 @@ PORT ?= 8000
 BENCH_DIR ?= ../shared/bench/curtois-qu
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-db lint format messages bench-planner bench-rosters install clean-db
+.PHONY: run test test-db lint format messages bench-planner bench-rosters bench-reports install clean-db
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,10 +23,12 @@ install: $(VENV)/.installed
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo --if-empty
+	DEBUG=1 $(PY) manage.py seed_reports_demo --if-empty
 	DEBUG=1 $(PY) manage.py seed_rosters_demo --if-empty
 	@echo "Starting the task worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
 	@DEBUG=1 $(PY) manage.py db_worker & WORKER=$$!; \
-	  trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(PY) manage.py run_scheduler & SCHEDULER=$$!; \
+	  trap 'kill $$WORKER $$SCHEDULER 2>/dev/null' EXIT INT TERM; \
 	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
@@ -57,6 +59,11 @@ bench-planner: install
 # feasible, gap after 60 s, repair changes, grid render time and query count.
 bench-rosters: install
 	$(PY) -m yakuba.rosters.bench
+
+# Morning-report rush: 1,000 staff, 50 concurrent, gunicorn on 127.0.0.1, SQLite then
+# PostgreSQL (a bench database is created and dropped). Last line: JSON summary.
+bench-reports: install
+	$(PY) -m yakuba.dailyreports.bench --staff 1000 --concurrency 50
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -99,3 +99,47 @@ def test_scheduler_does_nothing_on_a_holiday(org) -> None:
     with time_machine.travel(at(2026, 4, 29, 9, 0), tick=False):  # 昭和の日
         assert scheduler.tick().claimed == []
     assert not ScheduledRun.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_yesterdays_close_is_caught_up_only_if_that_window_ran(org) -> None:
+    window_for(org["shimin"])
+    with time_machine.travel(at(2026, 4, 27, 8, 31), tick=False):
+        scheduler.tick()  # Monday's window opened, then the scheduler went down
+    with time_machine.travel(at(2026, 4, 28, 7, 0), tick=False):
+        claimed = scheduler.tick().claimed
+    assert claimed == [(org["shimin"].pk, "2026-04-27", RunKind.CLOSE)]
+    assert Digest.objects.filter(date=dt.date(2026, 4, 27)).count() == 1
+    # A unit whose window did not run yesterday (e.g. newly set up) gets no old digest.
+    window_for(org["zeimu"])
+    with time_machine.travel(at(2026, 4, 28, 7, 1), tick=False):
+        assert scheduler.tick().claimed == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stale_claims_are_enqueued_again(org, monkeypatch) -> None:
+    window_for(org["shimin"])
+    enqueued: list[int] = []
+    monkeypatch.setattr(scheduler, "_enqueue", enqueued.append)
+    with time_machine.travel(at(2026, 4, 28, 8, 30), tick=False):
+        scheduler.tick()  # claimed, but the worker never ran it
+    run = ScheduledRun.objects.get()
+    assert enqueued == [run.pk]
+    with time_machine.travel(at(2026, 4, 28, 8, 50), tick=False):
+        result = scheduler.tick()
+    assert result.requeued == 1
+    assert enqueued.count(run.pk) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_scheduler_command_once(org) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    window_for(org["shimin"])
+    out = io.StringIO()
+    with time_machine.travel(at(2026, 4, 28, 8, 31), tick=False):
+        call_command("run_scheduler", "--once", stdout=out)
+    assert "claimed 1 step(s)" in out.getvalue()
+    assert ScheduledRun.objects.get().kind == RunKind.OPEN

@@ -1,0 +1,299 @@
+"""`make bench-reports`: the 8:30 rush — 1,000 staff submit their morning report within the
+window, 50 at a time, against a real server on loopback (gunicorn, DEBUG off), first with
+SQLite and then with PostgreSQL (a bench database created and dropped here).
+
+Each simulated person opens the form (GET, for the CSRF token and the question fields)
+and submits it (POST); the submission latency is what the issue's p95 ≤ 150 ms is about.
+The last line printed is one JSON object (p95_ms_sqlite, p95_ms_postgres, errors, ...).
+
+    python -m yakuba.dailyreports.bench [--staff 1000] [--concurrency 50] [--only sqlite]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://root@127.0.0.1:5432/postgres")
+UNIT_SIZE = 50
+_FIELD = re.compile(r'name="(q_\d+)"')
+_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@dataclass
+class Result:
+    backend: str
+    get_ms: list[float] = field(default_factory=list)
+    post_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    error_samples: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def pct(self, values: list[float], q: float) -> float:
+        if not values:
+            return float("nan")
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def setup_data(staff: int, sessions_file: str) -> None:
+    """Runs inside a subprocess with the bench DATABASE_URL: units, windows open now,
+    staff with accounts, and a signed-in session per person (no password hashing)."""
+    import django
+
+    django.setup()
+    import datetime as dt
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from yakuba.accounts.models import User
+    from yakuba.dailyreports.services import ensure_window
+    from yakuba.org.models import Staff, Unit
+
+    now = timezone.localtime()
+    opens = (now - dt.timedelta(minutes=5)).time()
+    closes = min(now + dt.timedelta(hours=1), now.replace(hour=23, minute=59)).time()
+    root = Unit(code="B000", name="ベンチ部", kind="department")
+    root.save()
+    units = []
+    for u in range((staff + UNIT_SIZE - 1) // UNIT_SIZE):
+        unit = Unit(code=f"B{u + 1:03d}", name=f"ベンチ課{u + 1}", kind="division", parent=root)
+        unit.save()
+        window = ensure_window(unit)
+        window.opens_at, window.closes_at = opens, closes
+        window.workdays, window.work_on_holidays = "1111111", True
+        window.save()
+        units.append(unit)
+    users = User.objects.bulk_create(
+        # "!" is Django's mark of an unusable password: sessions are made directly below.
+        User(username=f"bench{i:05d}", role="staff", password="!")  # noqa: S106
+        for i in range(staff)
+    )
+    Staff.objects.bulk_create(
+        Staff(
+            staff_number=f"B{i:05d}",
+            name=f"ベンチ 職員{i}",
+            name_kana="ベンチ ショクイン",
+            unit=units[i // UNIT_SIZE],
+            user=user,
+            search_text=f"b{i:05d}",
+        )
+        for i, user in enumerate(User.objects.filter(username__startswith="bench").order_by("pk"))
+    )
+    keys = []
+    for user in User.objects.filter(username__startswith="bench").order_by("pk"):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        keys.append(session.session_key)
+    Path(sessions_file).write_text(json.dumps(keys))
+    print(f"  set up {len(units)} units, {len(users)} staff")
+
+
+def _request(port: int, method: str, path: str, cookies: dict[str, str], body: str = ""):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+    if body:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        headers["Referer"] = f"http://127.0.0.1:{port}{path}"
+    start = time.perf_counter()
+    conn.request(method, path, body=body or None, headers=headers)
+    response = conn.getresponse()
+    data = response.read()
+    elapsed = (time.perf_counter() - start) * 1000
+    set_cookies = response.headers.get_all("Set-Cookie") or []
+    conn.close()
+    return response.status, data.decode(errors="replace"), elapsed, set_cookies
+
+
+def _one_person(port: int, session_key: str, result: Result) -> None:
+    cookies = {"sessionid": session_key}
+    try:
+        status, html, ms, set_cookies = _request(port, "GET", "/reports/today/", cookies)
+        result.get_ms.append(ms)
+        for c in set_cookies:
+            name, _, rest = c.partition("=")
+            cookies[name] = rest.split(";", 1)[0]
+        token = _CSRF.search(html)
+        if status != 200 or token is None:
+            raise RuntimeError(f"GET {status}")
+        form = {"csrfmiddlewaretoken": token.group(1), "work_place": "home", "submit": ""}
+        for name in _FIELD.findall(html):
+            form[name] = "窓口対応と会議資料の作成"
+        status, _html, ms, _ = _request(
+            port, "POST", "/reports/today/", cookies, urllib.parse.urlencode(form)
+        )
+        result.post_ms.append(ms)
+        if status != 302:
+            raise RuntimeError(f"POST {status}")
+    except Exception as exc:  # every failure counts as an error
+        result.errors += 1
+        if len(result.error_samples) < 5:
+            result.error_samples.append(str(exc)[:200])
+
+
+def _wait_ready(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited during start-up")
+        try:
+            status, *_ = _request(port, "GET", "/healthz", {})
+            if status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("server did not start")
+
+
+def run_backend(backend: str, database_url: str, staff: int, concurrency: int) -> Result:
+    work = Path(tempfile.mkdtemp(prefix=f"bench-reports-{backend}-"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(work / "static"),
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "yakuba.settings",
+    }
+    env.pop("YAKUBA_TESTING", None)
+    py = sys.executable
+    run = {"cwd": REPO, "env": env, "check": True}
+    subprocess.run([py, "manage.py", "migrate", "--noinput", "-v0"], **run)  # noqa: S603
+    subprocess.run([py, "manage.py", "collectstatic", "--noinput", "-v0"], **run)  # noqa: S603
+    sessions = work / "sessions.json"
+    subprocess.run(  # noqa: S603
+        [py, "-m", "yakuba.dailyreports.bench", "--setup", str(staff), str(sessions)], **run
+    )
+    keys = json.loads(sessions.read_text())
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603
+        [
+            py,
+            "-m",
+            "gunicorn",
+            "yakuba.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "3",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        cwd=REPO,
+        env=env,
+    )
+    result = Result(backend)
+    try:
+        _wait_ready(port, server)
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            for key in keys:
+                pool.submit(_one_person, port, key, result)
+        result.seconds = time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def _pg(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--staff", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--only", choices=("sqlite", "postgres"))
+    parser.add_argument(
+        "--setup", nargs=2, metavar=("STAFF", "SESSIONS_FILE"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args(argv)
+    if args.setup:
+        setup_data(int(args.setup[0]), args.setup[1])
+        return 0
+    results: list[Result] = []
+    if args.only in (None, "sqlite"):
+        db_dir = Path(tempfile.mkdtemp(prefix="bench-reports-db-"))
+        try:
+            print(f"SQLite: {args.staff} staff, {args.concurrency} concurrent users")
+            results.append(
+                run_backend(
+                    "sqlite", f"sqlite:///{db_dir / 'bench.sqlite3'}", args.staff, args.concurrency
+                )
+            )
+        finally:
+            shutil.rmtree(db_dir, ignore_errors=True)
+    if args.only in (None, "postgres"):
+        name = f"yakuba_bench_reports_{os.getpid()}"
+        base = PG_ADMIN_URL.rsplit("/", 1)[0]
+        print(
+            f"PostgreSQL: database {name}, {args.staff} staff, {args.concurrency} concurrent users"
+        )
+        _pg(f'CREATE DATABASE "{name}"')
+        try:
+            results.append(run_backend("postgres", f"{base}/{name}", args.staff, args.concurrency))
+        finally:
+            _pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    print()
+    header = f"{'backend':<10}{'reports':>8}{'errors':>8}{'POST p50':>10}{'POST p95':>10}"
+    header += f"{'POST max':>10}{'GET p95':>10}{'req/s':>8}"
+    print(header)
+    print("-" * len(header))
+    summary: dict[str, object] = {"staff": args.staff, "concurrency": args.concurrency}
+    for r in results:
+        rate = (len(r.get_ms) + len(r.post_ms)) / r.seconds if r.seconds else 0
+        print(
+            f"{r.backend:<10}{len(r.post_ms):>8}{r.errors:>8}{r.pct(r.post_ms, 0.5):>10.1f}"
+            f"{r.pct(r.post_ms, 0.95):>10.1f}{max(r.post_ms or [0]):>10.1f}"
+            f"{r.pct(r.get_ms, 0.95):>10.1f}{rate:>8.1f}"
+        )
+        for sample in r.error_samples:
+            print(f"  error ({r.backend}): {sample}")
+        summary[f"p95_ms_{r.backend}"] = round(r.pct(r.post_ms, 0.95), 1)
+        summary[f"p50_ms_{r.backend}"] = round(r.pct(r.post_ms, 0.5), 1)
+        summary[f"get_p95_ms_{r.backend}"] = round(r.pct(r.get_ms, 0.95), 1)
+        summary[f"errors_{r.backend}"] = r.errors
+    summary["errors"] = sum(r.errors for r in results)
+    print(json.dumps(summary))
+    return 0 if summary["errors"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
