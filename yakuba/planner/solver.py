@@ -152,11 +152,13 @@ def _construct(s: _Search, budget: float) -> Grid | None:
 
 
 def _full(s: _Search, time_limit: float, hint: Grid | None, workers: int = 1) -> int:
+    started = s.clock.elapsed()
     b = Builder(s.ix).build()
     if hint is not None:
         b.hint(hint)
     solver = cp_model.CpSolver()
-    s.params(solver, time_limit, workers)
+    # Building a large model takes seconds: they count against the caller's time limit.
+    s.params(solver, time_limit - (s.clock.elapsed() - started), workers)
     done = threading.Event()
 
     def watch() -> None:
@@ -303,7 +305,10 @@ def solve(
         use_full = full_model or s.best is None
     threads = []
     if use_full:
-        threads.append(threading.Thread(target=_full, args=(s, clock.left(), s.best, 1)))
+        # A forced full model starts from scratch: on municipal rosters CP-SAT's own search
+        # beats repairing the constructive start, which LNS improves meanwhile.
+        full_hint = s.best if full_model is None else None
+        threads.append(threading.Thread(target=_full, args=(s, clock.left(), full_hint, 1)))
     n_lns = max(1, workers - len(threads)) if s.best is not None or use_full else 0
     if workers == 1 and use_full:
         n_lns = 0  # one core: the full model alone

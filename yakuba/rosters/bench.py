@@ -52,7 +52,9 @@ def _solve(version: Any, time_limit: int) -> dict[str, Any]:
     ctx = build_problem(version)
     build_s = time.perf_counter() - started
     hint = start_roster(ctx)
-    result = planner.solve(ctx.problem, time_limit=time_limit, workers=2, seed=1, hint=hint)
+    result = planner.solve(
+        ctx.problem, time_limit=time_limit, workers=2, seed=1, hint=hint, full_model=True
+    )
     if result.roster is None:
         raise SystemExit(
             f"no roster: {result.status} {result.diagnosis and result.diagnosis.summary()}"

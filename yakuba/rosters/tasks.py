@@ -61,6 +61,8 @@ def solve_version(version_id: int) -> None:
         "seed": version.pk,
         "on_progress": on_progress,
         "hint": hint,
+        # The full model gives the proven bound shown beside the objective.
+        "full_model": True,
     }
     if "stop" in inspect.signature(planner.solve).parameters:
         kwargs["stop"] = stop
