@@ -52,13 +52,21 @@ def send_reminders(unit: Unit, day: dt.date, *, closing: bool) -> int:
             "end": f"{window.closes_at:%H:%M}",
         }
     channels = (IN_APP, EMAIL) if window.remind_email else (IN_APP,)
+    purpose = f"remind:{unit.pk}:{day}"
     notify(
         [s.user for s in people],
         subject=subject,
         url=reverse("dailyreports:my_report"),
         channels=channels,
-        purpose=f"remind:{unit.pk}:{day}",
+        purpose=purpose,
     )
+    if window.remind_chat:
+        # Mentions use the Yakuba user name, which the chat user name is expected to match
+        # (the same assumption as the slash command).
+        mentions = " ".join(f"@{s.user.get_username()}" for s in people)
+        message = Message(title=subject, text=_("未報告: %(who)s") % {"who": mentions})
+        for channel in window.channels.filter(active=True):
+            post_to_channel(channel, message, purpose=purpose)
     return len(people)
 
 
@@ -108,7 +116,7 @@ def build_content(unit: Unit, day: dt.date) -> dict[str, Any]:
 
 
 def to_message(content: dict[str, Any], url: str = "") -> Message:
-    """Blockers first, then each report, then who is missing."""
+    """Blockers first, then where everyone works, each report, then who is missing."""
     sections: list[Section] = []
     if content["blockers"]:
         sections.append(
@@ -118,6 +126,16 @@ def to_message(content: dict[str, Any], url: str = "") -> Message:
                     _("%(owner)s：%(text)s（%(age)s 日目・%(status)s）") % b
                     for b in content["blockers"]
                 ),
+            )
+        )
+    places: dict[str, list[str]] = {}
+    for r in content["reported"]:
+        places.setdefault(r["work_place"], []).append(r["name"])
+    if places:
+        sections.append(
+            Section(
+                _("今日の勤務場所"),
+                tuple(f"{place}: {'、'.join(names)}" for place, names in places.items()),
             )
         )
     for r in content["reported"]:

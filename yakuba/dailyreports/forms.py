@@ -134,6 +134,7 @@ class WindowForm(forms.ModelForm):
             "digest_in_app",
             "digest_email",
             "remind_email",
+            "remind_chat",
             "channels",
             "escalate_after_days",
             "health_retention_days",

@@ -33,6 +33,7 @@ class ReportWindow(models.Model):
     digest_in_app = models.BooleanField(_("まとめをアプリ内で通知"), default=True)
     digest_email = models.BooleanField(_("まとめをメールで送信"), default=False)
     remind_email = models.BooleanField(_("催促をメールでも送る"), default=False)
+    remind_chat = models.BooleanField(_("催促をチャットでも送る（@ユーザー名）"), default=False)
     channels = models.ManyToManyField(
         "notifications.Channel", verbose_name=_("まとめを送るチャット"), blank=True
     )

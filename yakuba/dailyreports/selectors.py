@@ -155,16 +155,20 @@ def completion(user: Any, *, unit: Unit | None, start: dt.date, end: dt.date) ->
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(late=True)))
     }
     days = []
+    by_unit = {u.pk: {"unit": u, "expected": 0, "done": 0, "late": 0} for u in units}
     day = start
     while day <= end:
         expected = done = late = 0
         for u in units:
             if win.is_working_day(u.report_window, day):
                 expected += headcount.get(u.pk, 0)
+                by_unit[u.pk]["expected"] += headcount.get(u.pk, 0)
                 row = per_day.get((day, u.pk))
                 if row:
                     done += row["n"]
                     late += row["late"]
+                    by_unit[u.pk]["done"] += row["n"]
+                    by_unit[u.pk]["late"] += row["late"]
         if expected:
             days.append(
                 {
@@ -195,4 +199,9 @@ def completion(user: Any, *, unit: Unit | None, start: dt.date, end: dt.date) ->
     for p in people:
         total = working_days.get(p["unit__name"], 0)
         p["rate"] = round(100 * min(p["n"], total) / total) if total else 0
-    return {"days": days, "people": people}
+    unit_rows = []
+    for row in by_unit.values():
+        if row["expected"]:
+            row["rate"] = round(100 * min(row["done"], row["expected"]) / row["expected"])
+            unit_rows.append(row)
+    return {"days": days, "people": people, "units": unit_rows}

@@ -50,6 +50,7 @@ WINDOW_FIELDS = (
     "digest_in_app",
     "digest_email",
     "remind_email",
+    "remind_chat",
     "escalate_after_days",
     "health_retention_days",
 )
@@ -134,15 +135,14 @@ def unit_heads(unit: Unit) -> list[Any]:
     return []
 
 
-def _answers(window: ReportWindow, values: Mapping[str, str]) -> list[dict[str, Any]]:
+def _answers(questions: list[Question], values: Mapping[str, str]) -> list[dict[str, Any]]:
     return [
-        {"q": q.text, "kind": q.kind, "a": (values.get(str(q.pk)) or "").strip()}
-        for q in window.questions.filter(active=True)
+        {"q": q.text, "kind": q.kind, "a": (values.get(str(q.pk)) or "").strip()} for q in questions
     ]
 
 
-def _check_required(answers: list[dict[str, Any]], window: ReportWindow) -> None:
-    required = {q.text for q in window.questions.filter(active=True, required=True)}
+def _check_required(answers: list[dict[str, Any]], questions: list[Question]) -> None:
+    required = {q.text for q in questions if q.required}
     missing = [a["q"] for a in answers if a["q"] in required and not a["a"]]
     if missing:
         raise ValidationError(_("必須の質問に答えてください: %(q)s") % {"q": "、".join(missing)})
@@ -230,13 +230,18 @@ def save_report(
         report = Report(staff=staff, unit=staff.unit, date=day)
     elif report.status == ReportStatus.SUBMITTED and not _still_editable(report, window, now):
         raise PermissionDenied(_("受付時間が終わったため、提出済みの報告は変更できません。"))
-    report.answers = _answers(window, answers)
+    questions = list(window.questions.filter(active=True))
+    report.answers = _answers(questions, answers)
     if submit:
-        _check_required(report.answers, window)
+        _check_required(report.answers, questions)
     report.work_place = work_place
-    yesterday_plan = previous_report(staff, day)
-    count = len(yesterday_plan.plan_lines) if yesterday_plan else 0
-    report.plan_done = sorted({int(i) for i in plan_done if 0 <= int(i) < count})
+    ticked = {int(i) for i in plan_done}
+    if ticked:
+        yesterday_plan = previous_report(staff, day)
+        count = len(yesterday_plan.plan_lines) if yesterday_plan else 0
+        report.plan_done = sorted(i for i in ticked if 0 <= i < count)
+    else:
+        report.plan_done = []
     report.search_text = search_key(" ".join(a["a"] for a in report.answers))
     before = None if creating else report.status
     if submit and report.status != ReportStatus.SUBMITTED:
@@ -299,7 +304,10 @@ def update_blocker(
 @transaction.atomic
 def resolve_own_blockers(*, actor: Any, staff: Staff, ids: Iterable[int], today: dt.date) -> int:
     """From the report form: the owner ticks carried-over blockers as resolved."""
-    blockers = Blocker.objects.filter(pk__in=list(ids), owner=staff).exclude(
+    ids = list(ids)
+    if not ids:
+        return 0
+    blockers = Blocker.objects.filter(pk__in=ids, owner=staff).exclude(
         status=BlockerStatus.RESOLVED
     )
     count = 0

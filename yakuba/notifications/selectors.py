@@ -37,5 +37,24 @@ def failed_deliveries_for(user: Any, limit: int = 50) -> list[Delivery]:
     )
 
 
+def channel_heads(channel: Channel) -> list[Any]:
+    """Unit heads of the channel's unit, or of the nearest unit above that has one."""
+    from django.contrib.auth import get_user_model
+
+    from yakuba.accounts.roles import Role
+
+    user_model = get_user_model()
+    unit = channel.unit
+    for candidate in [unit, *reversed(unit.ancestors())]:
+        heads = list(
+            user_model.objects.filter(
+                role=Role.UNIT_HEAD, is_active=True, staff__unit=candidate, staff__active=True
+            )
+        )
+        if heads:
+            return heads
+    return []
+
+
 def notices_for(user: Any) -> QuerySet[Notice]:
     return Notice.objects.filter(recipient=user)

@@ -177,11 +177,14 @@ def attempt_delivery(delivery_id: int) -> Delivery:
         _send(delivery)
     except DeliveryError as exc:
         delivery.last_error = str(exc)[:300]
-        if delivery.attempts >= Delivery.MAX_ATTEMPTS:
+        gave_up = delivery.attempts >= Delivery.MAX_ATTEMPTS
+        if gave_up:
             delivery.status = DeliveryStatus.FAILED
             delivery.next_attempt_at = None
         logger.warning("delivery %s attempt %s failed: %s", delivery.pk, delivery.attempts, exc)
         delivery.save(update_fields=["last_error", "status", "next_attempt_at"])
+        if gave_up and delivery.channel is not None:
+            _tell_heads_about_failure(delivery)
         return delivery
     delivery.status = DeliveryStatus.SENT
     delivery.sent_at = timezone.now()
@@ -189,6 +192,24 @@ def attempt_delivery(delivery_id: int) -> Delivery:
     delivery.last_error = ""
     delivery.save(update_fields=["status", "sent_at", "next_attempt_at", "last_error"])
     return delivery
+
+
+def _tell_heads_about_failure(delivery: Delivery) -> None:
+    """A chat post that finally failed is shown to the unit head in-app (the message itself
+    stays stored; e-mail and in-app notices never depend on the chat)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from yakuba.notifications.selectors import channel_heads
+
+    notify(
+        channel_heads(delivery.channel),
+        subject=_("チャット「%(name)s」への送信に失敗しました: %(subject)s")
+        % {"name": delivery.channel.name, "subject": delivery.subject},
+        body=delivery.last_error,
+        url=reverse("notifications:channel_list"),
+        purpose=f"delivery-failed:{delivery.pk}",
+    )
 
 
 def due_retries(now: dt.datetime | None = None) -> list[int]:

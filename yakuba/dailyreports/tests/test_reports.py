@@ -177,3 +177,18 @@ def test_digest_is_built_and_sent_once_blockers_first(org, make_user) -> None:
     text = Delivery.objects.get().payload["text"]
     assert text.index("困りごと") < text.index("山田 太郎") < text.index("未報告")
     assert "unit_head 職員" in text  # the head has not reported: listed as missing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reminder_mentions_missing_people_in_chat_when_configured(org, make_user) -> None:
+    from yakuba.notifications.models import Channel, Delivery
+
+    window = window_for(org["shimin"], remind_chat=True)
+    channel = Channel(unit=org["shimin"], name="mm", kind="mattermost")
+    channel.set_url("http://127.0.0.1:9/hooks/x")
+    channel.save()
+    window.channels.add(channel)
+    make_user("staff", username="late-one")
+    digest.send_reminders(org["shimin"], DAY, closing=True)
+    text = Delivery.objects.get(channel=channel).payload["text"]
+    assert "@late-one" in text and "締切" in text

@@ -153,6 +153,7 @@ def test_overview_chart_search_and_export(client, make_user, org) -> None:
     params = {"start": "2026-04-20", "end": "2026-04-28", "q": "じゅうみんひょう"}
     html = hr.get(reverse("dailyreports:overview"), params).content.decode()
     assert "<svg" in html and 'role="img"' in html
+    assert "所属ごと" in html and "市民課" in html
     assert "検索結果 1 件" in html and "山田 太郎" in html
     csv = hr.get(reverse("dailyreports:export"), {**params, "format": "csv"})
     text = csv.content.decode("utf-8-sig")

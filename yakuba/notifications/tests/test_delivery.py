@@ -94,7 +94,8 @@ def test_retry_after_receiver_failure_then_success(org, receiver, caplog) -> Non
 
 
 @pytest.mark.django_db(transaction=True)
-def test_gives_up_after_max_attempts_and_never_resends(org, receiver) -> None:
+def test_gives_up_after_max_attempts_and_never_resends(org, receiver, make_user) -> None:
+    head = make_user("unit_head")
     url, handler = receiver
     handler.statuses = [503] * 10
     channel = _channel(org, url, kind="slack")
@@ -108,6 +109,9 @@ def test_gives_up_after_max_attempts_and_never_resends(org, receiver) -> None:
     assert delivery.status == DeliveryStatus.FAILED
     assert delivery.attempts == Delivery.MAX_ATTEMPTS
     assert services.attempt_delivery(delivery.pk).attempts == Delivery.MAX_ATTEMPTS
+    # The unit head is told in-app, without the URL.
+    notice = Notice.objects.get(recipient=head)
+    assert "送信に失敗しました" in notice.subject and "secret" not in notice.body
 
 
 def test_backoff_grows() -> None:
