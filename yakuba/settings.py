@@ -121,6 +121,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if TESTING:
+        # A file, not shared-cache memory: browser tests run a task worker beside the live
+        # server, and only a file database lets them wait for each other's locks.
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

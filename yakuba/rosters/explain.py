@@ -84,3 +84,17 @@ def describe(row: dict[str, Any]) -> str:
         parts = [values["staff"], values["date"], values["activity"], values["detail"]]
         text = f"{rule}: " + " ".join(str(p) for p in parts if p)
     return text
+
+
+def rule_label(rule: str) -> str:
+    """Japanese-first names of the objective's parts (shown beside their cost)."""
+    labels = {
+        "cover_under": _("窓口の人数不足"),
+        "cover_over": _("窓口の人数超過"),
+        "request_on": _("通らなかった希望"),
+        "request_off": _("避けたい勤務の割当て"),
+        "fairness": _("偏り"),
+        "stability": _("公開版からの変更"),
+        "away_from_office": _("庁外での勤務（1人日ごと）"),
+    }
+    return str(labels.get(rule, rule))

@@ -490,6 +490,16 @@ def write_result(version: RosterVersion, ctx: ProblemContext, result: planner.So
     version.objective = result.objective
     version.bound = result.bound
     version.breakdown = dict(result.breakdown)
+    preference = sum(
+        v.cost
+        for v in result.violations
+        if v.rule.startswith("cover") and v.activity in ctx.preference_activities
+    )
+    if preference:
+        # Working away from the office is a preference cost, not a counter shortfall.
+        version.breakdown["cover_under"] = version.breakdown.get("cover_under", 0) - preference
+        version.breakdown["away_from_office"] = preference
+        version.breakdown = {k: v for k, v in version.breakdown.items() if v}
     if result.roster is None:
         version.status = (
             VersionStatus.INFEASIBLE if result.status == "infeasible" else VersionStatus.FAILED

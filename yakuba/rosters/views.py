@@ -20,7 +20,7 @@ from yakuba.core.permissions import capability_required, deny, login_required
 from yakuba.org import selectors as org_selectors
 from yakuba.org.models import Staff
 from yakuba.rosters import exporting, selectors, services
-from yakuba.rosters.explain import describe
+from yakuba.rosters.explain import describe, rule_label
 from yakuba.rosters.forms import AbsenceForm, CellForm, PeriodForm, RequestForm, SolveForm
 from yakuba.rosters.grid import build_grid, day_columns
 from yakuba.rosters.models import RosterPeriod, RosterVersion, StaffRequest, VersionStatus
@@ -156,6 +156,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }:
         grid = build_grid(version, compare_to=compare_to, editable=can_plan and version.is_editable)
     violations = [dict(v, text=describe(v)) for v in version.violations[:500]]
+    breakdown = [(rule_label(rule), cost) for rule, cost in version.breakdown.items()]
     others = version.period.versions.exclude(pk=version.pk).filter(
         status__in=[VersionStatus.SOLVED, VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED]
     )
@@ -168,6 +169,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "period": version.period,
             "grid": grid,
             "violations": violations,
+            "breakdown": breakdown,
             "can_plan": can_plan,
             "others": others,
             "compare_to": compare_to,
