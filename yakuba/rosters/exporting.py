@@ -42,7 +42,7 @@ def roster_xlsx(version: RosterVersion, paper: str = "a3") -> bytes:
 
     period = version.period
     days = period.days
-    staff = period_staff(period.unit)
+    staff = period_staff(period.unit, with_skills=False)
     cells = _cells(version)
     wb = Workbook()
     ws = wb.active
@@ -105,7 +105,7 @@ def roster_csv(version: RosterVersion) -> bytes:
     period = version.period
     cells = _cells(version)
     rows: list[list[object]] = []
-    for s in period_staff(period.unit):
+    for s in period_staff(period.unit, with_skills=False):
         for d in period.days:
             a = cells.get((s.pk, d))
             if a is None:

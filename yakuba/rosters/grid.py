@@ -75,7 +75,7 @@ def build_grid(
     period = version.period
     days = period.days
     index = {d: i for i, d in enumerate(days)}
-    staff = period_staff(period.unit)
+    staff = period_staff(period.unit, with_skills=False)
     activities = {a.pk: a for a in period_activities(period.unit)}
     cells: dict[int, list[tuple[int | None, bool, str]]] = {
         s.pk: [(None, False, "")] * len(days) for s in staff
@@ -94,51 +94,41 @@ def build_grid(
             )
         }
     columns = day_columns(days)
-    off_label = escape(_("休み"))
-    leave_label = escape(_("休暇"))
-    changed_label = escape(_("変更"))
-    pinned_label = escape(_("固定"))
+    hidden = '<span class="visually-hidden">{}</span>'.format
+    off_html = hidden(escape(_("休み")))
+    leave_html = "休" + hidden(escape(_("休暇")))
+    changed_html = hidden("・" + escape(_("変更")))
+    pinned_html = hidden("・" + escape(_("固定")))
+    # The row header (name) and column header (date) give each cell its context, so a
+    # cell only carries its symbol: 600 × 31 cells must stay a small page.
     symbol_html = {
-        pk: (escape(a.symbol or a.name[:1]), f"act-{a.colour}", escape(a.name))
-        for pk, a in activities.items()
+        pk: (escape(a.symbol or a.name[:1]), f"act-{a.colour}") for pk, a in activities.items()
     }
     rows: list[tuple[Staff, SafeString]] = []
     changed = 0
     for s in staff:
         parts = []
-        name = escape(s.name)
         for i, (activity_id, pinned, off_reason) in enumerate(cells[s.pk]):
             col = columns[i]
             if activity_id is None:
-                symbol, css, label = (
-                    "休" if off_reason else "",
-                    "act-off",
-                    leave_label if off_reason else off_label,
-                )
+                symbol, css = (leave_html if off_reason else off_html), "act-off"
             else:
-                symbol, css, label = symbol_html.get(activity_id, ("?", "act-grey", ""))
-            classes = [css, col.css]
-            extra = ""
+                symbol, css = symbol_html.get(activity_id, ("?", "act-grey"))
+            classes = f"{css} {col.css}" if col.css else css
             if pinned:
-                classes.append("is-pinned")
-                extra += f" ・{pinned_label}"
+                classes += " is-pinned"
+                symbol += pinned_html
             if before is not None and before.get((s.pk, col.date)) != activity_id:
-                classes.append("is-changed")
-                extra += f" ・{changed_label}"
+                classes += " is-changed"
+                symbol += changed_html
                 changed += 1
-            title = f"{name} {col.label} {label}{extra}"
-            css_attr = " ".join(c for c in classes if c)
             if editable:
                 parts.append(
-                    f'<td class="{css_attr}"><button type="button" class="cell" '
-                    f'data-staff="{s.pk}" data-date="{col.date.isoformat()}" '
-                    f'aria-label="{title}">{symbol}</button></td>'
+                    f'<td class="{classes}"><button type="button" class="cell" '
+                    f'data-s="{s.pk}" data-d="{i}">{symbol}</button></td>'
                 )
             else:
-                parts.append(
-                    f'<td class="{css_attr}" title="{title}">{symbol}'
-                    f'<span class="visually-hidden">{label}{extra}</span></td>'
-                )
+                parts.append(f'<td class="{classes}">{symbol}</td>')
         rows.append((s, mark_safe("".join(parts))))  # noqa: S308 - every value above is escaped
     grid = Grid(version, columns, rows, legend=list(activities.values()), changed=changed)
     grid.coverage = _coverage(version, activities, cells, days)

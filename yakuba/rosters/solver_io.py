@@ -77,15 +77,13 @@ class ProblemContext:
     preference_activities: set[str] = field(default_factory=set)
 
 
-def period_staff(unit: Unit | None) -> list[Staff]:
+def period_staff(unit: Unit | None, *, with_skills: bool = True) -> list[Staff]:
     """Active staff of `unit` and below (None: the whole office)."""
     path = unit.path if unit is not None else "/"
-    return list(
-        Staff.objects.filter(unit__path__startswith=path, active=True)
-        .select_related("unit")
-        .prefetch_related("skills")
-        .order_by("unit__path", "staff_number")
-    )
+    qs = Staff.objects.filter(unit__path__startswith=path, active=True).select_related("unit")
+    if with_skills:  # prefetching costs a query clone per person: only when needed
+        qs = qs.prefetch_related("skills")
+    return list(qs.order_by("unit__path", "staff_number"))
 
 
 def period_activities(unit: Unit | None) -> list[WorkActivity]:

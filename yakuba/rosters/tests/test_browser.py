@@ -110,7 +110,8 @@ def test_plan_progress_grid_pin_publish_and_subscribe(
         .first()
         .date
     )
-    page.locator(f'button.cell[data-staff="{person.pk}"][data-date="{day.isoformat()}"]').click()
+    index = (day - version.period.start_date).days
+    page.locator(f'button.cell[data-s="{person.pk}"][data-d="{index}"]').click()
     dialog = page.locator("#cell-dialog")
     dialog.get_by_label("勤務形態").select_option(str(roster_setup["office"].pk))
     problems += axe_problems(page, "cell dialog")

@@ -6,6 +6,7 @@ document.addEventListener("DOMContentLoaded", () => {
     return;
   }
   const baseUrl = table.dataset.cellUrl;
+  const dates = table.dataset.dates.split(",");
   let lastButton = null;
   table.addEventListener("click", (event) => {
     const button = event.target.closest("button.cell");
@@ -13,7 +14,8 @@ document.addEventListener("DOMContentLoaded", () => {
       return;
     }
     lastButton = button;
-    const url = `${baseUrl}?staff=${encodeURIComponent(button.dataset.staff)}&date=${encodeURIComponent(button.dataset.date)}`;
+    const date = dates[Number(button.dataset.d)];
+    const url = `${baseUrl}?staff=${encodeURIComponent(button.dataset.s)}&date=${encodeURIComponent(date)}`;
     window.htmx.ajax("GET", url, { target: "#cell-editor", swap: "innerHTML" }).then(() => {
       dialog.showModal();
       const first = dialog.querySelector("select, input:not([type=hidden])");
