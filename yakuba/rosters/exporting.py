@@ -28,6 +28,12 @@ FILLS = {
 PAPER = {"a4": 9, "a3": 8}
 
 
+def off_label(off_reason: str) -> str:
+    if off_reason == "substitute":
+        return _("振替休日")
+    return _("休暇") if off_reason else _("休み")
+
+
 def _cells(version: RosterVersion) -> dict[tuple[int, dt.date], Assignment]:
     return {
         (a.staff_id, a.date): a
@@ -76,7 +82,7 @@ def roster_xlsx(version: RosterVersion, paper: str = "a3") -> bytes:
                 c.value = neutralise_formula(a.activity.symbol or a.activity.name[:1])
                 c.fill = PatternFill("solid", fgColor=FILLS.get(a.activity.colour, "FFFFFF"))
             elif a.off_reason:
-                c.value = "休"
+                c.value = "振" if a.off_reason == "substitute" else "休"
     ws.column_dimensions["A"].width = 10
     ws.column_dimensions["B"].width = 14
     for i in range(len(days)):
@@ -116,7 +122,7 @@ def roster_csv(version: RosterVersion) -> bytes:
                     s.name,
                     d.isoformat(),
                     a.activity.code if a.activity else "",
-                    a.activity.name if a.activity else (_("休暇") if a.off_reason else _("休み")),
+                    a.activity.name if a.activity else off_label(a.off_reason),
                 ]
             )
     return write_csv(
@@ -140,7 +146,7 @@ def schedule_ical(staff_name: str, cells: Iterable[Assignment], host: str) -> by
         event.add("uid", f"roster-{a.staff_id}-{a.date.isoformat()}@{host}")
         event.add("dtstart", a.date)
         event.add("dtend", a.date + dt.timedelta(days=1))
-        event.add("summary", a.activity.name if a.activity else _("休暇"))
+        event.add("summary", a.activity.name if a.activity else off_label(a.off_reason))
         event.add("dtstamp", dt.datetime.now(dt.UTC))
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)

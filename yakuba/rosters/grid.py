@@ -97,6 +97,7 @@ def build_grid(
     hidden = '<span class="visually-hidden">{}</span>'.format
     off_html = hidden(escape(_("休み")))
     leave_html = "休" + hidden(escape(_("休暇")))
+    substitute_html = "振" + hidden(escape(_("振替休日")))
     changed_html = hidden("・" + escape(_("変更")))
     pinned_html = hidden("・" + escape(_("固定")))
     # The row header (name) and column header (date) give each cell its context, so a
@@ -111,7 +112,11 @@ def build_grid(
         for i, (activity_id, pinned, off_reason) in enumerate(cells[s.pk]):
             col = columns[i]
             if activity_id is None:
-                symbol, css = (leave_html if off_reason else off_html), "act-off"
+                if off_reason == "substitute":
+                    symbol = substitute_html
+                else:
+                    symbol = leave_html if off_reason else off_html
+                css = "act-off"
             else:
                 symbol, css = symbol_html.get(activity_id, ("?", "act-grey"))
             classes = f"{css} {col.css}" if col.css else css

@@ -47,6 +47,8 @@ WISH_WEIGHT = 4
 # Working anywhere but the office costs this much per person-day, so satellite offices and
 # telework are used when someone asks or a rule needs it, not at random.
 OFFICE_PREFERENCE_WEIGHT = 1
+# off_reason of a weekday off that is not leave: the swapped day for weekend duty.
+SUBSTITUTE_OFF = "substitute"
 
 
 def staff_key(pk: int) -> str:
@@ -73,6 +75,7 @@ class ProblemContext:
     # Per (resource name, day): seats the roster may use after others' use is subtracted.
     seat_limits: dict[tuple[str, int], int] = field(default_factory=dict)
     eligibility: dict[int, eligibility.Eligibility] = field(default_factory=dict)
+    duty_days: set[int] = field(default_factory=set)
     # Cover terms that express a preference (office by default), not a shortfall to report.
     preference_activities: set[str] = field(default_factory=set)
 
@@ -415,6 +418,7 @@ def build_problem(version: RosterVersion) -> ProblemContext:
     )
     ctx = ProblemContext(problem, days, staff_by_key, acts_by_key, leave, seat_limits, elig)
     ctx.preference_activities = {activity_key(office_pref.pk)} if office_pref else set()
+    ctx.duty_days = duty_days
     return ctx
 
 
@@ -525,7 +529,8 @@ def write_result(version: RosterVersion, ctx: ProblemContext, result: planner.So
                     date=ctx.days[i],
                     activity_id=parse_key(act) if act else None,
                     pinned=(key, i) in pinned,
-                    off_reason=ctx.leave.get((key, i), ""),
+                    off_reason=ctx.leave.get((key, i), "")
+                    or (SUBSTITUTE_OFF if act is None and i not in ctx.duty_days else ""),
                 )
             )
     Assignment.objects.bulk_create(cells, batch_size=2000)

@@ -417,7 +417,7 @@ def my_export(request: HttpRequest) -> HttpResponse:
     rows = [
         [
             d.isoformat(),
-            c.activity.name if c.activity else (_("休暇") if c.off_reason else _("休み")),
+            c.activity.name if c.activity else exporting.off_label(c.off_reason),
         ]
         for d, c in sorted(cells.items())
     ]
