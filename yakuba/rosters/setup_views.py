@@ -17,7 +17,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from yakuba.accounts.roles import Capability
-from yakuba.audit.services import save_audited
+from yakuba.audit.models import AuditAction
+from yakuba.audit.services import record, save_audited
 from yakuba.core.permissions import capability_required, deny
 from yakuba.org import selectors as org_selectors
 from yakuba.org.models import Counter, Unit
@@ -176,6 +177,12 @@ def cover_edit(request: HttpRequest, pk: int) -> HttpResponse:
                             values={"min_count": count},
                         )
                     elif existing:
+                        record(
+                            AuditAction.DELETE,
+                            actor=request.user,
+                            obj=existing,
+                            changes={"min_count": [existing.min_count, None]},
+                        )
                         existing.delete()
         messages.success(
             request, _("「%(name)s」の配置基準を保存しました。") % {"name": counter.name}

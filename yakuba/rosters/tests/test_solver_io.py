@@ -104,7 +104,10 @@ def test_saturday_duty_earns_a_substitute_weekday_off(roster_setup, make_user) -
         assert any(cells.get((sid, d)) is None for d in window if d.weekday() < 5)
     reasons = {(a.staff_id, a.date): a.off_reason for a in version.assignments.all()}
     assert all(
-        any(reasons.get((sid, saturday + dt.timedelta(days=k))) == "substitute" for k in range(-3, 2))
+        any(
+            reasons.get((sid, saturday + dt.timedelta(days=k))) == "substitute"
+            for k in range(-3, 2)
+        )
         for sid in workers
     ), "the swapped weekday is shown as a substitute day off"
 
