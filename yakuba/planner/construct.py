@@ -542,7 +542,10 @@ def build_row(
             def worth(days: list[int]) -> float:
                 return sum(max([0.0, *base[d].values()]) for d in days)
 
-            ranked = sorted(ix.weekends, key=worth, reverse=True)
+            # Prefer weekends this row already works: they fit its run pattern.
+            ranked = sorted(
+                ix.weekends, key=lambda days: (any(w[d] for d in days), worth(days)), reverse=True
+            )
             blocked = {d for days in ranked[st.max_weekends :] for d in days}
         for aid, lim in st.max_per_activity.items():
             a = ix.act_pos[aid]
