@@ -60,10 +60,11 @@ bench-planner: install
 bench-rosters: install
 	$(PY) -m yakuba.rosters.bench
 
-# Morning-report rush: 1,000 staff, 50 concurrent, gunicorn on 127.0.0.1, SQLite then
-# PostgreSQL (a bench database is created and dropped). Last line: JSON summary.
+# Morning-report rush: 1,000 staff arriving over 2 minutes, at most 50 in flight, against
+# gunicorn on 127.0.0.1, SQLite then PostgreSQL (a bench database is created and dropped).
+# Last line: JSON summary. `--rush-seconds 0` measures saturation instead.
 bench-reports: install
-	$(PY) -m yakuba.dailyreports.bench --staff 1000 --concurrency 50
+	$(PY) -m yakuba.dailyreports.bench --staff 1000 --concurrency 50 --rush-seconds 120
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -237,6 +237,8 @@ SLACK_SIGNING_SECRET = os.environ.get("SLACK_SIGNING_SECRET", "")
 MATTERMOST_COMMAND_TOKEN = os.environ.get("MATTERMOST_COMMAND_TOKEN", "")
 # Seconds between scheduler ticks (`manage.py run_scheduler`, started by `make run`).
 SCHEDULER_INTERVAL_SECONDS = int(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "30"))
+# Public address of this server, for links in chat digests (e.g. https://yakuba.city.lg.jp).
+YAKUBA_BASE_URL = os.environ.get("YAKUBA_BASE_URL", "").rstrip("/")
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

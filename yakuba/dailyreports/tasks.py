@@ -18,7 +18,7 @@ def run_step(run_id: int) -> None:
     if run.finished_at is not None:
         return
     if run.kind == RunKind.CLOSE:
-        digest.close_window(run.unit, run.date, base_url=getattr(settings, "YAKUBA_BASE_URL", ""))
+        digest.close_window(run.unit, run.date, base_url=settings.YAKUBA_BASE_URL)
     else:
         digest.send_reminders(run.unit, run.date, closing=run.kind == RunKind.REMIND)
     run.finished_at = timezone.now()

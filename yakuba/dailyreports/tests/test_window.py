@@ -143,3 +143,23 @@ def test_run_scheduler_command_once(org) -> None:
         call_command("run_scheduler", "--once", stdout=out)
     assert "claimed 1 step(s)" in out.getvalue()
     assert ScheduledRun.objects.get().kind == RunKind.OPEN
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scheduled_digest_links_back_to_yakuba(org, settings) -> None:
+    from yakuba.notifications.models import Channel, Delivery
+
+    settings.YAKUBA_BASE_URL = "https://yakuba.city.example"
+    window = window_for(org["shimin"])
+    channel = Channel(unit=org["shimin"], name="lw", kind="lineworks")
+    channel.set_url("http://127.0.0.1:9/hooks/x")
+    channel.save()
+    window.channels.add(channel)
+    with time_machine.travel(at(2026, 4, 28, 8, 46), tick=False):
+        scheduler.tick()
+    body = Delivery.objects.get(channel=channel).payload
+    assert body["title"].startswith("朝の業務報告 市民課 2026-04-28")
+    assert (
+        f"https://yakuba.city.example/reports/digest/{org['shimin'].pk}/2026-04-28/"
+        in (body["body"]["text"])
+    )
