@@ -79,19 +79,23 @@ def setup_home(request: HttpRequest) -> HttpResponse:
             ),
             "counters": counters,
             "resources": RemoteResource.objects.prefetch_related("activities"),
-            "policy": _policy(unit),
-            "rules": _rules(unit),
+            "policy": _effective(TeleworkPolicy, unit),
+            "rules": _effective(WorkRules, unit),
             "can_office_wide": request.user.is_office_wide,
         },
     )
 
 
-def _policy(unit: Unit | None) -> TeleworkPolicy:
-    return TeleworkPolicy.objects.filter(unit=unit).first() or TeleworkPolicy(unit=unit)
-
-
-def _rules(unit: Unit | None) -> WorkRules:
-    return WorkRules.objects.filter(unit=unit).first() or WorkRules(unit=unit)
+def _effective(model: Any, unit: Unit | None) -> tuple[Any, Unit | None, bool]:
+    """The settings in force for `unit`: its own, else the nearest ancestor's, else the
+    office default. Returns (settings, the unit they belong to, inherited?)."""
+    codes = unit.path.strip("/").split("/") if unit is not None else []
+    rows = {r.unit.code if r.unit_id else None: r for r in model.objects.select_related("unit")}
+    for code in reversed(codes):
+        if code in rows:
+            return rows[code], rows[code].unit, code != unit.code
+    default = rows.get(None) or model(unit=None)
+    return default, None, unit is not None
 
 
 @capability_required(Capability.PLAN_ROSTERS)
