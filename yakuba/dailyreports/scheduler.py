@@ -55,15 +55,19 @@ def tick(now: dt.datetime | None = None) -> TickResult:
         "unit_id", "enabled", "opens_at", "closes_at", "reminder_minutes", "workdays",
         "work_on_holidays",
     )  # fmt: skip
+    # Claims already made (read once): re-trying their INSERT every tick would be wasted work.
+    done = set(
+        ScheduledRun.objects.filter(date__gte=today - dt.timedelta(days=1)).values_list(
+            "unit_id", "date", "kind"
+        )
+    )
     for window in windows:
         for day in (today - dt.timedelta(days=1), today):
             times = win.due_times(window, day)
             if day != today:
                 # Yesterday's close is caught up only if that window was running (its opening
                 # was claimed): the scheduler was down over the close, not newly installed.
-                started = ScheduledRun.objects.filter(
-                    unit_id=window.unit_id, date=day, kind=RunKind.OPEN
-                ).exists()
+                started = (window.unit_id, day, RunKind.OPEN) in done
                 times = {RunKind.CLOSE: times[RunKind.CLOSE]} if started and times else {}
             close = times.get(RunKind.CLOSE)
             for kind, at in times.items():
@@ -71,6 +75,8 @@ def tick(now: dt.datetime | None = None) -> TickResult:
                     continue
                 if kind != RunKind.CLOSE and close is not None and now >= close:
                     continue  # a reminder after the close would only confuse
+                if (window.unit_id, day, kind) in done:
+                    continue
                 run = _claim(window, day, kind)
                 if run is not None:
                     transaction.on_commit(lambda pk=run.pk: _enqueue(pk))
