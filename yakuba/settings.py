@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "yakuba.dailyreports",
     "yakuba.rosters",
     "yakuba.remoteseats",
+    "yakuba.meetings",
 ]
 
 MIDDLEWARE = [

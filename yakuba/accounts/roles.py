@@ -45,6 +45,9 @@ class Capability(models.TextChoices):
     MANAGE_REMOTE_SEATS = "manage_remote_seats", "set up remote-seat pools; every seat holder"
     VIEW_TERMINALS = "view_terminals", "read the loaned-terminal ledger"
     MANAGE_TERMINALS = "manage_terminals", "lend and take back loaned terminals"
+    # Meetings (issue 6).
+    MANAGE_MEETINGS = "manage_meetings", "manage meetings of units in scope like their organiser"
+    MANAGE_MEETING_PLATFORMS = "manage_meeting_platforms", "set up Zoom accounts and Jitsi servers"
 
 
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -124,6 +127,18 @@ for _role, _caps in {
         Capability.VIEW_TERMINALS,
         Capability.MANAGE_TERMINALS,
     },
+}.items():
+    CAPABILITIES[_role] = CAPABILITIES[_role] | frozenset(_caps)
+del _role, _caps
+
+# Meetings: any signed-in member of staff organises their own meetings; unit heads and HR
+# also manage the meetings of units in their scope; the information division (information
+# security, system admins) connects the meeting platforms.
+for _role, _caps in {
+    Role.UNIT_HEAD: {Capability.MANAGE_MEETINGS},
+    Role.HR: {Capability.MANAGE_MEETINGS},
+    Role.INFOSEC: {Capability.MANAGE_MEETING_PLATFORMS},
+    Role.SYSADMIN: {Capability.MANAGE_MEETING_PLATFORMS},
 }.items():
     CAPABILITIES[_role] = CAPABILITIES[_role] | frozenset(_caps)
 del _role, _caps

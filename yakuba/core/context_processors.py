@@ -82,6 +82,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         Capability.MANAGE_REPORTS,
         _("受付時間・質問・体調確認・まとめの送り先"),
     ),
+    NavItem(
+        _("会議"),
+        "meetings:meeting_list",
+        None,
+        _("議題・議事録・出席の記録と欠席・中断分の共有"),
+    ),
     NavItem(_("監査記録"), "audit:entry_list", Capability.VIEW_AUDIT, _("操作の記録と改ざん検査")),
     NavItem(_("アカウント"), "accounts:account_list", Capability.MANAGE_ACCOUNTS, _("役割の付与")),
     NavItem(

@@ -51,6 +51,9 @@ ROSTER_PLAN = ("unit_head", "hr", "sysadmin")
 SEAT_ADMIN = ("hr", "infosec", "sysadmin")
 TERMINALS_VIEW = ("hr", "infosec", "auditor", "sysadmin")
 TERMINALS = ("infosec", "sysadmin")
+# The matrix meeting is organised by someone else in 市民課: unit heads in scope and HR manage it.
+MEETING_MANAGE = ("unit_head", "hr")
+MEETING_PLATFORMS = ("infosec", "sysadmin")
 
 
 def _batch(objs: dict[str, Any]) -> dict[str, Any]:
@@ -73,6 +76,20 @@ def _seats(objs: dict[str, Any]) -> dict[str, Any]:
     from yakuba.remoteseats.tests.factories import matrix_objects
 
     return matrix_objects(objs)
+
+
+def _meetings(objs: dict[str, Any]) -> dict[str, Any]:
+    from yakuba.meetings.tests.factories import matrix_objects
+
+    return matrix_objects(objs)
+
+
+def _meeting(objs: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": _meetings(objs)["meeting"].pk}
+
+
+def _catchup(objs: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": _meetings(objs)["catchup"].pk}
 
 
 MATRIX: dict[str, Rule] = {
@@ -206,6 +223,30 @@ MATRIX: dict[str, Rule] = {
     ),
     "remoteseats:terminal_return": Rule(
         TERMINALS, kwargs=lambda o: {"pk": _seats(o)["terminal"].pk}
+    ),
+    "meetings:meeting_list": Rule(SIGNED_IN),
+    "meetings:meeting_create": Rule(SIGNED_IN),
+    "meetings:meeting_detail": Rule(MEETING_MANAGE, kwargs=_meeting),
+    "meetings:meeting_edit": Rule(MEETING_MANAGE, kwargs=_meeting),
+    "meetings:agenda_add": Rule(MEETING_MANAGE, ok=302, method="post", kwargs=_meeting),
+    "meetings:minutes": Rule(MEETING_MANAGE, kwargs=_meeting),
+    "meetings:next_item": Rule(MEETING_MANAGE, ok=302, method="post", kwargs=_meeting),
+    # An empty entry is a form error.
+    "meetings:entry_add": Rule(MEETING_MANAGE, ok=400, method="post", kwargs=_meeting),
+    "meetings:timeline": Rule(MEETING_MANAGE, kwargs=_meeting),
+    "meetings:teams_upload": Rule(MEETING_MANAGE, ok=302, method="post", kwargs=_meeting),
+    "meetings:manual_mark": Rule(MEETING_MANAGE, ok=302, method="post", kwargs=_meeting),
+    "meetings:finalise": Rule(MEETING_MANAGE, ok=302, method="post", kwargs=_meeting),
+    "meetings:recontact": Rule(MEETING_MANAGE, kwargs=_meeting),
+    "meetings:catchup_list": Rule(SIGNED_IN),
+    # A catch-up is seen only by its person (here a member of staff without an account).
+    "meetings:catchup_detail": Rule((), denied=404, kwargs=_catchup),
+    "meetings:catchup_ack": Rule((), denied=404, method="post", kwargs=_catchup),
+    "meetings:platforms": Rule(MEETING_PLATFORMS),
+    # Platform endpoints take POSTs verified by signature/token (tested in meetings).
+    "meetings:zoom_webhook": Rule(ALL, ok=405, kwargs=lambda o: _meetings(o) and {"key": "main"}),
+    "meetings:jitsi_event": Rule(
+        ALL, ok=405, kwargs=lambda o: {"group": "occupant", "action": "joined"}
     ),
 }
 

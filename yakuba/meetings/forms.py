@@ -1,0 +1,179 @@
+"""All validation of meeting input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yakuba.meetings.models import EntryKind, Meeting
+from yakuba.org.models import Staff, Unit
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time", "step": "1"}, format="%H:%M:%S")
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_REPORT_BYTES = 5 * 1024 * 1024
+
+
+class MeetingForm(forms.ModelForm):
+    join_url = forms.URLField(
+        label=_("参加URL"), required=False, max_length=500, assume_scheme="https"
+    )
+    invited_staff = forms.ModelMultipleChoiceField(
+        label=_("招待する職員"),
+        queryset=Staff.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    invited_units = forms.ModelMultipleChoiceField(
+        label=_("招待する所属"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("所属を選ぶと、その所属と下位所属の職員全員が出席予定者になります。"),
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "title",
+            "start",
+            "end",
+            "platform",
+            "join_url",
+            "platform_meeting_id",
+            "host",
+            "drop_threshold_s",
+        ]
+        widgets = {"start": DATETIME_INPUT, "end": DATETIME_INPUT}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = Staff.objects.filter(active=True).select_related("unit").order_by("staff_number")
+        self.fields["invited_staff"].queryset = people
+        self.fields["invited_units"].queryset = Unit.objects.filter(active=True)
+        self.fields["host"].queryset = people
+        self.fields["drop_threshold_s"].min_value = 10
+        if self.instance.pk:
+            self.fields["invited_staff"].initial = list(self.instance.invited_staff.all())
+            self.fields["invited_units"].initial = list(self.instance.invited_units.all())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end <= start:
+                self.add_error("end", _("終了は開始より後にしてください。"))
+            elif end - start > dt.timedelta(hours=12):
+                self.add_error("end", _("会議は12時間以内にしてください。"))
+        return data
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("議題"), max_length=200)
+    planned_minutes = forms.IntegerField(
+        label=_("予定時間（分）"), min_value=1, max_value=600, initial=10
+    )
+    presenter = forms.ModelChoiceField(
+        label=_("説明者"), queryset=Staff.objects.filter(active=True), required=False
+    )
+
+
+class EntryForm(forms.Form):
+    """A minutes entry. `at_time` is only given when minutes are written afterwards."""
+
+    kind = forms.ChoiceField(label=_("種類"), choices=EntryKind.choices, initial=EntryKind.NOTE)
+    text = forms.CharField(
+        label=_("内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    at_time = forms.TimeField(
+        label=_("時刻（後から記入する場合）"), required=False, widget=TIME_INPUT
+    )
+    owner = forms.ModelChoiceField(label=_("担当者"), queryset=Staff.objects.none(), required=False)
+    due = forms.DateField(label=_("期限"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.fields["owner"].queryset = Staff.objects.filter(active=True).order_by("staff_number")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") == EntryKind.ACTION and not data.get("owner"):
+            self.add_error("owner", _("対応事項には担当者を指定してください。"))
+        at_time = data.get("at_time")
+        if at_time is not None:
+            day = timezone.localtime(self.meeting.start).date()
+            at = timezone.make_aware(dt.datetime.combine(day, at_time))
+            if not (
+                self.meeting.start - dt.timedelta(minutes=30)
+                <= at
+                <= self.meeting.end + dt.timedelta(hours=2)
+            ):
+                self.add_error("at_time", _("会議の時間内の時刻を入力してください。"))
+            data["at"] = at
+        else:
+            data["at"] = None
+        return data
+
+
+class ManualMarkForm(forms.Form):
+    staff = forms.ModelChoiceField(label=_("職員"), queryset=Staff.objects.none())
+    join = forms.TimeField(label=_("入室"), widget=TIME_INPUT)
+    leave = forms.TimeField(label=_("退出"), widget=TIME_INPUT)
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.fields["staff"].queryset = meeting.invitees.order_by("staff_number")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        day = timezone.localtime(self.meeting.start).date()
+        for key in ("join", "leave"):
+            if data.get(key) is not None:
+                data[key + "_at"] = timezone.make_aware(dt.datetime.combine(day, data[key]))
+        if data.get("join_at") and data.get("leave_at") and data["leave_at"] <= data["join_at"]:
+            self.add_error("leave", _("退出は入室より後にしてください。"))
+        return data
+
+
+class TeamsReportForm(forms.Form):
+    report = forms.FileField(
+        label=_("Teams の出席レポート（.csv）"),
+        help_text=_("会議から「出席者リストをダウンロード」したファイルをそのまま選んでください。"),
+    )
+
+    def clean_report(self) -> Any:
+        report = self.cleaned_data["report"]
+        if report.size > MAX_REPORT_BYTES:
+            raise forms.ValidationError(_("ファイルが大きすぎます（5 MB まで）。"))
+        return report
+
+
+class ZoomAccountForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    key = forms.SlugField(
+        label=_("識別子（URL用）"), max_length=40, help_text=_("英数字とハイフン（例：main）")
+    )
+    secret = forms.CharField(
+        label=_("Secret Token"),
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Zoom アプリの「Secret Token」。保存後は表示されません。"),
+    )
+
+    def clean_key(self) -> str:
+        from yakuba.meetings.models import ZoomAccount
+
+        key = self.cleaned_data["key"]
+        if ZoomAccount.objects.filter(key=key).exists():
+            raise forms.ValidationError(_("この識別子は使われています。"))
+        return key
+
+
+class JitsiEndpointForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
