@@ -188,6 +188,11 @@ def _full(s: _Search, time_limit: float, hint: Grid | None, workers: int = 1) ->
     elif st == cp_model.INFEASIBLE:
         s.infeasible = True
         s.stop.set()
+    elif st == cp_model.UNKNOWN and s.best is not None:
+        # No solution of its own in time, but its proven bound is still valid and is
+        # what a gap to the incumbent (found by LNS) is measured against.
+        with s.lock:
+            s.bound = max(s.bound or 0.0, solver.BestObjectiveBound())
     return st
 
 
