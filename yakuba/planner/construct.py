@@ -15,7 +15,6 @@ previous ones, so the start is greedy but sensible.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 
 from .index import OFF, Grid, Index
 
@@ -71,16 +70,8 @@ class Marginals:
                     self.count[i] = self.count.get(i, 0) + 1
 
 
-def _states(k_max: int, r: int) -> Iterator[tuple[bool, int, bool]]:
-    for edge in (False, True):
-        for k in range(1, k_max + 1):
-            yield True, k, edge
-        for k in range(1, r + 1):
-            yield False, k, edge
-
-
-def _pattern(ix: Index, e: int, val: list[float], wknd: list[int], mu: float) -> list[bool] | None:
-    """Best work/off pattern for values ``val`` (None = cannot work), weekend price ``mu``.
+def _pattern(ix: Index, e: int, val: list[float | None]) -> list[bool] | None:
+    """Best work/off pattern for day values ``val`` (None = cannot work).
 
     State = (working?, run length capped, run started on day 0). Runs touching day 0 or
     the last day are exempt from the minimum lengths, as the rules say.
@@ -96,30 +87,26 @@ def _pattern(ix: Index, e: int, val: list[float], wknd: list[int], mu: float) ->
     cur[(False, 1, True)] = 0.0
     b0[(False, 1, True)] = None
     if val[0] is not None:
-        cur[(True, 1, True)] = val[0] - (mu if wknd[0] >= 0 else 0.0)
+        cur[(True, 1, True)] = val[0]
         b0[(True, 1, True)] = None
     back.append(b0)
     for d in range(1, h):
         nxt: dict[tuple[bool, int, bool], float] = {}
         bp: dict[tuple[bool, int, bool], tuple[bool, int, bool] | None] = {}
         v = val[d]
-        same_we = wknd[d] >= 0 and wknd[d] == wknd[d - 1]
-
         for s, sc in cur.items():
             working, k, edge = s
             # Candidate successors of state s, with their score.
             if working:
                 cands = []
                 if v is not None and k < k_max:
-                    pen = mu if wknd[d] >= 0 and not same_we else 0.0
-                    cands.append(((True, k + 1, edge), sc + v - pen))
+                    cands.append(((True, k + 1, edge), sc + v))
                 if k >= m_on or edge:
                     cands.append(((False, 1, False), sc))
             else:
                 cands = [((False, min(k + 1, r), edge), sc)]
                 if v is not None and (k >= r or edge):
-                    pen = mu if wknd[d] >= 0 else 0.0
-                    cands.append(((True, 1, False), sc + v - pen))
+                    cands.append(((True, 1, False), sc + v))
             for ns, score in cands:
                 if score > nxt.get(ns, NEG):
                     nxt[ns] = score
@@ -429,14 +416,10 @@ def build_row(
     best_a: list[int] = []
     best_g: list[float] = []
     reseed(0)
-    wk_of = [-1] * h
-    for i, days in enumerate(ix.weekends):
-        for d in days:
-            wk_of[d] = i
     lo_m = st.min_minutes
     hi_m = st.max_minutes if st.max_minutes is not None else 10**9
 
-    def attempt(lam: float, mu: float, penal: dict[int, float]) -> list[int] | None:
+    def attempt(lam: float, penal: dict[int, float]) -> list[int] | None:
         """Priced DP; the row holds each working day's best activity (no successions yet:
         the Viterbi pass runs once the hours fit, as it rarely changes them)."""
         val: list[float | None] = []
@@ -455,7 +438,7 @@ def build_row(
                     val.append(best_g[d] + shift)
                     pick.append(best_a[d])
                     adj.append(gains[d])
-            work = _pattern(ix, e, val, wk_of, mu)  # type: ignore[arg-type]
+            work = _pattern(ix, e, val)
             if work is None:
                 return None
             return [pick[d] if work[d] else OFF for d in range(h)]
@@ -470,7 +453,7 @@ def build_row(
                 val.append(None)
                 pick.append(OFF)
             adj.append(g)
-        work = _pattern(ix, e, val, wk_of, mu)  # type: ignore[arg-type]
+        work = _pattern(ix, e, val)
         if work is None:
             return None
         return [pick[d] if work[d] else OFF for d in range(h)]
@@ -486,7 +469,6 @@ def build_row(
     warm = warm if warm is not None else [0.0]
     near = near if near is not None else []
     near[:] = []
-    mu = 0.0
     penal: dict[int, float] = {}
     blocked: set[int] = set()
     first: list[int] = []
@@ -496,7 +478,7 @@ def build_row(
         lam = warm[0]
         lo, hi = -1200.0, 1200.0
         step = 40.0
-        row = attempt(lam / 480, mu, penal)
+        row = attempt(lam / 480, penal)
         for _ in range(16):
             if row is None:
                 return None
@@ -511,7 +493,7 @@ def build_row(
                 hi = lam
                 lam = (lo + hi) / 2 if lam - lo < step else lam - step
             step *= 2
-            row = attempt(lam / 480, mu, penal)
+            row = attempt(lam / 480, penal)
         if row is None:
             return None
         if lo_m <= minutes(row) <= hi_m:
