@@ -1,4 +1,4 @@
-"""The seam between morning reports and the roster (勤務表), which does not exist yet.
+"""The seam between morning reports and the roster (勤務表).
 
 Contract for the roster capability: `work_status_for(staff, day)` returns
 
@@ -9,8 +9,8 @@ Contract for the roster capability: `work_status_for(staff, day)` returns
   ``work_place`` is a ``WorkPlace`` value (庁内勤務/窓口/在宅勤務/サテライト勤務) that
   pre-fills the report form.
 
-`work_statuses_for(staff_list, day)` is the bulk form used by reminders and boards; the
-roster should implement it with one query. Until then both return "nothing known".
+`work_statuses_for(staff_list, day)` is the bulk form used by reminders and boards: one
+query over the published rosters (the latest publication wins for a day).
 """
 
 from __future__ import annotations
@@ -31,6 +31,34 @@ def work_status_for(staff: Any, day: dt.date) -> WorkStatus | None:
     return work_statuses_for([staff], day).get(staff.pk)
 
 
+# Roster activity kinds → the report's work place.
+_PLACE_BY_KIND = {
+    "counter": "counter",
+    "office": "office",
+    "telework": "home",
+    "satellite": "satellite",
+}
+
+
 def work_statuses_for(staff: Iterable[Any], day: dt.date) -> dict[int, WorkStatus]:
     """{staff pk: status} for the people the published roster covers on `day`."""
-    return {}
+    from yakuba.rosters.models import Assignment, VersionStatus
+
+    ids = [s.pk for s in staff]
+    if not ids:
+        return {}
+    cells = (
+        Assignment.objects.filter(
+            version__status=VersionStatus.PUBLISHED, date=day, staff_id__in=ids
+        )
+        .order_by("version__published_at")
+        .values_list("staff_id", "activity__kind")
+    )
+    statuses: dict[int, WorkStatus] = {}
+    for staff_id, kind in cells:
+        statuses[staff_id] = (
+            WorkStatus(off=True)
+            if kind is None
+            else WorkStatus(off=False, work_place=_PLACE_BY_KIND.get(kind, ""))
+        )
+    return statuses
