@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "yakuba.rosters",
     "yakuba.remoteseats",
     "yakuba.meetings",
+    "yakuba.netcheck",
 ]
 
 MIDDLEWARE = [

@@ -45,6 +45,8 @@ class Capability(models.TextChoices):
     MANAGE_REMOTE_SEATS = "manage_remote_seats", "set up remote-seat pools; every seat holder"
     VIEW_TERMINALS = "view_terminals", "read the loaned-terminal ledger"
     MANAGE_TERMINALS = "manage_terminals", "lend and take back loaned terminals"
+    # Connection self-check (issue 6 item 5); everyone may run it and see their own.
+    VIEW_NETCHECK_READINESS = "view_netcheck_readiness", "connection readiness by unit (anonymous)"
     # Meetings (issue 6).
     MANAGE_MEETINGS = "manage_meetings", "manage meetings of units in scope like their organiser"
     MANAGE_MEETING_PLATFORMS = "manage_meeting_platforms", "set up Zoom accounts and Jitsi servers"
@@ -142,6 +144,11 @@ for _role, _caps in {
 }.items():
     CAPABILITIES[_role] = CAPABILITIES[_role] | frozenset(_caps)
 del _role, _caps
+
+# Connection self-check: the information division reads readiness by unit.
+for _role in (Role.INFOSEC, Role.SYSADMIN):
+    CAPABILITIES[_role] = CAPABILITIES[_role] | {Capability.VIEW_NETCHECK_READINESS}
+del _role
 
 # Roles whose organisation scope is the whole office (others: their own unit and below).
 OFFICE_WIDE_ROLES = frozenset({Role.HR, Role.AUDITOR, Role.SYSADMIN})

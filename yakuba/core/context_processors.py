@@ -83,6 +83,18 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("受付時間・質問・体調確認・まとめの送り先"),
     ),
     NavItem(
+        _("接続チェック"),
+        "netcheck:check",
+        None,
+        _("自宅や庁舎の回線がWeb会議に足りるかを測定"),
+    ),
+    NavItem(
+        _("接続の準備状況"),
+        "netcheck:readiness",
+        Capability.VIEW_NETCHECK_READINESS,
+        _("所属別の在宅接続チェック結果（匿名集計）"),
+    ),
+    NavItem(
         _("会議"),
         "meetings:meeting_list",
         None,

@@ -54,6 +54,7 @@ TERMINALS = ("infosec", "sysadmin")
 # The matrix meeting is organised by someone else in 市民課: unit heads in scope and HR manage it.
 MEETING_MANAGE = ("unit_head", "hr")
 MEETING_PLATFORMS = ("infosec", "sysadmin")
+NETCHECK_READINESS = ("infosec", "sysadmin")
 
 
 def _batch(objs: dict[str, Any]) -> dict[str, Any]:
@@ -90,6 +91,12 @@ def _meeting(objs: dict[str, Any]) -> dict[str, Any]:
 
 def _catchup(objs: dict[str, Any]) -> dict[str, Any]:
     return {"pk": _meetings(objs)["catchup"].pk}
+
+
+def _netcheck(objs: dict[str, Any]) -> dict[str, Any]:
+    from yakuba.netcheck.tests.factories import matrix_objects
+
+    return matrix_objects(objs)
 
 
 MATRIX: dict[str, Rule] = {
@@ -199,6 +206,16 @@ MATRIX: dict[str, Rule] = {
     "rosters:rules_edit": Rule(ROSTER_PLAN),
     "rosters:people": Rule(ROSTER_PLAN),
     "rosters:person_edit": Rule(ROSTER_PLAN, kwargs=lambda o: {"pk": o["org"]["staff"]["1001"].pk}),
+    # Connection self-check: the measuring endpoints answer 401 to anonymous callers and
+    # 400 without a run token (runs, limits and CSRF are tested in yakuba/netcheck).
+    "netcheck:check": Rule(SIGNED_IN),
+    "netcheck:start": Rule(SIGNED_IN, method="post", anonymous=401),
+    "netcheck:ping": Rule(SIGNED_IN, ok=400, anonymous=401),
+    "netcheck:download": Rule(SIGNED_IN, ok=400, anonymous=401),
+    "netcheck:upload": Rule(SIGNED_IN, ok=400, method="post", anonymous=401),
+    "netcheck:save": Rule(SIGNED_IN, ok=400, method="post"),
+    "netcheck:history": Rule(SIGNED_IN, kwargs=lambda o: _netcheck(o) and {}),
+    "netcheck:readiness": Rule(NETCHECK_READINESS, kwargs=lambda o: _netcheck(o) and {}),
     "remoteseats:seats": Rule(SIGNED_IN),
     "remoteseats:book": Rule(SIGNED_IN, ok=302, method="post"),
     # Someone else's booking: only those who run the pools may cancel it; others get 404.
