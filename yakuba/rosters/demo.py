@@ -220,7 +220,6 @@ def seed_rosters_demo(*, time_limit: int = 15) -> dict[str, Any]:
         or User.objects.filter(role="sysadmin").first()
     )
     shimin = Unit.objects.filter(name="市民課").first()
-    zeimu = Unit.objects.filter(name="税務課").first()
     if owner is None or shimin is None or RosterPeriod.objects.exists():
         return made
     label = f"{first.year}年{first.month}月"
@@ -238,16 +237,16 @@ def seed_rosters_demo(*, time_limit: int = 15) -> dict[str, Any]:
         publish(actor=owner, version=version)
     made["published"] = version.status
     planner = User.objects.filter(username="demo-hr").first() or owner
-    if zeimu is not None:
-        draft_period = RosterPeriod.objects.create(
-            unit=zeimu, name=label, start_date=first, end_date=last, created_by=planner
+    # HR's whole-office draft shows the 5 VPN seats and the split teams at work.
+    draft_period = RosterPeriod.objects.create(
+        unit=None, name=f"{label}（全庁）", start_date=first, end_date=last, created_by=planner
+    )
+    draft = solve_now(
+        RosterVersion.objects.create(
+            period=draft_period, number=1, created_by=planner, time_limit=time_limit
         )
-        draft = solve_now(
-            RosterVersion.objects.create(
-                period=draft_period, number=1, created_by=planner, time_limit=time_limit
-            )
-        )
-        made["draft"] = draft.status
+    )
+    made["draft"] = draft.status
     try:
         from yakuba.remoteseats.demo import seed_remoteseats_demo
 
