@@ -8,7 +8,7 @@ PORT ?= 8000
 BENCH_DIR ?= ../shared/bench/curtois-qu
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-db lint format messages bench-planner bench-rosters bench-reports install clean-db
+.PHONY: run test test-db lint format messages bench-planner bench-rosters bench-reports bench-meetings bench-netcheck install clean-db
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,17 @@ bench-rosters: install
 # Last line: JSON summary. `--rush-seconds 0` measures saturation instead.
 bench-reports: install
 	$(PY) -m yakuba.dailyreports.bench --staff 1000 --concurrency 50 --rush-seconds 120
+
+# Meetings: signed Zoom events (duplicates, reordering) through the real endpoint on
+# 127.0.0.1, and catch-ups for a 300-person, 3-hour meeting with 2,000 drops.
+# `--events 100000` for the full run. Then netcheck download/upload throughput on loopback
+# (yakuba/netcheck/bench.py). Last line: one JSON summary merging both.
+bench-meetings: install
+	$(PY) -m yakuba.netcheck.bench_all
+
+# Connection check alone: gunicorn on 127.0.0.1, parallel download streams ~10 s, upload ~5 s.
+bench-netcheck: install
+	$(PY) -m yakuba.netcheck.bench
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

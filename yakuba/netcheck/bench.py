@@ -250,6 +250,11 @@ def main(argv: list[str] | None = None) -> int:
         if status != 200:
             raise RuntimeError(f"start: {status} {body[:200]!r}")
         run = json.loads(body)["run"]
+        baseline = []
+        for _ in range(10):
+            t0 = time.perf_counter()
+            client.request("GET", "/healthz")
+            baseline.append((time.perf_counter() - t0) * 1000)
         pings = []
         for _ in range(10):
             t0 = time.perf_counter()
@@ -272,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
         ("server", f"gunicorn {args.workers}×{args.threads} threads, 127.0.0.1, SQLite"),
         ("streams", str(args.streams)),
         ("ping min (ms)", f"{min(pings):.2f}" if pings else "—"),
+        ("healthz min (ms)", f"{min(baseline):.2f}  (unauthenticated baseline)"),
         ("download (Mbps)", f"{down:,.0f}  ({args.seconds:g} s, first 1.5 s discarded)"),
         ("download moved (MiB)", f"{down_meter.bytes / 1024**2:,.0f}"),
         ("upload (Mbps)", f"{up:,.0f}  ({args.upload_seconds:g} s, first 1.5 s discarded)"),

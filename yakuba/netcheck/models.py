@@ -27,7 +27,6 @@ class NetcheckRun(models.Model):
     expires_at = models.DateTimeField()
     download_bytes = models.PositiveBigIntegerField(default=0)
     upload_bytes = models.PositiveBigIntegerField(default=0)
-    pings = models.PositiveIntegerField(default=0)
     finished = models.BooleanField(default=False)
 
     class Meta:

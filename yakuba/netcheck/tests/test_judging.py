@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from yakuba.netcheck.judging import Link, Measurement, Thresholds, Verdict, judge
@@ -95,3 +97,23 @@ def test_advice_in_english_when_the_language_is_english() -> None:
     with translation.override("en"):
         j = judge(m(upload_mbps=0.8))
     assert "Mbps" in j.advice[0] and "ビデオ" not in j.advice[0]
+
+
+def test_bench_all_merges_both_summaries(monkeypatch, capsys) -> None:
+    from yakuba.netcheck import bench_all
+
+    summaries = {
+        "yakuba.meetings.bench": {"events_per_s": 900.0, "lost": 0},
+        "yakuba.netcheck.bench": {"netcheck_download_mbps": 4000.0},
+    }
+    monkeypatch.setattr(bench_all, "run", lambda module, args: summaries[module])
+    assert bench_all.main([]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert json.loads(last) == {"events_per_s": 900.0, "lost": 0, "netcheck_download_mbps": 4000.0}
+    summaries["yakuba.meetings.bench"] = None
+    assert bench_all.main([]) == 1
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert json.loads(last) == {
+        "netcheck_download_mbps": 4000.0,
+        "failed": ["yakuba.meetings.bench"],
+    }
