@@ -1,0 +1,34 @@
+"""The demo meetings: replayed through the real endpoints, catch-ups sent, one unread."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from yakuba.meetings.models import AttendanceEvent, CatchUp, Meeting, PresenceInterval
+
+
+@pytest.mark.django_db
+def test_seed_meetings_demo(settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_demo", "--staff", "120", stdout=StringIO())
+    out = StringIO()
+    call_command("seed_meetings_demo", "--if-empty", stdout=out)
+    assert "'webhook_errors': 0" in out.getvalue()
+    assert Meeting.objects.count() == 3
+    assert AttendanceEvent.objects.filter(source="zoom").exists()
+    assert PresenceInterval.objects.filter(source="teams").exists()
+    unread = CatchUp.objects.filter(acknowledged_at__isnull=True)
+    assert [c.staff.user.username for c in unread] == ["demo-staff"]
+    content = unread[0].content
+    texts = [i["text"] for i in content["items"]]
+    # demo-staff dropped 17:30–26:30 in the 繁忙期 item: that item, its note and their action.
+    assert "窓口の繁忙期対応（3月・4月）" in texts
+    assert "待ち時間の表示は庁舎1階のモニターに出す。" in texts
+    assert "繁忙期の応援者の勤務表案を作る。" in texts
+    assert "3月最終週と4月第1週は窓口を2人増員する。" not in texts
+    assert content["drops"] == 1  # the 40-second blip is below the threshold
+    call_command("seed_meetings_demo", "--if-empty", stdout=out)
+    assert Meeting.objects.count() == 3
