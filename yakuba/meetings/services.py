@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connections, transaction
 from django.db.models import Count, Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -193,6 +194,31 @@ def zoom_secret(account: ZoomAccount) -> str:
     return crypto.decrypt(account.secret_encrypted) or ""
 
 
+# Webhook senders retry within seconds: the account and its decrypted secret are kept for
+# a short while per process (a changed or removed account takes effect within the TTL).
+_ACCOUNT_TTL_S = 30.0
+_account_cache: dict[str, tuple[float, str]] = {}
+
+
+def zoom_secret_for(key: str) -> str | None:
+    """The webhook secret of the Zoom account `key` (None when there is no such account)."""
+    now = time.monotonic()
+    hit = _account_cache.get(key)
+    if hit is not None and now - hit[0] < _ACCOUNT_TTL_S:
+        return hit[1]
+    encrypted = (
+        ZoomAccount.objects.filter(key=key).values_list("secret_encrypted", flat=True).first()
+    )
+    if encrypted is None:
+        _account_cache.pop(key, None)
+        return None
+    secret = crypto.decrypt(encrypted) or ""
+    if len(_account_cache) > 100:
+        _account_cache.clear()
+    _account_cache[key] = (now, secret)
+    return secret
+
+
 def create_jitsi_endpoint(*, actor: Any, name: str, token: str) -> JitsiEndpoint:
     with transaction.atomic():
         endpoint = JitsiEndpoint.objects.create(
@@ -208,21 +234,35 @@ def create_jitsi_endpoint(*, actor: Any, name: str, token: str) -> JitsiEndpoint
 def store_event(
     *, source: str, event: str, room: str, person_key: str, at: Any, payload: Any, dedup: str
 ) -> bool:
-    """Keep a raw event; False when it was already stored (a redelivery)."""
-    try:
-        with transaction.atomic():
-            AttendanceEvent.objects.create(
-                source=source,
-                event=event,
-                room=room,
-                person_key=person_key,
-                at=at,
-                payload=payload,
-                dedup_key=dedup,
-            )
-    except IntegrityError:
-        return False
-    return True
+    """Keep a raw event; False when it was already stored (a redelivery).
+
+    One ``INSERT … ON CONFLICT (dedup_key) DO NOTHING``: no transaction of its own, and
+    concurrent redeliveries cannot both be stored.
+    """
+    obj = AttendanceEvent(
+        source=source,
+        event=event,
+        room=room,
+        person_key=person_key,
+        at=at,
+        payload=payload,
+        dedup_key=dedup,
+        received_at=timezone.now(),
+    )
+    fields = [f for f in AttendanceEvent._meta.concrete_fields if not f.primary_key]
+    conn = connections[AttendanceEvent.objects.db]
+    values = [f.get_db_prep_save(getattr(obj, f.attname), conn) for f in fields]
+    qn = conn.ops.quote_name
+    # Identifiers come from the model, values are parameters.
+    sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO NOTHING".format(  # noqa: S608
+        qn(AttendanceEvent._meta.db_table),
+        ", ".join(qn(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+        qn("dedup_key"),
+    )
+    with conn.cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.rowcount == 1
 
 
 @dataclass

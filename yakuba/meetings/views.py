@@ -384,13 +384,12 @@ def _json(body: bytes) -> Any:
 @csrf_exempt
 @require_POST
 def zoom_webhook(request: HttpRequest, key: str) -> HttpResponse:
-    account = ZoomAccount.objects.filter(key=key).first()
-    if account is None:
+    secret = services.zoom_secret_for(key)
+    if secret is None:
         return _error(404, "unknown account")
     body = _read_body(request, zoom.MAX_BODY_BYTES)
     if body is None:
         return _error(413, "body too large")
-    secret = services.zoom_secret(account)
     if not zoom.verify(
         secret,
         request.headers.get("x-zm-request-timestamp", ""),
