@@ -164,3 +164,16 @@ def test_navigation(client_for) -> None:
     assert "接続チェック" in staff_html and reverse("netcheck:readiness") not in staff_html
     infosec_html = client_for("infosec").get(reverse("netcheck:check")).content.decode()
     assert reverse("netcheck:readiness") in infosec_html
+
+
+def test_pages_in_english(staff_client) -> None:
+    from django.conf import settings
+
+    client, user = staff_client
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    make_result(user, upload_mbps=0.8, link="wifi")
+    html = client.get(reverse("netcheck:check")).content.decode()
+    assert "Start the test" in html and "測定を開始" not in html
+    assert "Measuring download speed…" in html
+    html = client.get(reverse("netcheck:history")).content.decode()
+    assert "Connection check results" in html and "Audio only advised" in html
