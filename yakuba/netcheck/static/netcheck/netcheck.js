@@ -291,7 +291,7 @@
     drawSeries(series);
     var loss = series.length ? (100 * failed) / series.length : 100;
     var answered = series.filter(function (v) { return v !== null; });
-    return { series: series, loss: loss, jitter: answered.length > 1 ? jitterOf(answered) : null };
+    return { series: series, loss: loss, jitter: answered.length >= 10 ? jitterOf(answered) : null };
   }
 
   async function startRun() {
@@ -326,7 +326,8 @@
       var up = await measureUpload();
       els.up.textContent = fmt(up);
       var s = await measureStability();
-      var jitter = s.jitter === null ? p.jitter : Math.max(p.jitter, s.jitter);
+      // The stability run has many more successive pings than the ping phase: use it.
+      var jitter = s.jitter === null ? p.jitter : s.jitter;
       els.jitter.textContent = fmt(jitter);
       els.loss.textContent = fmt(s.loss);
       els.live.textContent = "—";
