@@ -97,19 +97,23 @@ def classify(
     start: float,
     end: float,
     threshold: float = DEFAULT_THRESHOLD_S,
+    idle: Iterable[Interval] = (),
 ) -> Attendance:
+    """How one person attended. `idle` are the times when the meeting was not running
+    (nobody connected, e.g. while it was restarted): nobody is absent from those."""
     present = clip(intervals, start, end)
-    absences = gaps(present, start, end, threshold)
+    idle = clip(idle, start, end)
     if not present:
-        return Attendance(
-            present=[], absences=[(start, end)] if end > start else [], absent_entirely=True
-        )
-    internal = [(a[1], b[0]) for a, b in pairwise(present)]
+        absences = gaps(idle, start, end, threshold)
+        return Attendance(present=[], absences=absences, absent_entirely=True)
+    filled = merge([*present, *idle])
+    absences = gaps(filled, start, end, threshold)
+    internal = [(a[1], b[0]) for a, b in pairwise(filled)]
     return Attendance(
         present=present,
         absences=absences,
-        late=present[0][0] - start >= threshold,
-        left_early=end - present[-1][1] >= threshold,
+        late=bool(absences) and absences[0][0] == start,
+        left_early=bool(absences) and absences[-1][1] == end,
         drops=len(internal),
         long_drops=sum(1 for s, e in internal if e - s >= threshold),
         present_s=total(present),

@@ -446,6 +446,9 @@ def attendance(meeting: Meeting) -> list[PersonAttendance]:
             guests[label].append(span)
             sources[label].add(p.source)
     threshold = float(meeting.drop_threshold_s)
+    # When nobody was connected (a restarted meeting) nobody missed anything.
+    everyone = [span for spans in (*by_staff.values(), *guests.values()) for span in spans]
+    idle = intervals.complement(everyone, start, end) if everyone else []
     invitees = list(meeting.invitees.order_by("staff_number"))
     invited_ids = {s.pk for s in invitees}
     rows = [
@@ -453,7 +456,7 @@ def attendance(meeting: Meeting) -> list[PersonAttendance]:
             s.name,
             s,
             True,
-            intervals.classify(by_staff.get(s.pk, []), start, end, threshold),
+            intervals.classify(by_staff.get(s.pk, []), start, end, threshold, idle),
             sources.get(s.pk, set()),
         )
         for s in invitees
@@ -463,13 +466,21 @@ def attendance(meeting: Meeting) -> list[PersonAttendance]:
             s = staff_objs[pk]
             rows.append(
                 PersonAttendance(
-                    s.name, s, False, intervals.classify(spans, start, end, threshold), sources[pk]
+                    s.name,
+                    s,
+                    False,
+                    intervals.classify(spans, start, end, threshold, idle),
+                    sources[pk],
                 )
             )
     for label, spans in sorted(guests.items()):
         rows.append(
             PersonAttendance(
-                label, None, False, intervals.classify(spans, start, end, threshold), sources[label]
+                label,
+                None,
+                False,
+                intervals.classify(spans, start, end, threshold, idle),
+                sources[label],
             )
         )
     return rows

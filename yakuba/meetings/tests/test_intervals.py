@@ -116,3 +116,15 @@ def test_catchup_for_300_people_is_fast() -> None:
         att = intervals.classify(present, 0, 10800)
         catchup.select(att.absences, items, person=1)
     assert time.perf_counter() - t0 < 5  # generous: the bench measures the real figure
+
+
+def test_nobody_misses_the_time_a_meeting_was_not_running() -> None:
+    idle = [(1200, 1320)]  # restarted: everyone disconnected for two minutes
+    att = intervals.classify([(0, 1200), (1320, 3600)], 0, 3600, 60, idle)
+    assert not att.needs_catchup and att.long_drops == 0
+    late = intervals.classify([(0, 1200), (1500, 3600)], 0, 3600, 60, idle)
+    assert late.absences == [(1320, 1500)]
+    absent = intervals.classify([], 0, 3600, 60, idle)
+    assert absent.absent_entirely and absent.absences == [(0, 1200), (1320, 3600)]
+    # No attendance data at all: nobody can be said to have missed anything.
+    assert not intervals.classify([], 0, 3600, 60, [(0, 3600)]).needs_catchup
