@@ -1,16 +1,22 @@
 """Search driver: constructive start, full CP-SAT model and large-neighbourhood search.
 
-Strategy (chosen from the size of the model):
+Every solve first builds a roster with the dynamic-programming construction
+(``construct``; rows it cannot build are solved by CP-SAT one person at a time), unless
+rules coupling staff (hard cover minimums, capacities, split teams, pins, ...) make
+CP-SAT find the first roster. Then, by model size (measured on the Curtois & Qu set with
+two cores, see BENCHMARK.md):
 
-* Small problems: one CP-SAT model of everything, hinted with the constructive roster;
-  the result carries CP-SAT's proven bound and may be proven optimal.
-* Larger problems: per-staff constructive start (each staff member solved alone with the
-  exact marginal cover cost given the others, so the first roster comes in seconds even
-  for 364 days), then large-neighbourhood search: repeatedly free a window of days for
-  all staff, or all days of a few staff, and re-solve that region exactly with CP-SAT
-  while the rest stays fixed. The builder treats the fixed cells as constants, so every
-  sub-model's objective is the full objective and improvements are exact.
-"""
+* small models (``FULL_MODEL_MAX_VARS``): one LP-heavy CP-SAT worker on the full model
+  (proven bound, optimality proofs) beside one LNS thread;
+* other four-week models: CP-SAT's own multi-worker portfolio on the full model;
+* longer horizons: LNS threads. Each iteration frees a window of days for everybody,
+  two windows far apart, or a few similar staff over a long window, and re-solves that
+  region exactly with CP-SAT while the rest stays fixed. The builder treats fixed cells
+  as constants, so every sub-model's objective is the full objective and improvements
+  are exact.
+
+Threads share one incumbent; CP-SAT releases the GIL while it searches.
+""""""
 
 from __future__ import annotations
 
@@ -30,8 +36,8 @@ from .result import SolveResult, Violation
 
 ProgressFn = Callable[[float, float, float], None]
 
-#: Up to this many decision variables a monolithic model runs beside LNS (it gives the proven bound
-#: and can prove optimality); above it its presolve alone eats the budget.
+#: Up to this many decision variables a monolithic single-worker model runs beside LNS
+#: (it gives the proven bound and can prove optimality).
 FULL_MODEL_MAX_VARS = 1100
 #: Up to this many variables (and above the previous limit) CP-SAT's multi-worker
 #: portfolio runs on the full model from the constructive start; above it, LNS.
