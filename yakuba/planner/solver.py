@@ -16,7 +16,7 @@ two cores, see BENCHMARK.md):
   are exact.
 
 Threads share one incumbent; CP-SAT releases the GIL while it searches.
-""""""
+"""
 
 from __future__ import annotations
 
