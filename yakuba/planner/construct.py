@@ -272,7 +272,12 @@ def _repair_hours(
 
 
 def _pattern_cpsat(
-    ix: Index, e: int, val: list[float | None], time_limit: float, hint: list[int] | None = None
+    ix: Index,
+    e: int,
+    val: list[float | None],
+    time_limit: float,
+    hint: list[int] | None = None,
+    workers: int = 2,
 ) -> list[bool] | None:
     """Work/off pattern with the weekend limit as a hard constraint, by CP-SAT on one
     person's days only (hundreds of Booleans: fast with the LP, unlike the full row)."""
@@ -322,7 +327,9 @@ def _pattern_cpsat(
                 m.AddHint(x, hint[d] != OFF)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.num_workers = 1
+    # Two workers bring feasibility jump, which finds a pattern ten times faster than
+    # one LP-heavy worker (0.05 s against 0.5 s per row on Instance22).
+    solver.parameters.num_workers = workers
     solver.parameters.linearization_level = 2
     # Any feasible pattern will do: LNS polishes later, and the first roster must be fast.
     solver.parameters.stop_after_first_solution = True
@@ -391,6 +398,7 @@ def build_row(
     marg: Marginals,
     warm: list[float] | None = None,
     near: list[int] | None = None,
+    workers: int = 2,
 ) -> list[int] | None:
     """A row for staff ``e`` meeting every per-person hard rule, or None."""
     st = ix.problem.staff[e]
@@ -536,7 +544,7 @@ def build_row(
     # Last resort before the caller's full CP-SAT row: pattern by CP-SAT, then types.
     val = [max(gains[d].values()) if gains[d] else None for d in range(h)]
     for limit in (1.0, 4.0):
-        work = _pattern_cpsat(ix, e, val, limit, first or None)
+        work = _pattern_cpsat(ix, e, val, limit, first or None, workers)
         if work is None:
             continue
         row = _types(ix, e, work, gains)
@@ -547,7 +555,7 @@ def build_row(
     return None
 
 
-def construct(ix: Index) -> tuple[Grid, dict[int, list[int]]]:
+def construct(ix: Index, workers: int = 2) -> tuple[Grid, dict[int, list[int]]]:
     """Greedy start: the grid, and for staff whose row could not be built (left off in
     the grid) the closest miss (possibly empty) to use as a hint."""
     marg = Marginals(ix)
@@ -556,7 +564,7 @@ def construct(ix: Index) -> tuple[Grid, dict[int, list[int]]]:
     warm = [0.0]
     for e in range(ix.n_staff):
         near: list[int] = []
-        row = build_row(ix, e, marg, warm, near)
+        row = build_row(ix, e, marg, warm, near, workers)
         if row is None:
             failed[e] = near
             continue

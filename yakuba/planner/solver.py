@@ -142,7 +142,7 @@ def _construct(s: _Search, budget: float) -> Grid | None:
     """Dynamic-programming start (see ``construct``); rows it cannot build are solved by
     CP-SAT one person at a time with everybody else fixed."""
     ix = s.ix
-    grid, failed = construct(ix)
+    grid, failed = construct(ix, s.workers)
     s.stats["construct_failed_rows"] = len(failed)
     deadline = s.clock.elapsed() + budget
     for i, (e, near) in enumerate(failed.items()):
@@ -154,7 +154,7 @@ def _construct(s: _Search, budget: float) -> Grid | None:
         per = max(0.5, (deadline - s.clock.elapsed()) / (len(failed) - i))
         for attempt in range(3):
             solver = cp_model.CpSolver()
-            s.params(solver, per * (1 + 2 * attempt))
+            s.params(solver, per * (1 + 2 * attempt), s.workers)
             st = solver.Solve(b.m)
             if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 grid = b.grid_from(solver.Value)
