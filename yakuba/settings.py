@@ -127,7 +127,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # A file, not shared-cache memory: browser tests run a task worker beside the live
         # server, and only a file database lets them wait for each other's locks.
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+        # One file per test process, so two test runs on one machine never share it.
+        DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -41,7 +41,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     ),
     NavItem(_("窓口"), "org:counter_list", Capability.VIEW_ORG, _("窓口と必要スキル・開設日")),
     NavItem(_("勤務予定"), "rosters:my_schedule", None, _("自分の勤務予定・希望と休暇の申請")),
-    NavItem(_("勤務表"), "rosters:period_list", Capability.VIEW_ROSTERS, _("勤務表の作成・公開・修正")),
+    NavItem(
+        _("勤務表"), "rosters:period_list", Capability.VIEW_ROSTERS, _("勤務表の作成・公開・修正")
+    ),
     NavItem(
         _("取り込み"), "org:import_start", Capability.IMPORT_ORG, _("職員・所属の一括取り込み")
     ),
