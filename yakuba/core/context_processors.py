@@ -120,16 +120,20 @@ def visible_nav_items(user: Any) -> list[NavItem]:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    items = visible_nav_items(request.user)
+    """Everyday pages (open to every member of staff) in the main menu; pages that need a
+    role's capability in a second, management menu, so neither row grows unreadably long."""
+    items = [
+        {
+            "label": i.label,
+            "url": i.url(),
+            "description": i.description,
+            "current": request.path == i.url()
+            or (i.url_name != "core:home" and request.path.startswith(i.url())),
+            "admin": i.capability is not None,
+        }
+        for i in visible_nav_items(request.user)
+    ]
     return {
-        "nav_items": [
-            {
-                "label": i.label,
-                "url": i.url(),
-                "description": i.description,
-                "current": request.path == i.url()
-                or (i.url_name != "core:home" and request.path.startswith(i.url())),
-            }
-            for i in items
-        ]
+        "nav_items": [i for i in items if not i["admin"]],
+        "admin_nav_items": [i for i in items if i["admin"]],
     }
