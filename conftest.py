@@ -120,3 +120,20 @@ def client_factory():
     from django.test import Client
 
     return lambda: Client()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Debian chromium per test process, shared by every browser test module.
+
+    Playwright's sync API allows one running instance per thread: per-module fixtures
+    collide when pytest-xdist interleaves modules in one worker.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from yakuba.core.tests.browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()

@@ -14,8 +14,6 @@ from typing import Any
 import pytest
 
 from yakuba.core.tests.browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     PHONE,
     VIEWPORT,
     axe_problems,
@@ -29,16 +27,6 @@ from yakuba.org.tests.test_importing import GOOD_ROWS, csv_bytes
 pytestmark = [pytest.mark.browser]
 
 PASSWORD = "Midorino-Shiyakusho-2025!"
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 def _new_context(browser, live_server, *, lang: str = "ja") -> Any:

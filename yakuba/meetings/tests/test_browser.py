@@ -4,15 +4,12 @@ catch-up with its acknowledgement (Debian chromium, axe-core on every screen).""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from yakuba.core.tests.browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     VIEWPORT,
     axe_problems,
     screenshot,
@@ -23,16 +20,6 @@ from yakuba.meetings.models import AgendaItem, CatchUp, MinutesEntry
 from yakuba.meetings.tests.factories import START, make_meeting, post_zoom, zoom_account, zoom_event
 
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 def _page(browser, live_server, user, lang: str | None = None) -> Any:

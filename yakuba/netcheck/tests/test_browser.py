@@ -6,14 +6,9 @@ takes its durations from data attributes, shortened here through the settings.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 
 from yakuba.core.tests.browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     VIEWPORT,
     axe_problems,
     screenshot,
@@ -21,16 +16,6 @@ from yakuba.core.tests.browser_support import (
 )
 
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.django_db(transaction=True)

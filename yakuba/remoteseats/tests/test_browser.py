@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from yakuba.core.tests.browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     PHONE,
     VIEWPORT,
     axe_problems,
@@ -24,16 +21,6 @@ from yakuba.core.tests.browser_support import (
 )
 
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 def _page_for(browser, live_server, user) -> Any:

@@ -14,8 +14,6 @@ import pytest
 from django.db import connection
 
 from yakuba.core.tests.browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     VIEWPORT,
     axe_problems,
     screenshot,
@@ -23,16 +21,6 @@ from yakuba.core.tests.browser_support import (
 )
 
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
