@@ -161,7 +161,9 @@ def attempt_delivery(delivery_id: int) -> Delivery:
     """Try to send one delivery once; on failure schedule the next try or give up."""
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update().select_related("channel").get(pk=delivery_id)
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("channel")
+            .get(pk=delivery_id)
         )
         if delivery.status in (DeliveryStatus.SENT, DeliveryStatus.FAILED):
             return delivery  # tasks may run twice; a sent message is never re-sent

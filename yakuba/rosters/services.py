@@ -91,7 +91,7 @@ def _new_version(
     repair: bool,
     time_limit: int,
 ) -> RosterVersion:
-    RosterPeriod.objects.select_for_update().get(pk=period.pk)  # serialise numbering
+    RosterPeriod.objects.select_for_update(of=("self",)).get(pk=period.pk)  # serialise numbering
     version = RosterVersion.objects.create(
         period=period,
         number=_next_number(period),
@@ -135,7 +135,7 @@ def start_solve(
 @transaction.atomic
 def cancel_solve(*, actor: Any, version: RosterVersion) -> RosterVersion:
     _require_plan(actor, version.period)
-    version = RosterVersion.objects.select_for_update().get(pk=version.pk)
+    version = RosterVersion.objects.select_for_update(of=("self",)).get(pk=version.pk)
     if version.status == VersionStatus.QUEUED:
         version.status = VersionStatus.CANCELLED
         version.finished_at = timezone.now()
@@ -158,7 +158,7 @@ def set_cell(
 ) -> Assignment:
     """Set (and by default pin) one cell of a draft; the next run keeps pinned cells."""
     _require_plan(actor, version.period)
-    version = RosterVersion.objects.select_for_update().get(pk=version.pk)
+    version = RosterVersion.objects.select_for_update(of=("self",)).get(pk=version.pk)
     if not version.is_editable:
         raise ValidationError(
             _("公開済み・作成中の版は編集できません。新しい版を作成してください。")
@@ -184,11 +184,11 @@ def set_cell(
 def publish(*, actor: Any, version: RosterVersion) -> RosterVersion:
     """Make a draft the published roster; an earlier published version becomes superseded."""
     _require_plan(actor, version.period)
-    version = RosterVersion.objects.select_for_update().get(pk=version.pk)
+    version = RosterVersion.objects.select_for_update(of=("self",)).get(pk=version.pk)
     if version.status != VersionStatus.SOLVED:
         raise ValidationError(_("公開できるのは下書きの版だけです。"))
     previous = list(
-        RosterVersion.objects.select_for_update().filter(
+        RosterVersion.objects.select_for_update(of=("self",)).filter(
             period=version.period, status=VersionStatus.PUBLISHED
         )
     )

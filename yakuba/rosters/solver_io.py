@@ -487,7 +487,7 @@ def seat_usage(ctx: ProblemContext, roster: planner.Roster) -> dict[tuple[str, i
 @transaction.atomic
 def write_result(version: RosterVersion, ctx: ProblemContext, result: planner.SolveResult) -> None:
     """Replace the version's cells with the result (all or nothing) and store the figures."""
-    version = RosterVersion.objects.select_for_update().get(pk=version.pk)
+    version = RosterVersion.objects.select_for_update(of=("self",)).get(pk=version.pk)
     version.solver_status = result.status
     version.objective = result.objective
     version.bound = result.bound

@@ -28,7 +28,7 @@ def solve_version(version_id: int) -> None:
     """Build the problem, solve it and store the result; a cancel or crash writes no cells."""
     with transaction.atomic():
         version = (
-            RosterVersion.objects.select_for_update()
+            RosterVersion.objects.select_for_update(of=("self",))
             .select_related("period__unit")
             .get(pk=version_id)
         )
