@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
-from yakuba.audit.services import diff, record, snapshot
+from yakuba.audit.services import record, save_audited
 from yakuba.org.models import Staff
 from yakuba.remoteseats import selectors
 from yakuba.remoteseats.models import (
@@ -160,35 +160,6 @@ def cancel_booking(actor: Any, booking: SeatBooking) -> SeatBooking:
     return locked
 
 
-def _save_audited(
-    *,
-    actor: Any,
-    obj: Any,
-    creating: bool,
-    fields: tuple[str, ...],
-    values: dict[str, Any],
-    m2m: dict[str, Iterable[Any]] | None = None,
-) -> Any:
-    """Validate, save and record the changed fields (the "before" comes from the database)."""
-    before = {} if creating else snapshot(type(obj).objects.get(pk=obj.pk), fields)
-    m2m = m2m or {}
-    for key, value in values.items():
-        setattr(obj, key, value)
-    obj.full_clean(exclude=list(m2m))
-    obj.save()
-    for key, items in m2m.items():
-        getattr(obj, key).set(list(items))
-    changes = diff(before, snapshot(obj, fields))
-    if changes:
-        record(
-            AuditAction.CREATE if creating else AuditAction.UPDATE,
-            actor=actor,
-            obj=obj,
-            changes=changes,
-        )
-    return obj
-
-
 def _require(actor: Any, capability: str) -> None:
     if actor is not None and not actor.can(capability):
         raise PermissionDenied(f"missing capability {capability}")
@@ -205,7 +176,7 @@ def save_resource(
     """Create (resource=None) or update a remote-seat pool and the activities that use it."""
     _require(actor, Capability.MANAGE_REMOTE_SEATS)
     creating = resource is None
-    return _save_audited(
+    return save_audited(
         actor=actor,
         obj=resource or RemoteResource(),
         creating=creating,
@@ -221,7 +192,7 @@ def save_terminal(
 ) -> LoanedTerminal:
     _require(actor, Capability.MANAGE_TERMINALS)
     creating = terminal is None
-    return _save_audited(
+    return save_audited(
         actor=actor,
         obj=terminal or LoanedTerminal(),
         creating=creating,
