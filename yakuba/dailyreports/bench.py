@@ -28,7 +28,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,8 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from yakuba.core.benchserver import start_gunicorn
 
 REPO = Path(__file__).resolve().parents[2]
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://root@127.0.0.1:5432/postgres")
@@ -62,12 +63,6 @@ class Result:
             return float("nan")
         ordered = sorted(values)
         return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def setup_data(staff: int, sessions_file: str) -> None:
@@ -171,20 +166,6 @@ def _one_person(port: int, session_key: str, result: Result) -> None:
             result.error_samples.append(str(exc)[:200])
 
 
-def _wait_ready(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("server exited during start-up")
-        try:
-            status, *_ = _request(port, "GET", "/healthz", {})
-            if status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("server did not start")
-
-
 def run_backend(
     backend: str, database_url: str, staff: int, concurrency: int, rush_seconds: float
 ) -> Result:
@@ -214,28 +195,9 @@ def run_backend(
         json.loads(sessions.read_text())[:WARMUP],
         json.loads(sessions.read_text())[WARMUP:],
     )
-    port = _free_port()
-    server = subprocess.Popen(  # noqa: S603
-        [
-            py,
-            "-m",
-            "gunicorn",
-            "yakuba.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "3",
-            "--threads",
-            "4",
-            "--log-level",
-            "warning",
-        ],
-        cwd=REPO,
-        env=env,
-    )
+    server, port = start_gunicorn(cwd=REPO, env=env, workers=3, threads=4)
     result = Result(backend)
     try:
-        _wait_ready(port, server)
         with ThreadPoolExecutor(max_workers=4) as pool:
             for key in warmup:
                 pool.submit(_one_person, port, key, Result("warm-up"))

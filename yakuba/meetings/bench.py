@@ -24,7 +24,6 @@ import os
 import random
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,17 +33,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from yakuba.core.benchserver import start_gunicorn
+
 REPO = Path(__file__).resolve().parents[2]
 START = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)
 HOURS = 3
 ROOM = "86000000001"
 ACCOUNT_KEY = "bench"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- event generation ------------------------------------------------------------------
@@ -191,21 +186,6 @@ class Sender:
             self.statuses[status] = self.statuses.get(status, 0) + 1
 
 
-def _wait_ready(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("server exited during start-up")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("server did not start")
-
-
 def bench_ingest(events: int, concurrency: int, max_seconds: float) -> dict[str, Any]:
     from yakuba.meetings.zoom import parse_participant
 
@@ -227,29 +207,10 @@ def bench_ingest(events: int, concurrency: int, max_seconds: float) -> dict[str,
     run = {"cwd": REPO, "env": env, "check": True}
     subprocess.run([py, "manage.py", "migrate", "--noinput", "-v0"], **run)  # noqa: S603
     subprocess.run([py, "-m", "yakuba.meetings.bench", "--setup", secret], **run)  # noqa: S603
-    port = _free_port()
-    server = subprocess.Popen(  # noqa: S603
-        [
-            py,
-            "-m",
-            "gunicorn",
-            "yakuba.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "3",
-            "--threads",
-            "4",
-            "--log-level",
-            "warning",
-        ],
-        cwd=REPO,
-        env=env,
-    )
+    server, port = start_gunicorn(cwd=REPO, env=env, workers=3, threads=4)
     sender = Sender(port, secret)
     sent = 0
     try:
-        _wait_ready(port, server)
         start = time.perf_counter()
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             futures = []

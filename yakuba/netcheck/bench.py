@@ -17,7 +17,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import string
 import subprocess
 import sys
@@ -26,15 +25,11 @@ import threading
 import time
 from pathlib import Path
 
+from yakuba.core.benchserver import start_gunicorn
+
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_S = 0.2
 READ = 1024 * 1024
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def setup_session(path: str) -> None:
@@ -176,20 +171,6 @@ def _phase(target, client: Client, run: str, arg, streams: int, seconds: float, 
     return mbps, meter, errors
 
 
-def _wait_ready(client: Client, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("server exited during start-up")
-        try:
-            if client.request("GET", "/healthz")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("server did not start")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--setup", help=argparse.SUPPRESS)
@@ -224,28 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run([py, "manage.py", "migrate", "--noinput", "-v0"], **run_kw)  # noqa: S603
     key_file = work / "session"
     subprocess.run([py, "-m", "yakuba.netcheck.bench", "--setup", str(key_file)], **run_kw)  # noqa: S603
-    port = _free_port()
-    server = subprocess.Popen(  # noqa: S603
-        [
-            py,
-            "-m",
-            "gunicorn",
-            "yakuba.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--log-level",
-            "warning",
-        ],
-        cwd=REPO,
-        env=env,
-    )
+    server, port = start_gunicorn(cwd=REPO, env=env, workers=args.workers, threads=args.threads)
     client = Client(port, key_file.read_text().strip())
     try:
-        _wait_ready(client, server)
         status, body = client.request("POST", "/netcheck/start/")
         if status != 200:
             raise RuntimeError(f"start: {status} {body[:200]!r}")
