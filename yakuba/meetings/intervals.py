@@ -85,6 +85,7 @@ class Attendance:
     drops: int = 0  # reconnections: gaps between two connections, any length
     long_drops: int = 0  # of which ≥ threshold
     present_s: float = 0.0
+    internal: list[Interval] = field(default_factory=list)  # the gaps counted in `drops`
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -117,6 +118,7 @@ def classify(
         drops=len(internal),
         long_drops=sum(1 for s, e in internal if e - s >= threshold),
         present_s=total(present),
+        internal=internal,
     )
 
 
