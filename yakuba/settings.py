@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "yakuba.remoteseats",
     "yakuba.meetings",
     "yakuba.netcheck",
+    "yakuba.licences",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("remote-seats/", include("yakuba.remoteseats.urls")),
     path("meetings/", include("yakuba.meetings.urls")),
     path("netcheck/", include("yakuba.netcheck.urls")),
+    path("licences/", include("yakuba.licences.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),

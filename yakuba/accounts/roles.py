@@ -50,6 +50,9 @@ class Capability(models.TextChoices):
     # Meetings (issue 6).
     MANAGE_MEETINGS = "manage_meetings", "manage meetings of units in scope like their organiser"
     MANAGE_MEETING_PLATFORMS = "manage_meeting_platforms", "set up Zoom accounts and Jitsi servers"
+    # Paid web-meeting licences (issue 6 item 6).
+    VIEW_LICENCES = "view_licences", "read the licence ledger and the monthly licence report"
+    MANAGE_LICENCES = "manage_licences", "register, edit and reassign web-meeting licences"
 
 
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -149,6 +152,17 @@ del _role, _caps
 for _role in (Role.INFOSEC, Role.SYSADMIN):
     CAPABILITIES[_role] = CAPABILITIES[_role] | {Capability.VIEW_NETCHECK_READINESS}
 del _role
+
+# Web-meeting licences: the information division (information security, system admins)
+# keeps the ledger; HR (budget) and auditors read it and the monthly report.
+for _role, _caps in {
+    Role.HR: {Capability.VIEW_LICENCES},
+    Role.INFOSEC: {Capability.VIEW_LICENCES, Capability.MANAGE_LICENCES},
+    Role.AUDITOR: {Capability.VIEW_LICENCES},
+    Role.SYSADMIN: {Capability.VIEW_LICENCES, Capability.MANAGE_LICENCES},
+}.items():
+    CAPABILITIES[_role] = CAPABILITIES[_role] | frozenset(_caps)
+del _role, _caps
 
 # Roles whose organisation scope is the whole office (others: their own unit and below).
 OFFICE_WIDE_ROLES = frozenset({Role.HR, Role.AUDITOR, Role.SYSADMIN})

@@ -102,6 +102,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         None,
         _("議題・議事録・出席の記録と欠席・中断分の共有"),
     ),
+    NavItem(
+        _("Web会議ライセンス"),
+        "licences:report",
+        Capability.VIEW_LICENCES,
+        _("有償ライセンスの利用状況・必要数と保有者の管理"),
+    ),
     NavItem(_("監査記録"), "audit:entry_list", Capability.VIEW_AUDIT, _("操作の記録と改ざん検査")),
     NavItem(_("アカウント"), "accounts:account_list", Capability.MANAGE_ACCOUNTS, _("役割の付与")),
     NavItem(

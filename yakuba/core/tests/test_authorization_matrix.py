@@ -55,6 +55,8 @@ TERMINALS = ("infosec", "sysadmin")
 MEETING_MANAGE = ("unit_head", "hr")
 MEETING_PLATFORMS = ("infosec", "sysadmin")
 NETCHECK_READINESS = ("infosec", "sysadmin")
+LICENCES_VIEW = ("hr", "infosec", "auditor", "sysadmin")
+LICENCES = ("infosec", "sysadmin")
 
 
 def _batch(objs: dict[str, Any]) -> dict[str, Any]:
@@ -97,6 +99,12 @@ def _netcheck(objs: dict[str, Any]) -> dict[str, Any]:
     from yakuba.netcheck.tests.factories import matrix_objects
 
     return matrix_objects(objs)
+
+
+def _licence(objs: dict[str, Any]) -> dict[str, Any]:
+    from yakuba.licences.tests.factories import matrix_objects
+
+    return {"pk": matrix_objects(objs)["licence"].pk}
 
 
 MATRIX: dict[str, Rule] = {
@@ -265,6 +273,14 @@ MATRIX: dict[str, Rule] = {
     "meetings:jitsi_event": Rule(
         ALL, ok=405, kwargs=lambda o: {"group": "occupant", "action": "joined"}
     ),
+    "licences:report": Rule(LICENCES_VIEW, kwargs=lambda o: _licence(o) and {}),
+    "licences:report_export": Rule(LICENCES_VIEW, query="month=2026-10"),
+    "licences:licence_list": Rule(LICENCES_VIEW, kwargs=lambda o: _licence(o) and {}),
+    "licences:licence_detail": Rule(LICENCES_VIEW, kwargs=_licence),
+    "licences:licence_create": Rule(LICENCES),
+    "licences:licence_edit": Rule(LICENCES, kwargs=_licence),
+    "licences:licence_reassign": Rule(LICENCES, kwargs=_licence),
+    "licences:licence_delete": Rule(LICENCES, ok=302, method="post", kwargs=_licence),
 }
 
 

@@ -1,0 +1,170 @@
+"""Licence ledger and monthly report. Thin: forms validate, services write, selectors scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yakuba.accounts.roles import Capability
+from yakuba.audit.models import AuditAction
+from yakuba.audit.services import record
+from yakuba.core.permissions import capability_required, deny
+from yakuba.licences import chart, exporting, selectors, services
+from yakuba.licences import report as licence_report
+from yakuba.licences.forms import LicenceForm, ReassignForm, ReportForm
+from yakuba.licences.models import Licence
+from yakuba.org.views import get_scoped_or_404
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _build(request: HttpRequest) -> tuple[ReportForm, licence_report.LicenceReport]:
+    form = ReportForm(request.GET or None)
+    values = form.values()
+    built = licence_report.build(
+        request.user,
+        values["month"],
+        margin_min=values["margin_min"],
+        margin_percent=values["margin_percent"],
+    )
+    return form, built
+
+
+@capability_required(Capability.VIEW_LICENCES)
+def report(request: HttpRequest) -> HttpResponse:
+    form, built = _build(request)
+    platforms = [
+        {"summary": p, "chart": chart.peak_svg(p, f"chart-{p.platform}") if p.measured else ""}
+        for p in built.platforms
+    ]
+    return render(
+        request,
+        "licences/report.html",
+        {
+            "form": form,
+            "report": built,
+            "platforms": platforms,
+            "query": request.GET.urlencode(),
+            "can_manage": selectors.can_manage(request.user),
+        },
+    )
+
+
+@capability_required(Capability.VIEW_LICENCES)
+def report_export(request: HttpRequest) -> HttpResponse:
+    _form, built = _build(request)
+    month = built.month.strftime("%Y-%m")
+    record(
+        AuditAction.EXPORT,
+        actor=request.user,
+        object_type="licences.licence",
+        object_repr=f"licence report {month} ({len(built.licences)} licences, xlsx)",
+    )
+    response = HttpResponse(exporting.to_xlsx(built), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="licences-{month}.xlsx"'
+    return response
+
+
+@capability_required(Capability.VIEW_LICENCES)
+def licence_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "licences/licence_list.html",
+        {
+            "licences": selectors.visible_licences(request.user),
+            "can_manage": selectors.can_manage(request.user),
+        },
+    )
+
+
+@capability_required(Capability.VIEW_LICENCES)
+def licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    licence = get_scoped_or_404(request, selectors.visible_licences(request.user), pk)
+    return render(
+        request,
+        "licences/licence_detail.html",
+        {
+            "licence": licence,
+            "assignments": sorted(
+                licence.assignments.all(), key=lambda a: (a.start_on, a.pk), reverse=True
+            ),
+            "can_manage": selectors.can_manage(request.user),
+        },
+    )
+
+
+def _form_view(request: HttpRequest, licence: Licence | None) -> HttpResponse:
+    form = LicenceForm(request.POST or None, instance=licence)
+    if request.method == "POST" and form.is_valid():
+        values = {k: form.cleaned_data[k] for k in services.LICENCE_FIELDS}
+        try:
+            saved = services.save_licence(
+                actor=request.user,
+                licence=licence,
+                values=values,
+                holder=form.cleaned_data.get("holder"),
+            )
+        except PermissionDenied as exc:
+            raise deny(request, str(exc)) from exc
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("ライセンス「%(name)s」を保存しました。") % {"name": saved})
+            return redirect("licences:licence_detail", pk=saved.pk)
+    return render(request, "licences/licence_form.html", {"form": form, "licence": licence})
+
+
+@capability_required(Capability.MANAGE_LICENCES)
+def licence_create(request: HttpRequest) -> HttpResponse:
+    return _form_view(request, None)
+
+
+@capability_required(Capability.MANAGE_LICENCES)
+def licence_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _form_view(
+        request, get_scoped_or_404(request, selectors.visible_licences(request.user), pk)
+    )
+
+
+@capability_required(Capability.MANAGE_LICENCES)
+def licence_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    licence = get_scoped_or_404(request, selectors.visible_licences(request.user), pk)
+    form = ReassignForm(request.POST or None, licence=licence)
+    if request.method == "POST" and form.is_valid():
+        staff = form.cleaned_data["staff"]
+        try:
+            services.reassign(request.user, licence, staff, form.cleaned_data["on"])
+        except PermissionDenied as exc:
+            raise deny(request, str(exc)) from exc
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            context: dict[str, Any] = {"name": licence.name}
+            if staff is None:
+                messages.success(request, _("「%(name)s」を未割り当てにしました。") % context)
+            else:
+                context["holder"] = staff.name
+                messages.success(
+                    request, _("「%(name)s」の保有者を%(holder)sさんに変更しました。") % context
+                )
+            return redirect("licences:licence_detail", pk=licence.pk)
+    return render(request, "licences/licence_reassign.html", {"licence": licence, "form": form})
+
+
+@require_POST
+@capability_required(Capability.MANAGE_LICENCES)
+def licence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    licence = get_scoped_or_404(request, selectors.visible_licences(request.user), pk)
+    name = licence.name
+    try:
+        services.delete_licence(request.user, licence)
+    except PermissionDenied as exc:
+        raise deny(request, str(exc)) from exc
+    messages.success(request, _("ライセンス「%(name)s」を削除しました。") % {"name": name})
+    return redirect("licences:licence_list")
