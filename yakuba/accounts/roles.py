@@ -50,6 +50,9 @@ class Capability(models.TextChoices):
     # Meetings (issue 6).
     MANAGE_MEETINGS = "manage_meetings", "manage meetings of units in scope like their organiser"
     MANAGE_MEETING_PLATFORMS = "manage_meeting_platforms", "set up Zoom accounts and Jitsi servers"
+    # Connection quality in meetings (issue 6 item 4); everyone sees their own.
+    VIEW_CONNECTION_QUALITY = "view_connection_quality", "meeting connection quality by unit"
+    MANAGE_CONNECTION_QUALITY = "manage_connection_quality", "set connection-quality thresholds"
     # Paid web-meeting licences (issue 6 item 6).
     VIEW_LICENCES = "view_licences", "read the licence ledger and the monthly licence report"
     MANAGE_LICENCES = "manage_licences", "register, edit and reassign web-meeting licences"
@@ -151,6 +154,16 @@ del _role, _caps
 # Connection self-check: the information division reads readiness by unit.
 for _role in (Role.INFOSEC, Role.SYSADMIN):
     CAPABILITIES[_role] = CAPABILITIES[_role] | {Capability.VIEW_NETCHECK_READINESS}
+del _role
+
+# Connection quality in meetings: the information division reads the anonymous summary by
+# unit and sets the thresholds; unit heads and HR do not see it (it is not a performance
+# measure), and each person sees only their own figures.
+for _role in (Role.INFOSEC, Role.SYSADMIN):
+    CAPABILITIES[_role] = CAPABILITIES[_role] | {
+        Capability.VIEW_CONNECTION_QUALITY,
+        Capability.MANAGE_CONNECTION_QUALITY,
+    }
 del _role
 
 # Web-meeting licences: the information division (information security, system admins)

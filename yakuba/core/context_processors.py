@@ -97,6 +97,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("所属別の在宅接続チェック結果（匿名集計）"),
     ),
     NavItem(
+        _("会議の接続品質"),
+        "meetings:quality_summary",
+        Capability.VIEW_CONNECTION_QUALITY,
+        _("所属別の会議中の接続の途切れ（匿名集計）"),
+    ),
+    NavItem(
         _("会議"),
         "meetings:meeting_list",
         None,

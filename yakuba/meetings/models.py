@@ -244,3 +244,46 @@ class CatchUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} / {self.staff.name}"
+
+
+class ConnectionQualitySettings(models.Model):
+    """The connection-quality thresholds the information division set (one row, pk=1);
+    until then the defaults from the settings (MEETINGS_QUALITY_*) apply."""
+
+    drops_per_hour = models.FloatField(_("案内する目安（1時間あたりの切断回数）"))
+    min_hours = models.FloatField(_("判定に必要な接続時間（時間）"))
+    window_days = models.PositiveIntegerField(_("集計する期間（日）"))
+    nudge_every_days = models.PositiveIntegerField(_("同じ人に案内する間隔（日）"))
+    nudges_enabled = models.BooleanField(_("本人に案内を送る"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("接続品質の設定")
+        verbose_name_plural = _("接続品質の設定")
+
+    def __str__(self) -> str:
+        return str(_("接続品質の設定"))
+
+
+class ConnectionNudge(models.Model):
+    """A private suggestion to run the connection check, with the figures it was based on.
+    Read only by its person; stored so nobody is nudged again within the set interval."""
+
+    staff = models.ForeignKey("org.Staff", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(db_index=True)
+    window_days = models.PositiveIntegerField()
+    meetings = models.PositiveIntegerField()
+    connected_s = models.FloatField()
+    drops = models.PositiveIntegerField()
+    drops_per_hour = models.FloatField()
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["staff", "-sent_at"], name="nudge_staff_sent")]
+
+    def __str__(self) -> str:
+        # No name: the audit trail shows that a nudge went out, not to whom.
+        return f"ConnectionNudge #{self.pk}"

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from yakuba.meetings import views
+from yakuba.meetings import quality_views, views
 
 app_name = "meetings"
 
@@ -22,6 +22,9 @@ urlpatterns = [
     path("catch-ups/<int:pk>/", views.catchup_detail, name="catchup_detail"),
     path("catch-ups/<int:pk>/ack/", views.catchup_ack, name="catchup_ack"),
     path("platforms/", views.platforms, name="platforms"),
+    path("connection/", quality_views.quality_mine, name="quality_mine"),
+    path("connection/units/", quality_views.quality_summary, name="quality_summary"),
+    path("connection/settings/", quality_views.quality_settings, name="quality_settings"),
     # Called by the platforms (verified by signature or token, not by session).
     path("hooks/zoom/<slug:key>/", views.zoom_webhook, name="zoom_webhook"),
     re_path(

@@ -57,6 +57,8 @@ MEETING_PLATFORMS = ("infosec", "sysadmin")
 NETCHECK_READINESS = ("infosec", "sysadmin")
 LICENCES_VIEW = ("hr", "infosec", "auditor", "sysadmin")
 LICENCES = ("infosec", "sysadmin")
+# The information division only: unit heads and HR do not see it, everyone sees their own.
+CONNECTION_QUALITY = ("infosec", "sysadmin")
 
 
 def _batch(objs: dict[str, Any]) -> dict[str, Any]:
@@ -93,6 +95,12 @@ def _meeting(objs: dict[str, Any]) -> dict[str, Any]:
 
 def _catchup(objs: dict[str, Any]) -> dict[str, Any]:
     return {"pk": _meetings(objs)["catchup"].pk}
+
+
+def _quality(objs: dict[str, Any]) -> dict[str, Any]:
+    from yakuba.meetings.tests.factories import quality_objects
+
+    return quality_objects(objs)
 
 
 def _netcheck(objs: dict[str, Any]) -> dict[str, Any]:
@@ -148,6 +156,11 @@ MATRIX: dict[str, Rule] = {
     "notifications:channel_list": Rule(CHANNELS),
     "notifications:channel_delete": Rule(
         CHANNELS, ok=302, method="post", kwargs=lambda o: {"pk": _reports(o)["channel"].pk}
+    ),
+    # Everyone sets their own chat identities; people (unit heads: in scope) edit others'.
+    "notifications:my_chat_identities": Rule(SIGNED_IN),
+    "notifications:staff_chat_identities": Rule(
+        EDIT_ORG, kwargs=lambda o: {"pk": o["org"]["staff"]["1001"].pk}
     ),
     "dailyreports:my_report": Rule(SIGNED_IN, kwargs=lambda o: _reports(o) and {}),
     "dailyreports:report_detail": Rule(REPORTS, kwargs=lambda o: {"pk": _reports(o)["report"].pk}),
@@ -268,6 +281,9 @@ MATRIX: dict[str, Rule] = {
     "meetings:catchup_detail": Rule((), denied=404, kwargs=_catchup),
     "meetings:catchup_ack": Rule((), denied=404, method="post", kwargs=_catchup),
     "meetings:platforms": Rule(MEETING_PLATFORMS),
+    "meetings:quality_mine": Rule(SIGNED_IN, kwargs=lambda o: _quality(o) and {}),
+    "meetings:quality_summary": Rule(CONNECTION_QUALITY, kwargs=lambda o: _quality(o) and {}),
+    "meetings:quality_settings": Rule(CONNECTION_QUALITY),
     # Platform endpoints take POSTs verified by signature/token (tested in meetings).
     "meetings:zoom_webhook": Rule(ALL, ok=405, kwargs=lambda o: _meetings(o) and {"key": "main"}),
     "meetings:jitsi_event": Rule(

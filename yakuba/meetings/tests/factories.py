@@ -122,3 +122,52 @@ def matrix_objects(objs: dict[str, Any]) -> dict[str, Any]:
     )
     objs["meetings"] = {"meeting": meeting, "catchup": catchup}
     return objs["meetings"]
+
+
+def connect(meeting: Meeting, staff: Any, *spans: tuple[float, float]) -> None:
+    """Presence of `staff` for each (join, leave) minute offset from the meeting start."""
+    from yakuba.meetings.models import PresenceInterval
+
+    for join, leave in spans:
+        PresenceInterval.objects.create(
+            meeting=meeting,
+            staff=staff,
+            connection_key=f"k{staff.pk}",
+            join=meeting.start + dt.timedelta(minutes=join),
+            leave=meeting.start + dt.timedelta(minutes=leave),
+            source="zoom",
+        )
+
+
+def quality_objects(objs: dict[str, Any]) -> dict[str, Any]:
+    """A two-hour meeting three days ago with three people of 税務課 connected (one of them
+    dropping often), so the connection-quality summary has a row to show."""
+    if "quality" in objs:
+        return objs["quality"]
+    from yakuba.org.models import Staff
+
+    org = objs["org"]
+    organiser = User.objects.create_user("quality-organiser", password=None, role="staff")
+    start = timezone.now().replace(microsecond=0) - dt.timedelta(days=3)
+    people = [org["staff"]["2001"]] + [
+        Staff.objects.create(
+            staff_number=f"78{i:02d}", name=f"接続 {i}", name_kana="セツゾク", unit=org["zeimu"]
+        )
+        for i in range(2)
+    ]
+    meeting = make_meeting(
+        org,
+        organiser,
+        invitees=people,
+        title="税務課 定例",
+        start=start,
+        end=start + dt.timedelta(hours=2),
+        unit=org["zeimu"],
+        platform_meeting_id="",
+    )
+    # Five one-minute drops in 115 connected minutes: 2.6 per hour.
+    connect(meeting, people[0], (0, 20), (21, 40), (41, 60), (61, 80), (81, 100), (101, 120))
+    connect(meeting, people[1], (0, 120))
+    connect(meeting, people[2], (0, 60), (61, 120))
+    objs["quality"] = {"meeting": meeting, "people": people}
+    return objs["quality"]

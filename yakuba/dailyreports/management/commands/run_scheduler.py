@@ -2,7 +2,8 @@
 
 Each tick claims due window steps (open / reminder / close) and enqueues them for the
 task worker, re-enqueues chat deliveries whose retry time has come, and once a day purges
-expired health checks. Safe to restart at any time and to run twice (claims are unique).
+expired health checks and (from 9:00) sends the connection-quality nudges of meetings.
+Safe to restart at any time and to run twice (claims are unique, nudges are stored).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from django.utils import timezone
 
 from yakuba.dailyreports.scheduler import tick
 from yakuba.dailyreports.tasks import purge_health
+from yakuba.meetings.quality_services import nudge_due
+from yakuba.meetings.tasks import nudge_connection_quality
 
 
 class Command(BaseCommand):
@@ -25,13 +28,17 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=settings.SCHEDULER_INTERVAL_SECONDS)
 
     def handle(self, *args: object, **options: object) -> None:
-        purged_on = None
+        purged_on = nudged_on = None
         while True:
             result = tick()
             today = timezone.localdate()
             if purged_on != today:
                 purge_health.enqueue(today.isoformat())
                 purged_on = today
+            if nudged_on != today and nudge_due():
+                # Connection-quality nudges, once a day in working hours (idempotent).
+                nudge_connection_quality.enqueue(today.isoformat())
+                nudged_on = today
             if result.claimed or result.retries:
                 self.stdout.write(
                     f"{timezone.localtime():%H:%M:%S} claimed {len(result.claimed)} step(s), "
