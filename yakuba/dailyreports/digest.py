@@ -19,7 +19,8 @@ from yakuba.dailyreports.models import (
     ReportStatus,
     WorkPlace,
 )
-from yakuba.notifications.payloads import Message, Section
+from yakuba.notifications.payloads import Message, Person, Section
+from yakuba.notifications.selectors import people_to_mention
 from yakuba.notifications.services import EMAIL, IN_APP, notify, post_to_channel
 from yakuba.org.models import Unit
 
@@ -61,13 +62,16 @@ def send_reminders(unit: Unit, day: dt.date, *, closing: bool) -> int:
         purpose=purpose,
     )
     if window.remind_chat:
-        # Mentions use the Yakuba user name, which the chat user name is expected to match
-        # (the same assumption as the slash command).
-        mentions = " ".join(f"@{s.user.get_username()}" for s in people)
-        message = Message(title=subject, text=_("未報告: %(who)s") % {"who": mentions})
+        # Each chat mentions people by their identity in that chat (Slack member ID,
+        # Mattermost user name, Teams object ID/UPN); without one the name is shown.
+        message = reminder_message(subject, people_to_mention(people))
         for channel in window.channels.filter(active=True):
             post_to_channel(channel, message, purpose=purpose)
     return len(people)
+
+
+def reminder_message(subject: str, people: list[Person]) -> Message:
+    return Message(title=subject, sections=(Section(_("未報告"), people=tuple(people)),))
 
 
 def build_content(unit: Unit, day: dt.date) -> dict[str, Any]:
@@ -80,6 +84,7 @@ def build_content(unit: Unit, day: dt.date) -> dict[str, Any]:
         for r in Report.objects.filter(unit=unit, date=day, status=ReportStatus.SUBMITTED)
     }
     places = dict(WorkPlace.choices)
+    missing = [s for s in staff if s.pk in expected and s.pk not in reports]
     reported = [
         {
             "name": s.name,
@@ -110,7 +115,11 @@ def build_content(unit: Unit, day: dt.date) -> dict[str, Any]:
         "window": f"{window.opens_at:%H:%M}–{window.closes_at:%H:%M}" if window else "",
         "expected": len(expected),
         "reported": reported,
-        "missing": [s.name for s in staff if s.pk in expected and s.pk not in reports],
+        "missing": [s.name for s in missing],
+        # Chat handles as they were at the close: the chat digests mention these people.
+        "missing_people": [
+            {"name": p.name, "chat": dict(p.handles)} for p in people_to_mention(missing)
+        ],
         "blockers": blockers,
     }
 
@@ -145,10 +154,15 @@ def to_message(content: dict[str, Any], url: str = "") -> Message:
             lines.append(f"{a['q']}:")
             lines.extend(f"  {line}" for line in a["a"].splitlines())
         sections.append(Section(head, tuple(lines)))
+    missing = [
+        Person.of(p["name"], p.get("chat"))
+        for p in content.get("missing_people") or [{"name": n} for n in content["missing"]]
+    ]
     sections.append(
         Section(
             _("未報告（%(n)s 名）") % {"n": len(content["missing"])},
-            ("、".join(content["missing"]) or _("なし"),),
+            () if missing else (_("なし"),),
+            people=tuple(missing),
         )
     )
     title = _("朝の業務報告 %(unit)s %(date)s（%(done)s/%(expected)s 名）") % {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,6 +40,8 @@ from yakuba.dailyreports.models import (
     WorkPlace,
 )
 from yakuba.dailyreports.roster_link import work_status_for
+from yakuba.notifications.models import ChannelKind
+from yakuba.notifications.selectors import staff_by_chat_handle
 from yakuba.org.models import Unit
 
 
@@ -360,12 +363,31 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _chat_report(request: HttpRequest, source: str) -> JsonResponse:
-    """Store a report sent from chat (already verified) and answer in the chat's JSON."""
+def _chat_sender(request: HttpRequest, source: str) -> Any:
+    """The member of staff who sent a verified slash command.
+
+    First by their registered chat identity (Slack: the member ID in ``user_id``;
+    Mattermost: ``user_name``), else by a Yakuba user name equal to the chat user name —
+    but not for someone who registered a different identity in that chat.
+    """
+    kind = ChannelKind.SLACK if source == ReportSource.SLACK else ChannelKind.MATTERMOST
+    field = "user_id" if kind == ChannelKind.SLACK else "user_name"
+    staff = staff_by_chat_handle(kind, request.POST.get(field, ""))
+    if staff is not None:
+        return staff if staff.user_id and staff.user.is_active else None
     name = request.POST.get("user_name", "").strip()
     user = User.objects.filter(username__iexact=name, is_active=True).first() if name else None
     staff = getattr(user, "staff", None) if user else None
-    if staff is None:
+    if staff is None or staff.chat_identities.filter(kind=kind).exists():
+        return None
+    return staff
+
+
+def _chat_report(request: HttpRequest, source: str) -> JsonResponse:
+    """Store a report sent from chat (already verified) and answer in the chat's JSON."""
+    staff = _chat_sender(request, source)
+    user = staff.user if staff is not None else None
+    if staff is None or user is None:
         return JsonResponse(
             {"response_type": "ephemeral", "text": _("Yakuba のアカウントが見つかりません。")}
         )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -113,3 +116,95 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.subject}"
+
+
+# Chats whose incoming webhooks can mention a person. LINE WORKS is not among them: its
+# incoming webhook (``{title, body: {text}}``) posts plain text only and has no mention
+# syntax, so people are always named there.
+MENTION_KINDS: tuple[str, ...] = (ChannelKind.SLACK, ChannelKind.MATTERMOST, ChannelKind.TEAMS)
+
+_SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+# Mattermost: 3–22 characters, lowercase letters, digits, ".", "-", "_", starting with a letter.
+_MATTERMOST_USERNAME = re.compile(r"^[a-z][a-z0-9._-]{2,21}$")
+_AAD_OBJECT_ID = re.compile(
+    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE
+)
+_UPN = re.compile(r"^[^@\s]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+
+
+def normalise_handle(kind: str, value: str) -> str:
+    """The form people paste (``@name``, ``<@U123>``, surrounding blanks) → the stored value."""
+    value = value.strip()
+    if kind == ChannelKind.SLACK:
+        if value.startswith("<@") and value.endswith(">"):
+            value = value[2:-1]
+        return value.upper()
+    if kind == ChannelKind.MATTERMOST:
+        return value.removeprefix("@").lower()
+    return value
+
+
+def validate_handle(kind: str, value: str) -> None:
+    if kind == ChannelKind.SLACK and not _SLACK_ID.match(value):
+        raise ValidationError(
+            _(
+                "Slack のメンバーID（U または W で始まる英大文字と数字、例：U012AB3CD）"
+                "を入力してください。"
+            ),
+            code="slack_id",
+        )
+    if kind == ChannelKind.MATTERMOST and not _MATTERMOST_USERNAME.match(value):
+        raise ValidationError(
+            _(
+                "Mattermost のユーザー名（英小文字で始まる3〜22文字の"
+                "英小文字・数字・「.」「-」「_」）を入力してください。"
+            ),
+            code="mattermost_username",
+        )
+    if kind == ChannelKind.TEAMS and not (_AAD_OBJECT_ID.match(value) or _UPN.match(value)):
+        raise ValidationError(
+            _(
+                "Microsoft Teams の Entra ID（Azure AD）オブジェクトID、"
+                "またはユーザープリンシパル名（UPN）を入力してください。"
+            ),
+            code="teams_id",
+        )
+    if kind not in MENTION_KINDS:
+        raise ValidationError(_("このチャットではメンションできません。"), code="kind")
+
+
+class ChatIdentity(models.Model):
+    """Who a member of staff is in one chat, for real mentions in reminders and digests.
+
+    Slack: the member ID (``<@U012AB3CD>``); Mattermost: the username (``@name``, which may
+    differ from the Yakuba user name); Teams: the Entra ID object ID or UPN of the
+    Adaptive Card mention entity.
+    """
+
+    staff = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("職員"),
+        on_delete=models.CASCADE,
+        related_name="chat_identities",
+    )
+    kind = models.CharField(_("チャットの種類"), max_length=20, choices=ChannelKind.choices)
+    handle = models.CharField(_("チャットのID"), max_length=254)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("チャットのID")
+        verbose_name_plural = _("チャットのID")
+        ordering = ["staff_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "kind"], name="chat_identity_once_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.handle}"
+
+    def clean(self) -> None:
+        self.handle = normalise_handle(self.kind, self.handle)
+        try:
+            validate_handle(self.kind, self.handle)
+        except ValidationError as exc:
+            raise ValidationError({"handle": exc.messages}) from None

@@ -15,6 +15,16 @@ Formats (see shared DOMAIN.md §5 and each vendor's documentation):
 
 Every builder returns at least one payload and never drops content: what does not fit in
 one message continues in the next, each part marked "(2/3)".
+
+People (``Section.people``) are mentioned in each chat's own way when their identity in that
+chat is known, and otherwise named in plain text (never a guessed ``@name``):
+
+* Slack: ``<@U012AB3CD>`` (the member ID).
+* Mattermost: ``@username`` (the Mattermost user name, which may differ from Yakuba's).
+* Teams: ``<at>Name</at>`` in the TextBlock plus an ``msteams.entities`` mention entity
+  ``{"type": "mention", "text": "<at>Name</at>", "mentioned": {"id": <Entra ID object ID
+  or UPN>, "name": Name}}`` in the same card (Incoming webhooks/Workflows accept these ids).
+* LINE WORKS: its incoming webhook has no mention syntax, so people are always named.
 """
 
 from __future__ import annotations
@@ -33,10 +43,30 @@ LINEWORKS_MAX_CHARS = 2000
 ADAPTIVE_CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 
 
+PEOPLE_SEPARATOR = "、"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone to mention: a display name and their handle in each chat kind they use."""
+
+    name: str
+    handles: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, name: str, handles: dict[str, str] | None = None) -> Person:
+        return cls(name=name, handles=tuple(sorted((handles or {}).items())))
+
+    def handle(self, kind: str) -> str:
+        return dict(self.handles).get(kind, "")
+
+
 @dataclass(frozen=True)
 class Section:
     heading: str
     lines: tuple[str, ...] = ()
+    # Rendered as one line after `lines`, each person mentioned where the chat allows it.
+    people: tuple[Person, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,13 +78,19 @@ class Message:
     sections: tuple[Section, ...] = field(default_factory=tuple)
     url: str = ""
 
-    def plain_lines(self, heading: Callable[[str], str] = lambda h: h) -> list[str]:
+    def plain_lines(
+        self,
+        heading: Callable[[str], str] = lambda h: h,
+        person: Callable[[Person], str] = lambda p: p.name,
+    ) -> list[str]:
         lines: list[str] = []
         if self.text:
             lines.extend(self.text.splitlines())
         for section in self.sections:
             lines.append(heading(section.heading))
             lines.extend(section.lines)
+            if section.people:
+                lines.append(PEOPLE_SEPARATOR.join(person(p) for p in section.people))
         if self.url:
             lines.append(self.url)
         return lines
@@ -91,6 +127,15 @@ def _part_title(title: str, index: int, total: int) -> str:
 _TITLE_ROOM = 200
 
 
+def _slack_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_mention(person: Person) -> str:
+    handle = person.handle("slack")
+    return f"<@{handle}>" if handle else _slack_escape(person.name)
+
+
 def slack(message: Message) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     if message.text:
@@ -98,6 +143,8 @@ def slack(message: Message) -> list[dict[str, Any]]:
             blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
     for section in message.sections:
         lines = [f"*{section.heading}*", *section.lines]
+        if section.people:
+            lines.append(PEOPLE_SEPARATOR.join(slack_mention(p) for p in section.people))
         for chunk in split_lines(lines, SLACK_SECTION_MAX):
             blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
     if message.url:
@@ -117,8 +164,13 @@ def slack(message: Message) -> list[dict[str, Any]]:
     return payloads
 
 
+def mattermost_mention(person: Person) -> str:
+    handle = person.handle("mattermost")
+    return f"@{handle}" if handle else person.name
+
+
 def mattermost(message: Message, *, username: str = "Yakuba") -> list[dict[str, Any]]:
-    lines = message.plain_lines(heading=lambda h: f"#### {h}")
+    lines = message.plain_lines(heading=lambda h: f"#### {h}", person=mattermost_mention)
     chunks = split_lines(lines, MATTERMOST_MAX_CHARS - _TITLE_ROOM)
     return [
         {"text": f"### {_part_title(message.title, n, len(chunks))}\n{chunk}", "username": username}
@@ -126,23 +178,51 @@ def mattermost(message: Message, *, username: str = "Yakuba") -> list[dict[str, 
     ]
 
 
-def _teams_card(title: str, lines: list[str]) -> dict[str, Any]:
+def teams_mention(person: Person) -> str:
+    return f"<at>{person.name}</at>" if person.handle("teams") else person.name
+
+
+def _teams_entities(lines: list[str], people: Iterable[Person]) -> list[dict[str, Any]]:
+    """Mention entities for the people whose ``<at>…</at>`` appears in this card's lines."""
+    text = "\n".join(lines)
+    entities: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for person in people:
+        handle = person.handle("teams")
+        tag = teams_mention(person)
+        if handle and tag in text and (tag, handle) not in seen:
+            seen.add((tag, handle))
+            entities.append(
+                {
+                    "type": "mention",
+                    "text": tag,
+                    "mentioned": {"id": handle, "name": person.name},
+                }
+            )
+    return entities
+
+
+def _teams_card(title: str, lines: list[str], people: Iterable[Person] = ()) -> dict[str, Any]:
     body: list[dict[str, Any]] = [
         {"type": "TextBlock", "text": title, "weight": "Bolder", "size": "Medium", "wrap": True}
     ]
     body.extend({"type": "TextBlock", "text": line or " ", "wrap": True} for line in lines)
+    content: dict[str, Any] = {
+        "$schema": ADAPTIVE_CARD_SCHEMA,
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": body,
+    }
+    entities = _teams_entities(lines, people)
+    if entities:
+        content["msteams"] = {"entities": entities}
     return {
         "type": "message",
         "attachments": [
             {
                 "contentType": "application/vnd.microsoft.card.adaptive",
                 "contentUrl": None,
-                "content": {
-                    "$schema": ADAPTIVE_CARD_SCHEMA,
-                    "type": "AdaptiveCard",
-                    "version": "1.4",
-                    "body": body,
-                },
+                "content": content,
             }
         ],
     }
@@ -153,20 +233,24 @@ def _size(payload: dict[str, Any]) -> int:
 
 
 def teams(message: Message) -> list[dict[str, Any]]:
-    lines = message.plain_lines(heading=lambda h: f"**{h}**")
+    lines = message.plain_lines(heading=lambda h: f"**{h}**", person=teams_mention)
+    people = [p for section in message.sections for p in section.people]
     groups: list[list[str]] = [[]]
     for line in lines:
         # Per-card byte budget: a line that would push the card past the limit starts a new one.
-        if groups[-1] and _size(_teams_card(message.title, [*groups[-1], line])) > TEAMS_MAX_BYTES:
+        card = _teams_card(message.title, [*groups[-1], line], people)
+        if groups[-1] and _size(card) > TEAMS_MAX_BYTES:
             groups.append([])
         groups[-1].append(line[: TEAMS_MAX_BYTES // 4])
     return [
-        _teams_card(_part_title(message.title, n, len(groups)), group)
+        _teams_card(_part_title(message.title, n, len(groups)), group, people)
         for n, group in enumerate(groups, start=1)
     ]
 
 
 def lineworks(message: Message) -> list[dict[str, Any]]:
+    # LINE WORKS incoming webhooks post plain text and cannot mention anyone: people are
+    # named (Message.plain_lines' default), never given a fake "@name".
     chunks = split_lines(message.plain_lines(heading=lambda h: f"■ {h}"), LINEWORKS_MAX_CHARS)
     return [
         {"title": _part_title(message.title, n, len(chunks)), "body": {"text": chunk}}

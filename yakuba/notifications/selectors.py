@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
 
-from yakuba.notifications.models import Channel, Delivery, DeliveryStatus, Notice
+from yakuba.notifications.models import (
+    Channel,
+    ChatIdentity,
+    Delivery,
+    DeliveryStatus,
+    Notice,
+)
+from yakuba.notifications.payloads import Person
 from yakuba.org.models import Unit
 
 
@@ -58,3 +66,38 @@ def channel_heads(channel: Channel) -> list[Any]:
 
 def notices_for(user: Any) -> QuerySet[Notice]:
     return Notice.objects.filter(recipient=user)
+
+
+def chat_handles(staff_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    """{staff pk: {chat kind: handle}} in one query (for mentions in reminders and digests)."""
+    handles: dict[int, dict[str, str]] = {}
+    ids = list(staff_ids)
+    if not ids:
+        return handles
+    for staff_id, kind, handle in ChatIdentity.objects.filter(staff_id__in=ids).values_list(
+        "staff_id", "kind", "handle"
+    ):
+        handles.setdefault(staff_id, {})[kind] = handle
+    return handles
+
+
+def people_to_mention(staff: Iterable[Any]) -> list[Person]:
+    """Each member of staff as a `Person` with their known chat handles (names otherwise)."""
+    staff = list(staff)
+    handles = chat_handles(s.pk for s in staff)
+    return [Person.of(s.name, handles.get(s.pk)) for s in staff]
+
+
+def staff_by_chat_handle(kind: str, handle: str) -> Any:
+    """The active member of staff whose handle in `kind` is `handle` (slash commands), or None."""
+    from yakuba.notifications.models import normalise_handle
+
+    handle = normalise_handle(kind, handle)
+    if not handle:
+        return None
+    identity = (
+        ChatIdentity.objects.filter(kind=kind, handle=handle, staff__active=True)
+        .select_related("staff", "staff__user")
+        .first()
+    )
+    return identity.staff if identity is not None else None

@@ -15,7 +15,7 @@ import json
 import logging
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -27,11 +27,14 @@ from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
 from yakuba.notifications import payloads
 from yakuba.notifications.models import (
+    MENTION_KINDS,
     Channel,
+    ChatIdentity,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
     Notice,
+    normalise_handle,
 )
 from yakuba.notifications.payloads import Message
 
@@ -259,3 +262,45 @@ def mark_all_read(user: Any) -> int:
 
 def unread_count(user: Any) -> int:
     return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+@transaction.atomic
+def set_chat_identities(*, actor: Any, staff: Any, handles: Mapping[str, str]) -> list[str]:
+    """Set (or clear, with "") the person's handle in each mention-capable chat; audited.
+
+    Returns the kinds that changed. Invalid handles raise ValidationError (nothing saved).
+    """
+    existing = {i.kind: i for i in ChatIdentity.objects.select_for_update().filter(staff=staff)}
+    changed: list[str] = []
+    for kind in MENTION_KINDS:
+        if kind not in handles:
+            continue
+        new = normalise_handle(kind, handles[kind] or "")
+        old = existing.get(kind)
+        if not new:
+            if old is not None:
+                record(
+                    AuditAction.DELETE,
+                    actor=actor,
+                    obj=old,
+                    changes={"staff": str(staff), "kind": kind, "handle": [old.handle, None]},
+                )
+                old.delete()
+                changed.append(kind)
+            continue
+        if old is not None and old.handle == new:
+            continue
+        identity = old or ChatIdentity(staff=staff, kind=kind)
+        before = old.handle if old is not None else None
+        identity.handle = new
+        identity.updated_at = timezone.now()
+        identity.full_clean()
+        identity.save()
+        record(
+            AuditAction.CREATE if old is None else AuditAction.UPDATE,
+            actor=actor,
+            obj=identity,
+            changes={"staff": str(staff), "kind": kind, "handle": [before, new]},
+        )
+        changed.append(kind)
+    return changed

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,8 +14,9 @@ from django.views.decorators.http import require_POST
 from yakuba.accounts.roles import Capability
 from yakuba.core.permissions import capability_required, deny, login_required
 from yakuba.notifications import selectors, services
-from yakuba.notifications.forms import ChannelForm
-from yakuba.notifications.models import Channel
+from yakuba.notifications.forms import ChannelForm, ChatIdentityForm
+from yakuba.notifications.models import MENTION_KINDS, Channel
+from yakuba.org.models import Staff
 
 
 @login_required
@@ -64,3 +68,47 @@ def channel_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.delete_channel(actor=request.user, channel=channel)
     messages.success(request, _("チャット連携を削除しました。"))
     return redirect("notifications:channel_list")
+
+
+def _chat_identity_form(request: HttpRequest, staff: Staff, *, self_service: bool) -> HttpResponse:
+    current = selectors.chat_handles([staff.pk]).get(staff.pk, {})
+    form = ChatIdentityForm(request.POST or None, initial=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.set_chat_identities(
+                actor=request.user,
+                staff=staff,
+                handles={kind: form.cleaned_data[kind] for kind in MENTION_KINDS},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if changed:
+                messages.success(request, _("チャットのIDを保存しました。"))
+            if self_service:
+                return redirect("accounts:profile")
+            return redirect("org:staff_detail", pk=staff.pk)
+    context: dict[str, Any] = {"form": form, "staff": staff, "self_service": self_service}
+    return render(request, "notifications/chat_identities.html", context)
+
+
+@login_required
+def my_chat_identities(request: HttpRequest) -> HttpResponse:
+    """Each person sets who they are in the office's chats (for reminders that mention them)."""
+    staff = getattr(request.user, "staff", None)
+    if staff is None:
+        raise Http404
+    return _chat_identity_form(request, staff, self_service=True)
+
+
+@capability_required(Capability.EDIT_ORG)
+def staff_chat_identities(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR and system admins (office-wide) and unit heads (their scope) set someone's chat IDs."""
+    from yakuba.org.selectors import editable_staff
+
+    staff = editable_staff(request.user).filter(pk=pk).first()
+    if staff is None:
+        if Staff.objects.filter(pk=pk).exists():
+            raise deny(request, f"staff {pk} outside scope")
+        raise Http404
+    return _chat_identity_form(request, staff, self_service=False)

@@ -188,7 +188,16 @@ def test_reminder_mentions_missing_people_in_chat_when_configured(org, make_user
     channel.set_url("http://127.0.0.1:9/hooks/x")
     channel.save()
     window.channels.add(channel)
-    make_user("staff", username="late-one")
+    from yakuba.notifications.services import set_chat_identities
+
+    late = make_user("staff", username="late-one")
+    other = make_user("unit_head", username="late-two")
+    set_chat_identities(actor=None, staff=late.staff, handles={"mattermost": "@Taro.MM"})
     digest.send_reminders(org["shimin"], DAY, closing=True)
     text = Delivery.objects.get(channel=channel).payload["text"]
-    assert "@late-one" in text and "締切" in text
+    assert "締切" in text
+    # The Mattermost user name (not the Yakuba one) for whoever registered it; the others
+    # are named, never given a made-up "@yakuba-user-name".
+    assert "@taro.mm" in text
+    assert other.staff.name in text
+    assert "@late-one" not in text and "@late-two" not in text
