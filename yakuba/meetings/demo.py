@@ -8,7 +8,8 @@
 
 Each has an agenda stamped as it ran, minutes with decisions and action items, finalised
 minutes and catch-ups sent; every catch-up is acknowledged except demo-staff's for last
-week's 課内会議, which therefore shows on that meeting's re-contact list.
+week's 課内会議, which therefore shows on that meeting's re-contact list. demo-staff's line
+keeps dropping, so the daily connection-quality run nudges them to run the check.
 
 Called by `manage.py seed_meetings_demo` (run by `make run`); never by a production start.
 """
@@ -27,7 +28,7 @@ from django.test import Client
 from django.utils import timezone
 
 from yakuba.accounts.models import User
-from yakuba.meetings import services, zoom
+from yakuba.meetings import quality_services, services, zoom
 from yakuba.meetings.models import (
     AgendaItem,
     CatchUp,
@@ -368,7 +369,9 @@ def seed_meetings_demo(seed: int = 6) -> dict[str, int]:
     )
     pattern3: dict[Staff | str, list[tuple[float, float]]] = {
         organiser.staff: [(0, 90)],
-        me: [(0, 90)],
+        # Home Wi-Fi again: four short drops (12–18 s, no catch-up needed). With last
+        # week's two, demo-staff is above the connection-quality threshold and nudged.
+        me: [(0, 20), (20.2, 40), (40.3, 65), (65.2, 80), (80.25, 90)],
         a: [(0, 90)],
         b: [(0, 31), (32.5, 90)],
         c: [(0, 12), (12.3, 50), (57, 90)],
@@ -388,8 +391,11 @@ def seed_meetings_demo(seed: int = 6) -> dict[str, int]:
             continue
         catchup.acknowledged_at = catchup.sent_at + dt.timedelta(hours=rng.randint(1, 20))
         catchup.save(update_fields=["acknowledged_at"])
+    # The daily connection-quality run, as the scheduler would start it.
+    nudges = quality_services.send_nudges()
     return {
         "meetings": 3,
+        "connection_nudges": nudges,
         "catchups": CatchUp.objects.count(),
         "webhook_posts": len(replayer.statuses),
         "webhook_errors": sum(1 for s in replayer.statuses if s != 200),

@@ -7,7 +7,15 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from yakuba.meetings.models import AttendanceEvent, CatchUp, Meeting, PresenceInterval
+from yakuba.meetings import quality_selectors
+from yakuba.meetings.models import (
+    AttendanceEvent,
+    CatchUp,
+    ConnectionNudge,
+    Meeting,
+    PresenceInterval,
+)
+from yakuba.notifications.models import Notice
 
 
 @pytest.mark.django_db
@@ -30,5 +38,12 @@ def test_seed_meetings_demo(settings) -> None:
     assert "繁忙期の応援者の勤務表案を作る。" in texts
     assert "3月最終週と4月第1週は窓口を2人増員する。" not in texts
     assert content["drops"] == 1  # the 40-second blip is below the threshold
+    # demo-staff's home line dropped often enough to be nudged (privately, once).
+    assert "'connection_nudges': 1" in out.getvalue()
+    nudge = ConnectionNudge.objects.get()
+    assert nudge.staff.user.username == "demo-staff" and nudge.drops_per_hour > 2
+    assert Notice.objects.filter(recipient=nudge.staff.user, url="/netcheck/").exists()
+    summary = quality_selectors.unit_summary()
+    assert summary.summary.total.people >= 3 and summary.summary.total.above >= 1
     call_command("seed_meetings_demo", "--if-empty", stdout=out)
     assert Meeting.objects.count() == 3
