@@ -62,3 +62,25 @@ def work_statuses_for(staff: Iterable[Any], day: dt.date) -> dict[int, WorkStatu
             else WorkStatus(off=False, work_place=_PLACE_BY_KIND.get(kind, ""))
         )
     return statuses
+
+
+def days_off_between(
+    staff_ids: Iterable[int], start: dt.date, end: dt.date
+) -> set[tuple[int, dt.date]]:
+    """{(staff pk, date)} the published rosters mark as off in [start, end] (one query; the
+    latest publication wins for a day, as in `work_statuses_for`)."""
+    from yakuba.rosters.models import Assignment, VersionStatus
+
+    ids = list(staff_ids)
+    if not ids:
+        return set()
+    latest: dict[tuple[int, dt.date], bool] = {}
+    for staff_id, day, kind in (
+        Assignment.objects.filter(
+            version__status=VersionStatus.PUBLISHED, date__range=(start, end), staff_id__in=ids
+        )
+        .order_by("version__published_at")
+        .values_list("staff_id", "date", "activity__kind")
+    ):
+        latest[(staff_id, day)] = kind is None
+    return {key for key, off in latest.items() if off}

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from yakuba.accounts.roles import Capability
 from yakuba.core.text import search_key
+from yakuba.dailyreports import roster_link
 from yakuba.dailyreports import window as win
 from yakuba.dailyreports.models import (
     Blocker,
@@ -130,10 +131,30 @@ def search_reports(
     return qs.select_related("staff", "unit").order_by("-date", "unit__path", "staff__staff_number")
 
 
-def completion(user: Any, *, unit: Unit | None, start: dt.date, end: dt.date) -> dict[str, Any]:
-    """Completion and lateness per day (for the chart) and per person (for the table).
+def _rate(part: int, whole: int) -> int:
+    return round(100 * min(part, whole) / whole) if whole else 0
 
-    Expected = active staff of units with a window, on each unit's working days.
+
+def _bucket(row: dict[str, Any]) -> dict[str, Any]:
+    row["rate"] = _rate(row["done"], row["expected"])
+    row["late_rate"] = _rate(row["late"], row["expected"])
+    return row
+
+
+def completion(
+    user: Any,
+    *,
+    unit: Unit | None,
+    start: dt.date,
+    end: dt.date,
+    person: Staff | None = None,
+) -> dict[str, Any]:
+    """Completion and lateness over time (per day; for one person per week) and per unit
+    and person for the period.
+
+    Expected = each active member of staff of a unit with a window, on the unit's working
+    days (weekday mask, public holidays), minus the days the published roster gives them
+    off. A report counts where it was expected; a late report counts as done and late.
     """
     units = list(
         report_units(user).filter(report_window__isnull=False).select_related("report_window")
@@ -141,67 +162,81 @@ def completion(user: Any, *, unit: Unit | None, start: dt.date, end: dt.date) ->
     if unit is not None:
         units = [u for u in units if u.path.startswith(unit.path)]
     unit_ids = [u.pk for u in units]
-    headcount = dict(
+    staff = list(
         Staff.objects.filter(unit_id__in=unit_ids, active=True)
-        .values_list("unit_id")
-        .annotate(n=Count("pk"))
+        .select_related("unit")
+        .order_by("unit__path", "staff_number")
     )
-    per_day = {
-        (row["date"], row["unit_id"]): row
-        for row in Report.objects.filter(
-            unit_id__in=unit_ids, date__range=(start, end), status=ReportStatus.SUBMITTED
-        )
-        .values("date", "unit_id")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(late=True)))
-    }
+    off = roster_link.days_off_between((s.pk for s in staff), start, end)
+    reports = dict(
+        ((staff_id, day), late)
+        for staff_id, day, late in Report.objects.filter(
+            staff__unit_id__in=unit_ids,
+            staff__active=True,
+            date__range=(start, end),
+            status=ReportStatus.SUBMITTED,
+        ).values_list("staff_id", "date", "late")
+    )
+    by_unit: dict[int, list[Staff]] = {}
+    for s in staff:
+        by_unit.setdefault(s.unit_id, []).append(s)
+
+    def zero() -> dict[str, Any]:
+        return {"expected": 0, "done": 0, "late": 0}
+
+    unit_rows = {u.pk: {"unit": u, **zero()} for u in units}
+    people = {s.pk: {"staff": s, "unit": s.unit, **zero()} for s in staff}
     days = []
-    by_unit = {u.pk: {"unit": u, "expected": 0, "done": 0, "late": 0} for u in units}
+    person_days: list[dict[str, Any]] = []
     day = start
     while day <= end:
-        expected = done = late = 0
+        total = zero()
         for u in units:
-            if win.is_working_day(u.report_window, day):
-                expected += headcount.get(u.pk, 0)
-                by_unit[u.pk]["expected"] += headcount.get(u.pk, 0)
-                row = per_day.get((day, u.pk))
-                if row:
-                    done += row["n"]
-                    late += row["late"]
-                    by_unit[u.pk]["done"] += row["n"]
-                    by_unit[u.pk]["late"] += row["late"]
-        if expected:
-            days.append(
-                {
-                    "date": day,
-                    "expected": expected,
-                    "done": done,
-                    "late": late,
-                    "rate": round(100 * min(done, expected) / expected),
-                    "late_rate": round(100 * late / expected),
-                }
-            )
+            if not win.is_working_day(u.report_window, day):
+                continue
+            for s in by_unit.get(u.pk, []):
+                if (s.pk, day) in off:
+                    continue
+                late = reports.get((s.pk, day))
+                done = late is not None
+                for row in (total, unit_rows[u.pk], people[s.pk]):
+                    row["expected"] += 1
+                    row["done"] += done
+                    row["late"] += bool(late)
+                if person is not None and s.pk == person.pk:
+                    person_days.append(
+                        {
+                            "date": day,
+                            "status": "late" if late else "done" if done else "missing",
+                        }
+                    )
+        if total["expected"]:
+            days.append(_bucket({"date": day, "label": f"{day:%m/%d}", **total}))
         day += dt.timedelta(days=1)
-    people = list(
-        Report.objects.filter(
-            unit_id__in=unit_ids, date__range=(start, end), status=ReportStatus.SUBMITTED
+    return {
+        "days": days,
+        "people": [_bucket(p) for p in people.values() if p["expected"]],
+        "units": [_bucket(u) for u in unit_rows.values() if u["expected"]],
+        "person_days": person_days,
+        "person_weeks": _weeks(person_days) if person is not None else [],
+    }
+
+
+def _weeks(person_days: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One person's days grouped by week (Monday first): their rates over time."""
+    weeks: dict[dt.date, dict[str, Any]] = {}
+    for d in person_days:
+        monday = d["date"] - dt.timedelta(days=d["date"].weekday())
+        row = weeks.setdefault(
+            monday,
+            {"date": monday, "label": f"{monday:%m/%d}〜", "expected": 0, "done": 0, "late": 0},
         )
-        .values("staff__name", "staff__staff_number", "unit__name")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(late=True)))
-        .order_by("unit__name", "staff__staff_number")
-    )
-    working_days: dict[str, int] = {}
-    for u in units:
-        working_days[u.name] = sum(
-            1
-            for i in range((end - start).days + 1)
-            if win.is_working_day(u.report_window, start + dt.timedelta(days=i))
-        )
-    for p in people:
-        total = working_days.get(p["unit__name"], 0)
-        p["rate"] = round(100 * min(p["n"], total) / total) if total else 0
-    unit_rows = []
-    for row in by_unit.values():
-        if row["expected"]:
-            row["rate"] = round(100 * min(row["done"], row["expected"]) / row["expected"])
-            unit_rows.append(row)
-    return {"days": days, "people": people, "units": unit_rows}
+        row["expected"] += 1
+        row["done"] += d["status"] != "missing"
+        row["late"] += d["status"] == "late"
+    return [_bucket(w) for w in weeks.values()]
+
+
+def people_for_chart(user: Any) -> QuerySet[Staff]:
+    """Whose series the user may see: staff of the units in their report scope."""
+    return Staff.objects.filter(unit__in=report_units(user))

@@ -42,7 +42,7 @@ from yakuba.dailyreports.models import (
 from yakuba.dailyreports.roster_link import work_status_for
 from yakuba.notifications.models import ChannelKind
 from yakuba.notifications.selectors import staff_by_chat_handle
-from yakuba.org.models import Unit
+from yakuba.org.models import Staff, Unit
 
 
 def _scoped_or_404(request: HttpRequest, scoped, model, pk: int):  # type: ignore[no-untyped-def]
@@ -304,8 +304,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         form = RangeForm(units=units)
         end = timezone.localdate()
         data = {"unit": None, "start": end - dt.timedelta(days=27), "end": end, "q": ""}
+    person = _chart_person(request)
     stats = selectors.completion(
-        request.user, unit=data["unit"], start=data["start"], end=data["end"]
+        request.user, unit=data["unit"], start=data["start"], end=data["end"], person=person
     )
     results = None
     if data.get("q"):
@@ -326,9 +327,34 @@ def overview(request: HttpRequest) -> HttpResponse:
             "range": data,
             "stats": stats,
             "chart": chart.completion_svg(stats["days"]),
+            "person": person,
+            "person_chart": chart.completion_svg(
+                stats["person_weeks"],
+                chart_id="person-chart",
+                title=_("%(name)s さんの週ごとの提出率（棒）と遅れの割合（濃い部分）")
+                % {"name": person.name},
+            )
+            if person is not None
+            else "",
             "results": results,
         },
     )
+
+
+def _chart_person(request: HttpRequest) -> Staff | None:
+    """The member of staff whose series is asked for (?person=pk): unit heads may see staff
+    of their scope, HR everyone; anyone else is refused (audited)."""
+    raw = request.GET.get("person", "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    person = selectors.people_for_chart(request.user).select_related("unit").filter(pk=raw).first()
+    if person is None:
+        if Staff.objects.filter(pk=raw).exists():
+            raise deny(request, f"staff {raw} outside report scope")
+        raise Http404
+    return person
 
 
 @capability_required(Capability.VIEW_REPORTS)
