@@ -45,7 +45,7 @@ def test_my_page_shows_my_figures_meetings_and_drops(q, client_factory) -> None:
     html = _client(client_factory, user).get(reverse("meetings:quality_mine")).content.decode()
     assert "税務課 定例" in html
     assert "途切れが多めです" in html
-    assert "2.6 回" in html  # five drops in 115 minutes
+    assert "<dd>2.6</dd>" in html  # five drops in 115 minutes
     assert reverse("netcheck:check") in html
     # Only one's own figures: nobody else's name appears.
     assert "接続 0" not in html and "接続 1" not in html
