@@ -166,6 +166,11 @@ class Builder:
             if (lo is not None and const < lo) or (hi is not None and const > hi):
                 self._contradiction(g)
             return
+        if lo is None and hi == const + 1 and not g and all(c == 1 for c in cs):
+            # "At most one of these" (successions, split teams): the dedicated constraint
+            # is cheaper to build and propagates better than a linear inequality.
+            self.m.AddAtMostOne(vs)
+            return
         expr = cp_model.LinearExpr.WeightedSum(vs, cs)
         # Skip bounds that cannot bind, to keep the model small.
         if lo is not None and lo - const > sum(c for c in cs if c < 0):

@@ -15,6 +15,8 @@ previous ones, so the start is greedy but sensible.
 from __future__ import annotations
 
 import random
+import time
+from collections.abc import Callable
 
 from .index import OFF, Grid, Index
 
@@ -59,7 +61,8 @@ class Marginals:
                 g += p.stability_weight
         return g
 
-    def commit(self, e: int, row: list[int]) -> None:
+    def commit(self, e: int, row: list[int], sign: int = 1) -> None:
+        """Count ``row`` in the cover (``sign=-1`` takes it out again)."""
         p = self.ix.problem
         for d, a in enumerate(row):
             if a == OFF:
@@ -67,10 +70,15 @@ class Marginals:
             for i in self.by_cell.get((d, a), ()):
                 c = p.cover[i]
                 if c.skill is None or c.skill in p.staff[e].skills:
-                    self.count[i] = self.count.get(i, 0) + 1
+                    self.count[i] = self.count.get(i, 0) + sign
+
+    def value(self, e: int, row: list[int]) -> float:
+        """Objective decrease of ``row`` against ``e`` being off all the time, everybody
+        else as counted (exact: each cover line sees at most one more person)."""
+        return sum(self.gain(e, d, a) for d, a in enumerate(row) if a != OFF)
 
 
-def _pattern(ix: Index, e: int, val: list[float | None]) -> list[bool] | None:
+def _pattern(ix: Index, e: int, val: list[float | None], mu: float = 0.0) -> list[bool] | None:
     """Best work/off pattern for day values ``val`` (None = cannot work).
 
     State = (working?, run length capped, run started on day 0). Runs touching day 0 or
@@ -84,29 +92,40 @@ def _pattern(ix: Index, e: int, val: list[float | None]) -> list[bool] | None:
     cur: dict[tuple[bool, int, bool], float] = {}
     back: list[dict[tuple[bool, int, bool], tuple[bool, int, bool] | None]] = []
     b0: dict[tuple[bool, int, bool], tuple[bool, int, bool] | None] = {}
+    # Weekend price: working the first day of a weekend costs ``mu``; working its second
+    # day costs ``mu`` only if the first was off (the state says whether it was worked).
+    first_wk: set[int] = set()
+    second_wk: set[int] = set()
+    if mu:
+        for days in ix.weekends:
+            first_wk.add(days[0])
+            second_wk.update(days[1:2])
     cur[(False, 1, True)] = 0.0
     b0[(False, 1, True)] = None
     if val[0] is not None:
-        cur[(True, 1, True)] = val[0]
+        cur[(True, 1, True)] = val[0] - (mu if 0 in first_wk else 0.0)
         b0[(True, 1, True)] = None
     back.append(b0)
     for d in range(1, h):
         nxt: dict[tuple[bool, int, bool], float] = {}
         bp: dict[tuple[bool, int, bool], tuple[bool, int, bool] | None] = {}
         v = val[d]
+        # Weekend price when working today after working / after a day off.
+        p_on = mu if d in first_wk else 0.0
+        p_off = mu if (d in first_wk or d in second_wk) else 0.0
         for s, sc in cur.items():
             working, k, edge = s
             # Candidate successors of state s, with their score.
             if working:
                 cands = []
                 if v is not None and k < k_max:
-                    cands.append(((True, k + 1, edge), sc + v))
+                    cands.append(((True, k + 1, edge), sc + v - p_on))
                 if k >= m_on or edge:
                     cands.append(((False, 1, False), sc))
             else:
                 cands = [((False, min(k + 1, r), edge), sc)]
                 if v is not None and (k >= r or edge):
-                    cands.append(((True, 1, False), sc + v))
+                    cands.append(((True, 1, False), sc + v - p_off))
             for ns, score in cands:
                 if score > nxt.get(ns, NEG):
                     nxt[ns] = score
@@ -399,8 +418,11 @@ def build_row(
     warm: list[float] | None = None,
     near: list[int] | None = None,
     workers: int = 2,
+    fallback: bool = True,
+    seed: int = 0,
 ) -> list[int] | None:
-    """A row for staff ``e`` meeting every per-person hard rule, or None."""
+    """A row for staff ``e`` meeting every per-person hard rule, or None. Without
+    ``fallback`` it gives up where the dynamic programme does (no CP-SAT pattern)."""
     st = ix.problem.staff[e]
     h = ix.horizon
     base: list[dict[int, float]] = [
@@ -411,7 +433,7 @@ def build_row(
     def reseed(seed: int) -> None:
         # Small per-day noise breaks ties: with flat values the priced DP would jump
         # between "work everything" and "work nothing", never landing in the hours window.
-        rng = random.Random(e * 7919 + seed)
+        rng = random.Random(e * 7919 + seed + 104729 * row_seed)
         gains[:] = []
         for d in range(h):
             noise = rng.random() * 8.0
@@ -423,6 +445,7 @@ def build_row(
     uniform = lengths.pop() if len(lengths) == 1 else 0
     best_a: list[int] = []
     best_g: list[float] = []
+    row_seed = seed
     reseed(0)
     lo_m = st.min_minutes
     hi_m = st.max_minutes if st.max_minutes is not None else 10**9
@@ -446,7 +469,7 @@ def build_row(
                     val.append(best_g[d] + shift)
                     pick.append(best_a[d])
                     adj.append(gains[d])
-            work = _pattern(ix, e, val)
+            work = _pattern(ix, e, val, mu[0])
             if work is None:
                 return None
             return [pick[d] if work[d] else OFF for d in range(h)]
@@ -461,7 +484,7 @@ def build_row(
                 val.append(None)
                 pick.append(OFF)
             adj.append(g)
-        work = _pattern(ix, e, val)
+        work = _pattern(ix, e, val, mu[0])
         if work is None:
             return None
         return [pick[d] if work[d] else OFF for d in range(h)]
@@ -480,9 +503,16 @@ def build_row(
     penal: dict[int, float] = {}
     blocked: set[int] = set()
     first: list[int] = []
-    for outer in range(2):
-        # Price search on hours: start from the previous person's price (staff are often
-        # alike), widen until the window is bracketed, then bisect.
+    mu = [0.0]
+    if len(warm) < 2:
+        warm.append(0.0)
+
+    def weekends_of(row: list[int]) -> int:
+        return sum(1 for days in ix.weekends if any(row[d] != OFF for d in days))
+
+    def hours_search() -> list[int] | None:
+        # Price search on hours: start from the previous price (staff are often alike),
+        # widen until the window is bracketed, then bisect.
         lam = warm[0]
         lo, hi = -1200.0, 1200.0
         step = 40.0
@@ -502,6 +532,45 @@ def build_row(
                 lam = (lo + hi) / 2 if lam - lo < step else lam - step
             step *= 2
             row = attempt(lam / 480, penal)
+        return row
+
+    def in_window(row: list[int]) -> bool:
+        return lo_m <= minutes(row) <= hi_m
+
+    for outer in range(2):
+        mu[0] = 0.0
+        row = hours_search()
+        wmax = st.max_weekends
+        if row is not None and wmax is not None and not blocked and weekends_of(row) > wmax:
+            # Price weekends too: the smallest price that keeps the row within its
+            # weekend limit keeps as many (valuable) weekends as the limit allows.
+            lo_mu, hi_mu = 0.0, None
+            best_row: list[int] | None = None
+            guess = warm[1]
+            for _ in range(12):
+                if guess > lo_mu and (hi_mu is None or guess < hi_mu):
+                    mu[0] = guess
+                else:
+                    mu[0] = lo_mu * 2 + 20.0 if hi_mu is None else (lo_mu + hi_mu) / 2
+                guess = 0.0
+                cand = hours_search()
+                if cand is None:
+                    break
+                if weekends_of(cand) > wmax:
+                    lo_mu = mu[0]
+                else:
+                    hi_mu = mu[0]
+                    if in_window(cand):
+                        best_row = cand
+                    if weekends_of(cand) == wmax and best_row is cand:
+                        break
+                if hi_mu is not None and hi_mu - lo_mu < 0.5:
+                    break
+            if best_row is not None:
+                row = best_row
+                warm[1] = mu[0] = hi_mu or 0.0
+            else:
+                mu[0] = 0.0
         if row is None:
             return None
         if lo_m <= minutes(row) <= hi_m:
@@ -541,6 +610,8 @@ def build_row(
             a = ix.act_pos[aid]
             if sum(1 for x in row if x == a) > lim:
                 penal[a] = penal.get(a, 0.0) * 2 + 30
+    if not fallback:
+        return None
     # Last resort before the caller's full CP-SAT row: pattern by CP-SAT, then types.
     val = [max(gains[d].values()) if gains[d] else None for d in range(h)]
     for limit in (1.0, 4.0):
@@ -571,3 +642,47 @@ def construct(ix: Index, workers: int = 2) -> tuple[Grid, dict[int, list[int]]]:
         grid[e] = row
         marg.commit(e, row)
     return grid, failed
+
+
+def improve_rows(
+    ix: Index,
+    grid: Grid,
+    deadline: float,
+    seed: int = 0,
+    passes: int = 50,
+    stop: Callable[[], bool] | None = None,
+) -> int:
+    """Re-plan one person at a time against everybody else (in place), keeping a new
+    row only when it lowers the objective; sweeps until a pass changes nothing.
+
+    The greedy start plans early staff against an empty roster; re-planning each row
+    with the final counts moves work to where it is missing (on long horizons, from
+    over-covered weekdays to under-covered weekends up to each weekend limit), which
+    windows of CP-SAT cannot do across a whole year. Returns the number of rows changed.
+    """
+    rng = random.Random(seed)
+    marg = Marginals(ix)
+    for e, row in enumerate(grid):
+        marg.commit(e, row)
+    warm: dict[int, list[float]] = {}
+    changed = 0
+    for sweep in range(passes):
+        order = list(range(ix.n_staff))
+        rng.shuffle(order)
+        moved = 0
+        for e in order:
+            if time.monotonic() >= deadline or (stop is not None and stop()):
+                return changed
+            old = grid[e]
+            marg.commit(e, old, -1)
+            new = build_row(
+                ix, e, marg, warm.setdefault(e, [0.0]), [], fallback=False, seed=sweep + 1
+            )
+            if new is not None and marg.value(e, new) > marg.value(e, old) + 1e-9:
+                grid[e] = new
+                moved += 1
+            marg.commit(e, grid[e])
+        changed += moved
+        if not moved:
+            break
+    return changed

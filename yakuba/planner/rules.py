@@ -65,11 +65,22 @@ def rule_max_per_activity(b: Builder) -> None:
     ix = b.ix
     for e in _staff_with_free_cells(b):
         st = ix.problem.staff[e]
-        for aid, lim in st.max_per_activity.items():
-            a = ix.act_pos[aid]
-            if lim >= ix.horizon:
-                continue
-            items = [(1, b.x(e, d, a)) for d in range(ix.horizon)]
+        limits = [(ix.act_pos[aid], aid, lim) for aid, lim in st.max_per_activity.items()]
+        limits = [t for t in limits if t[2] < ix.horizon]
+        if not limits:
+            continue
+        # Fixed cells are counted once per person, not looked up per activity and day
+        # (this rule spans the whole horizon even when LNS frees a short window).
+        fixed: dict[int, int] = {}
+        free_days = []
+        for d in range(ix.horizon):
+            if b.free[e][d]:
+                free_days.append(d)
+            else:
+                fixed[b.ref[e][d]] = fixed.get(b.ref[e][d], 0) + 1
+        for a, aid, lim in limits:
+            items = [(1, b.xv[e, d][a]) for d in free_days if a in b.xv[e, d]]
+            items.append((fixed.get(a, 0), 1))
             b.add_linear(items, None, lim, b.guard("max_per_activity", staff=st.id, activity=aid))
 
 
