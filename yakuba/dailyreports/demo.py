@@ -5,7 +5,9 @@ units; two weeks of past reports (some late, some missing) with blockers, a few 
 stored digests for the past days; and a Mattermost-format webhook to the local test
 receiver (`manage.py chat_receiver`, http://127.0.0.1:8065/). The demo staff member's
 section gets a "live" window starting a few minutes after seeding, every day, so a report,
-a reminder and a digest can be watched in one sitting.
+a reminder and a digest can be watched in one sitting. A colleague in that section gets a
+staff account too (`demo-colleague`, the demo password) so there is someone to remind, and
+both have a Mattermost user name, so the receiver shows real ``@mentions``.
 """
 
 from __future__ import annotations
@@ -34,9 +36,13 @@ from yakuba.dailyreports.models import (
     WorkPlace,
 )
 from yakuba.notifications.models import Channel, ChannelKind
+from yakuba.notifications.services import set_chat_identities
 from yakuba.org.models import Staff, Unit
 
 RECEIVER_URL = "http://127.0.0.1:8065/hooks/yakuba-demo"
+COLLEAGUE = "demo-colleague"
+# Mattermost user names differ from Yakuba's on purpose: mentions use the chat's own.
+MATTERMOST_NAMES = {"demo-staff": "midori.juki", COLLEAGUE: "midori.colleague"}
 PAST_DAYS = 14
 PLANS = (
     "窓口対応（住民票・印鑑登録）",
@@ -63,6 +69,7 @@ class DemoResult:
     reports: int
     blockers: int
     live_window: str
+    colleague: str = ""
 
 
 def _answers(window: ReportWindow, rng: random.Random, blocker: str) -> list[dict[str, str]]:
@@ -94,6 +101,27 @@ def _pick_units() -> list[Unit]:
     return units
 
 
+def _colleague(unit: Unit) -> str:
+    """Give one colleague of the demo staff member an account (same demo password)."""
+    from yakuba.accounts.models import User
+    from yakuba.accounts.roles import Role
+    from yakuba.demo.city import DEMO_PASSWORD
+
+    person = unit.staff.filter(active=True, user__isnull=True).order_by("staff_number").first()
+    if person is None or User.objects.filter(username=COLLEAGUE).exists():
+        return ""
+    user = User.objects.create_user(COLLEAGUE, role=Role.STAFF)
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    person.user = user
+    person.save(update_fields=["user"])
+    for username, handle in MATTERMOST_NAMES.items():
+        staff = Staff.objects.filter(user__username=username).first()
+        if staff is not None:
+            set_chat_identities(actor=None, staff=staff, handles={ChannelKind.MATTERMOST: handle})
+    return f"{COLLEAGUE}（{person.name}）"
+
+
 @transaction.atomic
 def seed(seed: int = 2026, now: dt.datetime | None = None) -> DemoResult:
     now = now or timezone.now()
@@ -102,7 +130,7 @@ def seed(seed: int = 2026, now: dt.datetime | None = None) -> DemoResult:
     units = _pick_units()
     reports: list[Report] = []
     blockers = 0
-    live = ""
+    live = colleague = ""
     for index, unit in enumerate(units):
         window = services.ensure_window(unit)
         channel = Channel(unit=unit, name=f"{unit.name}（テスト受信）", kind=ChannelKind.MATTERMOST)
@@ -118,7 +146,9 @@ def seed(seed: int = 2026, now: dt.datetime | None = None) -> DemoResult:
                 window.opens_at, window.closes_at = opens.time(), closes.time()
                 window.workdays, window.work_on_holidays = "1111111", True
                 window.health_check = True
+                window.remind_chat = True  # reminders mention people in the chat too
             live = f"{unit.name} {window.opens_at:%H:%M}–{window.closes_at:%H:%M}"
+            colleague = _colleague(unit)
         window.save()
         people = list(unit.staff.filter(active=True))
         for back in range(PAST_DAYS, 0, -1):
@@ -175,4 +205,4 @@ def seed(seed: int = 2026, now: dt.datetime | None = None) -> DemoResult:
         object_type="dailyreports.report",
         object_repr=f"demo: {len(units)} units, {len(reports)} reports, {blockers} blockers",
     )
-    return DemoResult([u.name for u in units], len(reports), blockers, live)
+    return DemoResult([u.name for u in units], len(reports), blockers, live, colleague)

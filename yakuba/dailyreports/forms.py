@@ -144,6 +144,13 @@ class WindowForm(forms.ModelForm):
             "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "channels": forms.CheckboxSelectMultiple,
         }
+        labels = {"remind_chat": _("催促をチャットでも送る（メンション）")}
+        help_texts = {
+            "remind_chat": _(
+                "各自が登録したチャットのID（アカウント情報 → チャットのID）でメンションします。"
+                "未登録の人は氏名で表示します。"
+            )
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -64,7 +64,12 @@ def my_report(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     report = Report.objects.filter(staff=staff, date=today).first()
     previous = services.previous_report(staff, today)
-    open_blockers = list(Blocker.objects.filter(owner=staff).exclude(status=BlockerStatus.RESOLVED))
+    # Carried over from earlier days (today's own, just written above, is not "continuing").
+    open_blockers = list(
+        Blocker.objects.filter(owner=staff, opened_on__lt=today)
+        .exclude(status=BlockerStatus.RESOLVED)
+        .order_by("opened_on", "pk")
+    )
     questions = list(window.questions.filter(active=True))
     locked = (
         report is not None
@@ -78,6 +83,18 @@ def my_report(request: HttpRequest) -> HttpResponse:
         initial = {f"q_{q.pk}": by_text.get(q.text, "") for q in questions}
         initial["work_place"] = report.work_place
         initial["plan_done"] = [str(i) for i in report.plan_done]
+        health = getattr(report, "health", None) if window.health_check else None
+        if health is not None:
+            # Shown back to its owner so that editing the report keeps it (an empty field
+            # would delete it); every view of health data is audited, the owner's too.
+            initial["temperature"] = health.temperature
+            initial["symptoms"] = health.symptoms
+            record(
+                AuditAction.VIEW_SENSITIVE,
+                actor=request.user,
+                obj=health,
+                object_repr=f"health check of {staff.staff_number} {today} (own report form)",
+            )
     else:
         status = work_status_for(staff, today)
         initial["work_place"] = (status.work_place if status else "") or WorkPlace.OFFICE

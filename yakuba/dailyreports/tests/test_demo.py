@@ -25,6 +25,14 @@ def test_seed_reports_demo_after_seed_demo() -> None:
     assert channel.get_url().startswith("http://127.0.0.1:8065/")
     demo_staff_unit = Report.objects.filter(staff__user__username="demo-staff").first().unit
     assert ReportWindow.objects.get(unit=demo_staff_unit).health_check
+    # Someone to remind in the live section, and real Mattermost mentions for both.
+    assert "demo-colleague" in out.getvalue()
+    from yakuba.org.models import Staff
+
+    colleague = Staff.objects.get(user__username="demo-colleague")
+    assert colleague.unit == demo_staff_unit
+    assert colleague.user.check_password("yakuba-demo-2026")
+    assert colleague.chat_identities.get().handle == "midori.colleague"
     # --if-empty: a second run changes nothing.
     before = Report.objects.count()
     call_command("seed_reports_demo", "--if-empty", stdout=io.StringIO())

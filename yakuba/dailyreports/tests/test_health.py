@@ -96,3 +96,40 @@ def test_health_checks_are_purged_after_retention(make_user) -> None:
     assert not HealthCheck.objects.exists()
     report.refresh_from_db()  # the report itself stays
     assert AuditEntry.objects.filter(object_type="dailyreports.healthcheck").exists()
+
+
+@pytest.mark.django_db
+def test_editing_own_report_keeps_the_health_check_and_audits_the_view(make_user, client) -> None:
+    """The form shows the saved values back (audited), so re-submitting does not wipe them."""
+    import time_machine
+
+    person = make_user("staff", username="edits")
+    with time_machine.travel(timezone.make_aware(dt.datetime(2026, 4, 28, 8, 36)), tick=False):
+        report = _report_with_health(person, "36.4")
+        client.force_login(person)
+        page = client.get(reverse("dailyreports:my_report")).content.decode()
+        assert 'value="36.4"' in page
+        assert AuditEntry.objects.filter(action="view_sensitive", actor=person).exists()
+        form = {f"q_{q.pk}": "直した予定" for q in report.unit.report_window.questions.all()}
+        form.update(work_place="home", temperature="36.4", symptoms="")
+        assert client.post(reverse("dailyreports:my_report"), form).status_code == 302
+    assert HealthCheck.objects.get(report=report).temperature == Decimal("36.4")
+
+
+@pytest.mark.django_db
+def test_todays_blocker_is_not_listed_as_carried_over(make_user, client) -> None:
+    import time_machine
+
+    from yakuba.dailyreports.tests.factories import submitted_report
+
+    person = make_user("staff", username="blocked")
+    window_for(person.staff.unit)
+    yesterday, today = dt.date(2026, 4, 27), dt.date(2026, 4, 28)
+    submitted_report(person.staff, yesterday, blocker="昨日からの困りごと")
+    with time_machine.travel(timezone.make_aware(dt.datetime(2026, 4, 28, 8, 36)), tick=False):
+        submitted_report(person.staff, today, blocker="今日の困りごと")
+        client.force_login(person)
+        page = client.get(reverse("dailyreports:my_report")).content.decode()
+    carried = page.split("続いている困りごと", 1)[1]
+    assert "昨日からの困りごと" in carried
+    assert "今日の困りごと" not in carried.split("</fieldset>", 1)[0]

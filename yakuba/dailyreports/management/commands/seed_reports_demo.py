@@ -37,3 +37,8 @@ class Command(BaseCommand):
             f"{result.blockers} blockers. Live window today: {result.live_window}. "
             f"Digests go to {demo.RECEIVER_URL} (run `manage.py chat_receiver` to see them)."
         )
+        if result.colleague:
+            self.stdout.write(
+                f"A colleague to be reminded: {result.colleague}, signs in with the demo "
+                "password above; Mattermost mentions use @midori.juki / @midori.colleague."
+            )
