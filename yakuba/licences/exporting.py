@@ -46,7 +46,7 @@ def to_xlsx(report: LicenceReport) -> bytes:
             u.meetings,
             u.hours,
             u.peak,
-            _("休眠") if u.idle else _("利用あり"),
+            (_("未割り当て") if not u.holders else _("休眠")) if u.idle else _("利用あり"),
             u.licence.valid_from,
             u.licence.valid_to,
         ]

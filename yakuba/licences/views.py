@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -43,12 +45,16 @@ def report(request: HttpRequest) -> HttpResponse:
         {"summary": p, "chart": chart.peak_svg(p, f"chart-{p.platform}") if p.measured else ""}
         for p in built.platforms
     ]
+    previous = (built.month - dt.timedelta(days=1)).replace(day=1)
+    following = (built.month + dt.timedelta(days=32)).replace(day=1)
     return render(
         request,
         "licences/report.html",
         {
             "form": form,
             "report": built,
+            "previous": previous,
+            "next": following if following <= timezone.localdate() else None,
             "platforms": platforms,
             "query": request.GET.urlencode(),
             "can_manage": selectors.can_manage(request.user),

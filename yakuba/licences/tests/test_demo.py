@@ -16,7 +16,6 @@ from yakuba.licences.models import Licence
 def test_seed_licences_demo(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("seed_demo", "--staff", "120", stdout=StringIO())
-    call_command("seed_meetings_demo", "--if-empty", stdout=StringIO())
     out = StringIO()
     call_command("seed_licences_demo", "--if-empty", stdout=out)
     assert "'licences': 6" in out.getvalue()
