@@ -1,0 +1,121 @@
+"""Browser-only middleware: skipped on machine-to-machine webhook paths.
+
+Most of ``settings.MIDDLEWARE`` exists for people using a browser: the session cookie,
+the signed-in user, the second factor, flash messages, the interface language and htmx.
+A platform webhook (Zoom, Jitsi) is none of that: it has no cookies, is authenticated
+by its own signature or bearer token inside the view, and answers JSON. Running that
+stack for every event was about 40 % of the server's time per event.
+
+Each class here wraps one browser middleware (listed in settings by its usual dotted
+path) and calls it for every request *except* those whose ``path_info`` starts with one
+of ``settings.WEBHOOK_PATH_PREFIXES``; for those it goes straight to the next layer.
+The ordinary Django middleware contract is kept: ``process_view``,
+``process_exception`` and ``process_template_response`` are exposed only when the
+wrapped middleware has them, and they are skipped on webhook paths as well.
+
+Kept for webhook paths (not wrapped): SecurityMiddleware (nosniff, referrer policy, HSTS,
+SSL redirect), WhiteNoise, CommonMiddleware, CsrfViewMiddleware (so CSRF exemption stays
+a per-view decision: only the views marked ``@csrf_exempt`` are exempt, even under the
+prefix), XFrameOptionsMiddleware, CSPMiddleware, the audit request context (so any
+audit record written by a webhook still carries the sender's IP) and AxesMiddleware
+(it only acts on a lock-out flagged during sign-in, costs next to nothing, and its
+system check looks for it by name).
+
+Why skipping the rest is safe there: a webhook view never reads ``request.session``,
+``request.user`` (it is set to ``AnonymousUser`` so error pages still render), messages
+or ``request.htmx``; nobody signs in there and there is no session to take over, so the
+second-factor redirect has nothing to protect; and the JSON answers are not translated.
+No cookie is read or set on these paths, so a browser session cannot ride along either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.module_loading import import_string
+
+DEFAULT_WEBHOOK_PATH_PREFIXES = ("/meetings/hooks/",)
+
+GetResponse = Callable[[HttpRequest], HttpResponse]
+
+
+def webhook_prefixes() -> tuple[str, ...]:
+    return tuple(getattr(settings, "WEBHOOK_PATH_PREFIXES", DEFAULT_WEBHOOK_PATH_PREFIXES))
+
+
+def is_webhook_path(request: HttpRequest) -> bool:
+    prefixes = webhook_prefixes()
+    return bool(prefixes) and request.path_info.startswith(prefixes)
+
+
+class BrowserOnly:
+    """Wraps the middleware ``wrapped`` (a dotted path); skipped on webhook paths."""
+
+    wrapped: ClassVar[str] = ""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        # May raise MiddlewareNotUsed, which Django handles as for the plain middleware.
+        self.inner: Any = import_string(self.wrapped)(get_response)
+        self.prefixes = webhook_prefixes()
+        for hook in ("process_view", "process_exception", "process_template_response"):
+            if hasattr(self.inner, hook):
+                setattr(self, hook, self._hook(getattr(self.inner, hook)))
+
+    def _hook(self, method: Callable[..., Any]) -> Callable[..., Any]:
+        def call(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if self.skip(request):
+                # process_template_response must hand back the response; the others None.
+                return args[0] if method.__name__ == "process_template_response" else None
+            return method(request, *args, **kwargs)
+
+        return call
+
+    def skip(self, request: HttpRequest) -> bool:
+        return bool(self.prefixes) and request.path_info.startswith(self.prefixes)
+
+    def bypassed(self, request: HttpRequest) -> None:
+        """What the wrapped middleware must still leave on a webhook request (if anything)."""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.skip(request):
+            self.bypassed(request)
+            return self.get_response(request)
+        return self.inner(request)
+
+
+class SessionMiddleware(BrowserOnly):
+    wrapped = "django.contrib.sessions.middleware.SessionMiddleware"
+
+
+class LocaleMiddleware(BrowserOnly):
+    wrapped = "django.middleware.locale.LocaleMiddleware"
+
+
+class AuthenticationMiddleware(BrowserOnly):
+    wrapped = "django.contrib.auth.middleware.AuthenticationMiddleware"
+
+    def bypassed(self, request: HttpRequest) -> None:
+        from django.contrib.auth.models import AnonymousUser
+
+        # Nobody signs in with a cookie here; error pages and context processors expect a user.
+        request.user = AnonymousUser()
+
+
+class OTPMiddleware(BrowserOnly):
+    wrapped = "django_otp.middleware.OTPMiddleware"
+
+
+class RequireTwoFactorMiddleware(BrowserOnly):
+    wrapped = "yakuba.accounts.middleware.RequireTwoFactorMiddleware"
+
+
+class MessageMiddleware(BrowserOnly):
+    wrapped = "django.contrib.messages.middleware.MessageMiddleware"
+
+
+class HtmxMiddleware(BrowserOnly):
+    wrapped = "django_htmx.middleware.HtmxMiddleware"
