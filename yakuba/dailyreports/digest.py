@@ -132,7 +132,7 @@ def to_message(content: dict[str, Any], url: str = "") -> Message:
             Section(
                 _("困りごと（%(n)s 件）") % {"n": len(content["blockers"])},
                 tuple(
-                    _("%(owner)s：%(text)s（%(age)s 日目・%(status)s）") % b
+                    _("%(owner)s：%(text)s（%(age)s 日経過・%(status)s）") % b
                     for b in content["blockers"]
                 ),
             )
@@ -174,6 +174,20 @@ def to_message(content: dict[str, Any], url: str = "") -> Message:
     return Message(title=title, sections=tuple(sections), url=url)
 
 
+def summary(content: dict[str, Any]) -> str:
+    """One line for the in-app notice: reported, late, missing, open blockers."""
+    return _(
+        "提出 %(done)s/%(expected)s 名（遅れ %(late)s 名）・未報告 %(missing)s 名・"
+        "困りごと %(blockers)s 件"
+    ) % {
+        "done": len(content["reported"]),
+        "expected": content["expected"],
+        "late": sum(1 for r in content["reported"] if r["late"]),
+        "missing": len(content["missing"]),
+        "blockers": len(content["blockers"]),
+    }
+
+
 def close_window(unit: Unit, day: dt.date, *, base_url: str = "") -> Digest | None:
     """Build and send the day's digest exactly once; escalate old blockers."""
     window = services.get_window(unit)
@@ -187,16 +201,23 @@ def close_window(unit: Unit, day: dt.date, *, base_url: str = "") -> Digest | No
             for channel in window.channels.filter(active=True):
                 post_to_channel(channel, message, purpose=f"digest:{unit.pk}:{day}")
             recipients = services.unit_heads(unit)
-            modes = [
-                m for m, on in ((IN_APP, window.digest_in_app), (EMAIL, window.digest_email)) if on
-            ]
-            if modes and recipients:
+            if recipients and window.digest_in_app:
+                # In-app: a short summary; the digest page (the link) shows everything.
+                notify(
+                    recipients,
+                    subject=message.title,
+                    body=summary(digest.content),
+                    url=path,
+                    channels=(IN_APP,),
+                    purpose=f"digest:{unit.pk}:{day}",
+                )
+            if recipients and window.digest_email:
                 notify(
                     recipients,
                     subject=message.title,
                     body="\n".join(message.plain_lines()),
-                    url=path,
-                    channels=modes,
+                    url=f"{base_url}{path}" if base_url else "",
+                    channels=(EMAIL,),
                     purpose=f"digest:{unit.pk}:{day}",
                 )
     except IntegrityError:

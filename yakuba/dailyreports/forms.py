@@ -204,10 +204,14 @@ class BlockerForm(forms.Form):
 class RangeForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("所属"), queryset=Unit.objects.none(), required=False)
     start = forms.DateField(
-        label=_("開始日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("開始日"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        label=_("終了日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("終了日"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     q = forms.CharField(label=_("報告を検索"), required=False, max_length=100)
     format = forms.ChoiceField(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 
 from yakuba.accounts.roles import Capability
 from yakuba.core.text import search_key
@@ -20,6 +20,7 @@ from yakuba.dailyreports import window as win
 from yakuba.dailyreports.models import (
     Blocker,
     BlockerStatus,
+    Digest,
     QuestionKind,
     Report,
     ReportStatus,
@@ -153,8 +154,9 @@ def completion(
     and person for the period.
 
     Expected = each active member of staff of a unit with a window, on the unit's working
-    days (weekday mask, public holidays), minus the days the published roster gives them
-    off. A report counts where it was expected; a late report counts as done and late.
+    days (weekday mask, public holidays) from the day the unit's reports began, minus the
+    days the published roster gives them off. A report counts where it was expected; a late
+    report counts as done and late.
     """
     units = list(
         report_units(user).filter(report_window__isnull=False).select_related("report_window")
@@ -177,6 +179,17 @@ def completion(
             status=ReportStatus.SUBMITTED,
         ).values_list("staff_id", "date", "late")
     )
+    # A unit counts from the day its reports began (its first digest or report): the days
+    # before it ran the ritual are not "missing" reports.
+    began: dict[int, dt.date] = {}
+    for model in (Report, Digest):
+        for unit_id, first in (
+            model.objects.filter(unit_id__in=unit_ids, date__lte=end)
+            .values("unit_id")
+            .annotate(first=Min("date"))
+            .values_list("unit_id", "first")
+        ):
+            began[unit_id] = min(first, began.get(unit_id, first))
     by_unit: dict[int, list[Staff]] = {}
     for s in staff:
         by_unit.setdefault(s.unit_id, []).append(s)
@@ -192,6 +205,8 @@ def completion(
     while day <= end:
         total = zero()
         for u in units:
+            if u.pk not in began or day < began[u.pk]:
+                continue
             if not win.is_working_day(u.report_window, day):
                 continue
             for s in by_unit.get(u.pk, []):

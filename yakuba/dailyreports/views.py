@@ -318,9 +318,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     form = RangeForm(request.GET or None, units=units)
     data = form.cleaned_data if form.is_bound and form.is_valid() else None
     if data is None:
-        form = RangeForm(units=units)
         end = timezone.localdate()
         data = {"unit": None, "start": end - dt.timedelta(days=27), "end": end, "q": ""}
+        form = RangeForm(units=units, initial={"start": data["start"], "end": data["end"]})
     person = _chart_person(request)
     stats = selectors.completion(
         request.user, unit=data["unit"], start=data["start"], end=data["end"], person=person

@@ -143,3 +143,15 @@ def test_overview_chart_has_title_legend_and_table(client, history) -> None:
     assert 'role="img"' in html and 'aria-labelledby="chart-title"' in html
     assert "うち遅れ" in html  # the legend names the dark part
     assert "<table" in html and "遅れの割合" in html
+
+
+@pytest.mark.django_db
+def test_days_before_the_unit_began_reporting_are_not_counted(history) -> None:
+    stats = selectors.completion(history["head"], unit=None, start=dt.date(2026, 4, 13), end=END)
+    assert stats["days"][0]["date"] == START  # the first report; the week before is not "0%"
+    assert (
+        selectors.completion(
+            history["head"], unit=None, start=dt.date(2026, 4, 1), end=dt.date(2026, 4, 24)
+        )["days"]
+        == []
+    )

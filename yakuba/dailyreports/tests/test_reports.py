@@ -171,6 +171,10 @@ def test_digest_is_built_and_sent_once_blockers_first(org, make_user) -> None:
     assert first is not None and again.pk == first.pk
     assert Delivery.objects.filter(channel=channel).count() == 1
     assert Notice.objects.filter(recipient=head).count() == 1
+    # In-app: a one-line summary; the digest page behind the link has everything.
+    notice = Notice.objects.get(recipient=head)
+    assert notice.body == "提出 1/2 名（遅れ 0 名）・未報告 1 名・困りごと 1 件"
+    assert notice.url.endswith(f"/{DAY.isoformat()}/")
     content = first.content
     assert [r["name"] for r in content["reported"]] == ["山田 太郎"]
     assert content["blockers"][0]["text"] == "端末が遅い"
