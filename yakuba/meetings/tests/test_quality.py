@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yakuba.meetings import intervals, quality
@@ -103,6 +103,7 @@ records = st.lists(
 )
 
 
+@settings(deadline=None)
 @given(records, st.floats(0, 120, allow_nan=False))
 def test_per_person_properties(recs: list[MeetingRecord], min_gap: float) -> None:
     people = quality.per_person(recs, min_gap_s=min_gap)
@@ -118,6 +119,7 @@ def test_per_person_properties(recs: list[MeetingRecord], min_gap: float) -> Non
         assert stricter.drops <= p.drops
 
 
+@settings(deadline=None)
 @given(
     st.lists(
         st.tuples(st.integers(0, 20), st.floats(0, 10, allow_nan=False), st.sampled_from("ABCDE")),
