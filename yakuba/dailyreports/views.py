@@ -315,12 +315,16 @@ def setup(request: HttpRequest, unit_pk: int) -> HttpResponse:
 @capability_required(Capability.VIEW_REPORTS)
 def overview(request: HttpRequest) -> HttpResponse:
     units = selectors.report_units(request.user)
-    form = RangeForm(request.GET or None, units=units)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else None
+    end = timezone.localdate()
+    default = {"unit": None, "start": end - dt.timedelta(days=27), "end": end, "q": ""}
+    params = request.GET.copy()
+    for key in ("start", "end"):  # shown in the form, not only used
+        if not params.get(key):
+            params[key] = default[key].isoformat()
+    form = RangeForm(params, units=units)
+    data = form.cleaned_data if form.is_valid() else None
     if data is None:
-        end = timezone.localdate()
-        data = {"unit": None, "start": end - dt.timedelta(days=27), "end": end, "q": ""}
-        form = RangeForm(units=units, initial={"start": data["start"], "end": data["end"]})
+        data = default  # the form keeps its errors (e.g. start after end) on the page
     person = _chart_person(request)
     stats = selectors.completion(
         request.user, unit=data["unit"], start=data["start"], end=data["end"], person=person

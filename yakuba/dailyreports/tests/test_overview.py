@@ -155,3 +155,12 @@ def test_days_before_the_unit_began_reporting_are_not_counted(history) -> None:
         )["days"]
         == []
     )
+
+
+@pytest.mark.django_db
+def test_overview_form_shows_the_dates_used_and_range_errors(client, history) -> None:
+    head = verified_client(client, history["head"])
+    html = head.get(reverse("dailyreports:overview")).content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in html
+    html = _overview(head, start="2026-05-03", end="2026-04-27").content.decode()
+    assert "開始日は終了日以前にしてください。" in html
