@@ -129,6 +129,9 @@ def test_axe_report_admin_pages(browser, live_server, make_user, org, lang) -> N
     problems: list[str] = []
     for path in (
         "/reports/overview/?q=窓口",
+        f"/reports/overview/?person={org['staff']['1001'].pk}",
+        "/notices/chat-ids/",
+        f"/notices/chat-ids/staff/{org['staff']['1001'].pk}/",
         f"/reports/setup/{org['shimin'].pk}/",
         "/reports/setup/",
         "/notices/",
@@ -138,5 +141,7 @@ def test_axe_report_admin_pages(browser, live_server, make_user, org, lang) -> N
         page.goto(path)
         assert page.locator("main h1").is_visible()
         problems += axe_problems(page, f"{path} ({lang})")
+        if "person=" in path:
+            screenshot(page, f"dailyreport-overview-person-{lang}")
     ctx.close()
     assert problems == [], "\n".join(problems)
