@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "yakuba.core.middleware.RequireTwoFactorMiddleware",
     "yakuba.core.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "yakuba.core.middleware.CSPMiddleware",  # django-csp, site policy built once
     "yakuba.core.middleware.HtmxMiddleware",
     "yakuba.audit.middleware.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",  # cheap, and its system check wants it by name

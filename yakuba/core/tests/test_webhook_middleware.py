@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 
 from yakuba.core import middleware
 from yakuba.meetings.tests.factories import START, post_zoom, zoom_account, zoom_event
 
 WRAPPED = {
+    "CSPMiddleware",  # not a wrapper: django-csp's, with the site policy built once
     "SessionMiddleware",
     "LocaleMiddleware",
     "AuthenticationMiddleware",
@@ -33,7 +35,6 @@ def test_settings_wrap_only_the_browser_middleware() -> None:
         "django.middleware.security.SecurityMiddleware",
         "django.middleware.csrf.CsrfViewMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
-        "csp.middleware.CSPMiddleware",
         "yakuba.audit.middleware.AuditContextMiddleware",
         "axes.middleware.AxesMiddleware",
     ):
@@ -162,3 +163,66 @@ def test_wrapper_runs_the_middleware_except_on_webhook_paths() -> None:
         sentinel = HttpResponse("template")
         assert wrapper.process_template_response(request, sentinel) is sentinel
         assert Recording.calls == expected, path
+
+
+# --- CSP built once ------------------------------------------------------------------------
+
+
+def _csp_headers(mw: Any, path: str, prepare: Callable[[Any, Any], None]) -> dict[str, str]:
+    request = RequestFactory().get(path)
+    response = HttpResponse("x")
+    mw.process_request(request)
+    prepare(request, response)
+    mw.process_response(request, response)
+    return {k: v for k, v in response.items() if "Content-Security-Policy" in k}
+
+
+def _nonce(request: Any, response: Any) -> None:
+    str(request.csp_nonce)
+
+
+def _update(request: Any, response: Any) -> None:
+    response._csp_update = {"img-src": ["https://example.jp"]}
+
+
+def _exempt(request: Any, response: Any) -> None:
+    response._csp_exempt = True
+
+
+def _preset(request: Any, response: Any) -> None:
+    response["Content-Security-Policy"] = "default-src 'none'"
+
+
+@pytest.mark.parametrize("prepare", [lambda q, r: None, _nonce, _update, _exempt, _preset], ids=str)
+@pytest.mark.parametrize("path", ["/meetings/", "/meetings/hooks/zoom/main/", "/static/x.css"])
+def test_csp_headers_equal_django_csp(prepare: Any, path: str) -> None:
+    from csp.middleware import CSPMiddleware as Original
+
+    ours = middleware.CSPMiddleware(lambda r: HttpResponse())
+    original = Original(lambda r: HttpResponse())
+    for _ in range(2):  # built, then cached
+        assert _csp_headers(ours, path, prepare) == _csp_headers(original, path, prepare)
+    assert _csp_headers(ours, path, prepare) or prepare in (_exempt,)
+
+
+def test_csp_follows_changed_settings_and_guards_the_late_nonce() -> None:
+    ours = middleware.CSPMiddleware(lambda r: HttpResponse())
+    before = _csp_headers(ours, "/", lambda q, r: None)["Content-Security-Policy"]
+    changed = {"DIRECTIVES": {"default-src": ["'none'"]}, "EXCLUDE_URL_PREFIXES": ["/x/"]}
+    with override_settings(
+        CONTENT_SECURITY_POLICY=changed, CONTENT_SECURITY_POLICY_REPORT_ONLY=changed
+    ):
+        headers = _csp_headers(ours, "/", lambda q, r: None)
+        assert headers == {
+            "Content-Security-Policy": "default-src 'none'",
+            "Content-Security-Policy-Report-Only": "default-src 'none'",
+        }
+        assert _csp_headers(ours, "/x/y", lambda q, r: None) == {}
+    assert _csp_headers(ours, "/", lambda q, r: None)["Content-Security-Policy"] == before
+    request = RequestFactory().get("/")
+    ours.process_request(request)
+    ours.process_response(request, HttpResponse())
+    from csp.exceptions import CSPNonceError
+
+    with pytest.raises(CSPNonceError):
+        str(request.csp_nonce)
