@@ -644,6 +644,31 @@ def construct(ix: Index, workers: int = 2) -> tuple[Grid, dict[int, list[int]]]:
     return grid, failed
 
 
+#: Rows the dynamic programme cannot build (per-type limits, mixed shift lengths) are
+#: re-planned by CP-SAT instead, exactly, on horizons short enough for it to be quick.
+ROW_CPSAT_MAX_DAYS = 120
+ROW_CPSAT_LIMIT = 0.3
+
+
+def _row_cpsat(ix: Index, grid: Grid, e: int, limit: float) -> list[int] | None:
+    """Best row for ``e`` with everybody else fixed (CP-SAT, one worker, from the old row)."""
+    from ortools.sat.python import cp_model
+
+    from .builder import Builder
+
+    if limit <= 0.01:
+        return None
+    free = [[k == e] * ix.horizon for k in range(ix.n_staff)]
+    b = Builder(ix, [r[:] for r in grid], free, relax_cover_min=True).build()
+    b.hint(grid)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = limit
+    solver.parameters.num_workers = 1
+    if solver.Solve(b.m) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return b.grid_from(solver.Value)[e]
+    return None
+
+
 def improve_rows(
     ix: Index,
     grid: Grid,
@@ -678,6 +703,8 @@ def improve_rows(
             new = build_row(
                 ix, e, marg, warm.setdefault(e, [0.0]), [], fallback=False, seed=sweep + 1
             )
+            if new is None and ix.horizon <= ROW_CPSAT_MAX_DAYS:
+                new = _row_cpsat(ix, grid, e, min(ROW_CPSAT_LIMIT, deadline - time.monotonic()))
             if new is not None and marg.value(e, new) > marg.value(e, old) + 1e-9:
                 grid[e] = new
                 moved += 1

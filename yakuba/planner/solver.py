@@ -48,6 +48,13 @@ PORTFOLIO_MAX_DAYS = 28
 #: stayed near the greedy start (Instance 11 at 60 s: 5153 hinted, 4827 not), and the
 #: constructive roster is the incumbent anyway, so the first roster still comes at once.
 PORTFOLIO_HINT = False
+#: CP-SAT search threads per worker (core) in the portfolio. With two threads CP-SAT
+#: runs two full-search subsolvers only; with eight it also runs its LNS and
+#: core-based bound subsolvers, time-sliced on the same cores (Instance7 at 30 s:
+#: 1801 with 2 threads, 1388 with 8, bound 27 -> 1034).
+PORTFOLIO_THREADS_PER_WORKER = 4
+#: Every this many LNS iterations, one LNS thread re-plans whole rows (0: never).
+LNS_ROWS_EVERY = 15
 #: At most this share of the time limit goes to re-planning rows one person at a time
 #: after the construction (it stops earlier once no row improves).
 IMPROVE_SHARE = 0.5
@@ -250,19 +257,32 @@ def _neighbourhood(s: _Search, cells: int) -> list[list[bool]]:
     return free
 
 
-def _lns(s: _Search, end: float, sub_limit: float = 0.6) -> None:
+def _lns(s: _Search, end: float, sub_limit: float = 0.6, rows_every: int = 0) -> None:
     cells = 120
     while s.best is None:  # the full model will provide the first roster
         if s.stop.wait(0.05) or s.clock.elapsed() >= end:
             return
+    since_rows = 0
     while s.clock.elapsed() < end - 0.1 and not s.stop.is_set():
         base, base_obj, version = s.snapshot()
+        since_rows += 1
+        if rows_every and since_rows >= rows_every:
+            # Windows change the counts each person sees: re-plan whole rows again.
+            since_rows = 0
+            deadline = time.monotonic() + min(end - s.clock.elapsed(), 5.0)
+            if improve_rows(s.ix, base, deadline, s.rng.randrange(1 << 30), 1, s.stop.is_set):
+                s.offer(base, breakdown(s.ix, base)[0], version)
+            continue
         with s.lock:
             free = _neighbourhood(s, cells)
+        t_build = time.monotonic()
         b = Builder(s.ix, base, free).build()
         b.hint(base)
+        t_build = time.monotonic() - t_build
         solver = cp_model.CpSolver()
-        limit = min(end - s.clock.elapsed(), sub_limit)
+        # Building a window of a long horizon costs as much as a short solve: give the
+        # solver at least twice the build time, or most of the iteration is overhead.
+        limit = min(end - s.clock.elapsed(), max(sub_limit, 2 * t_build))
         s.params(solver, limit)
         st = solver.Solve(b.m)
         with s.lock:
@@ -356,7 +376,8 @@ def solve(
         # from the constructive roster, beats our Python-driven LNS (measured on
         # Instances 10 and 12: about 10% better at 30 s).
         hint_for = s.best if PORTFOLIO_HINT else None
-        threads.append(threading.Thread(target=_full, args=(s, clock.left(), hint_for, workers)))
+        n_threads = workers * PORTFOLIO_THREADS_PER_WORKER
+        threads.append(threading.Thread(target=_full, args=(s, clock.left(), hint_for, n_threads)))
         use_full = False
     elif use_full:
         # A forced full model starts from scratch: on municipal rosters CP-SAT's own search
@@ -368,8 +389,10 @@ def solve(
         n_lns = 0
     if workers == 1 and use_full:
         n_lns = 0  # one core: the full model alone
-    for _ in range(n_lns):
-        threads.append(threading.Thread(target=_lns, args=(s, time_limit)))
+    for i in range(n_lns):
+        # One thread re-plans whole rows now and then where the construction ran.
+        rows = LNS_ROWS_EVERY if (i == 0 and s.stats.get("improved_rows") is not None) else 0
+        threads.append(threading.Thread(target=_lns, args=(s, time_limit, 0.6, rows)))
     s.stats["strategy"] = (
         "portfolio" if portfolio else ("full" if use_full else "") + ("+lns" if n_lns else "")
     )
