@@ -102,7 +102,8 @@ def send_nudges(now: dt.datetime | None = None) -> int:
     for person in due:
         with transaction.atomic():
             staff = (
-                Staff.objects.select_for_update()
+                # Staff.user is nullable (an outer join): PostgreSQL locks only our row.
+                Staff.objects.select_for_update(of=("self",))
                 .select_related("user")
                 .filter(pk=person.staff_id, active=True)
                 .first()
