@@ -193,7 +193,15 @@ def _preset(request: Any, response: Any) -> None:
     response["Content-Security-Policy"] = "default-src 'none'"
 
 
-@pytest.mark.parametrize("prepare", [lambda q, r: None, _nonce, _update, _exempt, _preset], ids=str)
+def _plain(request: Any, response: Any) -> None:
+    pass
+
+
+@pytest.mark.parametrize(
+    "prepare",
+    [_plain, _nonce, _update, _exempt, _preset],
+    ids=["plain", "nonce", "update", "exempt", "preset"],  # stable across xdist workers
+)
 @pytest.mark.parametrize("path", ["/meetings/", "/meetings/hooks/zoom/main/", "/static/x.css"])
 def test_csp_headers_equal_django_csp(prepare: Any, path: str) -> None:
     from csp.middleware import CSPMiddleware as Original
@@ -207,18 +215,18 @@ def test_csp_headers_equal_django_csp(prepare: Any, path: str) -> None:
 
 def test_csp_follows_changed_settings_and_guards_the_late_nonce() -> None:
     ours = middleware.CSPMiddleware(lambda r: HttpResponse())
-    before = _csp_headers(ours, "/", lambda q, r: None)["Content-Security-Policy"]
+    before = _csp_headers(ours, "/", _plain)["Content-Security-Policy"]
     changed = {"DIRECTIVES": {"default-src": ["'none'"]}, "EXCLUDE_URL_PREFIXES": ["/x/"]}
     with override_settings(
         CONTENT_SECURITY_POLICY=changed, CONTENT_SECURITY_POLICY_REPORT_ONLY=changed
     ):
-        headers = _csp_headers(ours, "/", lambda q, r: None)
+        headers = _csp_headers(ours, "/", _plain)
         assert headers == {
             "Content-Security-Policy": "default-src 'none'",
             "Content-Security-Policy-Report-Only": "default-src 'none'",
         }
-        assert _csp_headers(ours, "/x/y", lambda q, r: None) == {}
-    assert _csp_headers(ours, "/", lambda q, r: None)["Content-Security-Policy"] == before
+        assert _csp_headers(ours, "/x/y", _plain) == {}
+    assert _csp_headers(ours, "/", _plain)["Content-Security-Policy"] == before
     request = RequestFactory().get("/")
     ours.process_request(request)
     ours.process_response(request, HttpResponse())
