@@ -28,7 +28,7 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from .builder import Builder
-from .construct import construct, improve_rows
+from .construct import ROW_CPSAT_MAX_DAYS, construct, improve_rows
 from .diagnosis import diagnose
 from .index import Grid, Index
 from .model import Problem, Roster
@@ -392,7 +392,10 @@ def solve(
         n_lns = 0  # one core: the full model alone
     for i in range(n_lns):
         # One thread re-plans whole rows now and then where the construction ran.
-        rows = LNS_ROWS_EVERY if (i == 0 and s.stats.get("improved_rows") is not None) else 0
+        # (Long horizons only: there the DP re-plans a row in milliseconds, while on
+        # short ones CP-SAT windows already cover whole rows.)
+        long = ix.horizon > ROW_CPSAT_MAX_DAYS
+        rows = LNS_ROWS_EVERY if i == 0 and long and "improved_rows" in s.stats else 0
         threads.append(threading.Thread(target=_lns, args=(s, time_limit, 0.6, rows)))
     s.stats["strategy"] = (
         "portfolio" if portfolio else ("full" if use_full else "") + ("+lns" if n_lns else "")
