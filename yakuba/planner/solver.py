@@ -3,12 +3,14 @@
 Every solve first builds a roster with the dynamic-programming construction
 (``construct``; rows it cannot build are solved by CP-SAT one person at a time), unless
 rules coupling staff (hard cover minimums, capacities, split teams, pins, ...) make
-CP-SAT find the first roster. Then, by model size (measured on the Curtois & Qu set with
-two cores, see BENCHMARK.md):
+CP-SAT find the first roster. Each row of that roster is then re-planned against the
+others until no row improves (``improve_rows``). Then, by model size (measured on the
+Curtois & Qu set with two cores, see BENCHMARK.md):
 
 * small models (``FULL_MODEL_MAX_VARS``): one LP-heavy CP-SAT worker on the full model
   (proven bound, optimality proofs) beside one LNS thread;
-* other four-week models: CP-SAT's own multi-worker portfolio on the full model;
+* other four-week models: CP-SAT's own portfolio on the full model (four search threads
+  per worker, so its LNS and bound subsolvers run), hinted with the re-planned roster;
 * longer horizons: LNS threads. Each iteration frees a window of days for everybody,
   two windows far apart, or a few similar staff over a long window, and re-solves that
   region exactly with CP-SAT while the rest stays fixed. The builder treats fixed cells
