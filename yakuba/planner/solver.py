@@ -30,7 +30,7 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from .builder import Builder
-from .construct import ROW_CPSAT_MAX_DAYS, construct, improve_rows
+from .construct import construct, improve_rows
 from .diagnosis import diagnose
 from .index import Grid, Index
 from .model import Problem, Roster
@@ -56,8 +56,6 @@ PORTFOLIO_HINT = True
 #: core-based bound subsolvers, time-sliced on the same cores (Instance7 at 30 s:
 #: 1801 with 2 threads, 1388 with 8, bound 27 -> 1034).
 PORTFOLIO_THREADS_PER_WORKER = 4
-#: Every this many LNS iterations, one LNS thread re-plans whole rows (0: never).
-LNS_ROWS_EVERY = 15
 #: At most this share of the time limit goes to re-planning rows one person at a time
 #: after the construction (it stops earlier once no row improves).
 IMPROVE_SHARE = 0.5
@@ -260,22 +258,13 @@ def _neighbourhood(s: _Search, cells: int) -> list[list[bool]]:
     return free
 
 
-def _lns(s: _Search, end: float, sub_limit: float = 0.6, rows_every: int = 0) -> None:
+def _lns(s: _Search, end: float, sub_limit: float = 0.6) -> None:
     cells = 120
     while s.best is None:  # the full model will provide the first roster
         if s.stop.wait(0.05) or s.clock.elapsed() >= end:
             return
-    since_rows = 0
     while s.clock.elapsed() < end - 0.1 and not s.stop.is_set():
         base, base_obj, version = s.snapshot()
-        since_rows += 1
-        if rows_every and since_rows >= rows_every:
-            # Windows change the counts each person sees: re-plan whole rows again.
-            since_rows = 0
-            deadline = time.monotonic() + min(end - s.clock.elapsed(), 5.0)
-            if improve_rows(s.ix, base, deadline, s.rng.randrange(1 << 30), 1, s.stop.is_set):
-                s.offer(base, breakdown(s.ix, base)[0], version)
-            continue
         with s.lock:
             free = _neighbourhood(s, cells)
         t_build = time.monotonic()
@@ -392,13 +381,8 @@ def solve(
         n_lns = 0
     if workers == 1 and use_full:
         n_lns = 0  # one core: the full model alone
-    for i in range(n_lns):
-        # One thread re-plans whole rows now and then where the construction ran.
-        # (Long horizons only: there the DP re-plans a row in milliseconds, while on
-        # short ones CP-SAT windows already cover whole rows.)
-        long = ix.horizon > ROW_CPSAT_MAX_DAYS
-        rows = LNS_ROWS_EVERY if i == 0 and long and "improved_rows" in s.stats else 0
-        threads.append(threading.Thread(target=_lns, args=(s, time_limit, 0.6, rows)))
+    for _ in range(n_lns):
+        threads.append(threading.Thread(target=_lns, args=(s, time_limit)))
     s.stats["strategy"] = (
         "portfolio" if portfolio else ("full" if use_full else "") + ("+lns" if n_lns else "")
     )
