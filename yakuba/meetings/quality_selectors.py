@@ -9,15 +9,14 @@ anonymous summary by unit.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from yakuba.core.conf import setting
 from yakuba.meetings import intervals, quality, services
 from yakuba.meetings.models import (
     ConnectionNudge,
@@ -43,16 +42,7 @@ DEFAULTS: dict[str, Any] = {
 
 
 def conf(name: str) -> Any:
-    default = DEFAULTS[name]
-    key = f"MEETINGS_QUALITY_{name}"
-    if hasattr(settings, key):
-        return getattr(settings, key)
-    raw = os.environ.get(key)
-    if raw is None:
-        return default
-    if isinstance(default, bool):
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
-    return type(default)(raw)
+    return setting(f"MEETINGS_QUALITY_{name}", DEFAULTS[name])
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,9 @@ same name; the defaults suit a municipal office.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-from django.conf import settings
+from yakuba.core.conf import setting
 
 DEFAULTS: dict[str, Any] = {
     # Rate limits per person: test runs per minute, bytes per run each way, pings per run.
@@ -34,13 +33,4 @@ DEFAULTS: dict[str, Any] = {
 
 
 def get(name: str) -> Any:
-    default = DEFAULTS[name]
-    key = f"NETCHECK_{name}"
-    if hasattr(settings, key):
-        return getattr(settings, key)
-    raw = os.environ.get(key)
-    if raw is None:
-        return default
-    if isinstance(default, bool):
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
-    return type(default)(raw)
+    return setting(f"NETCHECK_{name}", DEFAULTS[name])
