@@ -73,6 +73,13 @@ class Builder:
         self.workv: dict[tuple[int, int], Any] = {}
         self._make_cells()
 
+    @classmethod
+    def for_row(cls, ix: Index, grid: Grid, e: int) -> Builder:
+        """The built model of person ``e``'s row with everybody else fixed as in ``grid``
+        (hard cover minimums relaxed: one row alone may not be able to meet them)."""
+        free = [[k == e] * ix.horizon for k in range(ix.n_staff)]
+        return cls(ix, [r[:] for r in grid], free, relax_cover_min=True).build()
+
     # ------------------------------------------------------------------ cells
     def _make_cells(self) -> None:
         ix, m = self.ix, self.m

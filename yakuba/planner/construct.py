@@ -658,8 +658,7 @@ def _row_cpsat(ix: Index, grid: Grid, e: int, limit: float) -> list[int] | None:
 
     if limit <= 0.01:
         return None
-    free = [[k == e] * ix.horizon for k in range(ix.n_staff)]
-    b = Builder(ix, [r[:] for r in grid], free, relax_cover_min=True).build()
+    b = Builder.for_row(ix, grid, e)
     b.hint(grid)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = limit

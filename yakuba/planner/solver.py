@@ -157,9 +157,7 @@ def _construct(s: _Search, budget: float) -> Grid | None:
     s.stats["construct_failed_rows"] = len(failed)
     deadline = s.clock.elapsed() + budget
     for i, (e, near) in enumerate(failed.items()):
-        free = [[False] * ix.horizon for _ in range(ix.n_staff)]
-        free[e] = [True] * ix.horizon
-        b = Builder(ix, [r[:] for r in grid], free, relax_cover_min=True).build()
+        b = Builder.for_row(ix, grid, e)
         if near:
             b.hint([near if k == e else r for k, r in enumerate(grid)])
         per = max(0.5, (deadline - s.clock.elapsed()) / (len(failed) - i))
