@@ -1,0 +1,91 @@
+"""Search phases on their own: the weekend phase and merging a stale LNS result."""
+
+from __future__ import annotations
+
+from yakuba.planner import Activity, Cover, Problem, Staff, evaluate
+from yakuba.planner.index import OFF, Index
+from yakuba.planner.solver import _Clock, _Search, _weekend_phase, breakdown
+
+
+def _weekends_problem() -> tuple[Problem, Index]:
+    # Eight weeks; two people are needed on every Saturday and Sunday and each person may
+    # work four weekends, so the four of them must split the weekends two and two.
+    staff = [Staff(s, max_weekends=4) for s in "ABCD"]
+    weekend_days = [d for d in range(56) if d % 7 >= 5]
+    cover = [Cover(d, "D", 2, 100, 1) for d in weekend_days]
+    p = Problem(56, [Activity("D")], staff, cover=cover)
+    return p, Index.build(p)
+
+
+def _search(ix: Index, grid: list[list[int]]) -> _Search:
+    s = _Search(ix, _Clock(30), 2, 0, None)
+    s.offer(grid, breakdown(ix, grid)[0])
+    return s
+
+
+def test_weekend_phase_hands_weekend_duty_to_whoever_has_weekends_left():
+    p, ix = _weekends_problem()
+    grid = [[OFF] * 56 for _ in range(4)]
+    # Everybody works the first four weekends: double cover there, nobody on the last four.
+    for e in range(4):
+        for d in range(28):
+            if d % 7 >= 5:
+                grid[e][d] = 0
+    s = _search(ix, grid)
+    assert s.best_obj == 8 * 100 * 2 + 8 * 2  # 16 days short by two, 8 days over by two
+    gain = _weekend_phase(s, 10.0)
+    assert s.best is not None
+    roster = ix.to_roster(s.best)
+    ev = evaluate(p, roster)
+    assert ev.feasible, ev.hard_violations
+    assert ev.objective == s.best_obj == 0
+    assert gain == 8 * 100 * 2 + 8 * 2
+    for d in range(56):
+        if d % 7 >= 5:
+            assert sum(roster[x][d] == "D" for x in "ABCD") == 2
+
+
+def test_weekend_phase_leaves_short_horizons_alone():
+    staff = [Staff("A", max_weekends=1)]
+    p = Problem(14, [Activity("D")], staff, cover=[Cover(5, "D", 1, 100, 1)])
+    ix = Index.build(p)
+    s = _search(ix, [[OFF] * 14])
+    assert _weekend_phase(s, 5.0) == 0
+    assert s.best_obj == 100
+
+
+def test_a_stale_lns_result_is_laid_over_the_new_incumbent_when_still_valid():
+    _, ix = _weekends_problem()
+    empty = [[OFF] * 56 for _ in range(4)]
+    s = _search(ix, empty)
+    _, _, version = s.snapshot()
+    # Meanwhile another thread covered the first weekend...
+    newer = [r[:] for r in empty]
+    newer[0][5] = newer[0][6] = newer[1][5] = newer[1][6] = 0
+    assert s.offer(newer, breakdown(ix, newer)[0], version)
+    # ... and this thread, started from the empty roster, re-solved the second weekend.
+    mine = [r[:] for r in empty]
+    mine[2][12] = mine[2][13] = mine[3][12] = mine[3][13] = 0
+    free = [[d in (12, 13) for d in range(56)] for _ in range(4)]
+    assert s.offer_region(mine, breakdown(ix, mine)[0], version, free)
+    assert s.best is not None
+    assert s.best_obj == breakdown(ix, s.best)[0] == 12 * 200
+    assert s.best[0][5] == 0 and s.best[2][12] == 0  # both changes kept
+
+
+def test_a_stale_lns_result_that_breaks_a_rule_over_the_new_incumbent_is_dropped():
+    p, ix = _weekends_problem()
+    # A may work one weekend only.
+    p.staff[0].max_weekends = 1
+    ix = Index.build(p)
+    empty = [[OFF] * 56 for _ in range(4)]
+    s = _search(ix, empty)
+    _, _, version = s.snapshot()
+    newer = [r[:] for r in empty]
+    newer[0][5] = 0  # another thread gave A the first weekend
+    assert s.offer(newer, breakdown(ix, newer)[0], version)
+    mine = [r[:] for r in empty]
+    mine[0][12] = 0  # this one gave A the second: together more than A may work
+    free = [[e == 0 and d == 12 for d in range(56)] for e in range(4)]
+    assert not s.offer_region(mine, breakdown(ix, mine)[0], version, free)
+    assert s.best == newer
