@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from yakuba.planner import Activity, Cover, Problem, Staff, evaluate
+from yakuba.planner import Activity, Cover, Problem, Staff, evaluate, solve
 from yakuba.planner.index import OFF, Index
 from yakuba.planner.solver import _Clock, _Search, _weekend_phase, breakdown
 
@@ -45,13 +45,18 @@ def test_weekend_phase_hands_weekend_duty_to_whoever_has_weekends_left():
             assert sum(roster[x][d] == "D" for x in "ABCD") == 2
 
 
-def test_weekend_phase_leaves_short_horizons_alone():
-    staff = [Staff("A", max_weekends=1)]
-    p = Problem(14, [Activity("D")], staff, cover=[Cover(5, "D", 1, 100, 1)])
-    ix = Index.build(p)
-    s = _search(ix, [[OFF] * 14])
-    assert _weekend_phase(s, 5.0) == 0
-    assert s.best_obj == 100
+def test_long_horizons_run_lns_in_rounds_with_weekend_phases_between():
+    # Ten people, eight weeks, two activities: too large for the full model, too long
+    # for the portfolio, so LNS runs, paused for a weekend phase.
+    staff = [Staff(f"S{i}", max_weekends=4, max_consecutive=5) for i in range(10)]
+    cover = [Cover(d, a, 3, 100, 1) for d in range(56) for a in ("E", "L")]
+    p = Problem(56, [Activity("E"), Activity("L")], staff, cover=cover)
+    res = solve(p, time_limit=4.0, workers=2, seed=0)
+    assert res.stats["strategy"] == "+lns+weekends"
+    assert int(res.stats["weekend_phases"]) >= 1
+    assert res.roster is not None
+    ev = evaluate(p, res.roster)
+    assert ev.feasible and ev.objective == res.objective
 
 
 def test_a_stale_lns_result_is_laid_over_the_new_incumbent_when_still_valid():
@@ -89,3 +94,19 @@ def test_a_stale_lns_result_that_breaks_a_rule_over_the_new_incumbent_is_dropped
     free = [[e == 0 and d == 12 for d in range(56)] for e in range(4)]
     assert not s.offer_region(mine, breakdown(ix, mine)[0], version, free)
     assert s.best == newer
+
+
+def test_weekend_phase_margin_frees_the_days_around_each_weekend():
+    # A works exactly four days, all on Fridays; Saturdays need somebody. Only with the
+    # Friday freed beside each weekend can the work move to Saturday.
+    staff = [Staff("A", min_minutes=480 * 4, max_minutes=480 * 4)]
+    cover = [Cover(d, "D", 1, 100, 1) for d in range(28) if d % 7 == 5]
+    p = Problem(28, [Activity("D")], staff, cover=cover)
+    ix = Index.build(p)
+    fridays = [[0 if d % 7 == 4 else OFF for d in range(28)]]
+    s = _search(ix, fridays)
+    assert s.best_obj == 400
+    assert _weekend_phase(s, 5.0, margin=0) == 0
+    assert _weekend_phase(s, 5.0, margin=1) == 400
+    assert s.best is not None
+    assert evaluate(p, ix.to_roster(s.best)).objective == 0
