@@ -11,11 +11,17 @@ Curtois & Qu set with two cores, see BENCHMARK.md):
   (proven bound, optimality proofs) beside one LNS thread;
 * other four-week models: CP-SAT's own portfolio on the full model (four search threads
   per worker, so its LNS and bound subsolvers run), hinted with the re-planned roster;
+  the last part of the time goes to *weekend phases* (below);
 * longer horizons: LNS threads. Each iteration frees a window of days for everybody,
   two windows far apart, or a few similar staff over a long window, and re-solves that
   region exactly with CP-SAT while the rest stays fixed. The builder treats fixed cells
   as constants, so every sub-model's objective is the full objective and improvements
-  are exact.
+  are exact. From six weekends on, LNS runs in rounds with a weekend phase between them.
+
+A weekend phase re-solves every weekend of the incumbent (Saturday and Sunday, with a
+margin of days around them) for everybody at once, the weekdays fixed. On these
+instances most of the remaining cost is weekend cover, and which person works which
+weekend is a global choice that small LNS windows cannot change.
 
 Threads share one incumbent; CP-SAT releases the GIL while it searches.
 """
