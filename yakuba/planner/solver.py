@@ -66,8 +66,8 @@ PORTFOLIO_THREADS_PER_WORKER = 4
 #: At most this share of the time limit goes to re-planning rows one person at a time
 #: after the construction (it stops earlier once no row improves).
 IMPROVE_SHARE = 0.5
-#: From this many weekends on, LNS also re-decides whole weekends (see
-#: ``_weekend_neighbourhood``); four-week horizons have too few to choose among.
+#: From this many weekends on, LNS runs in rounds with a weekend phase between them
+#: (``_weekend_phase``); shorter horizons are left to the portfolio or the full model.
 WEEKEND_MIN_WEEKENDS = 6
 #: Size of one weekend sub-model in the weekend phase (cells); Instance20's 26 weekends
 #: (2 344 cells) solve to optimality in about 3 s, twice that does not finish in 15 s.
@@ -339,7 +339,7 @@ def _weekend_phase(s: _Search, budget: float, margin: int = 0) -> int:
         b = Builder(ix, base, free).build()
         b.hint(base)
         solver = cp_model.CpSolver()
-        # Measured after the build, so that the phase ends on time.
+        # The time share is measured after the build, so that the phase ends on time.
         # One LP-heavy worker (``_Search.params``): it proves these sub-models, CP-SAT's
         # two-worker portfolio does not (Instance20, all weekends: optimal in 2.6 s with
         # one worker; with two the same solution after 5.8 s and no proof in 15 s).
@@ -497,10 +497,12 @@ def solve(
     lns_threads = [threading.Thread(target=_lns, args=(s, round_ends[0])) for _ in range(n_lns)]
     threads.extend(lns_threads)
     s.stats["strategy"] = (
-        "portfolio" if portfolio else ("full" if use_full else "") + ("+lns" if n_lns else "")
+        "portfolio"
+        if portfolio
+        else ("full" if use_full else "")
+        + ("+lns" if n_lns else "")
+        + ("+weekends" if weekend_rounds else "")
     )
-    if weekend_rounds:
-        s.stats["strategy"] = str(s.stats["strategy"]) + "+weekends"
     if stop is not None:
         # An external stop (a user's "cancel") ends every phase like reaching the time limit.
         def relay() -> None:
