@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "yakuba.core.middleware.CSPMiddleware",  # django-csp, site policy built once
     "yakuba.core.middleware.HtmxMiddleware",
     "yakuba.audit.middleware.AuditContextMiddleware",
+    # Every 403 (PermissionDenied) and out-of-scope 404 raised by a view is audited here, once.
+    "yakuba.core.permissions.DenialAuditMiddleware",
     "axes.middleware.AxesMiddleware",  # cheap, and its system check wants it by name
 ]
 # Machine-to-machine endpoints that skip the browser-only middleware above (see

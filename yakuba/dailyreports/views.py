@@ -19,7 +19,7 @@ from yakuba.accounts.models import User
 from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
-from yakuba.core.permissions import capability_required, deny, login_required
+from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
 from yakuba.dailyreports import chart, chat, exporting, selectors, services
 from yakuba.dailyreports import window as win
 from yakuba.dailyreports.forms import (
@@ -43,15 +43,6 @@ from yakuba.dailyreports.roster_link import work_status_for
 from yakuba.notifications.models import ChannelKind
 from yakuba.notifications.selectors import staff_by_chat_handle
 from yakuba.org.models import Staff, Unit
-
-
-def _scoped_or_404(request: HttpRequest, scoped, model, pk: int):  # type: ignore[no-untyped-def]
-    obj = scoped.filter(pk=pk).first()
-    if obj is None:
-        if model.objects.filter(pk=pk).exists():
-            raise deny(request, f"{model._meta.label_lower} {pk} outside scope")
-        raise Http404
-    return obj
 
 
 @login_required
@@ -161,8 +152,8 @@ def my_report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _scoped_or_404(
-        request, selectors.visible_reports(request.user).select_related("staff", "unit"), Report, pk
+    report = get_for_user_or_404(
+        selectors.visible_reports(request.user).select_related("staff", "unit"), request.user, pk
     )
     health = None
     if selectors.can_view_health(request.user, report):
@@ -180,7 +171,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _unit_param(request: HttpRequest, units) -> Unit | None:  # type: ignore[no-untyped-def]
     raw = request.GET.get("unit", "")
     if raw.isdigit():
-        return _scoped_or_404(request, units, Unit, int(raw))
+        return get_for_user_or_404(units, request.user, raw)
     staff = getattr(request.user, "staff", None)
     if staff is not None and units.filter(pk=staff.unit_id).exists():
         return staff.unit
@@ -211,7 +202,7 @@ def digest(request: HttpRequest, unit_pk: int, day: str) -> HttpResponse:
     if unit is None:
         raise Http404
     if not selectors.can_view_digest(request.user, unit):
-        raise deny(request, f"digest of unit {unit_pk}")
+        raise PermissionDenied(f"digest of unit {unit_pk}")
     try:
         date = dt.date.fromisoformat(day)
     except ValueError:
@@ -234,7 +225,7 @@ def blockers(request: HttpRequest) -> HttpResponse:
     units = selectors.report_units(request.user)
     unit = None
     if request.GET.get("unit", "").isdigit():
-        unit = _scoped_or_404(request, units, Unit, int(request.GET["unit"]))
+        unit = get_for_user_or_404(units, request.user, request.GET["unit"])
     include_resolved = request.GET.get("resolved") == "1"
     items = list(selectors.blockers_for(request.user, unit, include_resolved))
     today = timezone.localdate()
@@ -253,7 +244,9 @@ def blockers(request: HttpRequest) -> HttpResponse:
 @require_POST
 @capability_required(Capability.VIEW_REPORTS)
 def blocker_update(request: HttpRequest, pk: int) -> HttpResponse:
-    blocker = _scoped_or_404(request, selectors.blockers_for(request.user, None, True), Blocker, pk)
+    blocker = get_for_user_or_404(
+        selectors.blockers_for(request.user, None, True), request.user, pk
+    )
     form = BlockerForm(request.POST, unit=blocker.unit, prefix=f"b{blocker.pk}")
     if form.is_valid():
         services.update_blocker(
@@ -277,7 +270,7 @@ def setup_list(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_REPORTS)
 def setup(request: HttpRequest, unit_pk: int) -> HttpResponse:
-    unit = _scoped_or_404(request, selectors.managed_units(request.user), Unit, unit_pk)
+    unit = get_for_user_or_404(selectors.managed_units, request.user, unit_pk)
     window = services.get_window(unit)
     if window is None:
         if request.method != "POST":
@@ -368,14 +361,9 @@ def _chart_person(request: HttpRequest) -> Staff | None:
     raw = request.GET.get("person", "")
     if not raw:
         return None
-    if not raw.isdigit():
-        raise Http404
-    person = selectors.people_for_chart(request.user).select_related("unit").filter(pk=raw).first()
-    if person is None:
-        if Staff.objects.filter(pk=raw).exists():
-            raise deny(request, f"staff {raw} outside report scope")
-        raise Http404
-    return person
+    return get_for_user_or_404(
+        selectors.people_for_chart(request.user).select_related("unit"), request.user, raw
+    )
 
 
 @capability_required(Capability.VIEW_REPORTS)

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,12 +16,11 @@ from django.views.decorators.http import require_POST
 from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
-from yakuba.core.permissions import capability_required, deny
+from yakuba.core.permissions import capability_required, get_for_user_or_404
 from yakuba.licences import chart, exporting, selectors, services
 from yakuba.licences import report as licence_report
 from yakuba.licences.forms import LicenceForm, ReassignForm, ReportForm
 from yakuba.licences.models import Licence
-from yakuba.org.views import get_scoped_or_404
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -91,7 +90,7 @@ def licence_list(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.VIEW_LICENCES)
 def licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    licence = get_scoped_or_404(request, selectors.visible_licences(request.user), pk)
+    licence = get_for_user_or_404(selectors.visible_licences, request.user, pk)
     return render(
         request,
         "licences/licence_detail.html",
@@ -116,8 +115,6 @@ def _form_view(request: HttpRequest, licence: Licence | None) -> HttpResponse:
                 values=values,
                 holder=form.cleaned_data.get("holder"),
             )
-        except PermissionDenied as exc:
-            raise deny(request, str(exc)) from exc
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -133,21 +130,17 @@ def licence_create(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_LICENCES)
 def licence_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _form_view(
-        request, get_scoped_or_404(request, selectors.visible_licences(request.user), pk)
-    )
+    return _form_view(request, get_for_user_or_404(selectors.visible_licences, request.user, pk))
 
 
 @capability_required(Capability.MANAGE_LICENCES)
 def licence_reassign(request: HttpRequest, pk: int) -> HttpResponse:
-    licence = get_scoped_or_404(request, selectors.visible_licences(request.user), pk)
+    licence = get_for_user_or_404(selectors.visible_licences, request.user, pk)
     form = ReassignForm(request.POST or None, licence=licence)
     if request.method == "POST" and form.is_valid():
         staff = form.cleaned_data["staff"]
         try:
             services.reassign(request.user, licence, staff, form.cleaned_data["on"])
-        except PermissionDenied as exc:
-            raise deny(request, str(exc)) from exc
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -166,11 +159,8 @@ def licence_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @capability_required(Capability.MANAGE_LICENCES)
 def licence_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    licence = get_scoped_or_404(request, selectors.visible_licences(request.user), pk)
+    licence = get_for_user_or_404(selectors.visible_licences, request.user, pk)
     name = licence.name
-    try:
-        services.delete_licence(request.user, licence)
-    except PermissionDenied as exc:
-        raise deny(request, str(exc)) from exc
+    services.delete_licence(request.user, licence)
     messages.success(request, _("ライセンス「%(name)s」を削除しました。") % {"name": name})
     return redirect("licences:licence_list")

@@ -7,15 +7,15 @@ import secrets
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yakuba.accounts.roles import Capability
-from yakuba.core.permissions import capability_required, deny, login_required
+from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
 from yakuba.meetings import forms, jitsi, selectors, services, timeline, zoom
 from yakuba.meetings.models import (
     AttendanceSource,
@@ -28,14 +28,11 @@ from yakuba.meetings.models import (
 
 
 def _meeting(request: HttpRequest, pk: int, *, manage: bool) -> Meeting:
-    meeting = get_object_or_404(Meeting.objects.select_related("unit", "organiser", "host"), pk=pk)
-    allowed = (
-        selectors.can_manage(request.user, meeting)
-        if manage
-        else selectors.can_view(request.user, meeting)
-    )
-    if not allowed:
-        raise deny(request, "not organiser or invitee of this meeting")
+    """The meeting if the user may see it (404 otherwise, as if it did not exist); pages
+    that change it also need the organiser's rights (403 for invitees who only see it)."""
+    meeting = get_for_user_or_404(selectors.visible_meetings, request.user, pk)
+    if manage and not selectors.can_manage(request.user, meeting):
+        raise PermissionDenied("only the organiser or a unit head in scope manages a meeting")
     return meeting
 
 
@@ -63,7 +60,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest) -> HttpResponse:
     if getattr(request.user, "staff", None) is None:
-        raise deny(request, "no staff record")
+        raise PermissionDenied("no staff record")
     return _meeting_form(request, Meeting(), creating=True)
 
 

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yakuba.accounts.roles import Capability
-from yakuba.core.permissions import capability_required, deny, login_required
+from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
 from yakuba.notifications import selectors, services
 from yakuba.notifications.forms import ChannelForm, ChatIdentityForm
-from yakuba.notifications.models import MENTION_KINDS, Channel
+from yakuba.notifications.models import MENTION_KINDS
 from yakuba.org.models import Staff
 
 
@@ -60,11 +60,7 @@ def channel_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @capability_required(Capability.MANAGE_CHANNELS)
 def channel_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    channel = selectors.channels_for(request.user).filter(pk=pk).first()
-    if channel is None:
-        if Channel.objects.filter(pk=pk).exists():
-            raise deny(request, f"channel {pk} outside scope")
-        raise Http404
+    channel = get_for_user_or_404(selectors.channels_for, request.user, pk)
     services.delete_channel(actor=request.user, channel=channel)
     messages.success(request, _("チャット連携を削除しました。"))
     return redirect("notifications:channel_list")
@@ -106,9 +102,5 @@ def staff_chat_identities(request: HttpRequest, pk: int) -> HttpResponse:
     """HR and system admins (office-wide) and unit heads (their scope) set someone's chat IDs."""
     from yakuba.org.selectors import editable_staff
 
-    staff = editable_staff(request.user).filter(pk=pk).first()
-    if staff is None:
-        if Staff.objects.filter(pk=pk).exists():
-            raise deny(request, f"staff {pk} outside scope")
-        raise Http404
+    staff = get_for_user_or_404(editable_staff, request.user, pk)
     return _chat_identity_form(request, staff, self_service=False)

@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
-from yakuba.core.permissions import capability_required, deny
+from yakuba.core.permissions import capability_required, get_for_user_or_404
 from yakuba.org import exporting, selectors, services
 from yakuba.org.forms import (
     CounterForm,
@@ -30,17 +30,6 @@ from yakuba.org.forms import (
 )
 from yakuba.org.imports import confirm_import, start_import
 from yakuba.org.models import Counter, ImportBatch, ImportStatus, Skill, Staff, Unit
-
-
-def get_scoped_or_404(request: HttpRequest, scoped: QuerySet[Any], pk: int) -> Any:
-    """The object if the user may see it. Out-of-scope looks like "not found" and is audited."""
-    obj = scoped.filter(pk=pk).first()
-    if obj is None:
-        model: type[Model] = scoped.model
-        if model.objects.filter(pk=pk).exists():
-            deny(request, f"{model._meta.label_lower} {pk} outside scope")
-        raise Http404
-    return obj
 
 
 @capability_required(Capability.VIEW_ORG)
@@ -64,7 +53,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.VIEW_ORG)
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_scoped_or_404(request, selectors.visible_units(request.user), pk)
+    unit = get_for_user_or_404(selectors.visible_units, request.user, pk)
     staff = selectors.visible_staff(request.user).filter(unit=unit).prefetch_related("skills")
     can_edit = selectors.editable_units(request.user).filter(pk=unit.pk).exists()
     return render(
@@ -91,10 +80,7 @@ def _unit_form_view(request: HttpRequest, unit: Unit | None) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in form.fields}
-        try:
-            saved = services.save_unit(actor=request.user, unit=unit, values=values)
-        except PermissionDenied as exc:
-            raise deny(request, str(exc)) from exc
+        saved = services.save_unit(actor=request.user, unit=unit, values=values)
         messages.success(request, _("所属「%(name)s」を保存しました。") % {"name": saved.name})
         return redirect("org:unit_detail", pk=saved.pk)
     return render(request, "org/unit_form.html", {"form": form, "unit": unit})
@@ -103,13 +89,13 @@ def _unit_form_view(request: HttpRequest, unit: Unit | None) -> HttpResponse:
 @capability_required(Capability.EDIT_ORG)
 def unit_create(request: HttpRequest) -> HttpResponse:
     if not request.user.is_office_wide:
-        raise deny(request, "only office-wide roles create units")
+        raise PermissionDenied("only office-wide roles create units")
     return _unit_form_view(request, None)
 
 
 @capability_required(Capability.EDIT_ORG)
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_scoped_or_404(request, selectors.editable_units(request.user), pk)
+    unit = get_for_user_or_404(selectors.editable_units, request.user, pk)
     return _unit_form_view(request, unit)
 
 
@@ -145,8 +131,8 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.VIEW_ORG)
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    staff = get_scoped_or_404(
-        request, selectors.visible_staff(request.user).select_related("unit"), pk
+    staff = get_for_user_or_404(
+        selectors.visible_staff(request.user).select_related("unit"), request.user, pk
     )
     can_edit = selectors.editable_staff(request.user).filter(pk=pk).exists()
     return render(request, "org/staff_detail.html", {"staff": staff, "can_edit": can_edit})
@@ -157,12 +143,9 @@ def _staff_form_view(request: HttpRequest, staff: Staff | None) -> HttpResponse:
     form = StaffForm(request.POST or None, instance=staff, units=units)
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in form.fields if k != "skills"}
-        try:
-            saved = services.save_staff(
-                actor=request.user, staff=staff, values=values, skills=form.cleaned_data["skills"]
-            )
-        except PermissionDenied as exc:
-            raise deny(request, str(exc)) from exc
+        saved = services.save_staff(
+            actor=request.user, staff=staff, values=values, skills=form.cleaned_data["skills"]
+        )
         messages.success(request, _("職員「%(name)s」を保存しました。") % {"name": saved.name})
         return redirect("org:staff_detail", pk=saved.pk)
     return render(request, "org/staff_form.html", {"form": form, "staff": staff})
@@ -175,7 +158,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.EDIT_ORG)
 def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    staff = get_scoped_or_404(request, selectors.editable_staff(request.user), pk)
+    staff = get_for_user_or_404(selectors.editable_staff, request.user, pk)
     return _staff_form_view(request, staff)
 
 
@@ -202,15 +185,12 @@ def _counter_form_view(request: HttpRequest, counter: Counter | None) -> HttpRes
     )
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in form.fields if k != "required_skills"}
-        try:
-            saved = services.save_counter(
-                actor=request.user,
-                counter=counter,
-                values=values,
-                required_skills=form.cleaned_data["required_skills"],
-            )
-        except PermissionDenied as exc:
-            raise deny(request, str(exc)) from exc
+        saved = services.save_counter(
+            actor=request.user,
+            counter=counter,
+            values=values,
+            required_skills=form.cleaned_data["required_skills"],
+        )
         messages.success(request, _("窓口「%(name)s」を保存しました。") % {"name": saved.name})
         return redirect("org:counter_list")
     return render(request, "org/counter_form.html", {"form": form, "counter": counter})
@@ -223,8 +203,8 @@ def counter_create(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.EDIT_ORG)
 def counter_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    counter = get_scoped_or_404(
-        request, Counter.objects.filter(unit__in=selectors.editable_units(request.user)), pk
+    counter = get_for_user_or_404(
+        Counter.objects.filter(unit__in=selectors.editable_units(request.user)), request.user, pk
     )
     return _counter_form_view(request, counter)
 
@@ -235,7 +215,7 @@ def skill_list(request: HttpRequest) -> HttpResponse:
     form = SkillForm(request.POST or None) if can_edit else None
     if request.method == "POST":
         if form is None:
-            raise deny(request, "only HR or a system admin edits the skill list")
+            raise PermissionDenied("only HR or a system admin edits the skill list")
         if form.is_valid():
             skill = services.save_skill(actor=request.user, skill=None, values=form.cleaned_data)
             messages.success(
@@ -268,21 +248,21 @@ def _batch_context(batch: ImportBatch) -> dict[str, Any]:
 
 @capability_required(Capability.IMPORT_ORG)
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_scoped_or_404(request, ImportBatch.objects.defer("data"), pk)
+    batch = get_for_user_or_404(ImportBatch.objects.defer("data"), request.user, pk)
     return render(request, "org/import_detail.html", _batch_context(batch))
 
 
 @capability_required(Capability.IMPORT_ORG)
 def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx fragment polled while the task checks or applies the file."""
-    batch = get_scoped_or_404(request, ImportBatch.objects.defer("data"), pk)
+    batch = get_for_user_or_404(ImportBatch.objects.defer("data"), request.user, pk)
     return render(request, "org/partials/import_status.html", _batch_context(batch))
 
 
 @require_POST
 @capability_required(Capability.IMPORT_ORG)
 def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_scoped_or_404(request, ImportBatch.objects.defer("data"), pk)
+    batch = get_for_user_or_404(ImportBatch.objects.defer("data"), request.user, pk)
     if batch.status != ImportStatus.READY:
         messages.error(request, _("この取り込みは確定できる状態ではありません。"))
         return redirect("org:import_detail", pk=batch.pk)

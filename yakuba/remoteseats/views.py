@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,8 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yakuba.accounts.roles import Capability
-from yakuba.core.permissions import capability_required, deny, login_required
-from yakuba.org.views import get_scoped_or_404
+from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
 from yakuba.remoteseats import selectors, services
 from yakuba.remoteseats.forms import (
     BookingForm,
@@ -102,11 +100,9 @@ def book(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    booking = get_scoped_or_404(request, selectors.cancellable_bookings(request.user), pk)
+    booking = get_for_user_or_404(selectors.cancellable_bookings, request.user, pk)
     try:
         services.cancel_booking(request.user, booking)
-    except PermissionDenied as exc:
-        raise deny(request, str(exc)) from exc
     except services.BookingError as exc:
         messages.error(request, str(exc))
     else:
@@ -131,15 +127,12 @@ def _resource_form_view(request: HttpRequest, resource: RemoteResource | None) -
     form = ResourceForm(request.POST or None, instance=resource)
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in ("name", "capacity", "active")}
-        try:
-            saved = services.save_resource(
-                actor=request.user,
-                resource=resource,
-                values=values,
-                activities=form.cleaned_data["activities"],
-            )
-        except PermissionDenied as exc:
-            raise deny(request, str(exc)) from exc
+        saved = services.save_resource(
+            actor=request.user,
+            resource=resource,
+            values=values,
+            activities=form.cleaned_data["activities"],
+        )
         messages.success(
             request, _("リモート接続枠「%(name)s」を保存しました。") % {"name": saved.name}
         )
@@ -154,7 +147,9 @@ def resource_create(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_REMOTE_SEATS)
 def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _resource_form_view(request, get_scoped_or_404(request, RemoteResource.objects, pk))
+    return _resource_form_view(
+        request, get_for_user_or_404(RemoteResource.objects.all(), request.user, pk)
+    )
 
 
 # Terminals --------------------------------------------------------------------------
@@ -177,7 +172,7 @@ def terminal_list(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.VIEW_TERMINALS)
 def terminal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    terminal = get_scoped_or_404(request, selectors.visible_terminals(request.user), pk)
+    terminal = get_for_user_or_404(selectors.visible_terminals, request.user, pk)
     loans = list(terminal.loans.select_related("staff__unit").order_by("-checked_out_on", "-pk"))
     current = next((loan for loan in loans if loan.is_open), None)
     return render(
@@ -196,10 +191,7 @@ def _terminal_form_view(request: HttpRequest, terminal: LoanedTerminal | None) -
     form = TerminalForm(request.POST or None, instance=terminal)
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in form.fields}
-        try:
-            saved = services.save_terminal(actor=request.user, terminal=terminal, values=values)
-        except PermissionDenied as exc:
-            raise deny(request, str(exc)) from exc
+        saved = services.save_terminal(actor=request.user, terminal=terminal, values=values)
         messages.success(request, _("端末「%(tag)s」を保存しました。") % {"tag": saved.asset_tag})
         return redirect("remoteseats:terminal_detail", pk=saved.pk)
     return render(request, "remoteseats/terminal_form.html", {"form": form, "terminal": terminal})
@@ -212,13 +204,13 @@ def terminal_create(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_TERMINALS)
 def terminal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    terminal = get_scoped_or_404(request, selectors.visible_terminals(request.user), pk)
+    terminal = get_for_user_or_404(selectors.visible_terminals, request.user, pk)
     return _terminal_form_view(request, terminal)
 
 
 @capability_required(Capability.MANAGE_TERMINALS)
 def terminal_checkout(request: HttpRequest, pk: int) -> HttpResponse:
-    terminal = get_scoped_or_404(request, selectors.visible_terminals(request.user), pk)
+    terminal = get_for_user_or_404(selectors.visible_terminals, request.user, pk)
     current = TerminalLoan.objects.open().filter(terminal=terminal).select_related("staff").first()
     form = CheckOutForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -231,8 +223,6 @@ def terminal_checkout(request: HttpRequest, pk: int) -> HttpResponse:
                 due_on=form.cleaned_data["due_on"],
                 condition_out=form.cleaned_data["condition_out"],
             )
-        except PermissionDenied as exc:
-            raise deny(request, str(exc)) from exc
         except services.LoanError as exc:
             form.add_error(None, str(exc))
         else:
@@ -251,7 +241,7 @@ def terminal_checkout(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_TERMINALS)
 def terminal_return(request: HttpRequest, pk: int) -> HttpResponse:
-    terminal = get_scoped_or_404(request, selectors.visible_terminals(request.user), pk)
+    terminal = get_for_user_or_404(selectors.visible_terminals, request.user, pk)
     loan = TerminalLoan.objects.open().filter(terminal=terminal).select_related("staff").first()
     if loan is None:
         messages.error(request, _("この端末は貸出中ではありません。"))
@@ -265,8 +255,6 @@ def terminal_return(request: HttpRequest, pk: int) -> HttpResponse:
                 returned_on=form.cleaned_data["returned_on"],
                 condition_in=form.cleaned_data["condition_in"],
             )
-        except PermissionDenied as exc:
-            raise deny(request, str(exc)) from exc
         except services.LoanError as exc:
             form.add_error(None, str(exc))
         else:

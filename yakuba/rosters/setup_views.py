@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record, save_audited
-from yakuba.core.permissions import capability_required, deny
+from yakuba.core.permissions import capability_required
 from yakuba.org import selectors as org_selectors
 from yakuba.org.models import Counter, Unit
 from yakuba.rosters import eligibility
@@ -49,7 +49,7 @@ def _scope_unit(request: HttpRequest) -> Unit | None:
         if not request.user.is_office_wide:
             staff = getattr(request.user, "staff", None)
             if staff is None:
-                raise deny(request, "no unit to set up")
+                raise PermissionDenied("no unit to set up")
             return staff.unit
         return None
     unit = org_selectors.visible_units(request.user).filter(pk=raw).first()
@@ -105,9 +105,9 @@ def activity_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if pk is not None:
         activity = get_object_or_404(WorkActivity, pk=pk)
         if activity.unit_id is None and not request.user.is_office_wide:
-            raise deny(request, "office-wide activity")
+            raise PermissionDenied("office-wide activity")
         if activity.unit_id is not None and not units.filter(pk=activity.unit_id).exists():
-            raise deny(request, "activity outside scope")
+            raise PermissionDenied("activity outside scope")
     unit = activity.unit if activity else _scope_unit(request)
     form = ActivityForm(
         request.POST or None, instance=activity, counters=Counter.objects.filter(unit__in=units)
@@ -210,7 +210,7 @@ def _singleton_edit(
 ) -> HttpResponse:
     unit = _scope_unit(request)
     if unit is None and not request.user.is_office_wide:
-        raise deny(request, "office-wide settings")
+        raise PermissionDenied("office-wide settings")
     obj = model.objects.filter(unit=unit).first()
     form = form_class(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
@@ -290,17 +290,14 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         fields = ("team", "telework_approved", "handles_personal_data", "life_event")
-        try:
-            with transaction.atomic():
-                save_audited(
-                    actor=request.user,
-                    obj=profile or StaffWorkProfile(staff=staff),
-                    creating=profile is None,
-                    fields=fields,
-                    values={k: form.cleaned_data[k] for k in fields},
-                )
-        except PermissionDenied as exc:
-            raise deny(request, str(exc)) from exc
+        with transaction.atomic():
+            save_audited(
+                actor=request.user,
+                obj=profile or StaffWorkProfile(staff=staff),
+                creating=profile is None,
+                fields=fields,
+                values={k: form.cleaned_data[k] for k in fields},
+            )
         messages.success(
             request, _("%(name)s さんの勤務条件を保存しました。") % {"name": staff.name}
         )

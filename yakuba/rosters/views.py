@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
-from yakuba.core.permissions import capability_required, deny, login_required
+from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
 from yakuba.org import selectors as org_selectors
 from yakuba.org.models import Staff
 from yakuba.rosters import exporting, selectors, services
@@ -28,12 +28,7 @@ from yakuba.rosters.solver_io import period_activities
 
 
 def _period_or_404(request: HttpRequest, pk: int) -> RosterPeriod:
-    period = selectors.plannable_periods(request.user).filter(pk=pk).first()
-    if period is None:
-        if RosterPeriod.objects.filter(pk=pk).exists():
-            deny(request, f"roster period {pk} outside scope")
-        raise Http404
-    return period
+    return get_for_user_or_404(selectors.plannable_periods, request.user, pk)
 
 
 def _version_or_404(request: HttpRequest, pk: int) -> RosterVersion:
@@ -71,8 +66,6 @@ def period_list(request: HttpRequest) -> HttpResponse:
                     mode=data["mode"],
                     office_cap=data["office_presence_cap_pct"],
                 )
-            except PermissionDenied as exc:
-                raise deny(request, str(exc)) from exc
             except ValidationError as exc:
                 _form_error(request, exc)
             else:
@@ -81,7 +74,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("rosters:period_detail", pk=period.pk)
     elif request.method == "POST":
-        raise deny(request, "cannot plan rosters")
+        raise PermissionDenied("cannot plan rosters")
     return render(request, "rosters/period_list.html", {"periods": periods, "form": form})
 
 
@@ -132,8 +125,6 @@ def period_solve(request: HttpRequest, pk: int) -> HttpResponse:
             repair=request.POST.get("repair") == "1",
             time_limit=time_limit,
         )
-    except PermissionDenied as exc:
-        raise deny(request, str(exc)) from exc
     except ValidationError as exc:
         _form_error(request, exc)
         return redirect("rosters:period_detail", pk=period.pk)
@@ -223,8 +214,6 @@ def report_absence(request: HttpRequest, pk: int) -> HttpResponse:
             repair=True,
             time_limit=version.time_limit,
         )
-    except PermissionDenied as exc:
-        raise deny(request, str(exc)) from exc
     except ValidationError as exc:
         _form_error(request, exc)
         return redirect("rosters:version_detail", pk=version.pk)
@@ -249,10 +238,7 @@ def version_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required(Capability.PLAN_ROSTERS)
 def version_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version_or_404(request, pk)
-    try:
-        services.cancel_solve(actor=request.user, version=version)
-    except PermissionDenied as exc:
-        raise deny(request, str(exc)) from exc
+    services.cancel_solve(actor=request.user, version=version)
     messages.info(request, _("作成を中止しました。"))
     return redirect("rosters:version_detail", pk=version.pk)
 
@@ -261,7 +247,7 @@ def version_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def cell_edit(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version_or_404(request, pk)
     if not selectors.can_plan(request.user, version.period):
-        raise deny(request, "cannot plan this unit")
+        raise PermissionDenied("cannot plan this unit")
     staff = get_object_or_404(
         org_selectors.visible_staff(request.user).filter(
             unit__path__startswith=version.period.scope_path
@@ -323,8 +309,6 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
             from yakuba.rosters.notify import notify_changes
 
             notify_changes(previous, version)
-    except PermissionDenied as exc:
-        raise deny(request, str(exc)) from exc
     except ValidationError as exc:
         _form_error(request, exc)
     else:
@@ -472,7 +456,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     form = RequestForm(request.POST or None) if staff else None
     if request.method == "POST":
         if form is None:
-            raise deny(request, "account without a staff record")
+            raise PermissionDenied("account without a staff record")
         if form.is_valid():
             try:
                 services.submit_request(actor=request.user, staff=staff, **form.cleaned_data)
@@ -526,12 +510,9 @@ def _annotate_outcomes(staff: Staff, requests: list[StaffRequest]) -> None:
 @capability_required(Capability.DECIDE_REQUESTS)
 def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(StaffRequest.objects.select_related("staff"), pk=pk)
-    try:
-        services.decide_request(
-            actor=request.user, request=req, approve=request.POST.get("decision") == "approve"
-        )
-    except PermissionDenied as exc:
-        raise deny(request, str(exc)) from exc
+    services.decide_request(
+        actor=request.user, request=req, approve=request.POST.get("decision") == "approve"
+    )
     return redirect("rosters:request_list")
 
 
@@ -539,9 +520,6 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(StaffRequest.objects.select_related("staff"), pk=pk)
-    try:
-        services.cancel_request(actor=request.user, request=req)
-    except PermissionDenied as exc:
-        raise deny(request, str(exc)) from exc
+    services.cancel_request(actor=request.user, request=req)
     messages.success(request, _("申請を取り消しました。"))
     return redirect("rosters:request_list")

@@ -163,7 +163,9 @@ MATRIX: dict[str, Rule] = {
         EDIT_ORG, kwargs=lambda o: {"pk": o["org"]["staff"]["1001"].pk}
     ),
     "dailyreports:my_report": Rule(SIGNED_IN, kwargs=lambda o: _reports(o) and {}),
-    "dailyreports:report_detail": Rule(REPORTS, kwargs=lambda o: {"pk": _reports(o)["report"].pk}),
+    "dailyreports:report_detail": Rule(
+        REPORTS, denied=404, kwargs=lambda o: {"pk": _reports(o)["report"].pk}
+    ),
     "dailyreports:board": Rule(REPORTS, kwargs=lambda o: _reports(o) and {}),
     "dailyreports:digest": Rule(
         SIGNED_IN,
@@ -264,18 +266,22 @@ MATRIX: dict[str, Rule] = {
     ),
     "meetings:meeting_list": Rule(SIGNED_IN),
     "meetings:meeting_create": Rule(SIGNED_IN),
-    "meetings:meeting_detail": Rule(MEETING_MANAGE, kwargs=_meeting),
-    "meetings:meeting_edit": Rule(MEETING_MANAGE, kwargs=_meeting),
-    "meetings:agenda_add": Rule(MEETING_MANAGE, ok=302, method="post", kwargs=_meeting),
-    "meetings:minutes": Rule(MEETING_MANAGE, kwargs=_meeting),
-    "meetings:next_item": Rule(MEETING_MANAGE, ok=302, method="post", kwargs=_meeting),
+    "meetings:meeting_detail": Rule(MEETING_MANAGE, denied=404, kwargs=_meeting),
+    "meetings:meeting_edit": Rule(MEETING_MANAGE, denied=404, kwargs=_meeting),
+    "meetings:agenda_add": Rule(MEETING_MANAGE, denied=404, ok=302, method="post", kwargs=_meeting),
+    "meetings:minutes": Rule(MEETING_MANAGE, denied=404, kwargs=_meeting),
+    "meetings:next_item": Rule(MEETING_MANAGE, denied=404, ok=302, method="post", kwargs=_meeting),
     # An empty entry is a form error.
-    "meetings:entry_add": Rule(MEETING_MANAGE, ok=400, method="post", kwargs=_meeting),
-    "meetings:timeline": Rule(MEETING_MANAGE, kwargs=_meeting),
-    "meetings:teams_upload": Rule(MEETING_MANAGE, ok=302, method="post", kwargs=_meeting),
-    "meetings:manual_mark": Rule(MEETING_MANAGE, ok=302, method="post", kwargs=_meeting),
-    "meetings:finalise": Rule(MEETING_MANAGE, ok=302, method="post", kwargs=_meeting),
-    "meetings:recontact": Rule(MEETING_MANAGE, kwargs=_meeting),
+    "meetings:entry_add": Rule(MEETING_MANAGE, denied=404, ok=400, method="post", kwargs=_meeting),
+    "meetings:timeline": Rule(MEETING_MANAGE, denied=404, kwargs=_meeting),
+    "meetings:teams_upload": Rule(
+        MEETING_MANAGE, denied=404, ok=302, method="post", kwargs=_meeting
+    ),
+    "meetings:manual_mark": Rule(
+        MEETING_MANAGE, denied=404, ok=302, method="post", kwargs=_meeting
+    ),
+    "meetings:finalise": Rule(MEETING_MANAGE, denied=404, ok=302, method="post", kwargs=_meeting),
+    "meetings:recontact": Rule(MEETING_MANAGE, denied=404, kwargs=_meeting),
     "meetings:catchup_list": Rule(SIGNED_IN),
     # A catch-up is seen only by its person (here a member of staff without an account).
     "meetings:catchup_detail": Rule((), denied=404, kwargs=_catchup),

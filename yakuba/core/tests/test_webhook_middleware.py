@@ -28,7 +28,9 @@ WRAPPED = {
 
 
 def test_settings_wrap_only_the_browser_middleware() -> None:
-    names = {m.rsplit(".", 1)[1] for m in settings.MIDDLEWARE if m.startswith("yakuba.core.")}
+    names = {
+        m.rsplit(".", 1)[1] for m in settings.MIDDLEWARE if m.startswith("yakuba.core.middleware.")
+    }
     assert names == WRAPPED
     # Security headers, CSRF, CSP, audit context and axes run for every path.
     for kept in (
@@ -36,6 +38,7 @@ def test_settings_wrap_only_the_browser_middleware() -> None:
         "django.middleware.csrf.CsrfViewMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
         "yakuba.audit.middleware.AuditContextMiddleware",
+        "yakuba.core.permissions.DenialAuditMiddleware",
         "axes.middleware.AxesMiddleware",
     ):
         assert kept in settings.MIDDLEWARE

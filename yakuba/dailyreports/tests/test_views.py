@@ -65,7 +65,7 @@ def test_unit_head_board_shows_report_status(client, make_user, org) -> None:
 def test_unit_head_cannot_open_another_units_board(client, make_user, org) -> None:
     head = verified_client(client, make_user("unit_head"))  # 市民課
     window_for(org["zeimu"])
-    assert head.get(reverse("dailyreports:board"), {"unit": org["zeimu"].pk}).status_code == 403
+    assert head.get(reverse("dailyreports:board"), {"unit": org["zeimu"].pk}).status_code == 404
 
 
 @pytest.mark.django_db

@@ -198,7 +198,7 @@ def test_unit_head_edits_only_staff_in_scope(org, make_user, client) -> None:
     own = reverse("notifications:staff_chat_identities", args=[org["staff"]["2001"].pk])
     other = reverse("notifications:staff_chat_identities", args=[org["staff"]["1001"].pk])
     assert client.post(own, {"mattermost": "suzuki"}).status_code == 302
-    assert client.post(other, {"mattermost": "yamada"}).status_code == 403
+    assert client.post(other, {"mattermost": "yamada"}).status_code == 404
     assert list(ChatIdentity.objects.values_list("handle", flat=True)) == ["suzuki"]
 
 

@@ -52,6 +52,6 @@ def test_unit_head_cannot_use_or_delete_channels_of_other_units(client, make_use
     )
     assert response.status_code == 200  # the unit is not a valid choice
     assert not Channel.objects.filter(name="x").exists()
-    assert head.post(reverse("notifications:channel_delete", args=[other.pk])).status_code == 403
+    assert head.post(reverse("notifications:channel_delete", args=[other.pk])).status_code == 404
     assert Channel.objects.filter(pk=other.pk).exists()
     assert "税務課" not in head.get(reverse("notifications:channel_list")).content.decode()
