@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 
 from yakuba.accounts.roles import Capability
 from yakuba.audit.forms import AuditFilterForm
-from yakuba.audit.models import AuditAction, AuditEntry
+from yakuba.audit.models import AuditEntry
 from yakuba.audit.selectors import filtered_entries
-from yakuba.audit.services import record, verify_chain
+from yakuba.audit.services import verify_chain
+from yakuba.core.downloads import table_download
 from yakuba.core.permissions import capability_required
-from yakuba.org.tabular import write_csv
 
 
 def _filters(request: HttpRequest) -> tuple[AuditFilterForm, dict]:
@@ -74,17 +74,16 @@ def entry_export(request: HttpRequest) -> HttpResponse:
         ]
         for e in entries.iterator()
     )
-    body = write_csv(header, rows)
-    record(
-        AuditAction.EXPORT,
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return table_download(
+        header,
+        rows,
+        fmt="csv",
+        stem=f"yakuba-audit-{stamp}",
         actor=request.user,
         object_type="audit.export",
         changes={"filters": {k: str(v) for k, v in filters.items() if v}},
     )
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="yakuba-audit-{stamp}.csv"'
-    return response
 
 
 @require_POST

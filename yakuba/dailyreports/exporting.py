@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from yakuba.core.text import neutralise_formula
+from yakuba.core.tabular import write_csv, write_xlsx
 from yakuba.dailyreports.models import Report
 
 
@@ -41,20 +38,8 @@ def _rows(reports: Iterable[Report]) -> Iterable[list[object]]:
 
 
 def to_csv(reports: Iterable[Report]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(_header())
-    for row in _rows(reports):
-        writer.writerow([neutralise_formula(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return write_csv(_header(), _rows(reports))
 
 
 def to_xlsx(reports: Iterable[Report]) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("朝の業務報告"))
-    sheet.append(_header())
-    for row in _rows(reports):
-        sheet.append([neutralise_formula(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return write_xlsx([(_("朝の業務報告"), _header(), _rows(reports))])

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -19,8 +20,11 @@ from yakuba.accounts.models import User
 from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
+from yakuba.core import charts
+from yakuba.core.downloads import download
 from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
-from yakuba.dailyreports import chart, chat, exporting, selectors, services
+from yakuba.core.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from yakuba.dailyreports import chat, exporting, selectors, services
 from yakuba.dailyreports import window as win
 from yakuba.dailyreports.forms import (
     BlockerForm,
@@ -340,9 +344,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "form": form,
             "range": data,
             "stats": stats,
-            "chart": chart.completion_svg(stats["days"]),
+            "chart": _completion_chart(stats["days"]),
             "person": person,
-            "person_chart": chart.completion_svg(
+            "person_chart": _completion_chart(
                 stats["person_weeks"],
                 chart_id="person-chart",
                 title=_("%(name)s さんの週ごとの提出率（棒）と遅れの割合（濃い部分）")
@@ -352,6 +356,45 @@ def overview(request: HttpRequest) -> HttpResponse:
             else "",
             "results": results,
         },
+    )
+
+
+def _completion_chart(
+    rows: list[dict[str, Any]], *, chart_id: str = "chart", title: str = ""
+) -> SafeString:
+    """Stacked bars per day or week: the late part of the completion rate at the bottom
+    (dark), the on-time part above it; `rows` come from `selectors.completion`."""
+    if not rows:
+        return SafeString("")
+    late = [float(d["late_rate"]) for d in rows]
+    return charts.bar_chart(
+        charts.Chart(
+            title=title or _("日ごとの提出率（棒）と遅れの割合（濃い部分）"),
+            categories=[d.get("label") or d["date"].strftime("%m/%d") for d in rows],
+            series=[
+                charts.Series(_("うち遅れ"), late, charts.NAVY),
+                charts.Series(
+                    _("期限内"),
+                    [max(0.0, float(d["rate"]) - lr) for d, lr in zip(rows, late, strict=True)],
+                    charts.BLUE,
+                ),
+            ],
+            unit="%",
+            y_max=100,
+            point_titles=[
+                _("%(date)s: 提出 %(rate)s%%（%(done)s/%(expected)s）、遅れ %(late)s 件")
+                % {
+                    "date": d.get("label") or d["date"].isoformat(),
+                    "rate": d["rate"],
+                    "done": d["done"],
+                    "expected": d["expected"],
+                    "late": d["late"],
+                }
+                for d in rows
+            ],
+            chart_id=chart_id,
+        ),
+        stacked=True,
     )
 
 
@@ -378,24 +421,16 @@ def export(request: HttpRequest) -> HttpResponse:
             request.user, query=data["q"], unit=data["unit"], start=data["start"], end=data["end"]
         )
     )
-    fmt = data.get("format") or "xlsx"
-    record(
-        AuditAction.EXPORT,
+    fmt = "csv" if data.get("format") == "csv" else "xlsx"
+    name = f"reports-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}"
+    return download(
+        lambda: (exporting.to_csv if fmt == "csv" else exporting.to_xlsx)(reports),
+        filename=f"{name}.{fmt}",
+        content_type=CSV_CONTENT_TYPE if fmt == "csv" else XLSX_CONTENT_TYPE,
         actor=request.user,
         object_type="dailyreports.report",
         object_repr=f"{len(reports)} reports {data['start']}..{data['end']} ({fmt})",
     )
-    name = f"reports-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}"
-    if fmt == "csv":
-        response = HttpResponse(exporting.to_csv(reports), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    else:
-        response = HttpResponse(
-            exporting.to_xlsx(reports),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
 
 
 def _chat_sender(request: HttpRequest, source: str) -> Any:

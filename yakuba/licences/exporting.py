@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from yakuba.core.tabular import write_xlsx
 from yakuba.licences.report import LicenceReport
-from yakuba.org.tabular import write_xlsx
 
 
 def _names(staff: list) -> str:

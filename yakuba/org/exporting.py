@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from yakuba.core.tabular import write_csv, write_xlsx
 from yakuba.org.importing import STAFF_COLUMNS, UNIT_COLUMNS
 from yakuba.org.models import EmploymentType, Staff, Unit, UnitKind
-from yakuba.org.tabular import write_csv, write_xlsx
 
 UNITS_SHEET = "所属"
 STAFF_SHEET = "職員"

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
+from yakuba.core.tabular import Sheet, TableReadError, read_tables
 from yakuba.core.text import is_kana, nfkc, normalise_kana, normalise_name
 from yakuba.org import services
 from yakuba.org.models import EmploymentType, Skill, Staff, Unit, UnitKind
-from yakuba.org.tabular import Sheet, TableReadError, read_tables
 
 # (field, Japanese header, English header). Export writes the Japanese headers.
 STAFF_COLUMNS: tuple[tuple[str, str, str], ...] = (

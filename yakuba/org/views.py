@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yakuba.accounts.roles import Capability
-from yakuba.audit.models import AuditAction
-from yakuba.audit.services import record
+from yakuba.core.downloads import download
 from yakuba.core.permissions import capability_required, get_for_user_or_404
+from yakuba.core.tabular import XLSX_CONTENT_TYPE
 from yakuba.org import exporting, selectors, services
 from yakuba.org.forms import (
     CounterForm,
@@ -284,23 +284,22 @@ def export_download(request: HttpRequest) -> HttpResponse:
     units = selectors.visible_units(request.user)
     staff = selectors.visible_staff(request.user)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    charset = "shift_jis" if encoding == "cp932" else "utf-8"
     if kind == "xlsx":
-        body = exporting.export_xlsx(units, staff)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        filename = f"yakuba-org-{stamp}.xlsx"
+        produce = lambda: exporting.export_xlsx(units, staff)  # noqa: E731
+        content_type, filename = XLSX_CONTENT_TYPE, f"yakuba-org-{stamp}.xlsx"
     elif kind == "staff_csv":
-        body = exporting.export_staff_csv(staff, encoding)
-        content_type = f"text/csv; charset={'shift_jis' if encoding == 'cp932' else 'utf-8'}"
-        filename = f"yakuba-staff-{stamp}.csv"
+        produce = lambda: exporting.export_staff_csv(staff, encoding)  # noqa: E731
+        content_type, filename = f"text/csv; charset={charset}", f"yakuba-staff-{stamp}.csv"
     else:
-        body = exporting.export_units_csv(units, encoding)
-        content_type = f"text/csv; charset={'shift_jis' if encoding == 'cp932' else 'utf-8'}"
-        filename = f"yakuba-units-{stamp}.csv"
-    record(
-        AuditAction.EXPORT,
+        produce = lambda: exporting.export_units_csv(units, encoding)  # noqa: E731
+        content_type, filename = f"text/csv; charset={charset}", f"yakuba-units-{stamp}.csv"
+    return download(
+        produce,
+        filename=filename,
+        content_type=content_type,
         actor=request.user,
         object_type="org.export",
-        object_repr=filename,
         changes={
             "format": kind,
             "encoding": encoding,
@@ -308,6 +307,3 @@ def export_download(request: HttpRequest) -> HttpResponse:
             "units": units.count(),
         },
     )
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

@@ -8,8 +8,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from yakuba.core.text import neutralise_formula
-from yakuba.org.tabular import write_csv
+from yakuba.core.tabular import safe_cell, write_csv
 from yakuba.rosters.grid import WEEKDAY_SHORT
 from yakuba.rosters.models import Assignment, RosterVersion
 from yakuba.rosters.solver_io import period_staff
@@ -58,7 +57,10 @@ def roster_xlsx(version: RosterVersion, paper: str = "a3") -> bytes:
     ws.cell(
         row=1,
         column=1,
-        value=f"{period.scope_name} {period.name}（{_('第%(n)s版') % {'n': version.number}}）",
+        value=safe_cell(
+            _("%(scope)s %(name)s（第%(n)s版）")
+            % {"scope": period.scope_name, "name": period.name, "n": version.number}
+        ),
     ).font = Font(bold=True, size=12)
     header = [_("職員番号"), _("氏名")] + [f"{d.day}\n{WEEKDAY_SHORT[d.weekday()]}" for d in days]
     for col, text in enumerate(header, start=1):
@@ -69,8 +71,8 @@ def roster_xlsx(version: RosterVersion, paper: str = "a3") -> bytes:
         if col > 2 and days[col - 3].weekday() >= 5:
             c.fill = PatternFill("solid", fgColor="EEEEEE")
     for r, s in enumerate(staff, start=4):
-        ws.cell(row=r, column=1, value=neutralise_formula(s.staff_number)).border = border
-        ws.cell(row=r, column=2, value=neutralise_formula(s.name)).border = border
+        ws.cell(row=r, column=1, value=safe_cell(s.staff_number)).border = border
+        ws.cell(row=r, column=2, value=safe_cell(s.name)).border = border
         for i, d in enumerate(days):
             a = cells.get((s.pk, d))
             c = ws.cell(row=r, column=3 + i)
@@ -79,7 +81,7 @@ def roster_xlsx(version: RosterVersion, paper: str = "a3") -> bytes:
             if a is None:
                 continue
             if a.activity is not None:
-                c.value = neutralise_formula(a.activity.symbol or a.activity.name[:1])
+                c.value = safe_cell(a.activity.symbol or a.activity.name[:1])
                 c.fill = PatternFill("solid", fgColor=FILLS.get(a.activity.colour, "FFFFFF"))
             elif a.off_reason:
                 c.value = "振" if a.off_reason == "substitute" else "休"
@@ -92,8 +94,8 @@ def roster_xlsx(version: RosterVersion, paper: str = "a3") -> bytes:
     ws.cell(row=legend_row, column=1, value=_("凡例")).font = Font(bold=True)
     seen = {a.activity for a in cells.values() if a.activity is not None}
     for k, act in enumerate(sorted(seen, key=lambda a: (a.sort_order, a.code)), start=1):
-        ws.cell(row=legend_row + k, column=1, value=neutralise_formula(act.symbol))
-        ws.cell(row=legend_row + k, column=2, value=neutralise_formula(act.name))
+        ws.cell(row=legend_row + k, column=1, value=safe_cell(act.symbol))
+        ws.cell(row=legend_row + k, column=2, value=safe_cell(act.name))
     ws.freeze_panes = "C4"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = PAPER.get(paper, PAPER["a3"])

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from yakuba.accounts.roles import Capability
-from yakuba.audit.models import AuditAction
-from yakuba.audit.services import record
+from yakuba.core.downloads import download, table_download
 from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
+from yakuba.core.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from yakuba.org import selectors as org_selectors
 from yakuba.org.models import Staff
 from yakuba.rosters import exporting, selectors, services
@@ -321,23 +321,25 @@ def version_export(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version_or_404(request, pk)
     kind = request.GET.get("format", "xlsx")
     stamp = f"{version.period.start_date:%Y%m}-v{version.number}"
+    paper = request.GET.get("paper", "a3")
+    paper = paper if paper in exporting.PAPER else "a3"
     if kind == "csv":
-        body, ctype, name = (
-            exporting.roster_csv(version),
-            "text/csv; charset=utf-8",
-            f"roster-{stamp}.csv",
-        )
+        produce = lambda: exporting.roster_csv(version)  # noqa: E731
+        ctype, name = CSV_CONTENT_TYPE, f"roster-{stamp}.csv"
     elif kind == "xlsx":
-        paper = request.GET.get("paper", "a3")
-        body = exporting.roster_xlsx(version, paper if paper in exporting.PAPER else "a3")
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        name = f"roster-{stamp}.xlsx"
+        produce = lambda: exporting.roster_xlsx(version, paper)  # noqa: E731
+        ctype, name = XLSX_CONTENT_TYPE, f"roster-{stamp}.xlsx"
     else:
         raise Http404
-    record(AuditAction.EXPORT, actor=request.user, obj=version, changes={"format": kind})
-    response = HttpResponse(body, content_type=ctype)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(
+        produce,
+        filename=name,
+        content_type=ctype,
+        actor=request.user,
+        object_type="rosters.rosterversion",
+        object_repr=str(version)[:200],
+        changes={"format": kind, "version": version.pk},
+    )
 
 
 # --- every member of staff ----------------------------------------------------------------
@@ -396,8 +398,6 @@ def my_export(request: HttpRequest) -> HttpResponse:
     first = _month(request)
     last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     cells = selectors.my_assignments(staff, first, last)
-    from yakuba.org.tabular import write_csv
-
     rows = [
         [
             d.isoformat(),
@@ -405,10 +405,15 @@ def my_export(request: HttpRequest) -> HttpResponse:
         ]
         for d, c in sorted(cells.items())
     ]
-    body = write_csv([_("日付"), _("勤務形態")], rows)
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="my-schedule-{first:%Y%m}.csv"'
-    return response
+    return table_download(
+        [_("日付"), _("勤務形態")],
+        rows,
+        fmt="csv",
+        stem=f"my-schedule-{first:%Y%m}",
+        actor=request.user,
+        object_type="rosters.assignment",
+        object_repr=f"own schedule {first:%Y-%m}",
+    )
 
 
 @login_required
@@ -443,11 +448,17 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     cells = selectors.my_assignments(
         staff, today - dt.timedelta(days=31), today + dt.timedelta(days=92)
     )
-    body = exporting.schedule_ical(staff.name, cells.values(), request.get_host())
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="yakuba-roster.ics"'
-    response["Cache-Control"] = "private, max-age=900"
-    return response
+    # Polled by calendar apps every few minutes: not an export of data to audit each time
+    # (issuing and revoking the secret URL is audited).
+    return download(
+        exporting.schedule_ical(staff.name, cells.values(), request.get_host()),
+        filename="yakuba-roster.ics",
+        content_type="text/calendar; charset=utf-8",
+        actor=None,
+        object_type="rosters.calendar_feed",
+        inline=True,
+        audit=False,
+    )
 
 
 @login_required

@@ -141,7 +141,8 @@ def test_person_series_refused_outside_scope(client, make_user, org, history) ->
 @pytest.mark.django_db
 def test_overview_chart_has_title_legend_and_table(client, history) -> None:
     html = _overview(verified_client(client, history["head"])).content.decode()
-    assert 'role="img"' in html and 'aria-labelledby="chart-title"' in html
+    assert 'role="img"' in html and 'aria-labelledby="chart-title chart-desc"' in html
+    assert '<desc id="chart-desc">' in html
     assert "うち遅れ" in html  # the legend names the dark part
     assert "<table" in html and "遅れの割合" in html
 

@@ -2,18 +2,30 @@
 
 Legacy HR systems in Japanese offices still export CP932 CSV; Excel writes
 UTF-8 with a BOM. Encoding is detected, never asked for.
+
+Every export of the product writes its cells through `safe_cell`, so stored text can never
+make an export fail (control characters that .xlsx cannot hold, lone surrogates) or run as
+a formula in Excel (CSV/formula injection).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from yakuba.core.text import neutralise_formula
+
+# Characters an .xlsx cell cannot hold (openpyxl raises IllegalCharacterError): C0 controls
+# except tab, newline and carriage return; and lone surrogates, which no encoding can write.
+_ILLEGAL_IN_CELL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+CSV_CP932_CONTENT_TYPE = "text/csv; charset=shift_jis"
 
 
 class TableReadError(ValueError):
@@ -100,22 +112,33 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     return sheets
 
 
+def safe_cell(value: object) -> object:
+    """A value any spreadsheet writer accepts and Excel will not run: text loses the
+    characters a cell cannot hold and formula-like text gets a leading apostrophe."""
+    if isinstance(value, str):
+        return neutralise_formula(_ILLEGAL_IN_CELL.sub("", value))
+    return value
+
+
 def write_csv(
     header: Sequence[str], rows: Iterable[Sequence[object]], encoding: str = "utf-8"
 ) -> bytes:
-    """CSV for Excel: UTF-8 with BOM, or CP932; formula-like cells neutralised."""
+    """CSV for Excel: UTF-8 with BOM, or CP932 (characters CP932 lacks become "?");
+    formula-like cells neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([neutralise_formula("" if v is None else v) for v in row])
+        writer.writerow([safe_cell("" if v is None else v) for v in row])
     text = buffer.getvalue()
     if encoding == "cp932":
         return text.encode("cp932", errors="replace")
-    return b"\xef\xbb\xbf" + text.encode("utf-8")
+    return b"\xef\xbb\xbf" + text.encode("utf-8", errors="replace")
 
 
 def write_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> bytes:
+    """One workbook, a sheet per (title, header, rows): bold frozen header row, columns
+    wide enough for their heading, every cell through `safe_cell`."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -124,11 +147,11 @@ def write_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[obje
     wb.remove(wb.active)
     for title, header, rows in sheets:
         ws = wb.create_sheet(title=title)
-        ws.append(list(header))
+        ws.append([safe_cell(h) for h in header])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append([neutralise_formula(v) for v in row])
+            ws.append([safe_cell(v) for v in row])
         for idx, head in enumerate(header, start=1):
             ws.column_dimensions[get_column_letter(idx)].width = max(10, len(head) * 2 + 4)
         ws.freeze_panes = "A2"
