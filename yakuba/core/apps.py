@@ -6,4 +6,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from yakuba.core import checks  # noqa: F401  (registers start-up checks)
+        from yakuba.core import (
+            checks,  # noqa: F401  (registers start-up checks)
+            tasks,  # noqa: F401  (registers the core's periodic job)
+        )

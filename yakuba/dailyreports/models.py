@@ -237,25 +237,8 @@ class Digest(models.Model):
 
 
 class RunKind(models.TextChoices):
+    """The steps of a window (claim keys of the ``dailyreports.window`` job)."""
+
     OPEN = "open", _("受付開始")
     REMIND = "remind", _("締切前の催促")
     CLOSE = "close", _("締切とまとめ")
-
-
-class ScheduledRun(models.Model):
-    """The scheduler claims (unit, date, kind) here before enqueuing: a unique row makes
-    each step happen once per unit and day, across restarts and parallel schedulers."""
-
-    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
-    date = models.DateField()
-    kind = models.CharField(max_length=10, choices=RunKind.choices)
-    claimed_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["unit", "date", "kind"], name="scheduled_run_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.unit_id} {self.date} {self.kind}"

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "yakuba.notifications"
     verbose_name = _("通知")
+
+    def ready(self) -> None:
+        from yakuba.notifications import jobs  # noqa: F401  (registers its periodic jobs)

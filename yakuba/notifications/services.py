@@ -217,21 +217,6 @@ def _tell_heads_about_failure(delivery: Delivery) -> None:
     )
 
 
-def due_retries(now: dt.datetime | None = None) -> list[int]:
-    now = now or timezone.now()
-    return list(
-        Delivery.objects.filter(
-            status=DeliveryStatus.RETRYING, next_attempt_at__lte=now
-        ).values_list("pk", flat=True)[:500]
-    )
-
-
-def enqueue_due_retries(now: dt.datetime | None = None) -> int:
-    ids = due_retries(now)
-    _enqueue(ids)
-    return len(ids)
-
-
 @transaction.atomic
 def create_channel(*, actor: Any, unit: Any, name: str, kind: str, url: str) -> Channel:
     channel = Channel(unit=unit, name=name, kind=kind)

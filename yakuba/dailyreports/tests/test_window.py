@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from yakuba.dailyreports import roster_link, scheduler
+from yakuba.core import scheduling
+from yakuba.core.models import JobClaim
+from yakuba.dailyreports import jobs, roster_link
 from yakuba.dailyreports import window as win
-from yakuba.dailyreports.models import Digest, RunKind, ScheduledRun
+from yakuba.dailyreports.models import Digest, RunKind
 from yakuba.dailyreports.tests.factories import window_for
 from yakuba.notifications.models import Notice
 
@@ -19,6 +21,19 @@ JST = ZoneInfo("Asia/Tokyo")
 
 def at(y: int, m: int, d: int, hh: int, mm: int = 0) -> dt.datetime:
     return dt.datetime(y, m, d, hh, mm, tzinfo=JST)
+
+
+def tick() -> list[tuple[int, str, str]]:
+    """One scheduler tick of the window job: the (unit, date, kind) steps it claimed."""
+    result = scheduling.tick(jobs=[jobs.WINDOW_STEPS])
+    return [
+        (int(unit), day, kind)
+        for unit, day, kind in (key.split(":") for key in result.keys("dailyreports.window"))
+    ]
+
+
+def window_claims():  # type: ignore[no-untyped-def]
+    return JobClaim.objects.filter(job="dailyreports.window")
 
 
 @pytest.mark.django_db
@@ -67,19 +82,19 @@ def test_scheduler_claims_each_step_once_per_unit_and_day(org, make_user) -> Non
     user = make_user("staff")  # in 市民課, has not reported
     window_for(org["shimin"])
     with time_machine.travel(at(2026, 4, 28, 8, 29), tick=False):
-        assert scheduler.tick().claimed == []
+        assert tick() == []
     with time_machine.travel(at(2026, 4, 28, 8, 30), tick=False):
-        assert [k for _u, _d, k in scheduler.tick().claimed] == [RunKind.OPEN]
-        assert scheduler.tick().claimed == []  # a second tick (or scheduler) is a no-op
+        assert [k for _u, _d, k in tick()] == [RunKind.OPEN]
+        assert tick() == []  # a second tick (or scheduler) is a no-op
     assert Notice.objects.filter(recipient=user).count() == 1
     with time_machine.travel(at(2026, 4, 28, 8, 41), tick=False):
-        assert [k for _u, _d, k in scheduler.tick().claimed] == [RunKind.REMIND]
+        assert [k for _u, _d, k in tick()] == [RunKind.REMIND]
     with time_machine.travel(at(2026, 4, 28, 8, 45), tick=False):
-        assert [k for _u, _d, k in scheduler.tick().claimed] == [RunKind.CLOSE]
-        scheduler.tick()
+        assert [k for _u, _d, k in tick()] == [RunKind.CLOSE]
+        tick()
     assert Notice.objects.filter(recipient=user).count() == 2
     assert Digest.objects.filter(unit=org["shimin"], date=dt.date(2026, 4, 28)).count() == 1
-    assert ScheduledRun.objects.filter(finished_at__isnull=False).count() == 3
+    assert window_claims().filter(finished_at__isnull=False).count() == 3
 
 
 @pytest.mark.django_db(transaction=True)
@@ -87,7 +102,7 @@ def test_scheduler_started_after_the_close_only_sends_the_digest(org, make_user)
     user = make_user("staff")
     window_for(org["shimin"])
     with time_machine.travel(at(2026, 4, 28, 10, 0), tick=False):
-        claimed = scheduler.tick().claimed
+        claimed = tick()
     assert [k for _u, _d, k in claimed] == [RunKind.CLOSE]
     assert not Notice.objects.filter(recipient=user).exists()  # no reminder after the close
     assert Digest.objects.count() == 1
@@ -97,36 +112,36 @@ def test_scheduler_started_after_the_close_only_sends_the_digest(org, make_user)
 def test_scheduler_does_nothing_on_a_holiday(org) -> None:
     window_for(org["shimin"])
     with time_machine.travel(at(2026, 4, 29, 9, 0), tick=False):  # 昭和の日
-        assert scheduler.tick().claimed == []
-    assert not ScheduledRun.objects.exists()
+        assert tick() == []
+    assert not window_claims().exists()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_yesterdays_close_is_caught_up_only_if_that_window_ran(org) -> None:
     window_for(org["shimin"])
     with time_machine.travel(at(2026, 4, 27, 8, 31), tick=False):
-        scheduler.tick()  # Monday's window opened, then the scheduler went down
+        tick()  # Monday's window opened, then the scheduler went down
     with time_machine.travel(at(2026, 4, 28, 7, 0), tick=False):
-        claimed = scheduler.tick().claimed
+        claimed = tick()
     assert claimed == [(org["shimin"].pk, "2026-04-27", RunKind.CLOSE)]
     assert Digest.objects.filter(date=dt.date(2026, 4, 27)).count() == 1
     # A unit whose window did not run yesterday (e.g. newly set up) gets no old digest.
     window_for(org["zeimu"])
     with time_machine.travel(at(2026, 4, 28, 7, 1), tick=False):
-        assert scheduler.tick().claimed == []
+        assert tick() == []
 
 
 @pytest.mark.django_db(transaction=True)
 def test_stale_claims_are_enqueued_again(org, monkeypatch) -> None:
     window_for(org["shimin"])
     enqueued: list[int] = []
-    monkeypatch.setattr(scheduler, "_enqueue", enqueued.append)
+    monkeypatch.setattr(scheduling, "_enqueue", enqueued.append)
     with time_machine.travel(at(2026, 4, 28, 8, 30), tick=False):
-        scheduler.tick()  # claimed, but the worker never ran it
-    run = ScheduledRun.objects.get()
+        tick()  # claimed, but the worker never ran it
+    run = window_claims().get()
     assert enqueued == [run.pk]
     with time_machine.travel(at(2026, 4, 28, 8, 50), tick=False):
-        result = scheduler.tick()
+        result = scheduling.tick(jobs=[jobs.WINDOW_STEPS])
     assert result.requeued == 1
     assert enqueued.count(run.pk) == 2
 
@@ -141,8 +156,8 @@ def test_run_scheduler_command_once(org) -> None:
     out = io.StringIO()
     with time_machine.travel(at(2026, 4, 28, 8, 31), tick=False):
         call_command("run_scheduler", "--once", stdout=out)
-    assert "claimed 1 step(s)" in out.getvalue()
-    assert ScheduledRun.objects.get().kind == RunKind.OPEN
+    assert "claimed" in out.getvalue()
+    assert window_claims().get().key.endswith(":open")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -156,7 +171,7 @@ def test_scheduled_digest_links_back_to_yakuba(org, settings) -> None:
     channel.save()
     window.channels.add(channel)
     with time_machine.travel(at(2026, 4, 28, 8, 46), tick=False):
-        scheduler.tick()
+        tick()
     body = Delivery.objects.get(channel=channel).payload
     assert body["title"].startswith("朝の業務報告 市民課 2026-04-28")
     assert (

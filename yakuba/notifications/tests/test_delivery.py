@@ -14,7 +14,8 @@ import time_machine
 from django.core import mail
 from django.db import connection
 
-from yakuba.notifications import crypto, services
+from yakuba.core import scheduling
+from yakuba.notifications import crypto, jobs, services
 from yakuba.notifications.models import Channel, Delivery, DeliveryStatus, Notice
 from yakuba.notifications.payloads import Message, Section
 
@@ -81,11 +82,11 @@ def test_retry_after_receiver_failure_then_success(org, receiver, caplog) -> Non
         assert delivery.attempts == 1
         assert delivery.last_error == "HTTP 500"
         assert delivery.next_attempt_at == start + services.backoff(1)
-        assert services.due_retries() == []  # not before the backoff
+        assert retry_tick() == []  # not before the backoff
     assert "secret-token-xyz" not in caplog.text
     assert "secret-token-xyz" not in delivery.last_error
     with time_machine.travel(start + dt.timedelta(seconds=31), tick=False):
-        assert services.enqueue_due_retries() == 1
+        assert retry_tick() == [f"{delivery.pk}:1"]
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SENT
     assert delivery.attempts == 2
@@ -104,7 +105,7 @@ def test_gives_up_after_max_attempts_and_never_resends(org, receiver, make_user)
         [delivery] = services.post_to_channel(channel, Message(title="x"))
         for _ in range(Delivery.MAX_ATTEMPTS):
             traveller.shift(dt.timedelta(hours=2))
-            services.enqueue_due_retries()
+            retry_tick()
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED
     assert delivery.attempts == Delivery.MAX_ATTEMPTS
@@ -112,6 +113,12 @@ def test_gives_up_after_max_attempts_and_never_resends(org, receiver, make_user)
     # The unit head is told in-app, without the URL.
     notice = Notice.objects.get(recipient=head)
     assert "送信に失敗しました" in notice.subject and "secret" not in notice.body
+
+
+def retry_tick() -> list[str]:
+    """One scheduler tick of the retry job: the (delivery:attempt) keys it claimed (the
+    test task backend runs each at once)."""
+    return scheduling.tick(jobs=[jobs.RETRIES]).keys("notifications.retries")
 
 
 def test_backoff_grows() -> None:

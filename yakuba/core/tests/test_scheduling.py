@@ -1,0 +1,179 @@
+"""The core scheduler: jobs registered by apps are claimed once per key, survive
+restarts, are enqueued again when their worker died, and give up after a few tries.
+
+Each registered job kind has its own test of what it claims and does:
+``dailyreports.window`` (dailyreports/tests/test_window.py), ``notifications.retries``
+(notifications/tests/test_delivery.py), and the daily jobs below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Set
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from yakuba.core import scheduling
+from yakuba.core.models import JobClaim
+from yakuba.core.scheduling import Due, Job
+
+JST = ZoneInfo("Asia/Tokyo")
+TESTED_ELSEWHERE = {"dailyreports.window", "notifications.retries"}
+TESTED_HERE = {
+    "dailyreports.purge_health",
+    "meetings.connection_quality_nudges",
+    "core.purge_claims",
+}
+
+
+def at(day: int, hh: int, mm: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 4, day, hh, mm, tzinfo=JST)
+
+
+def test_every_registered_job_has_a_test() -> None:
+    names = {job.name for job in scheduling.registered()}
+    assert names == TESTED_ELSEWHERE | TESTED_HERE, "a new job needs its own test (see above)"
+
+
+class Recorder:
+    def __init__(self, fail_times: int = 0) -> None:
+        self.runs: list[tuple[object, ...]] = []
+        self.fail_times = fail_times
+
+    def due(self, now: dt.datetime, claimed: Set[str]) -> list[Due]:
+        local = timezone.localtime(now)
+        return [Due(f"step-{local:%H}", (local.hour,))]
+
+    def run(self, *args: object) -> None:
+        if self.fail_times:
+            self.fail_times -= 1
+            raise RuntimeError("worker died")
+        self.runs.append(args)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_step_is_claimed_once_and_run_once() -> None:
+    rec = Recorder()
+    job = Job(name="test.hourly", due=rec.due, run=rec.run)
+    scheduling.register(job)
+    try:
+        with time_machine.travel(at(28, 9, 5), tick=False):
+            assert scheduling.tick(jobs=[job]).claimed == [("test.hourly", "step-09")]
+            assert scheduling.tick(jobs=[job]).claimed == []  # a second tick is a no-op
+        with time_machine.travel(at(28, 9, 40), tick=False):
+            assert scheduling.tick(jobs=[job]).claimed == []  # restarted: the claim is kept
+        with time_machine.travel(at(28, 10, 0), tick=False):
+            assert scheduling.tick(jobs=[job]).keys("test.hourly") == ["step-10"]
+        assert rec.runs == [(9,), (10,)]
+        assert JobClaim.objects.filter(finished_at__isnull=False).count() == 2
+    finally:
+        scheduling._JOBS.pop("test.hourly")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_step_whose_worker_died_is_enqueued_again_then_given_up() -> None:
+    rec = Recorder(fail_times=99)
+    job = Job(name="test.broken", due=rec.due, run=rec.run, max_attempts=2)
+    scheduling.register(job)
+    try:
+        with time_machine.travel(at(28, 9, 0), tick=False):
+            scheduling.tick(jobs=[job])  # the test backend runs the task inline; it fails
+        claim = JobClaim.objects.get(job="test.broken")
+        assert claim.finished_at is None and claim.attempts == 1
+        assert "worker died" in claim.last_error
+        with time_machine.travel(at(28, 9, 20), tick=False):
+            assert scheduling.tick(jobs=[job]).requeued == 1
+        claim.refresh_from_db()
+        assert claim.attempts == 2
+        with time_machine.travel(at(28, 9, 59), tick=False):
+            result = scheduling.tick(jobs=[job])  # max_attempts reached: left for a person
+        assert result.requeued == 0
+    finally:
+        scheduling._JOBS.pop("test.broken")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_broken_job_does_not_stop_the_others() -> None:
+    rec = Recorder()
+
+    def broken_due(now: dt.datetime, claimed: Set[str]) -> list[Due]:
+        raise ValueError("bad settings")
+
+    good = Job(name="test.good", due=rec.due, run=rec.run)
+    bad = Job(name="test.bad", due=broken_due, run=rec.run)
+    for job in (good, bad):
+        scheduling.register(job)
+    try:
+        with time_machine.travel(at(28, 9, 0), tick=False):
+            result = scheduling.tick(jobs=[bad, good])
+        assert result.failed_jobs == ["test.bad"] and result.keys("test.good") == ["step-09"]
+    finally:
+        for name in ("test.good", "test.bad"):
+            scheduling._JOBS.pop(name)
+
+
+def test_a_name_is_registered_once() -> None:
+    job = scheduling.get_job("core.purge_claims")
+    with pytest.raises(ValueError):
+        scheduling.register(Job(name=job.name, due=job.due, run=job.run))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_scheduler_lists_and_ticks() -> None:
+    out = io.StringIO()
+    call_command("run_scheduler", "--list", stdout=out)
+    assert "dailyreports.window" in out.getvalue()
+    with time_machine.travel(at(28, 23, 30), tick=False):
+        call_command("run_scheduler", "--once", stdout=io.StringIO())
+    # The daily jobs were claimed for the day (nothing else was due on an empty database).
+    assert set(JobClaim.objects.values_list("job", flat=True)) == TESTED_HERE
+    assert set(JobClaim.objects.values_list("key", flat=True)) == {"2026-04-28"}
+
+
+# --- the daily jobs ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_health_purge_runs_once_a_day(make_user) -> None:
+    from yakuba.dailyreports.models import HealthCheck
+    from yakuba.dailyreports.tests.test_health import DAY, _report_with_health
+
+    _report_with_health(make_user("staff"), "36.5")
+    job = scheduling.get_job("dailyreports.purge_health")
+    later = dt.datetime.combine(DAY + dt.timedelta(days=31), dt.time(0, 5), tzinfo=JST)
+    with time_machine.travel(later, tick=False):
+        assert scheduling.tick(jobs=[job]).keys(job.name) == [later.date().isoformat()]
+        assert scheduling.tick(jobs=[job]).claimed == []
+    assert not HealthCheck.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_connection_nudges_start_at_the_nudge_hour_once_a_day(settings, monkeypatch) -> None:
+    from yakuba.meetings import quality_services
+
+    sent: list[int] = []
+    monkeypatch.setattr(quality_services, "send_nudges", lambda now=None: sent.append(1) or 0)
+    settings.MEETINGS_QUALITY_NUDGE_HOUR = 9
+    job = scheduling.get_job("meetings.connection_quality_nudges")
+    with time_machine.travel(at(28, 8, 59), tick=False):
+        assert scheduling.tick(jobs=[job]).claimed == []
+    with time_machine.travel(at(28, 9, 0), tick=False):
+        assert scheduling.tick(jobs=[job]).keys(job.name) == ["2026-04-28"]
+    with time_machine.travel(at(28, 17, 0), tick=False):
+        assert scheduling.tick(jobs=[job]).claimed == []
+    assert sent == [1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_old_claims_are_purged() -> None:
+    JobClaim.objects.create(job="x", key="old", claimed_at=at(1, 9) - dt.timedelta(days=61))
+    JobClaim.objects.create(job="x", key="recent", claimed_at=at(1, 9) - dt.timedelta(days=5))
+    job = scheduling.get_job("core.purge_claims")
+    with time_machine.travel(at(1, 3, 0), tick=False):
+        scheduling.tick(jobs=[job])
+    assert set(JobClaim.objects.filter(job="x").values_list("key", flat=True)) == {"recent"}
