@@ -111,7 +111,7 @@ def test_admin_signs_in_enrols_totp_and_reaches_home(page, live_server, org) -> 
 
     page.get_by_role("link", name="続ける").click()
     page.wait_for_url(f"{live_server.url}/")
-    assert page.locator("dl.facts").get_by_text("システム管理者").is_visible()
+    assert page.locator("p.home-whoami").get_by_text("システム管理者").is_visible()
     assert page.get_by_role("navigation", name="メインメニュー").is_visible()
 
 

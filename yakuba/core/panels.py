@@ -1,0 +1,64 @@
+"""Home-page panels: apps register what a person needs this morning; `core` shows them.
+
+A capability registers a `Panel` from its ``AppConfig.ready()``::
+
+    panels.register(Panel(name="rosters.today", order=10, template="rosters/panels/today.html",
+                          context=today_panel))
+
+``context(request)`` returns the template context, or ``None`` when the panel has nothing
+to say to this person (e.g. no roster published); ``capability`` limits the panel to roles
+holding it. Each panel must read in a constant number of queries, whatever the size of the
+office (tested per panel), because the home page is the page everybody opens first.
+`core` imports no feature app: the home page only iterates this registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class Panel:
+    name: str
+    order: int
+    template: str
+    context: Callable[[HttpRequest], dict[str, Any] | None]
+    capability: str | None = None
+
+
+@dataclass(frozen=True)
+class ShownPanel:
+    name: str
+    template: str
+    context: dict[str, Any]
+
+
+_PANELS: dict[str, Panel] = {}
+
+
+def register(panel: Panel) -> Panel:
+    if panel.name in _PANELS and _PANELS[panel.name] is not panel:
+        raise ValueError(f"a panel named {panel.name!r} is already registered")
+    _PANELS[panel.name] = panel
+    return panel
+
+
+def registered() -> list[Panel]:
+    return sorted(_PANELS.values(), key=lambda p: (p.order, p.name))
+
+
+def panels_for(request: HttpRequest) -> list[ShownPanel]:
+    """The panels this person sees, in order, each with its context."""
+    user = request.user
+    shown = []
+    for panel in registered():
+        if panel.capability is not None and not user.can(panel.capability):
+            continue
+        context = panel.context(request)
+        if context is not None:
+            shown.append(ShownPanel(panel.name, panel.template, context))
+    return shown
