@@ -24,23 +24,16 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import re
-import secrets
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from yakuba.core.benchserver import start_gunicorn
+from yakuba.core.benchserver import bench_site
 
-REPO = Path(__file__).resolve().parents[2]
-PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://root@127.0.0.1:5432/postgres")
 UNIT_SIZE = 50
 # Extra people whose reports are sent (unmeasured) before the run, so that every gunicorn
 # worker has imported the code and compiled the templates, as in a server that has been up.
@@ -166,63 +159,29 @@ def _one_person(port: int, session_key: str, result: Result) -> None:
             result.error_samples.append(str(exc)[:200])
 
 
-def run_backend(
-    backend: str, database_url: str, staff: int, concurrency: int, rush_seconds: float
-) -> Result:
-    work = Path(tempfile.mkdtemp(prefix=f"bench-reports-{backend}-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "STATIC_ROOT": str(work / "static"),
-        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "yakuba.settings",
-    }
-    env.pop("YAKUBA_TESTING", None)
-    py = sys.executable
-    run = {"cwd": REPO, "env": env, "check": True}
-    subprocess.run([py, "manage.py", "migrate", "--noinput", "-v0"], **run)  # noqa: S603
-    subprocess.run([py, "manage.py", "collectstatic", "--noinput", "-v0"], **run)  # noqa: S603
-    sessions = work / "sessions.json"
-    subprocess.run(  # noqa: S603
-        [py, "-m", "yakuba.dailyreports.bench", "--setup", str(staff + WARMUP), str(sessions)],
-        **run,
-    )
-    warmup, keys = (
-        json.loads(sessions.read_text())[:WARMUP],
-        json.loads(sessions.read_text())[WARMUP:],
-    )
-    server, port = start_gunicorn(cwd=REPO, env=env, workers=3, threads=4)
-    result = Result(backend)
-    try:
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            for key in warmup:
-                pool.submit(_one_person, port, key, Result("warm-up"))
-        start = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=concurrency) as pool:
-            for i, key in enumerate(keys):
-                if rush_seconds:
-                    # Open loop: person i arrives at i/N of the rush, whatever the server does.
-                    delay = start + rush_seconds * i / len(keys) - time.perf_counter()
-                    if delay > 0:
-                        time.sleep(delay)
-                pool.submit(_one_person, port, key, result)
-        result.seconds = time.perf_counter() - start
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(work, ignore_errors=True)
+def run_backend(backend: str, staff: int, concurrency: int, rush_seconds: float) -> Result:
+    with bench_site(backend, prefix="bench-reports", collectstatic=True) as site:
+        sessions = site.work / "sessions.json"
+        site.run_module("yakuba.dailyreports.bench", "--setup", str(staff + WARMUP), str(sessions))
+        people = json.loads(sessions.read_text())
+        warmup, keys = people[:WARMUP], people[WARMUP:]
+        result = Result(backend)
+        with site.server(workers=3, threads=4) as server:
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                for key in warmup:
+                    pool.submit(_one_person, server.port, key, Result("warm-up"))
+            start = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=concurrency) as pool:
+                for i, key in enumerate(keys):
+                    if rush_seconds:
+                        # Open loop: person i arrives at i/N of the rush, whatever the server
+                        # does.
+                        delay = start + rush_seconds * i / len(keys) - time.perf_counter()
+                        if delay > 0:
+                            time.sleep(delay)
+                    pool.submit(_one_person, server.port, key, result)
+            result.seconds = time.perf_counter() - start
     return result
-
-
-def _pg(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -244,36 +203,10 @@ def main(argv: list[str] | None = None) -> int:
         setup_data(int(args.setup[0]), args.setup[1])
         return 0
     results: list[Result] = []
-    if args.only in (None, "sqlite"):
-        db_dir = Path(tempfile.mkdtemp(prefix="bench-reports-db-"))
-        try:
-            print(f"SQLite: {args.staff} staff, {args.concurrency} concurrent users")
-            results.append(
-                run_backend(
-                    "sqlite",
-                    f"sqlite:///{db_dir / 'bench.sqlite3'}",
-                    args.staff,
-                    args.concurrency,
-                    args.rush_seconds,
-                )
-            )
-        finally:
-            shutil.rmtree(db_dir, ignore_errors=True)
-    if args.only in (None, "postgres"):
-        name = f"yakuba_bench_reports_{os.getpid()}"
-        base = PG_ADMIN_URL.rsplit("/", 1)[0]
-        print(
-            f"PostgreSQL: database {name}, {args.staff} staff, {args.concurrency} concurrent users"
-        )
-        _pg(f'CREATE DATABASE "{name}"')
-        try:
-            results.append(
-                run_backend(
-                    "postgres", f"{base}/{name}", args.staff, args.concurrency, args.rush_seconds
-                )
-            )
-        finally:
-            _pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    for backend in ("sqlite", "postgres"):
+        if args.only in (None, backend):
+            print(f"{backend}: {args.staff} staff, {args.concurrency} concurrent users")
+            results.append(run_backend(backend, args.staff, args.concurrency, args.rush_seconds))
     print()
     header = f"{'backend':<10}{'reports':>8}{'errors':>8}{'POST p50':>10}{'POST p95':>10}"
     header += f"{'POST max':>10}{'GET p95':>10}{'req/s':>8}"

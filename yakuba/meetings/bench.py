@@ -32,17 +32,14 @@ import os
 import random
 import resource
 import secrets
-import shutil
 import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from yakuba.core.benchserver import start_gunicorn
+from yakuba.core.benchserver import bench_site
 
 REPO = Path(__file__).resolve().parents[2]
 START = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)
@@ -323,42 +320,23 @@ def bench_ingest(
 
     _unique, send, expected = generate(events)
     bodies = [json.dumps(p, ensure_ascii=False).encode() for p in send]
-    work = Path(tempfile.mkdtemp(prefix="bench-meetings-"))
     secret = secrets.token_urlsafe(24)
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "STATIC_ROOT": str(work / "static"),
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "yakuba.settings",
-    }
-    env.pop("YAKUBA_TESTING", None)
-    py = sys.executable
-    run = {"cwd": REPO, "env": env, "check": True}
-    subprocess.run([py, "manage.py", "migrate", "--noinput", "-v0"], **run)  # noqa: S603
-    subprocess.run([py, "-m", "yakuba.meetings.bench", "--setup", secret], **run)  # noqa: S603
-    server_cpu = children_cpu_s()
-    server, port = start_gunicorn(cwd=REPO, env=env, workers=workers, threads=threads)
-    server_cpu += tree_cpu_s(server.pid)  # start-up (imports, checks) is not per event
-    sender = Sender(port, secret, bodies)
-    try:
-        client_cpu = time.process_time()
-        start = time.perf_counter()
-        sender.run(concurrency, max_seconds)
-        seconds = time.perf_counter() - start
-        client_cpu = time.process_time() - client_cpu
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    # Workers are reaped by the gunicorn master, the master by us: their CPU time is ours.
-    server_cpu = children_cpu_s() - server_cpu
-    out = work / "verify.json"
-    subprocess.run([py, "-m", "yakuba.meetings.bench", "--verify", str(out)], **run)  # noqa: S603
-    result = json.loads(out.read_text())
-    shutil.rmtree(work, ignore_errors=True)
+    with bench_site("sqlite", prefix="bench-meetings") as site:
+        site.run_module("yakuba.meetings.bench", "--setup", secret)
+        server_cpu = children_cpu_s()
+        with site.server(workers=workers, threads=threads) as server:
+            server_cpu += tree_cpu_s(server.pid)  # start-up (imports, checks) is not per event
+            sender = Sender(server.port, secret, bodies)
+            client_cpu = time.process_time()
+            start = time.perf_counter()
+            sender.run(concurrency, max_seconds)
+            seconds = time.perf_counter() - start
+            client_cpu = time.process_time() - client_cpu
+        # Workers are reaped by the gunicorn master, the master by us: their CPU time is ours.
+        server_cpu = children_cpu_s() - server_cpu
+        out = site.work / "verify.json"
+        site.run_module("yakuba.meetings.bench", "--verify", str(out))
+        result = json.loads(out.read_text())
     sent = sender.sent
     keys = [parse_participant(p).dedup_key for p in send[:sent]]
     sent_unique = set(keys)

@@ -16,16 +16,13 @@ import http.client
 import json
 import os
 import secrets
-import shutil
 import string
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-from yakuba.core.benchserver import start_gunicorn
+from yakuba.core.benchserver import bench_site
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_S = 0.2
@@ -184,56 +181,38 @@ def main(argv: list[str] | None = None) -> int:
         setup_session(args.setup)
         return 0
 
-    work = Path(tempfile.mkdtemp(prefix="bench-netcheck-"))
-    (work / "static").mkdir()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "STATIC_ROOT": str(work / "static"),
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "yakuba.settings",
-        # The bench measures the server, not the per-run budgets (tested separately).
+    # The bench measures the server, not the per-run budgets (tested separately).
+    budgets = {
         "NETCHECK_MAX_DOWNLOAD_BYTES_PER_RUN": str(1 << 50),
         "NETCHECK_MAX_UPLOAD_BYTES_PER_RUN": str(1 << 50),
     }
-    env.pop("YAKUBA_TESTING", None)
-    py = sys.executable
-    run_kw = {"cwd": REPO, "env": env, "check": True}
-    subprocess.run([py, "manage.py", "migrate", "--noinput", "-v0"], **run_kw)  # noqa: S603
-    key_file = work / "session"
-    subprocess.run([py, "-m", "yakuba.netcheck.bench", "--setup", str(key_file)], **run_kw)  # noqa: S603
-    server, port = start_gunicorn(cwd=REPO, env=env, workers=args.workers, threads=args.threads)
-    client = Client(port, key_file.read_text().strip())
-    try:
-        status, body = client.request("POST", "/netcheck/start/")
-        if status != 200:
-            raise RuntimeError(f"start: {status} {body[:200]!r}")
-        run = json.loads(body)["run"]
-        baseline = []
-        for _ in range(10):
-            t0 = time.perf_counter()
-            client.request("GET", "/healthz")
-            baseline.append((time.perf_counter() - t0) * 1000)
-        pings = []
-        for _ in range(10):
-            t0 = time.perf_counter()
-            status, _body = client.request("GET", f"/netcheck/ping/?run={run}")
-            if status == 204:
-                pings.append((time.perf_counter() - t0) * 1000)
-        down, down_meter, down_err = _phase(
-            _download_stream, client, run, 64 * 1024**2, args.streams, args.seconds, 1.5
-        )
-        blob = os.urandom(16 * 1024**2)
-        up, up_meter, up_err = _phase(
-            _upload_stream, client, run, blob, args.streams, args.upload_seconds, 1.5
-        )
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(work, ignore_errors=True)
+    with bench_site("sqlite", prefix="bench-netcheck", env=budgets) as site:
+        key_file = site.work / "session"
+        site.run_module("yakuba.netcheck.bench", "--setup", str(key_file))
+        with site.server(workers=args.workers, threads=args.threads) as server:
+            client = Client(server.port, key_file.read_text().strip())
+            status, body = client.request("POST", "/netcheck/start/")
+            if status != 200:
+                raise RuntimeError(f"start: {status} {body[:200]!r}")
+            run = json.loads(body)["run"]
+            baseline = []
+            for _ in range(10):
+                t0 = time.perf_counter()
+                client.request("GET", "/healthz")
+                baseline.append((time.perf_counter() - t0) * 1000)
+            pings = []
+            for _ in range(10):
+                t0 = time.perf_counter()
+                status, _body = client.request("GET", f"/netcheck/ping/?run={run}")
+                if status == 204:
+                    pings.append((time.perf_counter() - t0) * 1000)
+            down, down_meter, down_err = _phase(
+                _download_stream, client, run, 64 * 1024**2, args.streams, args.seconds, 1.5
+            )
+            blob = os.urandom(16 * 1024**2)
+            up, up_meter, up_err = _phase(
+                _upload_stream, client, run, blob, args.streams, args.upload_seconds, 1.5
+            )
 
     rows = [
         ("server", f"gunicorn {args.workers}×{args.threads} threads, 127.0.0.1, SQLite"),
