@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import secrets
+import time
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from yakuba.accounts.models import ApiToken, User
 from yakuba.accounts.roles import PRIVILEGED_ROLES, Role
@@ -55,21 +58,31 @@ def revoke_api_token(*, actor: User, token: ApiToken) -> ApiToken:
     return token
 
 
-def start_totp_enrolment(user: User) -> TOTPDevice:
-    """An unconfirmed device; it only counts once a code from it has been entered."""
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+def new_totp_key() -> str:
+    """A fresh TOTP secret (hex) for an enrolment. It is kept in the person's session until
+    a code from the authenticator app confirms it: opening the page stores nothing."""
+    return random_hex(20)
+
+
+def unsaved_totp_device(user: User, key: str) -> TOTPDevice:
+    """The device an enrolment would create (for its QR code and secret), not saved."""
+    return TOTPDevice(user=user, name="authenticator", key=key, confirmed=False)
 
 
 @transaction.atomic
-def confirm_totp_enrolment(*, user: User, device: TOTPDevice, token: str) -> list[str] | None:
-    """Confirm the device with a code from it. Returns fresh recovery codes, or None if wrong."""
-    if not device.verify_token(token):
+def confirm_totp_enrolment(*, user: User, key: str, token: str) -> list[str] | None:
+    """Create the device when a code from the app matches ``key``; it replaces any earlier
+    device. Returns fresh recovery codes, or None (audited) if the code is wrong."""
+    device = TOTPDevice(user=user, name="authenticator", key=key, confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    token = token.strip()
+    if not (token.isascii() and token.isdigit() and totp.verify(int(token), device.tolerance)):
         record(AuditAction.OTP_FAILED, actor=user, obj=user, object_repr=user.get_username())
         return None
-    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).delete()
+    device.last_t = totp.t()  # the code just used cannot be used again to sign in
+    device.save()
     codes = regenerate_recovery_codes(user)
     record(AuditAction.OTP_ENROLLED, actor=user, obj=user, object_repr=user.get_username())
     return codes

@@ -22,6 +22,9 @@ from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
 from yakuba.core.permissions import capability_required, login_required
 
+# The secret of an enrolment in progress lives in the session until a code confirms it.
+ENROLMENT_KEY = "yakuba_totp_enrolment_key"
+
 
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
@@ -70,22 +73,23 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     if has_confirmed and not user.is_verified():
         # Re-enrolment needs the current second factor first.
         return redirect("accounts:otp_verify")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None or request.method == "GET":
-        device = services.start_totp_enrolment(user)
+    key = request.session.get(ENROLMENT_KEY) or services.new_totp_key()
+    request.session[ENROLMENT_KEY] = key  # session bookkeeping: nothing stored until confirmed
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = services.confirm_totp_enrolment(
-            user=user, device=device, token=form.cleaned_data["token"]
+            user=user, key=key, token=str(form.cleaned_data["token"])
         )
         if codes is not None:
-            otp_login(request, device)
+            del request.session[ENROLMENT_KEY]
+            otp_login(request, TOTPDevice.objects.get(user=user, confirmed=True))
             return render(
                 request,
                 "accounts/recovery_codes.html",
                 {"codes": codes, "next": _safe_next(request)},
             )
         form.add_error("token", _("確認コードが正しくありません。時刻の設定も確認してください。"))
+    device = services.unsaved_totp_device(user, key)
     qr = segno.make(device.config_url, error="m")
     return render(
         request,

@@ -88,8 +88,16 @@ def test_enrolment_confirms_device_and_issues_recovery_codes(client, db) -> None
     page = client.get(reverse("accounts:otp_setup"))
     assert page.status_code == 200
     assert "data:image/svg+xml" in page.content.decode()
-    device = TOTPDevice.objects.get(user=admin, confirmed=False)
-    code = TOTP(device.bin_key, device.step, device.t0, device.digits).token()
+    # Opening the page stores nothing: the secret waits in the session until confirmed.
+    assert not TOTPDevice.objects.filter(user=admin).exists()
+    first = client.session["yakuba_totp_enrolment_key"]
+    client.get(reverse("accounts:otp_setup"))  # reloading shows the same secret again
+    assert client.session["yakuba_totp_enrolment_key"] == first
+    key = bytes.fromhex(first)
+    wrong = client.post(reverse("accounts:otp_setup"), {"token": "000000"})
+    assert "確認コードが正しくありません" in wrong.content.decode()
+    assert not TOTPDevice.objects.filter(user=admin).exists()
+    code = TOTP(key).token()
     done = client.post(reverse("accounts:otp_setup"), {"token": f"{code:06d}"})
     assert "回復コード" in done.content.decode()
     assert TOTPDevice.objects.filter(user=admin, confirmed=True).count() == 1
