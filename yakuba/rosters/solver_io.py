@@ -105,13 +105,10 @@ def period_activities(unit: Unit | None) -> list[WorkActivity]:
 
 
 def _rules_for(unit: Unit | None) -> WorkRules:
-    by_unit = {
-        r.unit.code if r.unit_id else None: r for r in WorkRules.objects.select_related("unit")
-    }
-    for code in reversed(unit.path.strip("/").split("/") if unit is not None else []):
-        if code in by_unit:
-            return by_unit[code]
-    return by_unit.get(None) or WorkRules()
+    from yakuba.org.selectors import nearest_for_unit
+
+    rules, _owner, _inherited = nearest_for_unit(WorkRules.objects.all(), unit)
+    return rules or WorkRules()
 
 
 def _seats_used_elsewhere(
