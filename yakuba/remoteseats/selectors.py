@@ -47,6 +47,13 @@ def bookable_resources() -> QuerySet[RemoteResource]:
     return RemoteResource.objects.filter(active=True).order_by("name")
 
 
+def manageable_pools(user: Any) -> QuerySet[RemoteResource]:
+    """The pools whose set-up the user may change (those who run them: all of them)."""
+    if not user.can(Capability.MANAGE_REMOTE_SEATS):
+        return RemoteResource.objects.none()
+    return RemoteResource.objects.prefetch_related("activities").order_by("name")
+
+
 @dataclass(frozen=True)
 class DayUse:
     date: dt.date
