@@ -114,7 +114,8 @@ def _rules_for(unit: Unit | None) -> WorkRules:
 def _seats_used_elsewhere(
     version: RosterVersion, resource: RemoteResource, days: list[dt.date], staff_ids: set[int]
 ) -> dict[dt.date, int]:
-    """Seats of `resource` taken on each day by other units' published rosters and bookings."""
+    """Seats of `resource` taken on each day by other units' published rosters and by
+    registered uses outside the roster (`seat_providers`: remoteseats' bookings)."""
     used: dict[dt.date, int] = defaultdict(int)
     activity_ids = [a.pk for a in resource.activities.all()]
     published = (
@@ -128,17 +129,11 @@ def _seats_used_elsewhere(
     )
     for day in published:
         used[day] += 1
-    try:
-        from yakuba.remoteseats.models import SeatBooking
-    except ImportError:  # the booking app is optional for the optimizer
-        return used
-    bookings = SeatBooking.objects.filter(
-        resource=resource, date__in=days, cancelled_at__isnull=True
-    ).values_list("date", "staff_id")
-    for day, booking_staff in bookings:
-        # A planned person's own booking is replaced by the roster's decision.
-        if booking_staff not in staff_ids:
-            used[day] += 1
+    # Bookings and other uses outside the roster come from the apps that registered them.
+    from yakuba.rosters.seat_providers import seats_taken_outside_roster
+
+    for day, seats in seats_taken_outside_roster(resource, days, staff_ids).items():
+        used[day] += seats
     return used
 
 

@@ -284,3 +284,17 @@ def test_demo_seed_makes_bookings_and_one_overdue_terminal(eligible_staff, org) 
     again = seed_remoteseats_demo()  # idempotent enough: no extra terminals or loans
     assert LoanedTerminal.objects.count() == 8 and again["loans"] == 0
 
+
+def test_seed_command_adds_the_demo_once(eligible_staff, org) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    for _ in range(3):
+        eligible_staff()
+    out = io.StringIO()
+    call_command("seed_remoteseats_demo", "--if-empty", stdout=out)
+    assert LoanedTerminal.objects.count() == 8
+    call_command("seed_remoteseats_demo", "--if-empty", stdout=out)
+    assert "省略" in out.getvalue()
+    assert LoanedTerminal.objects.count() == 8
