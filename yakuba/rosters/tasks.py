@@ -46,7 +46,7 @@ def claim_version(version_id: int) -> RosterVersion | None:
         if period_id is None:
             return None
         # The period row serialises claims with each other and with services that queue runs.
-        RosterPeriod.objects.select_for_update().filter(pk=period_id).first()
+        RosterPeriod.objects.select_for_update(of=("self",)).get(pk=period_id)
         version = (
             RosterVersion.objects.select_for_update(of=("self",))
             .select_related("period__unit")
