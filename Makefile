@@ -25,6 +25,7 @@ run: install
 	DEBUG=1 $(PY) manage.py seed_demo --if-empty
 	DEBUG=1 $(PY) manage.py seed_reports_demo --if-empty
 	DEBUG=1 $(PY) manage.py seed_rosters_demo --if-empty
+	DEBUG=1 $(PY) manage.py seed_remoteseats_demo --if-empty
 	DEBUG=1 $(PY) manage.py seed_meetings_demo --if-empty
 	DEBUG=1 $(PY) manage.py seed_licences_demo --if-empty
 	@echo "Starting the task worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"

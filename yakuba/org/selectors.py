@@ -6,13 +6,16 @@ Every query of people or units made on behalf of a user goes through here, so
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from yakuba.accounts.roles import Capability
 from yakuba.core.text import search_key
 from yakuba.org.models import Counter, Staff, Unit
+
+Row = TypeVar("Row", bound=Model)
 
 
 def scope_root(user: Any) -> Unit | None:
@@ -90,3 +93,36 @@ def search_units(user: Any, query: str = "") -> QuerySet[Unit]:
     if query:
         qs = qs.filter(search_text__contains=search_key(query))
     return qs
+
+
+def nearest_for_unit(
+    rows: QuerySet[Row] | Mapping[Any, Row] | Iterable[Row], unit: Unit | None
+) -> tuple[Row | None, Unit | None, bool]:
+    """The settings row in force for `unit`: its own, else its nearest ancestor's, else the
+    office default (the row whose unit is None).
+
+    `rows` are rows of any model with a nullable `unit` foreign key (telework policies, work
+    rules…): a queryset, or rows already read (a list, or a dict of them) so that many units
+    are answered from one read. `unit=None` asks for the office default.
+
+    Returns (row, the unit the row belongs to, inherited?). Inherited is False only when the
+    row is the unit's own (or the office default asked for as such); with no row at all the
+    answer is (None, None, unit is not None).
+    """
+    if isinstance(rows, QuerySet):
+        rows = rows.select_related("unit")
+    elif isinstance(rows, Mapping):
+        rows = rows.values()
+    nearest: Row | None = None
+    default: Row | None = None
+    for row in rows:
+        if row.unit_id is None:
+            default = default or row
+            continue
+        # Paths end in "/", so "/100/" is an ancestor of "/100/110/" but not of "/1000/".
+        applies = unit is not None and unit.path.startswith(row.unit.path)
+        if applies and (nearest is None or len(row.unit.path) > len(nearest.unit.path)):
+            nearest = row
+    if nearest is not None:
+        return nearest, nearest.unit, nearest.unit_id != unit.pk
+    return default, None, unit is not None

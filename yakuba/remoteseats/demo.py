@@ -1,7 +1,8 @@
 """Demo data for remote seats: bookings for the coming days and a ledger of 8 terminals.
 
-Called by the roster demo after the organisation (and, if it made them, the remote pools
-and telework profiles) exist. Safe to run twice: it only adds what is missing.
+Called by `manage.py seed_remoteseats_demo` after the organisation (and, if the roster demo
+made them, the remote pools and telework profiles) exist. Safe to run twice: it only adds
+what is missing.
 """
 
 from __future__ import annotations

@@ -2,6 +2,10 @@
 
 A seat of a `rosters.RemoteResource` pool is used on a day either by a booking made here
 or by a published roster's telework assignment whose activity consumes that pool.
+
+Dependency direction: `rosters` owns the pools and `remoteseats` builds on it (models,
+eligibility, published assignments); `rosters` never imports `remoteseats`. The roster learns
+about bookings through `rosters.seat_providers`, which `apps.py` registers into.
 """
 
 from __future__ import annotations

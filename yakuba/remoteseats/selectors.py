@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,8 +44,35 @@ def seats_used(resource: RemoteResource, date: dt.date) -> int:
     return len(_used_ids(resource, date))
 
 
+def booked_seats_by_day(
+    resource: RemoteResource, days: Sequence[dt.date], planned_staff_ids: Set[int]
+) -> dict[dt.date, int]:
+    """Active bookings of `resource` per day, except those of the people being planned.
+
+    Registered with `rosters.seat_providers` (see `apps.py`) so the roster leaves these
+    seats free; a planned person's own booking is replaced by the roster's decision.
+    """
+    taken: dict[dt.date, int] = defaultdict(int)
+    bookings = (
+        SeatBooking.objects.active()
+        .filter(resource=resource, date__in=list(days))
+        .values_list("date", "staff_id")
+    )
+    for day, staff_id in bookings:
+        if staff_id not in planned_staff_ids:
+            taken[day] += 1
+    return dict(taken)
+
+
 def bookable_resources() -> QuerySet[RemoteResource]:
     return RemoteResource.objects.filter(active=True).order_by("name")
+
+
+def manageable_pools(user: Any) -> QuerySet[RemoteResource]:
+    """The pools whose set-up the user may change (those who run them: all of them)."""
+    if not user.can(Capability.MANAGE_REMOTE_SEATS):
+        return RemoteResource.objects.none()
+    return RemoteResource.objects.prefetch_related("activities").order_by("name")
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,10 @@ from yakuba.remoteseats.models import (
     tokyo_today,
 )
 from yakuba.rosters.eligibility import evaluate
-from yakuba.rosters.models import RemoteResource, WorkActivity
+from yakuba.rosters.models import RemoteResource
 
 # How far ahead a seat can be booked.
 BOOKING_HORIZON_DAYS = 60
-RESOURCE_FIELDS = ("name", "capacity", "active", "activities")
 TERMINAL_FIELDS = ("asset_tag", "model_name", "description", "active", "notes")
 
 
@@ -163,27 +162,6 @@ def cancel_booking(actor: Any, booking: SeatBooking) -> SeatBooking:
 def _require(actor: Any, capability: str) -> None:
     if actor is not None and not actor.can(capability):
         raise PermissionDenied(f"missing capability {capability}")
-
-
-@transaction.atomic
-def save_resource(
-    *,
-    actor: Any,
-    resource: RemoteResource | None,
-    values: dict[str, Any],
-    activities: Iterable[WorkActivity],
-) -> RemoteResource:
-    """Create (resource=None) or update a remote-seat pool and the activities that use it."""
-    _require(actor, Capability.MANAGE_REMOTE_SEATS)
-    creating = resource is None
-    return save_audited(
-        actor=actor,
-        obj=resource or RemoteResource(),
-        creating=creating,
-        fields=RESOURCE_FIELDS,
-        values=values,
-        m2m={"activities": activities},
-    )
 
 
 @transaction.atomic

@@ -1,4 +1,8 @@
-"""Remote seats and the terminal ledger. Thin: forms validate, services write, selectors scope."""
+"""Remote seats and the terminal ledger. Thin: forms validate, services write, selectors scope.
+
+The pools themselves belong to `rosters` (an input of the roster); their set-up pages are
+here, where the people who run them work, and write through `rosters.services`.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,8 @@ from yakuba.remoteseats.forms import (
     TerminalForm,
 )
 from yakuba.remoteseats.models import LoanedTerminal, TerminalLoan, tokyo_today
+from yakuba.rosters import selectors as rosters_selectors
+from yakuba.rosters import services as rosters_services
 from yakuba.rosters.models import RemoteResource
 
 
@@ -119,7 +125,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_REMOTE_SEATS)
 def resource_list(request: HttpRequest) -> HttpResponse:
-    resources = RemoteResource.objects.prefetch_related("activities").order_by("name")
+    resources = rosters_selectors.remote_pools()
     return render(request, "remoteseats/resource_list.html", {"resources": resources})
 
 
@@ -127,9 +133,9 @@ def _resource_form_view(request: HttpRequest, resource: RemoteResource | None) -
     form = ResourceForm(request.POST or None, instance=resource)
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in ("name", "capacity", "active")}
-        saved = services.save_resource(
+        saved = rosters_services.save_remote_pool(
             actor=request.user,
-            resource=resource,
+            pool=resource,
             values=values,
             activities=form.cleaned_data["activities"],
         )
@@ -148,7 +154,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.MANAGE_REMOTE_SEATS)
 def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _resource_form_view(
-        request, get_for_user_or_404(RemoteResource.objects.all(), request.user, pk)
+        request, get_for_user_or_404(selectors.manageable_pools, request.user, pk)
     )
 
 

@@ -112,7 +112,7 @@ def run_city(staff: int, time_limit: int, repair_limit: int) -> dict[str, Any]:
 
     from yakuba.accounts.models import User
     from yakuba.org.models import Unit
-    from yakuba.rosters import services
+    from yakuba.rosters import selectors, services
     from yakuba.rosters.demo import next_month
     from yakuba.rosters.models import ActivityKind, Assignment, RosterPeriod, RosterVersion
 
@@ -136,7 +136,7 @@ def run_city(staff: int, time_limit: int, repair_limit: int) -> dict[str, Any]:
         .first()
         .staff
     )
-    services.report_absence(actor=planner_user, version=version, staff=sick, dates=[day])
+    services.record_sick_leave(actor=planner_user, version=version, staff=sick, dates=[day])
     repair = RosterVersion.objects.create(
         period=period,
         number=2,
@@ -146,7 +146,7 @@ def run_city(staff: int, time_limit: int, repair_limit: int) -> dict[str, Any]:
         time_limit=repair_limit,
     )
     repaired = _solve(repair, repair_limit)
-    changes = services.changed_cells(version, repaired["version"])
+    changes = selectors.changed_cells(version, repaired["version"])
     others = [c for c in changes if c[0] != sick.pk]
     grid_ms, grid_queries = _grid(version, viewer)
     # A small period (one division) must render with the same number of queries.

@@ -247,10 +247,4 @@ def seed_rosters_demo(*, time_limit: int = 15) -> dict[str, Any]:
         )
     )
     made["draft"] = draft.status
-    try:
-        from yakuba.remoteseats.demo import seed_remoteseats_demo
-
-        made["remoteseats"] = seed_remoteseats_demo()
-    except ImportError:
-        pass
     return made

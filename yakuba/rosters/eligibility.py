@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from yakuba.org import selectors as org_selectors
 from yakuba.org.models import EmploymentType, Staff
 from yakuba.rosters.models import StaffWorkProfile, TeleworkPolicy
 
@@ -67,12 +68,8 @@ def policy_for(
                 "excluded_units"
             )
         }
-    codes = staff.unit.path.strip("/").split("/")
-    by_code = {p.unit.code: p for p in policies.values() if p.unit_id is not None}
-    for code in reversed(codes):
-        if code in by_code:
-            return by_code[code]
-    return policies.get(None) or TeleworkPolicy()
+    policy, _owner, _inherited = org_selectors.nearest_for_unit(policies, staff.unit)
+    return policy or TeleworkPolicy()
 
 
 def evaluate(

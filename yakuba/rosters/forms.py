@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yakuba.org.models import EmploymentType
 from yakuba.rosters.models import (
-    CoverRule,
+    DayType,
     OperatingMode,
     RequestKind,
     StaffWorkProfile,
@@ -131,20 +131,68 @@ class ActivityForm(forms.ModelForm):
         return data
 
 
-class CoverRuleForm(forms.ModelForm):
-    class Meta:
-        model = CoverRule
-        fields = ["day_type", "min_staff", "target_staff"]
+class CoverDayForm(forms.Form):
+    """A counter's cover on one day type: minimum, target and, per required skill, how many
+    of the people on duty need it."""
+
+    day_type = forms.ChoiceField(choices=DayType.choices, widget=forms.HiddenInput)
+    min_staff = forms.IntegerField(label=_("最低人数"), min_value=0, max_value=99)
+    target_staff = forms.IntegerField(label=_("目標人数"), min_value=0, max_value=99)
+
+    def __init__(self, *args: Any, skills: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.skills = list(skills)
+        for skill in self.skills:
+            self.fields[f"skill_{skill.pk}"] = forms.IntegerField(
+                label=_("うち%(name)s") % {"name": skill.name},
+                min_value=0,
+                max_value=99,
+                required=False,
+                initial=0,
+            )
+
+    @property
+    def day_label(self) -> str:
+        return str(dict(DayType.choices).get(self["day_type"].value(), ""))
+
+    @property
+    def skill_fields(self) -> list[Any]:
+        return [self[f"skill_{skill.pk}"] for skill in self.skills]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if (
-            data.get("min_staff") is not None
-            and data.get("target_staff") is not None
-            and data["target_staff"] < data["min_staff"]
-        ):
+        low, target = data.get("min_staff"), data.get("target_staff")
+        if low is not None and target is not None and target < low:
             self.add_error("target_staff", _("目標人数は最低人数以上にしてください。"))
+        counts = {}
+        for skill in self.skills:
+            name = f"skill_{skill.pk}"
+            count = data.get(name) or 0
+            if low is not None and count > low:
+                self.add_error(name, _("うち必要人数は最低人数以下にしてください。"))
+            counts[skill.pk] = count
+        data["skills"] = counts
         return data
+
+
+class BaseCoverFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        day_types = [form.cleaned_data["day_type"] for form in self.forms]
+        if len(day_types) != len(set(day_types)):
+            raise forms.ValidationError(_("曜日区分が重複しています。"))
+
+
+CoverFormSet = forms.formset_factory(
+    CoverDayForm,
+    formset=BaseCoverFormSet,
+    extra=0,
+    max_num=len(DayType.values),
+    absolute_max=len(DayType.values),
+    validate_max=True,
+)
 
 
 class PolicyForm(forms.ModelForm):

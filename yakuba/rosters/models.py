@@ -2,6 +2,11 @@
 teams, periods, roster versions and their assignments, requests and leave.
 
 The optimizer (`yakuba.planner`) never sees these models; `solver_io` maps them.
+
+`rosters` owns the remote-access pools (`RemoteResource`): they are an input of the roster.
+`remoteseats` (ad-hoc seat bookings, loaned terminals) builds on `rosters`, never the other
+way round: the seats it books reach the solver through `seat_providers`, where it registers
+from its `AppConfig.ready()` (a test parses the imports and holds the direction).
 """
 
 from __future__ import annotations
@@ -148,7 +153,11 @@ class CoverSkill(models.Model):
 
 
 class RemoteResource(models.Model):
-    """A scarce remote-access pool, e.g. "VPN端末 5台" or "LGWANテレワークID 20"."""
+    """A scarce remote-access pool, e.g. "VPN端末 5台" or "LGWANテレワークID 20".
+
+    A seat is used on a day by a published roster cell whose activity consumes the pool, or
+    by a use registered in `seat_providers` (a booking in `remoteseats`).
+    """
 
     name = models.CharField(_("名称"), max_length=50, unique=True)
     capacity = models.PositiveIntegerField(_("1日あたりの上限"))

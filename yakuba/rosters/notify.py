@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from yakuba.org.models import Staff
 from yakuba.rosters.models import RosterVersion, WorkActivity
-from yakuba.rosters.services import changed_cells
+from yakuba.rosters.selectors import changed_cells
 
 
 def notify_changes(old: RosterVersion, new: RosterVersion) -> int:

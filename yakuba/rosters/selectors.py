@@ -1,21 +1,30 @@
-"""Permission-scoped reads for rosters."""
+"""Reads for rosters: permission-scoped where made on behalf of a user; never a write."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from yakuba.accounts.roles import Capability
 from yakuba.org import selectors as org_selectors
-from yakuba.org.models import Staff
+from yakuba.org.models import Counter, Skill, Staff, Unit
 from yakuba.rosters.models import (
     Assignment,
+    CalendarFeed,
+    CoverRule,
+    CoverSkill,
+    DayType,
+    RemoteResource,
     RosterPeriod,
     RosterVersion,
     StaffRequest,
+    StaffWorkProfile,
     VersionStatus,
+    WorkActivity,
 )
 
 
@@ -27,6 +36,13 @@ def plannable_periods(user: Any) -> QuerySet[RosterPeriod]:
     if user.is_office_wide:
         return periods  # includes whole-office periods (unit = None)
     return periods.filter(unit__in=org_selectors.visible_units(user))
+
+
+def visible_versions(user: Any) -> QuerySet[RosterVersion]:
+    """Versions of the periods the user may read."""
+    return RosterVersion.objects.select_related("period__unit", "based_on").filter(
+        period__in=plannable_periods(user)
+    )
 
 
 def can_plan(user: Any, period: RosterPeriod) -> bool:
@@ -81,3 +97,140 @@ def can_decide_for(user: Any, staff: Staff) -> bool:
     if not user.can(Capability.DECIDE_REQUESTS):
         return False
     return org_selectors.visible_staff(user).filter(pk=staff.pk).exists()
+
+
+def own_requests(staff: Staff | None, limit: int = 100) -> list[StaffRequest]:
+    if staff is None:
+        return []
+    return list(StaffRequest.objects.filter(staff=staff).order_by("-date")[:limit])
+
+
+def changed_cells(
+    old: RosterVersion, new: RosterVersion
+) -> list[tuple[int, dt.date, int | None, int | None]]:
+    """(staff, date, old activity, new activity) for every cell that differs."""
+    before = {(a.staff_id, a.date): a.activity_id for a in old.assignments.all()}
+    after = {(a.staff_id, a.date): a.activity_id for a in new.assignments.all()}
+    return [
+        (staff_id, date, before.get((staff_id, date)), after.get((staff_id, date)))
+        for staff_id, date in sorted(set(before) | set(after), key=lambda k: (k[1], k[0]))
+        if before.get((staff_id, date)) != after.get((staff_id, date))
+    ]
+
+
+def queued_repair_of(version: RosterVersion) -> RosterVersion | None:
+    """A repair of `version` that has not started yet (it will read every absence stored
+    before it starts)."""
+    return (
+        version.period.versions.filter(
+            status=VersionStatus.QUEUED, is_repair=True, based_on=version
+        )
+        .order_by("number")
+        .first()
+    )
+
+
+def run_in_progress(period: RosterPeriod, *, besides: RosterVersion | None = None) -> Any:
+    """The period's version being solved or waiting to be (oldest first), if any."""
+    versions = period.versions.filter(status__in=[VersionStatus.QUEUED, VersionStatus.RUNNING])
+    if besides is not None:
+        versions = versions.exclude(pk=besides.pk)
+    return versions.order_by("number").first()
+
+
+# --- calendar feed ----------------------------------------------------------------------
+
+
+def feed_token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def feed_owner(raw: str) -> Staff | None:
+    """The person a secret calendar-feed token belongs to (None for an unknown token)."""
+    if not raw or len(raw) > 100:
+        return None
+    feed = (
+        CalendarFeed.objects.select_related("staff").filter(token_hash=feed_token_hash(raw)).first()
+    )
+    return feed.staff if feed else None
+
+
+# --- set-up -----------------------------------------------------------------------------
+
+
+def visible_activities(user: Any) -> QuerySet[WorkActivity]:
+    """Office-wide activities and those of units in the user's scope (for planners)."""
+    if not user.can(Capability.PLAN_ROSTERS):
+        return WorkActivity.objects.none()
+    units = org_selectors.visible_units(user)
+    return (
+        WorkActivity.objects.filter(unit__isnull=True) | WorkActivity.objects.filter(unit__in=units)
+    ).select_related("unit", "counter")
+
+
+def remote_pools() -> QuerySet[RemoteResource]:
+    """Every remote-access pool (office-wide: everybody planning may see the capacities)."""
+    return RemoteResource.objects.prefetch_related("activities").order_by("name")
+
+
+def effective_settings(model: type[Model], unit: Unit | None) -> tuple[Any, Unit | None, bool]:
+    """The settings (`TeleworkPolicy`, `WorkRules`) in force for `unit`: its own, else its
+    nearest ancestor's, else the office default, else the model's defaults (unsaved).
+    Returns (settings, the unit they belong to, inherited?)."""
+    row, owner, inherited = org_selectors.nearest_for_unit(model.objects.all(), unit)
+    return (row if row is not None else model(unit=None)), owner, inherited
+
+
+def own_settings(model: type[Model], unit: Unit | None) -> Any:
+    """The unit's own settings row (office default for None), or None if it has none."""
+    return model.objects.filter(unit=unit).first()
+
+
+def setup_counters(user: Any) -> QuerySet[Counter]:
+    return (
+        org_selectors.visible_counters(user)
+        .filter(active=True)
+        .prefetch_related("cover_rules__skills__skill")
+    )
+
+
+@dataclass(frozen=True)
+class CoverDay:
+    """What the cover form shows for one day type (zeros where no rule is stored yet)."""
+
+    day_type: str
+    label: str
+    min_staff: int
+    target_staff: int
+    skills: dict[int, int]  # skill id → "of whom at least"
+
+
+def cover_days(counter: Counter) -> list[CoverDay]:
+    """The counter's cover per day type, in DayType order, without creating anything."""
+    rules = {r.day_type: r for r in CoverRule.objects.filter(counter=counter)}
+    counts: dict[tuple[int, int], int] = {
+        (cs.rule_id, cs.skill_id): cs.min_count
+        for cs in CoverSkill.objects.filter(rule__counter=counter)
+    }
+    skills: list[Skill] = list(counter.required_skills.all())
+    days = []
+    for day_type, label in DayType.choices:
+        rule = rules.get(day_type)
+        days.append(
+            CoverDay(
+                day_type=day_type,
+                label=str(label),
+                min_staff=rule.min_staff if rule else 0,
+                target_staff=rule.target_staff if rule else 0,
+                skills={s.pk: counts.get((rule.pk, s.pk), 0) if rule else 0 for s in skills},
+            )
+        )
+    return days
+
+
+def work_profiles(staff: list[Staff]) -> dict[int, StaffWorkProfile]:
+    return {p.staff_id: p for p in StaffWorkProfile.objects.filter(staff__in=staff)}
+
+
+def work_profile(staff: Staff) -> StaffWorkProfile | None:
+    return StaffWorkProfile.objects.filter(staff=staff).first()

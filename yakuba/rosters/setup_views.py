@@ -1,7 +1,9 @@
 """Roster set-up: activities, counter cover, remote pools, eligibility rules, work rules, people.
 
 Unit heads set up their own unit and below; HR and system admins also the office-wide
-defaults and the remote-access pools.
+defaults (and, on the remote-seats pages, the remote-access pools). Views stay thin: a form
+validates, a service in `services` writes (one transaction, audited), `selectors` read. A
+GET never writes.
 """
 
 from __future__ import annotations
@@ -9,37 +11,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.forms import modelformset_factory
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from yakuba.accounts.roles import Capability
-from yakuba.audit.models import AuditAction
-from yakuba.audit.services import record, save_audited
-from yakuba.core.permissions import capability_required
+from yakuba.core.permissions import capability_required, get_for_user_or_404
 from yakuba.org import selectors as org_selectors
-from yakuba.org.models import Counter, Unit
-from yakuba.rosters import eligibility
+from yakuba.org.models import Unit
+from yakuba.rosters import eligibility, selectors, services
 from yakuba.rosters.forms import (
     ActivityForm,
-    CoverRuleForm,
+    CoverFormSet,
     PolicyForm,
     ProfileForm,
     WorkRulesForm,
 )
-from yakuba.rosters.models import (
-    CoverRule,
-    CoverSkill,
-    DayType,
-    RemoteResource,
-    StaffWorkProfile,
-    TeleworkPolicy,
-    WorkActivity,
-    WorkRules,
-)
+from yakuba.rosters.models import TeleworkPolicy, WorkRules
 
 
 def _scope_unit(request: HttpRequest) -> Unit | None:
@@ -52,80 +42,58 @@ def _scope_unit(request: HttpRequest) -> Unit | None:
                 raise PermissionDenied("no unit to set up")
             return staff.unit
         return None
-    unit = org_selectors.visible_units(request.user).filter(pk=raw).first()
-    if unit is None:
-        raise Http404
-    return unit
+    return get_for_user_or_404(org_selectors.visible_units, request.user, raw)
+
+
+def _setup_url(unit: Unit | None) -> str:
+    url = reverse("rosters:setup_home")
+    return f"{url}?unit={unit.pk}" if unit is not None else url
 
 
 @capability_required(Capability.PLAN_ROSTERS)
 def setup_home(request: HttpRequest) -> HttpResponse:
     unit = _scope_unit(request)
-    units = org_selectors.visible_units(request.user)
-    activities = WorkActivity.objects.filter(unit__isnull=True) | WorkActivity.objects.filter(
-        unit__in=units
-    )
-    counters = Counter.objects.filter(unit__in=units, active=True).prefetch_related(
-        "cover_rules__skills__skill"
-    )
     return render(
         request,
         "rosters/setup_home.html",
         {
             "unit": unit,
-            "units": units,
-            "activities": activities.select_related("unit", "counter").order_by(
-                "sort_order", "code"
-            ),
-            "counters": counters,
-            "resources": RemoteResource.objects.prefetch_related("activities"),
-            "policy": _effective(TeleworkPolicy, unit),
-            "rules": _effective(WorkRules, unit),
+            "units": org_selectors.visible_units(request.user),
+            "activities": selectors.visible_activities(request.user).order_by("sort_order", "code"),
+            "counters": selectors.setup_counters(request.user),
+            "resources": selectors.remote_pools(),
+            "policy": selectors.effective_settings(TeleworkPolicy, unit),
+            "rules": selectors.effective_settings(WorkRules, unit),
             "can_office_wide": request.user.is_office_wide,
         },
     )
 
 
-def _effective(model: Any, unit: Unit | None) -> tuple[Any, Unit | None, bool]:
-    """The settings in force for `unit`: its own, else the nearest ancestor's, else the
-    office default. Returns (settings, the unit they belong to, inherited?)."""
-    codes = unit.path.strip("/").split("/") if unit is not None else []
-    rows = {r.unit.code if r.unit_id else None: r for r in model.objects.select_related("unit")}
-    for code in reversed(codes):
-        if code in rows:
-            return rows[code], rows[code].unit, code != unit.code
-    default = rows.get(None) or model(unit=None)
-    return default, None, unit is not None
-
-
 @capability_required(Capability.PLAN_ROSTERS)
 def activity_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    units = org_selectors.visible_units(request.user)
     activity = None
     if pk is not None:
-        activity = get_object_or_404(WorkActivity, pk=pk)
+        activity = get_for_user_or_404(selectors.visible_activities, request.user, pk)
         if activity.unit_id is None and not request.user.is_office_wide:
             raise PermissionDenied("office-wide activity")
-        if activity.unit_id is not None and not units.filter(pk=activity.unit_id).exists():
-            raise PermissionDenied("activity outside scope")
     unit = activity.unit if activity else _scope_unit(request)
     form = ActivityForm(
-        request.POST or None, instance=activity, counters=Counter.objects.filter(unit__in=units)
+        request.POST or None,
+        instance=activity,
+        counters=org_selectors.visible_counters(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        fields = tuple(form.fields)
-        values = {k: form.cleaned_data[k] for k in fields}
-        values["unit"] = unit
-        with transaction.atomic():
-            saved = save_audited(
-                actor=request.user,
-                obj=activity or WorkActivity(),
-                creating=activity is None,
-                fields=(*fields, "unit"),
-                values=values,
+        try:
+            saved = services.save_activity(
+                actor=request.user, activity=activity, unit=unit, values=form.cleaned_data
             )
-        messages.success(request, _("勤務形態「%(name)s」を保存しました。") % {"name": saved.name})
-        return redirect(f"{_setup_url()}{'?unit=' + str(unit.pk) if unit else ''}")
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("勤務形態「%(name)s」を保存しました。") % {"name": saved.name}
+            )
+            return redirect(_setup_url(unit))
     return render(
         request,
         "rosters/setup_form.html",
@@ -137,94 +105,51 @@ def activity_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
-def _setup_url() -> str:
-    from django.urls import reverse
-
-    return reverse("rosters:setup_home")
-
-
 @capability_required(Capability.PLAN_ROSTERS)
 def cover_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Per day type: minimum and target staff of a counter, and the skills it needs."""
-    counter = get_object_or_404(
-        Counter.objects.filter(unit__in=org_selectors.visible_units(request.user)), pk=pk
-    )
-    for day_type in DayType.values:
-        CoverRule.objects.get_or_create(
-            counter=counter, day_type=day_type, defaults={"min_staff": 0, "target_staff": 0}
-        )
-    FormSet = modelformset_factory(CoverRule, form=CoverRuleForm, extra=0)
-    queryset = CoverRule.objects.filter(counter=counter).order_by("pk")
-    formset = FormSet(request.POST or None, queryset=queryset)
+    counter = get_for_user_or_404(org_selectors.visible_counters, request.user, pk)
     skills = list(counter.required_skills.all())
-    if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            for form in formset:
-                save_audited(
-                    actor=request.user,
-                    obj=form.instance,
-                    creating=False,
-                    fields=("min_staff", "target_staff"),
-                    values={k: form.cleaned_data[k] for k in ("min_staff", "target_staff")},
-                )
-                for skill in skills:
-                    raw = request.POST.get(f"skill-{form.instance.pk}-{skill.pk}", "0")
-                    count = int(raw) if raw.isdigit() else 0
-                    count = min(count, form.cleaned_data["min_staff"])
-                    existing = CoverSkill.objects.filter(rule=form.instance, skill=skill).first()
-                    if count:
-                        save_audited(
-                            actor=request.user,
-                            obj=existing or CoverSkill(rule=form.instance, skill=skill),
-                            creating=existing is None,
-                            fields=("min_count",),
-                            values={"min_count": count},
-                        )
-                    elif existing:
-                        record(
-                            AuditAction.DELETE,
-                            actor=request.user,
-                            obj=existing,
-                            changes={"min_count": [existing.min_count, None]},
-                        )
-                        existing.delete()
-        messages.success(
-            request, _("「%(name)s」の配置基準を保存しました。") % {"name": counter.name}
-        )
-        return redirect("rosters:setup_home")
-    skill_counts = {
-        (cs.rule_id, cs.skill_id): cs.min_count
-        for cs in CoverSkill.objects.filter(rule__counter=counter)
-    }
-    rows = [
-        {"form": f, "skills": [(s, skill_counts.get((f.instance.pk, s.pk), 0)) for s in skills]}
-        for f in formset
+    initial = [
+        {"day_type": day.day_type, "min_staff": day.min_staff, "target_staff": day.target_staff}
+        | {f"skill_{skill_id}": n for skill_id, n in day.skills.items()}
+        for day in selectors.cover_days(counter)
     ]
+    formset = CoverFormSet(request.POST or None, initial=initial, form_kwargs={"skills": skills})
+    if request.method == "POST" and formset.is_valid():
+        try:
+            services.save_cover(
+                actor=request.user, counter=counter, days=[f.cleaned_data for f in formset]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("「%(name)s」の配置基準を保存しました。") % {"name": counter.name}
+            )
+            return redirect("rosters:setup_home")
     return render(
-        request, "rosters/cover_edit.html", {"counter": counter, "formset": formset, "rows": rows}
+        request,
+        "rosters/cover_edit.html",
+        {"counter": counter, "formset": formset, "skills": skills},
     )
 
 
-def _singleton_edit(
-    request: HttpRequest, model: Any, form_class: Any, title: str, fields: tuple[str, ...]
+def _settings_edit(
+    request: HttpRequest,
+    model: Any,
+    form_class: Any,
+    save: Any,
+    title: str,
 ) -> HttpResponse:
     unit = _scope_unit(request)
     if unit is None and not request.user.is_office_wide:
         raise PermissionDenied("office-wide settings")
-    obj = model.objects.filter(unit=unit).first()
-    form = form_class(request.POST or None, instance=obj)
+    form = form_class(request.POST or None, instance=selectors.own_settings(model, unit))
     if request.method == "POST" and form.is_valid():
-        values = {k: form.cleaned_data[k] for k in fields} | {"unit": unit}
-        with transaction.atomic():
-            save_audited(
-                actor=request.user,
-                obj=obj or model(),
-                creating=obj is None,
-                fields=(*fields, "unit"),
-                values=values,
-            )
+        save(actor=request.user, unit=unit, values=form.cleaned_data)
         messages.success(request, _("保存しました。"))
-        return redirect(f"{_setup_url()}{'?unit=' + str(unit.pk) if unit else ''}")
+        return redirect(_setup_url(unit))
     return render(
         request,
         "rosters/setup_form.html",
@@ -234,36 +159,19 @@ def _singleton_edit(
 
 @capability_required(Capability.PLAN_ROSTERS)
 def policy_edit(request: HttpRequest) -> HttpResponse:
-    return _singleton_edit(
+    return _settings_edit(
         request,
         TeleworkPolicy,
         PolicyForm,
+        services.save_telework_policy,
         _("在宅勤務の実施要件"),
-        (
-            "allowed_employment_types",
-            "exclude_personal_data_work",
-            "requires_head_approval",
-            "weekly_cap",
-            "min_office_days",
-        ),
     )
 
 
 @capability_required(Capability.PLAN_ROSTERS)
 def rules_edit(request: HttpRequest) -> HttpResponse:
-    return _singleton_edit(
-        request,
-        WorkRules,
-        WorkRulesForm,
-        _("勤務ルール"),
-        (
-            "max_consecutive_days",
-            "max_weekends",
-            "substitute_window_before",
-            "substitute_window_after",
-            "split_mode",
-            "fairness_weight",
-        ),
+    return _settings_edit(
+        request, WorkRules, WorkRulesForm, services.save_work_rules, _("勤務ルール")
     )
 
 
@@ -276,28 +184,17 @@ def people(request: HttpRequest) -> HttpResponse:
         staff = staff.filter(unit__path__startswith=unit.path)
     staff = list(staff.order_by("unit__path", "staff_number")[:1000])
     elig = eligibility.evaluate_many(staff)
-    profiles = {p.staff_id: p for p in StaffWorkProfile.objects.filter(staff__in=staff)}
+    profiles = selectors.work_profiles(staff)
     rows = [{"staff": s, "profile": profiles.get(s.pk), "eligibility": elig[s.pk]} for s in staff]
     return render(request, "rosters/people.html", {"rows": rows, "unit": unit})
 
 
 @capability_required(Capability.PLAN_ROSTERS)
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    staff = org_selectors.visible_staff(request.user).filter(pk=pk).first()
-    if staff is None:
-        raise Http404
-    profile = StaffWorkProfile.objects.filter(staff=staff).first()
-    form = ProfileForm(request.POST or None, instance=profile)
+    staff = get_for_user_or_404(org_selectors.visible_staff, request.user, pk)
+    form = ProfileForm(request.POST or None, instance=selectors.work_profile(staff))
     if request.method == "POST" and form.is_valid():
-        fields = ("team", "telework_approved", "handles_personal_data", "life_event")
-        with transaction.atomic():
-            save_audited(
-                actor=request.user,
-                obj=profile or StaffWorkProfile(staff=staff),
-                creating=profile is None,
-                fields=fields,
-                values={k: form.cleaned_data[k] for k in fields},
-            )
+        services.save_work_profile(actor=request.user, staff=staff, values=form.cleaned_data)
         messages.success(
             request, _("%(name)s さんの勤務条件を保存しました。") % {"name": staff.name}
         )

@@ -105,19 +105,17 @@ def period_activities(unit: Unit | None) -> list[WorkActivity]:
 
 
 def _rules_for(unit: Unit | None) -> WorkRules:
-    by_unit = {
-        r.unit.code if r.unit_id else None: r for r in WorkRules.objects.select_related("unit")
-    }
-    for code in reversed(unit.path.strip("/").split("/") if unit is not None else []):
-        if code in by_unit:
-            return by_unit[code]
-    return by_unit.get(None) or WorkRules()
+    from yakuba.org.selectors import nearest_for_unit
+
+    rules, _owner, _inherited = nearest_for_unit(WorkRules.objects.all(), unit)
+    return rules or WorkRules()
 
 
 def _seats_used_elsewhere(
     version: RosterVersion, resource: RemoteResource, days: list[dt.date], staff_ids: set[int]
 ) -> dict[dt.date, int]:
-    """Seats of `resource` taken on each day by other units' published rosters and bookings."""
+    """Seats of `resource` taken on each day by other units' published rosters and by
+    registered uses outside the roster (`seat_providers`: remoteseats' bookings)."""
     used: dict[dt.date, int] = defaultdict(int)
     activity_ids = [a.pk for a in resource.activities.all()]
     published = (
@@ -131,17 +129,11 @@ def _seats_used_elsewhere(
     )
     for day in published:
         used[day] += 1
-    try:
-        from yakuba.remoteseats.models import SeatBooking
-    except ImportError:  # the booking app is optional for the optimizer
-        return used
-    bookings = SeatBooking.objects.filter(
-        resource=resource, date__in=days, cancelled_at__isnull=True
-    ).values_list("date", "staff_id")
-    for day, booking_staff in bookings:
-        # A planned person's own booking is replaced by the roster's decision.
-        if booking_staff not in staff_ids:
-            used[day] += 1
+    # Bookings and other uses outside the roster come from the apps that registered them.
+    from yakuba.rosters.seat_providers import seats_taken_outside_roster
+
+    for day, seats in seats_taken_outside_roster(resource, days, staff_ids).items():
+        used[day] += seats
     return used
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from yakuba import planner
-from yakuba.rosters.models import RosterVersion, VersionStatus
+from yakuba.rosters.models import RosterPeriod, RosterVersion, VersionStatus
 from yakuba.rosters.solver_io import build_problem, start_roster, write_result
 
 logger = logging.getLogger(__name__)
@@ -25,19 +25,72 @@ def _cancel_requested(version_id: int) -> bool:
 
 @task()
 def solve_version(version_id: int) -> None:
-    """Build the problem, solve it and store the result; a cancel or crash writes no cells."""
+    """Build the problem, solve it and store the result; a cancel or crash writes no cells.
+
+    One run per period at a time: a version delivered while another run of its period is
+    going stays queued, and the run that ends starts the next queued one (a repair queued by
+    `services.report_absence` while a solve was running).
+    """
+    version = claim_version(version_id)
+    if version is not None:
+        solve_claimed(version)
+
+
+def claim_version(version_id: int) -> RosterVersion | None:
+    """Mark a queued version running, or None if it is not queued (delivered twice,
+    cancelled) or must wait for the run of its period that is going."""
     with transaction.atomic():
+        period_id = (
+            RosterVersion.objects.filter(pk=version_id).values_list("period_id", flat=True).first()
+        )
+        if period_id is None:
+            return None
+        # The period row serialises claims with each other and with services that queue runs.
+        RosterPeriod.objects.select_for_update(of=("self",)).get(pk=period_id)
         version = (
             RosterVersion.objects.select_for_update(of=("self",))
             .select_related("period__unit")
             .get(pk=version_id)
         )
         if version.status != VersionStatus.QUEUED:
-            return  # delivered twice, or cancelled before it started
+            return None
+        running = RosterVersion.objects.filter(period_id=period_id, status=VersionStatus.RUNNING)
+        if running.exclude(pk=version_id).exists():
+            return None  # started by `start_next_queued` when that run ends
         version.status = VersionStatus.RUNNING
         version.started_at = timezone.now()
         version.progress = []
         version.save(update_fields=["status", "started_at", "progress"])
+    return version
+
+
+def solve_claimed(version: RosterVersion) -> None:
+    """Run a claimed version to its end, then start the period's next queued version."""
+    try:
+        _solve(version)
+    except Exception as exc:
+        logger.exception("roster solve %s failed", version.pk)
+        RosterVersion.objects.filter(pk=version.pk, status=VersionStatus.RUNNING).update(
+            status=VersionStatus.FAILED, failure=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    finally:
+        start_next_queued(version.period_id)
+
+
+def start_next_queued(period_id: int) -> None:
+    waiting = (
+        RosterVersion.objects.filter(period_id=period_id, status=VersionStatus.QUEUED)
+        .order_by("number")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if waiting is not None:
+        solve_version.enqueue(waiting)
+
+
+def _solve(version: RosterVersion) -> None:
+    version_id = version.pk
     try:
         ctx = build_problem(version)
     except Exception as exc:

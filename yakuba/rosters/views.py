@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -23,7 +23,13 @@ from yakuba.rosters import exporting, selectors, services
 from yakuba.rosters.explain import describe, rule_label
 from yakuba.rosters.forms import AbsenceForm, CellForm, PeriodForm, RequestForm, SolveForm
 from yakuba.rosters.grid import build_grid, day_columns
-from yakuba.rosters.models import RosterPeriod, RosterVersion, StaffRequest, VersionStatus
+from yakuba.rosters.models import (
+    RosterPeriod,
+    RosterVersion,
+    StaffRequest,
+    VersionStatus,
+    WorkActivity,
+)
 from yakuba.rosters.solver_io import period_activities
 
 
@@ -32,11 +38,7 @@ def _period_or_404(request: HttpRequest, pk: int) -> RosterPeriod:
 
 
 def _version_or_404(request: HttpRequest, pk: int) -> RosterVersion:
-    version = RosterVersion.objects.select_related("period__unit", "based_on").filter(pk=pk).first()
-    if version is None:
-        raise Http404
-    _period_or_404(request, version.period_id)
-    return version
+    return get_for_user_or_404(selectors.visible_versions, request.user, pk)
 
 
 def _form_error(request: HttpRequest, exc: ValidationError) -> None:
@@ -116,7 +118,11 @@ def period_solve(request: HttpRequest, pk: int) -> HttpResponse:
     time_limit = form.cleaned_data["time_limit"] if form.is_valid() else 30
     based_on = None
     if request.POST.get("based_on"):
-        based_on = get_object_or_404(RosterVersion, pk=request.POST["based_on"], period=period)
+        based_on = get_for_user_or_404(
+            selectors.visible_versions(request.user).filter(period=period),
+            request.user,
+            request.POST["based_on"],
+        )
     try:
         version = services.start_solve(
             actor=request.user,
@@ -152,6 +158,9 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
         status__in=[VersionStatus.SOLVED, VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED]
     )
     published = version.period.versions.filter(status=VersionStatus.PUBLISHED).first()
+    absence_form = None
+    if can_plan and version.status == VersionStatus.PUBLISHED:
+        absence_form = AbsenceForm(staff=_absence_staff(request, version), period=version.period)
     return render(
         request,
         "rosters/version_detail.html",
@@ -166,6 +175,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "compare_to": compare_to,
             "published": published,
             "solve_form": SolveForm(initial={"time_limit": version.time_limit}),
+            "absence_form": absence_form,
         },
     )
 
@@ -186,37 +196,54 @@ def progress_chart(version: RosterVersion) -> dict[str, str] | None:
     return {"objective": line(1), "bound": line(2)}
 
 
+def _absence_staff(request: HttpRequest, version: RosterVersion) -> Any:
+    return org_selectors.visible_staff(request.user).filter(
+        unit__path__startswith=version.period.scope_path, active=True
+    )
+
+
 @require_POST
 @capability_required(Capability.PLAN_ROSTERS)
 def report_absence(request: HttpRequest, pk: int) -> HttpResponse:
-    """Someone fell ill after publishing: record it and start 「再作成（最小変更）」."""
+    """Someone fell ill after publishing: record it and 「再作成（最小変更）」, now or, while
+    another run of the period is going, as soon as it ends."""
     version = _version_or_404(request, pk)
-    staff_qs = org_selectors.visible_staff(request.user).filter(
-        unit__path__startswith=version.period.scope_path
-    )
-    form = AbsenceForm(request.POST, staff=staff_qs, period=version.period)
+    form = AbsenceForm(request.POST, staff=_absence_staff(request, version), period=version.period)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return redirect("rosters:version_detail", pk=version.pk)
     try:
-        services.report_absence(
+        report = services.report_absence(
             actor=request.user,
             version=version,
             staff=form.cleaned_data["staff"],
             dates=form.cleaned_data["dates"],
         )
-        repair = services.start_solve(
-            actor=request.user,
-            period=version.period,
-            based_on=version,
-            repair=True,
-            time_limit=version.time_limit,
-        )
     except ValidationError as exc:
         _form_error(request, exc)
         return redirect("rosters:version_detail", pk=version.pk)
+    repair = report.repair
+    if report.joined:
+        messages.success(
+            request,
+            _("欠勤を登録しました。待機中の再作成（第%(n)s版）に含めます。") % {"n": repair.number},
+        )
+    elif report.waits_for is not None:
+        messages.success(
+            request,
+            _(
+                "欠勤を登録しました。作成中の第%(running)s版が終わると、続けて最小変更で"
+                "再作成します（第%(n)s版）。"
+            )
+            % {"running": report.waits_for.number, "n": repair.number},
+        )
+    else:
+        messages.success(
+            request,
+            _("欠勤を登録し、最小変更で再作成を始めました（第%(n)s版）。") % {"n": repair.number},
+        )
     return redirect("rosters:version_detail", pk=repair.pk)
 
 
@@ -248,11 +275,12 @@ def cell_edit(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version_or_404(request, pk)
     if not selectors.can_plan(request.user, version.period):
         raise PermissionDenied("cannot plan this unit")
-    staff = get_object_or_404(
+    staff = get_for_user_or_404(
         org_selectors.visible_staff(request.user).filter(
             unit__path__startswith=version.period.scope_path
         ),
-        pk=request.GET.get("staff") or request.POST.get("staff") or 0,
+        request.user,
+        request.GET.get("staff") or request.POST.get("staff"),
     )
     try:
         date = dt.date.fromisoformat(request.GET.get("date") or request.POST.get("date") or "")
@@ -261,8 +289,6 @@ def cell_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not version.period.start_date <= date <= version.period.end_date:
         raise Http404
     activities = period_activities(version.period.unit)
-    from yakuba.rosters.models import WorkActivity
-
     form = CellForm(
         request.POST or None,
         activities=WorkActivity.objects.filter(pk__in=[a.pk for a in activities]),
@@ -303,12 +329,7 @@ def cell_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version_or_404(request, pk)
     try:
-        previous = version.period.versions.filter(status=VersionStatus.PUBLISHED).first()
         services.publish(actor=request.user, version=version)
-        if previous is not None:
-            from yakuba.rosters.notify import notify_changes
-
-            notify_changes(previous, version)
     except ValidationError as exc:
         _form_error(request, exc)
     else:
@@ -441,7 +462,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The secret per-person iCalendar URL (no sign-in: calendar apps can't)."""
-    staff = services.feed_owner(token)
+    staff = selectors.feed_owner(token)
     if staff is None:
         raise Http404
     today = timezone.localdate()
@@ -476,7 +497,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("申請しました。"))
                 return redirect("rosters:request_list")
-    mine = list(StaffRequest.objects.filter(staff=staff).order_by("-date")[:100]) if staff else []
+    mine = selectors.own_requests(staff)
     if mine:
         _annotate_outcomes(staff, mine)
     pending = []
@@ -520,7 +541,7 @@ def _annotate_outcomes(staff: Staff, requests: list[StaffRequest]) -> None:
 @require_POST
 @capability_required(Capability.DECIDE_REQUESTS)
 def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    req = get_object_or_404(StaffRequest.objects.select_related("staff"), pk=pk)
+    req = get_for_user_or_404(selectors.visible_requests, request.user, pk)
     services.decide_request(
         actor=request.user, request=req, approve=request.POST.get("decision") == "approve"
     )
@@ -530,7 +551,7 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    req = get_object_or_404(StaffRequest.objects.select_related("staff"), pk=pk)
+    req = get_for_user_or_404(selectors.visible_requests, request.user, pk)
     services.cancel_request(actor=request.user, request=req)
     messages.success(request, _("申請を取り消しました。"))
     return redirect("rosters:request_list")

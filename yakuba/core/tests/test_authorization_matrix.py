@@ -218,8 +218,13 @@ MATRIX: dict[str, Rule] = {
     "rosters:request_decide": Rule(
         ROSTER_PLAN, ok=302, method="post", kwargs=lambda o: {"pk": _rosters(o)["request"].pk}
     ),
+    # Someone else's request is outside the scope of those who do not plan: not found.
     "rosters:request_cancel": Rule(
-        ROSTER_PLAN, ok=302, method="post", kwargs=lambda o: {"pk": _rosters(o)["request"].pk}
+        ROSTER_PLAN,
+        ok=302,
+        method="post",
+        denied=404,
+        kwargs=lambda o: {"pk": _rosters(o)["request"].pk},
     ),
     "rosters:setup_home": Rule(ROSTER_PLAN),
     "rosters:activity_create": Rule(ROSTER_PLAN),

@@ -241,27 +241,35 @@ def test_terminal_rules(org, make_user, today) -> None:
         services.check_out_terminal(None, terminal, org["staff"]["1001"], due_on=today)
 
 
-def test_resource_save_is_audited(make_user, telework) -> None:
+def test_pool_save_is_audited_and_only_for_those_who_run_the_pools(make_user, telework) -> None:
+    # The pools are the roster's input: their writes live in rosters.services.
+    from yakuba.rosters.services import save_remote_pool
+
     hr = make_user("hr")
-    resource = services.save_resource(
+    resource = save_remote_pool(
         actor=hr,
-        resource=None,
+        pool=None,
         values={"name": "LGWANテレワークID", "capacity": 20, "active": True},
         activities=[telework],
     )
     assert list(resource.activities.all()) == [telework]
-    services.save_resource(
+    save_remote_pool(
         actor=hr,
-        resource=resource,
+        pool=resource,
         values={"name": "LGWANテレワークID", "capacity": 25, "active": True},
         activities=[],
     )
     entry = AuditEntry.objects.filter(object_type="rosters.remoteresource", action="update").get()
     assert entry.changes["capacity"] == [20, 25]
     with pytest.raises(PermissionDenied):
-        services.save_resource(
-            actor=make_user("unit_head"), resource=resource, values={}, activities=[]
+        save_remote_pool(
+            actor=make_user("unit_head"),
+            pool=resource,
+            values={"name": "x", "capacity": 1, "active": True},
+            activities=[],
         )
+    resource.refresh_from_db()
+    assert resource.capacity == 25
 
 
 def test_demo_seed_makes_bookings_and_one_overdue_terminal(eligible_staff, org) -> None:
@@ -275,3 +283,18 @@ def test_demo_seed_makes_bookings_and_one_overdue_terminal(eligible_staff, org) 
     assert made["bookings"] > 0
     again = seed_remoteseats_demo()  # idempotent enough: no extra terminals or loans
     assert LoanedTerminal.objects.count() == 8 and again["loans"] == 0
+
+
+def test_seed_command_adds_the_demo_once(eligible_staff, org) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    for _ in range(3):
+        eligible_staff()
+    out = io.StringIO()
+    call_command("seed_remoteseats_demo", "--if-empty", stdout=out)
+    assert LoanedTerminal.objects.count() == 8
+    call_command("seed_remoteseats_demo", "--if-empty", stdout=out)
+    assert "省略" in out.getvalue()
+    assert LoanedTerminal.objects.count() == 8

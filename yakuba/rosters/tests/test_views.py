@@ -238,7 +238,7 @@ def test_past_dates_cannot_be_requested(client, make_user, roster_setup) -> None
 
 @pytest.mark.django_db
 def test_repair_after_a_sick_day_changes_few_cells_and_notifies(
-    client, make_user, roster_setup
+    client, make_user, roster_setup, django_capture_on_commit_callbacks
 ) -> None:
     from yakuba.accounts.models import User
     from yakuba.notifications.models import Notice
@@ -257,18 +257,21 @@ def test_repair_after_a_sick_day_changes_few_cells_and_notifies(
             version=version, date=wednesday, activity=roster_setup["desk"]
         )
     )
-    response = head.post(
-        reverse("rosters:report_absence", args=[version.pk]),
-        {
-            "staff": sick.pk,
-            "start": wednesday.isoformat(),
-        },
-    )
+    page = head.get(reverse("rosters:version_detail", args=[version.pk])).content.decode()
+    assert "急な欠勤を登録して再作成" in page  # the form is offered on the published version
+    with django_capture_on_commit_callbacks(execute=True):
+        response = head.post(
+            reverse("rosters:report_absence", args=[version.pk]),
+            {
+                "staff": sick.pk,
+                "start": wednesday.isoformat(),
+            },
+        )
     repair = RosterVersion.objects.latest("pk")
     assert response["Location"] == reverse("rosters:version_detail", args=[repair.pk])
     assert repair.is_repair and repair.based_on == version
     assert repair.status == VersionStatus.SOLVED, repair.diagnosis
-    from yakuba.rosters.services import changed_cells
+    from yakuba.rosters.selectors import changed_cells
 
     changes = changed_cells(version, repair)
     others = [c for c in changes if c[0] != sick.pk]
