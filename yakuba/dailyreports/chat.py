@@ -10,21 +10,32 @@ Verification (nothing is read or stored before it passes):
 * Mattermost: the command/webhook ``token`` (form field or ``Authorization: Token …``)
   must equal MATTERMOST_COMMAND_TOKEN.
 
-The chat account is matched to a Yakuba account by user name (``user_name``).
+The sender is found by their registered chat identity, else by a Yakuba user name equal
+to the chat user name (`notifications.selectors.chat_command_sender`). The report is then
+stored by `services.save_report`, the same service as the web form, so both doors check
+the same rules; the answer is the text shown to the sender only.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from yakuba.dailyreports.models import QuestionKind, WorkPlace
+from yakuba.dailyreports import selectors, services
+from yakuba.dailyreports.models import Question, QuestionKind, ReportSource, WorkPlace
+from yakuba.notifications.models import ChannelKind
+from yakuba.notifications.selectors import chat_command_sender
 
 MAX_AGE_SECONDS = 300
 
@@ -114,3 +125,53 @@ def verify_mattermost(request: HttpRequest) -> bool:
     header = request.headers.get("Authorization", "")
     token = header[6:].strip() if header.startswith("Token ") else request.POST.get("token", "")
     return bool(token) and hmac.compare_digest(token.encode(), expected.encode())
+
+
+def answers_by_question(parsed: ParsedReport, questions: list[Question]) -> dict[str, str]:
+    """The parsed answers keyed by the id of the unit's question of that kind (the first
+    one); kinds the unit does not ask are dropped."""
+    by_kind: dict[str, str] = {}
+    for q in questions:
+        by_kind.setdefault(q.kind, str(q.pk))
+    return {by_kind[kind]: text for kind, text in parsed.answers.items() if kind in by_kind}
+
+
+def receive_report(
+    fields: Mapping[str, str], source: str, *, now: dt.datetime | None = None
+) -> str:
+    """Store the report a verified slash command carries; the reply for the sender.
+
+    `fields`: the command's form fields; `source`: ReportSource.SLACK or MATTERMOST.
+    """
+    kind = ChannelKind.SLACK if source == ReportSource.SLACK else ChannelKind.MATTERMOST
+    staff = chat_command_sender(
+        kind,
+        handle=fields.get("user_id" if kind == ChannelKind.SLACK else "user_name", ""),
+        user_name=fields.get("user_name", ""),
+    )
+    if staff is None:
+        return _("Yakuba のアカウントが見つかりません。")
+    window = selectors.get_window(staff.unit)
+    if window is None or not window.enabled:
+        return _("この所属では朝の業務報告を行っていません。")
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    parsed = parse(fields.get("text", ""))
+    try:
+        report = services.save_report(
+            actor=staff.user,
+            staff=staff,
+            day=today,
+            answers=answers_by_question(parsed, selectors.active_questions(window)),
+            work_place=parsed.work_place,
+            source=source,
+            now=now,
+        )
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    text = _("%(date)s の報告を受け付けました。") % {"date": today.isoformat()}
+    if report.late:
+        text += _("（遅れて提出）")
+    if QuestionKind.BLOCKER in parsed.answers:
+        text += _(" 困りごとを記録しました。")
+    return text

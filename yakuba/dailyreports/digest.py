@@ -9,7 +9,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from yakuba.dailyreports import services
+from yakuba.audit.models import AuditAction
+from yakuba.audit.services import record
+from yakuba.dailyreports import selectors, services
 from yakuba.dailyreports import window as win
 from yakuba.dailyreports.models import (
     Blocker,
@@ -20,7 +22,7 @@ from yakuba.dailyreports.models import (
     WorkPlace,
 )
 from yakuba.notifications.payloads import Message, Person, Section
-from yakuba.notifications.selectors import people_to_mention
+from yakuba.notifications.selectors import people_to_mention, unit_heads
 from yakuba.notifications.services import EMAIL, IN_APP, notify, post_to_channel
 from yakuba.org.models import Unit
 
@@ -37,7 +39,7 @@ def missing_staff(unit: Unit, day: dt.date) -> list[Any]:
 
 
 def send_reminders(unit: Unit, day: dt.date, *, closing: bool) -> int:
-    window = services.get_window(unit)
+    window = selectors.get_window(unit)
     if window is None or not win.is_working_day(window, day):
         return 0
     people = [s for s in missing_staff(unit, day) if s.user_id and s.user.is_active]
@@ -76,7 +78,7 @@ def reminder_message(subject: str, people: list[Person]) -> Message:
 
 def build_content(unit: Unit, day: dt.date) -> dict[str, Any]:
     """Everything the digest shows, as JSON (stored once, rendered in-app and for each chat)."""
-    window = services.get_window(unit)
+    window = selectors.get_window(unit)
     staff = list(unit.staff.filter(active=True).order_by("staff_number"))
     expected = {s.pk for s in win.expected_staff(unit, day, staff)}
     reports = {
@@ -190,17 +192,18 @@ def summary(content: dict[str, Any]) -> str:
 
 def close_window(unit: Unit, day: dt.date, *, base_url: str = "") -> Digest | None:
     """Build and send the day's digest exactly once; escalate old blockers."""
-    window = services.get_window(unit)
+    window = selectors.get_window(unit)
     if window is None or not win.is_working_day(window, day):
         return None
     try:
         with transaction.atomic():
             digest = Digest.objects.create(unit=unit, date=day, content=build_content(unit, day))
+            record(AuditAction.CREATE, actor=None, actor_label="scheduler", obj=digest)
             path = reverse("dailyreports:digest", args=[unit.pk, day.isoformat()])
             message = to_message(digest.content, url=f"{base_url}{path}" if base_url else "")
             for channel in window.channels.filter(active=True):
                 post_to_channel(channel, message, purpose=f"digest:{unit.pk}:{day}")
-            recipients = services.unit_heads(unit)
+            recipients = unit_heads(unit)
             if recipients and window.digest_in_app:
                 # In-app: a short summary; the digest page (the link) shows everything.
                 notify(

@@ -1,9 +1,9 @@
-"""All validation of morning-report input lives here."""
+"""Morning-report forms: field-level validation and messages for the screens (the services
+check the same limits again, so chat commands and scripts meet them too)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -11,7 +11,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yakuba.dailyreports import selectors
 from yakuba.dailyreports.models import (
+    MAX_ANSWER,
+    MAX_SYMPTOMS,
+    MAX_TEMPERATURE,
+    MIN_TEMPERATURE,
     BlockerStatus,
     Question,
     QuestionKind,
@@ -29,7 +34,6 @@ WEEKDAYS = (
     ("5", _("土")),
     ("6", _("日")),
 )
-MAX_ANSWER = 2000
 MAX_RANGE_DAYS = 366
 
 
@@ -76,15 +80,15 @@ class ReportForm(forms.Form):
             self.fields["temperature"] = forms.DecimalField(
                 label=_("体温（℃）"),
                 required=False,
-                min_value=Decimal("34.0"),
-                max_value=Decimal("42.0"),
+                min_value=MIN_TEMPERATURE,
+                max_value=MAX_TEMPERATURE,
                 decimal_places=1,
                 widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
             )
             self.fields["symptoms"] = forms.CharField(
                 label=_("症状（せき・のどの痛みなど。なければ空欄）"),
                 required=False,
-                max_length=200,
+                max_length=MAX_SYMPTOMS,
             )
 
     def question_fields(self) -> list[Any]:
@@ -110,6 +114,18 @@ class ReportForm(forms.Form):
         return {
             "temperature": self.cleaned_data.get("temperature"),
             "symptoms": self.cleaned_data.get("symptoms", ""),
+        }
+
+    def report_values(self) -> dict[str, Any]:
+        """The keyword arguments of `services.save_report` this form stands for."""
+        return {
+            "answers": self.answers(),
+            "work_place": self.cleaned_data["work_place"],
+            "submit": self.submitting(),
+            # The form always shows the ticks: unticking all of them clears them.
+            "plan_done": [int(i) for i in self.cleaned_data.get("plan_done", [])],
+            "resolved_blockers": [int(i) for i in self.cleaned_data.get("resolved_blockers", [])],
+            "health": self.health(),
         }
 
 
@@ -196,9 +212,7 @@ class BlockerForm(forms.Form):
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["helpers"].queryset = Staff.objects.filter(
-            unit__path__startswith=unit.path, active=True
-        )
+        self.fields["helpers"].queryset = selectors.possible_helpers(unit)
 
 
 class RangeForm(forms.Form):

@@ -101,6 +101,14 @@ class ReportSource(models.TextChoices):
     MATTERMOST = "mattermost", "Mattermost"
 
 
+# Limits of what a person may send, checked by `services.save_report` for every door (the
+# web form and chat commands) and shown by the form as field limits.
+MAX_ANSWER = 2000
+MIN_TEMPERATURE = Decimal("34.0")
+MAX_TEMPERATURE = Decimal("42.0")
+MAX_SYMPTOMS = 200
+
+
 class Report(models.Model):
     """One person's report for one day. Answers are stored with the question text of the day,
     so editing the questions later does not rewrite old reports."""
@@ -155,7 +163,7 @@ class HealthCheck(models.Model):
     temperature = models.DecimalField(
         _("体温（℃）"), max_digits=3, decimal_places=1, null=True, blank=True
     )
-    symptoms = models.CharField(_("症状"), max_length=200, blank=True)
+    symptoms = models.CharField(_("症状"), max_length=MAX_SYMPTOMS, blank=True)
     stay_home = models.BooleanField(_("出勤を控える"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -1,9 +1,10 @@
-"""Scoped reads of morning reports.
+"""Reads of morning reports (writes: `services`).
 
 * Everyone sees their own reports and their own unit's digest.
 * VIEW_REPORTS (unit heads: their unit and below; HR: everything) sees boards, reports,
   blockers and the overview.
-* Health checks: the person, HR, and a unit head whose scope holds the report's unit.
+* Health checks: the person, HR, and a unit head whose scope holds the report's unit;
+  every time one is shown, the view is recorded in the audit trail (`health_for`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 from django.db.models import Min, Q, QuerySet
 
 from yakuba.accounts.roles import Capability
+from yakuba.audit.models import AuditAction
+from yakuba.audit.services import record
 from yakuba.core.text import search_key
 from yakuba.dailyreports import roster_link
 from yakuba.dailyreports import window as win
@@ -21,13 +24,74 @@ from yakuba.dailyreports.models import (
     Blocker,
     BlockerStatus,
     Digest,
+    HealthCheck,
+    Question,
     QuestionKind,
     Report,
     ReportStatus,
     ReportWindow,
+    WorkPlace,
 )
 from yakuba.notifications.selectors import units_in_scope
 from yakuba.org.models import Staff, Unit
+
+OPEN_STATUSES = (BlockerStatus.OPEN, BlockerStatus.IN_PROGRESS)
+
+
+def get_window(unit: Unit) -> ReportWindow | None:
+    """The unit's set-up, or None if the unit has never started morning reports."""
+    return ReportWindow.objects.filter(unit=unit).first()
+
+
+def active_questions(window: ReportWindow) -> list[Question]:
+    return list(window.questions.filter(active=True))
+
+
+def report_of(staff: Staff, day: dt.date) -> Report | None:
+    """The person's report (draft or submitted) for `day`."""
+    return Report.objects.filter(staff=staff, date=day).first()
+
+
+def previous_report(staff: Staff, day: dt.date) -> Report | None:
+    """The person's last submitted report before `day` (the plan to tick off)."""
+    return (
+        Report.objects.filter(staff=staff, date__lt=day, status=ReportStatus.SUBMITTED)
+        .order_by("-date")
+        .first()
+    )
+
+
+def default_work_place(staff: Staff, day: dt.date) -> str:
+    """Where a new report says the person works: the published roster's place, else the
+    office."""
+    status = roster_link.work_status_for(staff, day)
+    return (status.work_place if status is not None else "") or WorkPlace.OFFICE
+
+
+def recent_reports(staff: Staff, limit: int = 7) -> list[Report]:
+    return list(
+        Report.objects.filter(staff=staff, status=ReportStatus.SUBMITTED).order_by("-date")[:limit]
+    )
+
+
+def carried_blockers(staff: Staff, day: dt.date) -> list[Blocker]:
+    """The person's unresolved blockers from days before `day` (today's own are not
+    "continuing")."""
+    return list(
+        Blocker.objects.filter(owner=staff, opened_on__lt=day)
+        .exclude(status=BlockerStatus.RESOLVED)
+        .order_by("opened_on", "pk")
+    )
+
+
+def open_blocker_with_text(staff: Staff, text: str) -> Blocker | None:
+    """The person's unresolved blocker with exactly this text (a blocker reported again)."""
+    return Blocker.objects.filter(owner=staff, text=text, status__in=OPEN_STATUSES).first()
+
+
+def possible_helpers(unit: Unit) -> QuerySet[Staff]:
+    """Who may be named as helping with a blocker of `unit`: active staff of it and below."""
+    return Staff.objects.filter(unit__path__startswith=unit.path, active=True)
 
 
 def report_units(user: Any) -> QuerySet[Unit]:
@@ -57,23 +121,44 @@ def can_view_health(user: Any, report: Report) -> bool:
     return user.is_office_wide or units_in_scope(user).filter(pk=report.unit_id).exists()
 
 
-def can_view_digest(user: Any, unit: Unit) -> bool:
+def health_for(user: Any, report: Report, *, context: str = "") -> HealthCheck | None:
+    """The report's health check if `user` may see it, else None.
+
+    Whenever one is returned, the view is recorded (a read-audit entry, no values): doing
+    it here means no screen can show health data without it.
+    """
+    if not can_view_health(user, report):
+        return None
+    health = HealthCheck.objects.filter(report=report).first()
+    if health is not None:
+        record(
+            AuditAction.VIEW_SENSITIVE,
+            actor=user,
+            obj=health,
+            object_repr=f"health check of {report.staff.staff_number} {report.date}{context}",
+        )
+    return health
+
+
+def digest_units(user: Any) -> QuerySet[Unit]:
+    """Units whose digests the user may read: their own unit and their report scope."""
     staff = getattr(user, "staff", None)
-    if staff is not None and staff.unit_id == unit.pk:
-        return True
-    return report_units(user).filter(pk=unit.pk).exists()
+    own = Q(pk=staff.unit_id) if staff is not None else Q(pk__in=[])
+    return Unit.objects.filter(own | Q(pk__in=report_units(user)))
+
+
+def stored_digest(unit: Unit, day: dt.date) -> Digest | None:
+    return Digest.objects.filter(unit=unit, date=day).first()
 
 
 def board(unit: Unit, day: dt.date) -> dict[str, Any]:
     """Today's status of every person in the unit, in a fixed number of queries (5)."""
-    window = ReportWindow.objects.filter(unit=unit).first()
+    window = get_window(unit)
     staff = list(Staff.objects.filter(unit=unit, active=True).order_by("staff_number"))
     expected = {s.pk for s in win.expected_staff(unit, day, staff)}
     reports = {r.staff_id: r for r in Report.objects.filter(unit=unit, date=day)}
     blockers = list(
-        Blocker.objects.filter(
-            unit=unit, status__in=(BlockerStatus.OPEN, BlockerStatus.IN_PROGRESS)
-        )
+        Blocker.objects.filter(unit=unit, status__in=OPEN_STATUSES)
         .select_related("owner")
         .prefetch_related("helpers")
         .order_by("opened_on", "pk")

@@ -1,7 +1,8 @@
 """Morning-report writes: set-up, reports (draft/submit/late), health checks, blockers.
 
-Each public function runs in a transaction and records what it changed in the audit
-trail. Health values never go into the trail or into notices: only that a check exists.
+Each public function runs in one transaction and records what it changed in the audit
+trail in the name of whoever acted (the scheduler's steps: "scheduler"). Health values
+never go into the trail or into notices: only that a check exists. Reads: `selectors`.
 """
 
 from __future__ import annotations
@@ -11,20 +12,23 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yakuba.accounts.roles import Role
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
 from yakuba.core.text import search_key
+from yakuba.dailyreports import selectors
 from yakuba.dailyreports import window as win
 from yakuba.dailyreports.models import (
     DEFAULT_QUESTIONS,
+    MAX_ANSWER,
+    MAX_SYMPTOMS,
+    MAX_TEMPERATURE,
+    MIN_TEMPERATURE,
     Blocker,
     BlockerStatus,
     HealthCheck,
@@ -34,7 +38,9 @@ from yakuba.dailyreports.models import (
     ReportSource,
     ReportStatus,
     ReportWindow,
+    WorkPlace,
 )
+from yakuba.notifications.selectors import unit_heads
 from yakuba.notifications.services import notify
 from yakuba.org.models import Staff, Unit
 
@@ -54,10 +60,6 @@ WINDOW_FIELDS = (
     "escalate_after_days",
     "health_retention_days",
 )
-
-
-def get_window(unit: Unit) -> ReportWindow | None:
-    return ReportWindow.objects.filter(unit=unit).first()
 
 
 @transaction.atomic
@@ -92,17 +94,26 @@ def save_window(
             changes[name] = [str(old), str(new)]
         setattr(window, name, new)
     window.full_clean()
+    if window.closes_at <= window.opens_at:
+        raise ValidationError(_("締切は受付開始より後にしてください。"))
+    channels = list(channels)
+    usable = set(window.unit.channels.filter(active=True).values_list("pk", flat=True))
+    if any(c.pk not in usable for c in channels):
+        raise ValidationError(_("この所属のチャット連携から選んでください。"))
     window.save()
     old_channels = set(window.channels.values_list("pk", flat=True))
-    window.channels.set(list(channels))
-    if set(window.channels.values_list("pk", flat=True)) != old_channels:
+    window.channels.set(channels)
+    if {c.pk for c in channels} != old_channels:
         changes["channels"] = "(changed)"
     for q in questions:
         if q.get("id"):
-            question = window.questions.get(pk=q["id"])
+            question = window.questions.filter(pk=q["id"]).first()
+            if question is None:
+                # Another unit's question, or one deleted meanwhile in another tab.
+                raise ValidationError(_("質問が見つかりません。画面を開き直してください。"))
             if q.get("delete"):
-                question.delete()
                 changes[f"question {question.pk}"] = "deleted"
+                question.delete()
                 continue
         elif q.get("delete") or not q.get("text"):
             continue
@@ -120,24 +131,40 @@ def save_window(
     return window
 
 
-def unit_heads(unit: Unit) -> list[Any]:
-    """Accounts of the unit's heads; if the unit has none, those of the nearest unit above."""
-    user_model = get_user_model()
-    units = [unit, *reversed(unit.ancestors())]
-    for candidate in units:
-        heads = list(
-            user_model.objects.filter(
-                role=Role.UNIT_HEAD, is_active=True, staff__unit=candidate, staff__active=True
-            )
+def _check_values(
+    answers: Mapping[str, str], work_place: str, health: Mapping[str, Any] | None
+) -> None:
+    """The limits every door (web form, chat command) must meet; the form shows the same
+    ones next to its fields."""
+    if work_place and work_place not in WorkPlace.values:
+        raise ValidationError(_("勤務場所を選び直してください。"))
+    if any(len(text or "") > MAX_ANSWER for text in answers.values()):
+        raise ValidationError(_("回答は %(n)s 文字以内にしてください。") % {"n": MAX_ANSWER})
+    if not health:
+        return
+    temperature = health.get("temperature")
+    if temperature is not None and not MIN_TEMPERATURE <= temperature <= MAX_TEMPERATURE:
+        raise ValidationError(
+            _("体温は %(min)s ℃ から %(max)s ℃ の間で入力してください。")
+            % {"min": MIN_TEMPERATURE, "max": MAX_TEMPERATURE}
         )
-        if heads:
-            return heads
-    return []
+    if len(health.get("symptoms") or "") > MAX_SYMPTOMS:
+        raise ValidationError(_("症状は %(n)s 文字以内にしてください。") % {"n": MAX_SYMPTOMS})
 
 
-def _answers(questions: list[Question], values: Mapping[str, str]) -> list[dict[str, Any]]:
+def _merged_answers(
+    questions: list[Question], values: Mapping[str, str], stored: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """One answer per active question, with the question's text of the day; a question
+    missing from `values` keeps its stored answer."""
+    kept = {a["q"]: a["a"] for a in stored}
     return [
-        {"q": q.text, "kind": q.kind, "a": (values.get(str(q.pk)) or "").strip()} for q in questions
+        {
+            "q": q.text,
+            "kind": q.kind,
+            "a": (values[str(q.pk)] if str(q.pk) in values else kept.get(q.text, "") or "").strip(),
+        }
+        for q in questions
     ]
 
 
@@ -148,20 +175,39 @@ def _check_required(answers: list[dict[str, Any]], questions: list[Question]) ->
         raise ValidationError(_("必須の質問に答えてください: %(q)s") % {"q": "、".join(missing)})
 
 
-def _save_health(
-    report: Report, window: ReportWindow, health: Mapping[str, Any]
-) -> HealthCheck | None:
+def _plan_ticks(staff: Staff, day: dt.date, ticked: Iterable[int]) -> list[int]:
+    """The ticked lines of the previous plan that exist (anything else is dropped)."""
+    ticked = {int(i) for i in ticked}
+    if not ticked:
+        return []
+    previous = selectors.previous_report(staff, day)
+    count = len(previous.plan_lines) if previous is not None else 0
+    return sorted(i for i in ticked if 0 <= i < count)
+
+
+def _save_health(report: Report, window: ReportWindow, health: Mapping[str, Any]) -> bool:
+    """Store, change or (both values empty) delete the report's health check; alert the
+    unit head once when it meets the stay-home rule. Returns whether anything changed."""
     temperature: Decimal | None = health.get("temperature")
     symptoms = (health.get("symptoms") or "").strip()
+    existing = HealthCheck.objects.filter(report=report).first()
     if temperature is None and not symptoms:
-        HealthCheck.objects.filter(report=report).delete()
-        return None
+        if existing is None:
+            return False
+        existing.delete()
+        return True
     stay_home = bool(symptoms) or (
         temperature is not None and temperature >= window.fever_threshold
     )
-    check, _created = HealthCheck.objects.get_or_create(report=report)
-    was_alerted = check.stay_home and not _created
-    check.temperature, check.symptoms, check.stay_home = temperature, symptoms[:200], stay_home
+    if existing is not None and (existing.temperature, existing.symptoms, existing.stay_home) == (
+        temperature,
+        symptoms,
+        stay_home,
+    ):
+        return False
+    was_alerted = existing is not None and existing.stay_home
+    check = existing or HealthCheck(report=report)
+    check.temperature, check.symptoms, check.stay_home = temperature, symptoms, stay_home
     check.save()
     if stay_home and not was_alerted:
         # The alert says who and where to look, never the values (they stay in the audited view).
@@ -172,19 +218,26 @@ def _save_health(
             url=reverse("dailyreports:report_detail", args=[report.pk]),
             purpose=f"health:{report.pk}",
         )
-    return check
+    return True
 
 
-def _track_blocker(report: Report, today: dt.date) -> None:
+def _track_blocker(actor: Any, report: Report) -> None:
+    """Today's blocker answer opens a blocker, or carries on the same open one."""
     text = report.answer_of(QuestionKind.BLOCKER).strip()
     if not text:
         return
-    existing = Blocker.objects.filter(
-        owner=report.staff, text=text, status__in=(BlockerStatus.OPEN, BlockerStatus.IN_PROGRESS)
-    ).first()
+    existing = selectors.open_blocker_with_text(report.staff, text)
     if existing is not None:
-        existing.last_reported_on = report.date
-        existing.save(update_fields=["last_reported_on"])
+        if existing.last_reported_on != report.date:
+            before = existing.last_reported_on
+            existing.last_reported_on = report.date
+            existing.save(update_fields=["last_reported_on"])
+            record(
+                AuditAction.UPDATE,
+                actor=actor,
+                obj=existing,
+                changes={"last_reported_on": [str(before), str(report.date)]},
+            )
         return
     blocker = Blocker.objects.create(
         unit=report.unit,
@@ -194,14 +247,29 @@ def _track_blocker(report: Report, today: dt.date) -> None:
         opened_on=report.date,
         last_reported_on=report.date,
     )
-    record(AuditAction.CREATE, actor=None, obj=blocker, actor_label="dailyreports")
+    record(AuditAction.CREATE, actor=actor, obj=blocker, changes={"report": report.pk})
 
 
-def _still_editable(report: Report, window: ReportWindow, now: dt.datetime) -> bool:
-    """Until the window closes; a late report (sent after the close) until the day ends."""
-    if win.is_open_for_edit(window, report.date, now):
-        return True
-    return report.late and timezone.localdate(now) == report.date
+def _resolve_carried(actor: Any, staff: Staff, ids: Iterable[int], today: dt.date) -> None:
+    """The owner ticks carried-over blockers as resolved (others' or unknown ids: ignored)."""
+    ids = [int(i) for i in ids]
+    if not ids:
+        return
+    for blocker in (
+        Blocker.objects.select_for_update()
+        .filter(pk__in=ids, owner=staff)
+        .exclude(status=BlockerStatus.RESOLVED)
+        .order_by("pk")
+    ):
+        before = blocker.status
+        blocker.status, blocker.resolved_on = BlockerStatus.RESOLVED, today
+        blocker.save(update_fields=["status", "resolved_on"])
+        record(
+            AuditAction.UPDATE,
+            actor=actor,
+            obj=blocker,
+            changes={"status": [before, blocker.status]},
+        )
 
 
 @transaction.atomic
@@ -211,37 +279,54 @@ def save_report(
     staff: Staff,
     day: dt.date,
     answers: Mapping[str, str],
-    work_place: str,
-    plan_done: Iterable[int] = (),
-    health: Mapping[str, Any] | None = None,
+    work_place: str = "",
     submit: bool = True,
+    plan_done: Iterable[int] | None = None,
+    resolved_blockers: Iterable[int] = (),
+    health: Mapping[str, Any] | None = None,
     source: str = ReportSource.WEB,
     now: dt.datetime | None = None,
 ) -> Report:
-    """Save a draft or submit. After the window closes a submitted report is final; a first
-    submission after the close is accepted and marked late."""
+    """A person's report for `day` from any door (web form, Slack, Mattermost): save a
+    draft or submit it, together with the health check, yesterday's plan ticked off,
+    today's blocker opened or carried on, and carried-over blockers resolved. One
+    transaction: bad input or a failure anywhere leaves nothing written.
+
+    * `answers`: question id → text; a question left out keeps its stored answer (a chat
+      command may give only some).
+    * `work_place`: "" keeps the stored place (a new report: the roster's, else office).
+    * `plan_done`: indexes of the previous plan's lines; None keeps the stored ticks.
+    * `health`: None keeps the stored check; empty values delete it.
+
+    After the window closes a submitted report is final; a first submission after the
+    close is accepted and marked late. Every change is audited in the name of `actor`.
+    """
     now = now or timezone.now()
-    window = get_window(staff.unit)
+    if getattr(actor, "is_authenticated", False) and getattr(actor, "staff", None) != staff:
+        raise PermissionDenied("a morning report is written by its own author only")
+    window = selectors.get_window(staff.unit)
     if window is None or not window.enabled:
         raise ValidationError(_("この所属では朝の業務報告を行っていません。"))
+    _check_values(answers, work_place, health)
     report = Report.objects.select_for_update().filter(staff=staff, date=day).first()
     creating = report is None
     if report is None:
-        report = Report(staff=staff, unit=staff.unit, date=day)
-    elif report.status == ReportStatus.SUBMITTED and not _still_editable(report, window, now):
-        raise PermissionDenied(_("受付時間が終わったため、提出済みの報告は変更できません。"))
-    questions = list(window.questions.filter(active=True))
-    report.answers = _answers(questions, answers)
+        report = Report(
+            staff=staff,
+            unit=staff.unit,
+            date=day,
+            work_place=selectors.default_work_place(staff, day),
+        )
+    elif not win.can_change(window, report, now):
+        raise ValidationError(_("受付時間が終わったため、提出済みの報告は変更できません。"))
+    questions = selectors.active_questions(window)
+    report.answers = _merged_answers(questions, answers, report.answers)
     if submit:
         _check_required(report.answers, questions)
-    report.work_place = work_place
-    ticked = {int(i) for i in plan_done}
-    if ticked:
-        yesterday_plan = previous_report(staff, day)
-        count = len(yesterday_plan.plan_lines) if yesterday_plan else 0
-        report.plan_done = sorted(i for i in ticked if 0 <= i < count)
-    else:
-        report.plan_done = []
+    if work_place:
+        report.work_place = work_place
+    if plan_done is not None:
+        report.plan_done = _plan_ticks(staff, day, plan_done)
     report.search_text = search_key(" ".join(a["a"] for a in report.answers))
     before = None if creating else report.status
     if submit and report.status != ReportStatus.SUBMITTED:
@@ -255,42 +340,48 @@ def save_report(
     except IntegrityError:
         # Two submissions raced (double tap, chat + web): the other one won.
         raise ValidationError(_("同時に保存されました。もう一度お試しください。")) from None
-    changes: dict[str, Any] = {"status": [before, report.status]}
+    changes: dict[str, Any] = {"status": [before, report.status], "source": source}
     if report.late:
         changes["late"] = True
-    if window.health_check and health is not None:
-        _save_health(report, window, health)
+    if window.health_check and health is not None and _save_health(report, window, health):
         changes["health"] = "(changed)"
-    if report.status == ReportStatus.SUBMITTED:
-        _track_blocker(report, day)
     record(
         AuditAction.CREATE if creating else AuditAction.UPDATE,
         actor=actor,
         obj=report,
         changes=changes,
     )
+    if report.status == ReportStatus.SUBMITTED:
+        _track_blocker(actor, report)
+    _resolve_carried(actor, staff, resolved_blockers, day)
     return report
-
-
-def previous_report(staff: Staff, day: dt.date) -> Report | None:
-    """The person's last submitted report before `day` (the plan to tick off)."""
-    return (
-        Report.objects.filter(staff=staff, date__lt=day, status=ReportStatus.SUBMITTED)
-        .order_by("-date")
-        .first()
-    )
 
 
 @transaction.atomic
 def update_blocker(
     *, actor: Any, blocker: Blocker, status: str, helpers: Iterable[Staff], today: dt.date
 ) -> Blocker:
+    """A unit head sets a blocker's status and who helps (people of the blocker's unit)."""
+    if status not in BlockerStatus.values:
+        raise ValidationError(_("状態を選び直してください。"))
+    helpers = list(helpers)
+    allowed = set(
+        selectors.possible_helpers(blocker.unit)
+        .filter(pk__in=[h.pk for h in helpers])
+        .values_list("pk", flat=True)
+    )
+    if any(h.pk not in allowed for h in helpers):
+        raise ValidationError(_("手伝える人はこの所属の職員から選んでください。"))
+    blocker = Blocker.objects.select_for_update().get(pk=blocker.pk)
     before = (blocker.status, sorted(blocker.helpers.values_list("pk", flat=True)))
+    if status == BlockerStatus.RESOLVED:
+        blocker.resolved_on = blocker.resolved_on or today
+    else:
+        blocker.resolved_on = None
     blocker.status = status
-    blocker.resolved_on = today if status == BlockerStatus.RESOLVED else None
     blocker.save(update_fields=["status", "resolved_on"])
-    blocker.helpers.set(list(helpers))
-    after = (blocker.status, sorted(blocker.helpers.values_list("pk", flat=True)))
+    blocker.helpers.set(helpers)
+    after = (blocker.status, sorted(h.pk for h in helpers))
     if before != after:
         record(
             AuditAction.UPDATE,
@@ -302,34 +393,16 @@ def update_blocker(
 
 
 @transaction.atomic
-def resolve_own_blockers(*, actor: Any, staff: Staff, ids: Iterable[int], today: dt.date) -> int:
-    """From the report form: the owner ticks carried-over blockers as resolved."""
-    ids = list(ids)
-    if not ids:
-        return 0
-    blockers = Blocker.objects.filter(pk__in=ids, owner=staff).exclude(
-        status=BlockerStatus.RESOLVED
-    )
-    count = 0
-    for blocker in blockers:
-        blocker.status, blocker.resolved_on = BlockerStatus.RESOLVED, today
-        blocker.save(update_fields=["status", "resolved_on"])
-        record(AuditAction.UPDATE, actor=actor, obj=blocker, changes={"status": "resolved"})
-        count += 1
-    return count
-
-
-@transaction.atomic
 def escalate_blockers(unit: Unit, today: dt.date) -> list[Blocker]:
     """Open blockers older than the unit's threshold go to the unit above (once)."""
-    window = get_window(unit)
+    window = selectors.get_window(unit)
     if window is None or unit.parent_id is None:
         return []
     limit = today - dt.timedelta(days=window.escalate_after_days)
     due = list(
         Blocker.objects.filter(
             unit=unit,
-            status__in=(BlockerStatus.OPEN, BlockerStatus.IN_PROGRESS),
+            status__in=selectors.OPEN_STATUSES,
             opened_on__lte=limit,
             escalated_to__isnull=True,
         ).select_related("owner")

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,10 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from yakuba.accounts.models import User
 from yakuba.accounts.roles import Capability
-from yakuba.audit.models import AuditAction
-from yakuba.audit.services import record
 from yakuba.core import charts
 from yakuba.core.downloads import download
 from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
@@ -33,109 +30,75 @@ from yakuba.dailyreports.forms import (
     ReportForm,
     WindowForm,
 )
-from yakuba.dailyreports.models import (
-    Blocker,
-    BlockerStatus,
-    Digest,
-    QuestionKind,
-    Report,
-    ReportSource,
-    ReportStatus,
-    WorkPlace,
-)
-from yakuba.dailyreports.roster_link import work_status_for
-from yakuba.notifications.models import ChannelKind
-from yakuba.notifications.selectors import staff_by_chat_handle
+from yakuba.dailyreports.models import Question, Report, ReportSource, ReportStatus
 from yakuba.org.models import Staff, Unit
+
+
+def _report_initial(
+    user: Any,
+    staff: Staff,
+    day: dt.date,
+    report: Report | None,
+    questions: list[Question],
+    *,
+    health_check: bool,
+) -> dict[str, Any]:
+    """What the form shows before it is sent: the stored report, else the roster's place."""
+    if report is None:
+        return {"work_place": selectors.default_work_place(staff, day)}
+    by_text = {a["q"]: a["a"] for a in report.answers}
+    initial: dict[str, Any] = {f"q_{q.pk}": by_text.get(q.text, "") for q in questions}
+    initial["work_place"] = report.work_place
+    initial["plan_done"] = [str(i) for i in report.plan_done]
+    if health_check:
+        # Shown back to its owner so that editing the report keeps it (an empty field
+        # would delete it); the view is audited, the owner's too.
+        health = selectors.health_for(user, report, context=" (own report form)")
+        if health is not None:
+            initial["temperature"] = health.temperature
+            initial["symptoms"] = health.symptoms
+    return initial
 
 
 @login_required
 def my_report(request: HttpRequest) -> HttpResponse:
     staff = getattr(request.user, "staff", None)
-    window = services.get_window(staff.unit) if staff is not None else None
+    window = selectors.get_window(staff.unit) if staff is not None else None
     if staff is None or window is None or not window.enabled:
         return render(request, "dailyreports/no_window.html", {"staff": staff})
     today = timezone.localdate()
     now = timezone.now()
-    report = Report.objects.filter(staff=staff, date=today).first()
-    previous = services.previous_report(staff, today)
-    # Carried over from earlier days (today's own, just written above, is not "continuing").
-    open_blockers = list(
-        Blocker.objects.filter(owner=staff, opened_on__lt=today)
-        .exclude(status=BlockerStatus.RESOLVED)
-        .order_by("opened_on", "pk")
-    )
-    questions = list(window.questions.filter(active=True))
-    locked = (
-        report is not None
-        and report.status == ReportStatus.SUBMITTED
-        and not report.late
-        and not win.is_open_for_edit(window, today, now)
-    )
-    initial: dict[str, object] = {}
-    if report is not None:
-        by_text = {a["q"]: a["a"] for a in report.answers}
-        initial = {f"q_{q.pk}": by_text.get(q.text, "") for q in questions}
-        initial["work_place"] = report.work_place
-        initial["plan_done"] = [str(i) for i in report.plan_done]
-        health = getattr(report, "health", None) if window.health_check else None
-        if health is not None:
-            # Shown back to its owner so that editing the report keeps it (an empty field
-            # would delete it); every view of health data is audited, the owner's too.
-            initial["temperature"] = health.temperature
-            initial["symptoms"] = health.symptoms
-            record(
-                AuditAction.VIEW_SENSITIVE,
-                actor=request.user,
-                obj=health,
-                object_repr=f"health check of {staff.staff_number} {today} (own report form)",
-            )
-    else:
-        status = work_status_for(staff, today)
-        initial["work_place"] = (status.work_place if status else "") or WorkPlace.OFFICE
+    report = selectors.report_of(staff, today)
+    previous = selectors.previous_report(staff, today)
+    questions = selectors.active_questions(window)
+    locked = not win.can_change(window, report, now)
+    sent = request.method == "POST" and not locked
+    initial = {} if sent else _report_initial(
+        request.user, staff, today, report, questions, health_check=window.health_check
+    )  # fmt: skip
     form = ReportForm(
-        request.POST if request.method == "POST" and not locked else None,
+        request.POST if sent else None,
         initial=initial,
         questions=questions,
         plan_lines=previous.plan_lines if previous else [],
-        open_blockers=open_blockers,
+        open_blockers=selectors.carried_blockers(staff, today),
         health_check=window.health_check,
     )
-    if request.method == "POST" and not locked and form.is_valid():
+    if sent and form.is_valid():
         try:
             saved = services.save_report(
-                actor=request.user,
-                staff=staff,
-                day=today,
-                answers=form.answers(),
-                work_place=form.cleaned_data["work_place"],
-                plan_done=[int(i) for i in form.cleaned_data.get("plan_done", [])],
-                health=form.health(),
-                submit=form.submitting(),
-                now=now,
+                actor=request.user, staff=staff, day=today, now=now, **form.report_values()
             )
-            services.resolve_own_blockers(
-                actor=request.user,
-                staff=staff,
-                ids=[int(i) for i in form.cleaned_data.get("resolved_blockers", [])],
-                today=today,
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         else:
-            if saved.status == ReportStatus.SUBMITTED:
-                messages.success(
-                    request,
-                    _("報告を提出しました（遅れて提出）。")
-                    if saved.late
-                    else _("報告を提出しました。"),
-                )
-            else:
+            if saved.status != ReportStatus.SUBMITTED:
                 messages.success(request, _("下書きを保存しました。"))
+            elif saved.late:
+                messages.success(request, _("報告を提出しました（遅れて提出）。"))
+            else:
+                messages.success(request, _("報告を提出しました。"))
             return redirect("dailyreports:my_report")
-    recent = list(
-        Report.objects.filter(staff=staff, status=ReportStatus.SUBMITTED).order_by("-date")[:7]
-    )
     return render(
         request,
         "dailyreports/my_report.html",
@@ -149,7 +112,7 @@ def my_report(request: HttpRequest) -> HttpResponse:
             "working_day": win.is_working_day(window, today),
             "closes": win.closes(window, today),
             "is_late_now": win.is_late(window, today, now),
-            "recent": recent,
+            "recent": selectors.recent_reports(staff),
         },
     )
 
@@ -159,16 +122,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_for_user_or_404(
         selectors.visible_reports(request.user).select_related("staff", "unit"), request.user, pk
     )
-    health = None
-    if selectors.can_view_health(request.user, report):
-        health = getattr(report, "health", None)
-        if health is not None:
-            record(
-                AuditAction.VIEW_SENSITIVE,
-                actor=request.user,
-                obj=health,
-                object_repr=f"health check of {report.staff.staff_number} {report.date}",
-            )
+    health = selectors.health_for(request.user, report)
     return render(request, "dailyreports/report_detail.html", {"report": report, "health": health})
 
 
@@ -202,16 +156,12 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def digest(request: HttpRequest, unit_pk: int, day: str) -> HttpResponse:
-    unit = Unit.objects.filter(pk=unit_pk).first()
-    if unit is None:
-        raise Http404
-    if not selectors.can_view_digest(request.user, unit):
-        raise PermissionDenied(f"digest of unit {unit_pk}")
+    unit = get_for_user_or_404(selectors.digest_units, request.user, unit_pk)
     try:
         date = dt.date.fromisoformat(day)
     except ValueError:
         raise Http404 from None
-    stored = Digest.objects.filter(unit=unit, date=date).first()
+    stored = selectors.stored_digest(unit, date)
     return render(
         request,
         "dailyreports/digest.html",
@@ -252,7 +202,10 @@ def blocker_update(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.blockers_for(request.user, None, True), request.user, pk
     )
     form = BlockerForm(request.POST, unit=blocker.unit, prefix=f"b{blocker.pk}")
-    if form.is_valid():
+    if not form.is_valid():
+        messages.error(request, _("入力内容を確認してください。"))
+        return redirect("dailyreports:blockers")
+    try:
         services.update_blocker(
             actor=request.user,
             blocker=blocker,
@@ -260,9 +213,10 @@ def blocker_update(request: HttpRequest, pk: int) -> HttpResponse:
             helpers=form.cleaned_data["helpers"],
             today=timezone.localdate(),
         )
-        messages.success(request, _("困りごとを更新しました。"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     else:
-        messages.error(request, _("入力内容を確認してください。"))
+        messages.success(request, _("困りごとを更新しました。"))
     return redirect("dailyreports:blockers")
 
 
@@ -275,7 +229,7 @@ def setup_list(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.MANAGE_REPORTS)
 def setup(request: HttpRequest, unit_pk: int) -> HttpResponse:
     unit = get_for_user_or_404(selectors.managed_units, request.user, unit_pk)
-    window = services.get_window(unit)
+    window = selectors.get_window(unit)
     if window is None:
         if request.method != "POST":
             return render(request, "dailyreports/setup_start.html", {"unit": unit})
@@ -293,15 +247,19 @@ def setup(request: HttpRequest, unit_pk: int) -> HttpResponse:
         request.POST if bound else None, initial=initial_questions, prefix="q"
     )
     if bound and form.is_valid() and questions.is_valid():
-        services.save_window(
-            actor=request.user,
-            window=window,
-            values=form.values(),
-            channels=form.cleaned_data["channels"],
-            questions=[q.cleaned_data for q in questions.forms if q.cleaned_data],
-        )
-        messages.success(request, _("設定を保存しました。"))
-        return redirect("dailyreports:setup", unit_pk=unit.pk)
+        try:
+            services.save_window(
+                actor=request.user,
+                window=window,
+                values=form.values(),
+                channels=form.cleaned_data["channels"],
+                questions=[q.cleaned_data for q in questions.forms if q.cleaned_data],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("設定を保存しました。"))
+            return redirect("dailyreports:setup", unit_pk=unit.pk)
     return render(
         request,
         "dailyreports/setup.html",
@@ -433,58 +391,9 @@ def export(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _chat_sender(request: HttpRequest, source: str) -> Any:
-    """The member of staff who sent a verified slash command.
-
-    First by their registered chat identity (Slack: the member ID in ``user_id``;
-    Mattermost: ``user_name``), else by a Yakuba user name equal to the chat user name —
-    but not for someone who registered a different identity in that chat.
-    """
-    kind = ChannelKind.SLACK if source == ReportSource.SLACK else ChannelKind.MATTERMOST
-    field = "user_id" if kind == ChannelKind.SLACK else "user_name"
-    staff = staff_by_chat_handle(kind, request.POST.get(field, ""))
-    if staff is not None:
-        return staff if staff.user_id and staff.user.is_active else None
-    name = request.POST.get("user_name", "").strip()
-    user = User.objects.filter(username__iexact=name, is_active=True).first() if name else None
-    staff = getattr(user, "staff", None) if user else None
-    if staff is None or staff.chat_identities.filter(kind=kind).exists():
-        return None
-    return staff
-
-
-def _chat_report(request: HttpRequest, source: str) -> JsonResponse:
-    """Store a report sent from chat (already verified) and answer in the chat's JSON."""
-    staff = _chat_sender(request, source)
-    user = staff.user if staff is not None else None
-    if staff is None or user is None:
-        return JsonResponse(
-            {"response_type": "ephemeral", "text": _("Yakuba のアカウントが見つかりません。")}
-        )
-    window = services.get_window(staff.unit)
-    parsed = chat.parse(request.POST.get("text", ""))
-    if window is None:
-        return JsonResponse(
-            {"response_type": "ephemeral", "text": _("この所属では朝の業務報告を行っていません。")}
-        )
-    by_kind = {q.kind: str(q.pk) for q in window.questions.filter(active=True)}
-    answers = {by_kind[k]: v for k, v in parsed.answers.items() if k in by_kind}
-    today = timezone.localdate()
-    existing = Report.objects.filter(staff=staff, date=today).first()
-    place = parsed.work_place or (existing.work_place if existing else WorkPlace.OFFICE)
-    try:
-        report = services.save_report(
-            actor=user, staff=staff, day=today, answers=answers, work_place=place, source=source
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        return JsonResponse(
-            {"response_type": "ephemeral", "text": " ".join(getattr(exc, "messages", [str(exc)]))}
-        )
-    text = _("%(date)s の報告を受け付けました。") % {"date": today.isoformat()}
-    if report.late:
-        text += _("（遅れて提出）")
-    if QuestionKind.BLOCKER in parsed.answers:
-        text += _(" 困りごとを記録しました。")
+def _chat_reply(request: HttpRequest, source: str) -> JsonResponse:
+    """Store the report of a verified command; the reply is shown to the sender only."""
+    text = chat.receive_report(request.POST, source)
     return JsonResponse({"response_type": "ephemeral", "text": text})
 
 
@@ -493,7 +402,7 @@ def _chat_report(request: HttpRequest, source: str) -> JsonResponse:
 def slack_command(request: HttpRequest) -> HttpResponse:
     if not chat.verify_slack(request):
         return HttpResponse(json.dumps({"error": "invalid signature"}), status=401)
-    return _chat_report(request, ReportSource.SLACK)
+    return _chat_reply(request, ReportSource.SLACK)
 
 
 @csrf_exempt
@@ -501,4 +410,4 @@ def slack_command(request: HttpRequest) -> HttpResponse:
 def mattermost_command(request: HttpRequest) -> HttpResponse:
     if not chat.verify_mattermost(request):
         return HttpResponse(json.dumps({"error": "invalid token"}), status=401)
-    return _chat_report(request, ReportSource.MATTERMOST)
+    return _chat_reply(request, ReportSource.MATTERMOST)

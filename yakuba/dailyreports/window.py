@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from yakuba.core.calendar import is_public_holiday
 from yakuba.dailyreports import roster_link
-from yakuba.dailyreports.models import ReportWindow, RunKind
+from yakuba.dailyreports.models import Report, ReportStatus, ReportWindow, RunKind
 
 
 def is_working_day(window: ReportWindow, day: dt.date) -> bool:
@@ -60,6 +60,17 @@ def is_late(window: ReportWindow, day: dt.date, at: dt.datetime) -> bool:
 def is_open_for_edit(window: ReportWindow | None, day: dt.date, now: dt.datetime) -> bool:
     """A submitted report can be changed until the window closes (after: late reports only)."""
     return window is None or now <= closes(window, day)
+
+
+def can_change(window: ReportWindow | None, report: Report | None, now: dt.datetime) -> bool:
+    """Whether the person may still change `report` at `now`: a draft (or no report yet)
+    always (sent after the close it becomes late); a submitted report until the window
+    closes; a late one until the end of its day."""
+    if report is None or report.status != ReportStatus.SUBMITTED:
+        return True
+    if is_open_for_edit(window, report.date, now):
+        return True
+    return report.late and timezone.localdate(now) == report.date
 
 
 def expected_staff(unit: Any, day: dt.date, staff: Iterable[Any] | None = None) -> list[Any]:

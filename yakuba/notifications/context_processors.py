@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from yakuba.notifications.services import unread_count
+from yakuba.notifications.selectors import unread_count
 
 
 def unread_notices(request: HttpRequest) -> dict[str, Any]:

@@ -1,18 +1,24 @@
-"""Scoped reads: a unit head sees their unit and below; HR and admins the whole office."""
+"""Reads of notices, channels, deliveries and chat identities (writes: `services`).
+
+Scoped reads: a unit head sees their unit and below; HR and admins the whole office.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from yakuba.accounts.roles import Role
 from yakuba.notifications.models import (
     Channel,
     ChatIdentity,
     Delivery,
     DeliveryStatus,
     Notice,
+    normalise_handle,
 )
 from yakuba.notifications.payloads import Person
 from yakuba.org.models import Unit
@@ -45,14 +51,10 @@ def failed_deliveries_for(user: Any, limit: int = 50) -> list[Delivery]:
     )
 
 
-def channel_heads(channel: Channel) -> list[Any]:
-    """Unit heads of the channel's unit, or of the nearest unit above that has one."""
-    from django.contrib.auth import get_user_model
-
-    from yakuba.accounts.roles import Role
-
+def unit_heads(unit: Unit) -> list[Any]:
+    """Active accounts of the unit's heads; if the unit has none, those of the nearest unit
+    above that has one (who is told about health alerts, escalations and failed posts)."""
     user_model = get_user_model()
-    unit = channel.unit
     for candidate in [unit, *reversed(unit.ancestors())]:
         heads = list(
             user_model.objects.filter(
@@ -64,8 +66,17 @@ def channel_heads(channel: Channel) -> list[Any]:
     return []
 
 
+def channel_heads(channel: Channel) -> list[Any]:
+    """Unit heads of the channel's unit, or of the nearest unit above that has one."""
+    return unit_heads(channel.unit)
+
+
 def notices_for(user: Any) -> QuerySet[Notice]:
     return Notice.objects.filter(recipient=user)
+
+
+def unread_count(user: Any) -> int:
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def chat_handles(staff_ids: Iterable[int]) -> dict[int, dict[str, str]]:
@@ -90,8 +101,6 @@ def people_to_mention(staff: Iterable[Any]) -> list[Person]:
 
 def staff_by_chat_handle(kind: str, handle: str) -> Any:
     """The active member of staff whose handle in `kind` is `handle` (slash commands), or None."""
-    from yakuba.notifications.models import normalise_handle
-
     handle = normalise_handle(kind, handle)
     if not handle:
         return None
@@ -101,3 +110,23 @@ def staff_by_chat_handle(kind: str, handle: str) -> Any:
         .first()
     )
     return identity.staff if identity is not None else None
+
+
+def chat_command_sender(kind: str, *, handle: str, user_name: str) -> Any:
+    """The member of staff with an active account who sent a verified slash command, or None.
+
+    First by their registered chat identity (Slack: the member ID; Mattermost: the user
+    name), else by a Yakuba user name equal to the chat user name — but not for someone
+    who registered a different identity in that chat (the name alone could be anyone's).
+    """
+    staff = staff_by_chat_handle(kind, handle)
+    if staff is not None:
+        return staff if staff.user_id and staff.user.is_active else None
+    name = user_name.strip()
+    if not name:
+        return None
+    user = get_user_model().objects.filter(username__iexact=name, is_active=True).first()
+    staff = getattr(user, "staff", None) if user is not None else None
+    if staff is None or not staff.active or staff.chat_identities.filter(kind=kind).exists():
+        return None
+    return staff

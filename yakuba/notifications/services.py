@@ -1,4 +1,4 @@
-"""The outgoing-notification API that every capability uses.
+"""Notification writes: the outgoing-notification API that every capability uses.
 
     notify(users, subject=..., body=..., url=..., channels=("in_app", "email"))
     post_to_channel(channel, Message(...), purpose="digest:12:2026-04-01")
@@ -21,7 +21,9 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
@@ -37,6 +39,7 @@ from yakuba.notifications.models import (
     normalise_handle,
 )
 from yakuba.notifications.payloads import Message
+from yakuba.notifications.selectors import channel_heads
 
 logger = logging.getLogger(__name__)
 
@@ -202,11 +205,6 @@ def attempt_delivery(delivery_id: int) -> Delivery:
 def _tell_heads_about_failure(delivery: Delivery) -> None:
     """A chat post that finally failed is shown to the unit head in-app (the message itself
     stays stored; e-mail and in-app notices never depend on the chat)."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from yakuba.notifications.selectors import channel_heads
-
     notify(
         channel_heads(delivery.channel),
         subject=_("チャット「%(name)s」への送信に失敗しました: %(subject)s")
@@ -240,13 +238,19 @@ def delete_channel(*, actor: Any, channel: Channel) -> None:
 
 @transaction.atomic
 def mark_all_read(user: Any) -> int:
-    return Notice.objects.filter(recipient=user, read_at__isnull=True).update(
+    """Mark the user's unread notices read; audited when there were any."""
+    count = Notice.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-
-
-def unread_count(user: Any) -> int:
-    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+    if count:
+        record(
+            AuditAction.UPDATE,
+            actor=user,
+            object_type="notifications.notice",
+            object_repr=f"{count} notices marked read",
+            changes={"read": count},
+        )
+    return count
 
 
 @transaction.atomic

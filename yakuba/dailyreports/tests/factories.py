@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from yakuba.audit.models import AuditAction
 from yakuba.dailyreports import services
 from yakuba.dailyreports.models import Blocker, Report, ReportStatus, ReportWindow
 from yakuba.notifications.models import Channel
@@ -34,6 +37,19 @@ def submitted_report(staff: Any, day: dt.date, *, plan: str = "予定", blocker:
         work_place="office",
         now=timezone.make_aware(dt.datetime.combine(day, dt.time(8, 35))),
     )
+
+
+# What a GET may write besides the session: audit entries of reads (health data shown, a
+# file exported) and of refusals.
+READ_AUDIT = {AuditAction.VIEW_SENSITIVE, AuditAction.EXPORT, AuditAction.PERMISSION_DENIED}
+_NOT_DOMAIN = {"django_session", "audit_auditentry", "audit_auditchainhead"}
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def domain_writes(ctx: CaptureQueriesContext) -> list[str]:
+    """Tables other than the session and the audit trail written by the captured queries."""
+    tables = (_WRITE.match(q["sql"]) for q in ctx.captured_queries)
+    return [m.group(1) for m in tables if m is not None and m.group(1) not in _NOT_DOMAIN]
 
 
 def matrix_objects(objects: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from conftest import verified_client
+from yakuba.audit.models import AuditAction, AuditEntry
 from yakuba.dailyreports.models import Blocker, BlockerStatus, Question, ReportWindow
 from yakuba.dailyreports.tests.factories import submitted_report, window_for
 from yakuba.org.models import Staff
@@ -176,4 +177,7 @@ def test_digest_page_for_unit_members_only(client, make_user, org) -> None:
     outsider = verified_client(
         client.__class__(), make_user("staff", unit_key="zeimu", username="z")
     )
-    assert outsider.get(url).status_code == 403
+    # Another unit's digest is answered like one that does not exist, and the try audited.
+    assert outsider.get(url).status_code == 404
+    denial = AuditEntry.objects.filter(action=AuditAction.PERMISSION_DENIED).latest("seq")
+    assert denial.actor.username == "z" and denial.object_id == url

@@ -15,7 +15,7 @@ from django.core import mail
 from django.db import connection
 
 from yakuba.core import scheduling
-from yakuba.notifications import crypto, jobs, services
+from yakuba.notifications import crypto, jobs, selectors, services
 from yakuba.notifications.models import Channel, Delivery, DeliveryStatus, Notice
 from yakuba.notifications.payloads import Message, Section
 
@@ -135,7 +135,7 @@ def test_notify_in_app_and_email(org, make_user) -> None:
     services.notify([user], subject="受付開始", body="8:30–8:45", url="/reports/today/",
                     channels=("in_app", "email"))  # fmt: skip
     assert Notice.objects.get(recipient=user).subject == "受付開始"
-    assert services.unread_count(user) == 1
+    assert selectors.unread_count(user) == 1
     assert [m.to for m in mail.outbox] == [["staff@example.jp"]]
     assert "/reports/today/" in mail.outbox[0].body
     assert Delivery.objects.get(kind="email").status == DeliveryStatus.SENT

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from conftest import verified_client
 from yakuba.audit.models import AuditEntry
-from yakuba.notifications.models import Channel
+from yakuba.notifications.models import Channel, Notice
 from yakuba.notifications.services import notify
 
 
@@ -55,3 +55,45 @@ def test_unit_head_cannot_use_or_delete_channels_of_other_units(client, make_use
     assert head.post(reverse("notifications:channel_delete", args=[other.pk])).status_code == 404
     assert Channel.objects.filter(pk=other.pk).exists()
     assert "税務課" not in head.get(reverse("notifications:channel_list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_marking_notices_read_is_audited_once_per_click(client, make_user) -> None:
+    user = make_user("staff")
+    notify([user, make_user("staff", username="other")], subject="まとめ", url="/")
+    c = verified_client(client, user)
+    c.post(reverse("notifications:mark_read"))
+    c.post(reverse("notifications:mark_read"))  # nothing left unread: nothing to record
+    entries = AuditEntry.objects.filter(object_type="notifications.notice")
+    assert [(e.actor, e.changes) for e in entries] == [(user, {"read": 1})]
+    assert Notice.objects.get(recipient__username="other").read_at is None
+
+
+@pytest.mark.django_db
+def test_no_get_request_writes_domain_data(client, make_user, org) -> None:
+    """Opening the inbox does not mark anything read; no page of this app writes on GET."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yakuba.dailyreports.tests.factories import READ_AUDIT, domain_writes
+
+    head = make_user("unit_head")
+    notify([head], subject="締切が近づいています", url="/reports/today/")
+    c = verified_client(client, head)
+    since = AuditEntry.objects.count()
+    pages = [
+        reverse("notifications:inbox"),
+        reverse("notifications:mark_read"),  # POST only: 405
+        reverse("notifications:channel_list"),
+        reverse("notifications:channel_delete", args=[1]),  # POST only: 405
+        reverse("notifications:my_chat_identities"),
+        reverse("notifications:staff_chat_identities", args=[org["staff"]["1001"].pk]),
+    ]
+    for url in pages:
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code in (200, 405), url
+        assert domain_writes(ctx) == [], url
+    assert Notice.objects.get(recipient=head).read_at is None
+    assert set(AuditEntry.objects.order_by("seq")[since:].values_list("action", flat=True)) <= (
+        READ_AUDIT
+    )
