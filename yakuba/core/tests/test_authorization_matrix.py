@@ -363,3 +363,52 @@ def test_authorization_matrix(name: str, role: str, objects, client_for) -> None
         f"{rule.method.upper()} {url} as {role}: got {response.status_code}, "
         f"expected {rule.expected(role)}"
     )
+
+
+# --- objects outside the user's scope answer 404, like missing ones ----------------------
+
+# Object URLs a unit head may open, whose object here belongs to 市民課: a unit head of
+# 税務課 must get 404 (and one audited denial), exactly as for an id that does not exist.
+UNIT_SCOPED = sorted(
+    name
+    for name, rule in MATRIX.items()
+    if rule.kwargs is not None
+    and "unit_head" in rule.allowed
+    and name
+    not in {
+        # Not objects of a unit: the form of one's own report, a period-less page.
+        "dailyreports:my_report",
+        "dailyreports:board",
+        "dailyreports:blockers",
+        "dailyreports:overview",
+        "netcheck:history",
+        "meetings:quality_mine",
+    }
+)
+
+
+def test_unit_scoped_object_urls_are_listed() -> None:
+    assert "org:staff_detail" in UNIT_SCOPED and "meetings:meeting_detail" in UNIT_SCOPED
+    assert len(UNIT_SCOPED) >= 25
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", UNIT_SCOPED)
+def test_object_outside_scope_answers_404_and_is_audited(
+    name: str, objects, make_user, client_factory
+) -> None:
+    from conftest import verified_client
+    from yakuba.audit.models import AuditEntry
+
+    rule = MATRIX[name]
+    url = reverse(name, kwargs=rule.kwargs(objects))  # type: ignore[misc]
+    if rule.query:
+        query = rule.query(objects) if callable(rule.query) else rule.query
+        url = f"{url}?{query}"
+    other_head = verified_client(
+        client_factory(), make_user("unit_head", unit_key="zeimu", username="zeimu-head")
+    )
+    before = AuditEntry.objects.filter(action="denied").count()
+    response = getattr(other_head, rule.method)(url)
+    assert response.status_code == 404, f"{rule.method.upper()} {url}: {response.status_code}"
+    assert AuditEntry.objects.filter(action="denied").count() == before + 1
