@@ -374,6 +374,7 @@ UNIT_SCOPED = sorted(
     for name, rule in MATRIX.items()
     if rule.kwargs is not None
     and "unit_head" in rule.allowed
+    and "anonymous" not in rule.allowed  # webhooks and the secret calendar feed
     and name
     not in {
         # Not objects of a unit: the form of one's own report, a period-less page.
