@@ -13,6 +13,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from . import codes
 from .builder import Builder
 from .index import Index
 from .result import Conflict, Diagnosis
@@ -63,7 +64,7 @@ def render(ix: Index, code: str, params: dict[str, Any]) -> Conflict:
     act = params.get("activity")
     al = p.activity(act).label if act else ""
     en, ja = code, code
-    if code == "cover_min":
+    if code == codes.COVER_MIN:
         skill = params.get("skill")
         a = ix.act_pos[act]
         avail = sum(
@@ -82,53 +83,53 @@ def render(ix: Index, code: str, params: dict[str, Any]) -> Conflict:
             f"{dl}の「{al}」には{params['need']}人{sk_ja}が必要ですが、"
             f"その日に対応できるのは{avail}人だけです"
         )
-    elif code == "day_off":
+    elif code == codes.DAY_OFF:
         en, ja = f"{who} has a fixed day off on {dl}", f"{who}さんは{dl}が休日に指定されています"
-    elif code == "eligibility":
+    elif code == codes.ELIGIBILITY:
         en = f"{who} may only do some activities on {dl}"
         ja = f"{who}さんが{dl}に担当できる業務は限られています"
-    elif code == "pin":
+    elif code == codes.PIN:
         en, ja = f"{who} is pinned on {dl}", f"{who}さんの{dl}の割当ては固定されています"
-    elif code == "succession":
+    elif code == codes.SUCCESSION:
         en = f"{who}: some activities may not follow each other on consecutive days"
         ja = f"{who}さん：連続する日に続けて担当できない業務の組合せがあります"
-    elif code == "max_per_activity":
+    elif code == codes.MAX_PER_ACTIVITY:
         lim = st.max_per_activity.get(act, 0) if st else 0
         en = f"{who} may do {al} on at most {lim} days"
         ja = f"{who}さんの「{al}」は最大{lim}日です"
-    elif code in ("min_minutes", "max_minutes"):
-        mins = st.min_minutes if code == "min_minutes" and st else (st.max_minutes if st else 0)
-        word_en = "at least" if code == "min_minutes" else "at most"
-        word_ja = "以上" if code == "min_minutes" else "以下"
+    elif code in (codes.MIN_MINUTES, codes.MAX_MINUTES):
+        mins = st.min_minutes if code == codes.MIN_MINUTES and st else (st.max_minutes if st else 0)
+        word_en = "at least" if code == codes.MIN_MINUTES else "at most"
+        word_ja = "以上" if code == codes.MIN_MINUTES else "以下"
         en = f"{who} must work {word_en} {mins} minutes in total"
         ja = f"{who}さんの総勤務時間は{mins}分{word_ja}でなければなりません"
-    elif code == "max_consecutive":
+    elif code == codes.MAX_CONSECUTIVE:
         k = st.max_consecutive if st else 0
         en = f"{who} may work at most {k} days in a row"
         ja = f"{who}さんの連続勤務は最大{k}日です"
-    elif code == "min_consecutive":
+    elif code == codes.MIN_CONSECUTIVE:
         k = st.min_consecutive if st else 0
         en = f"{who} must work at least {k} days in a row once started"
         ja = f"{who}さんの連続勤務は最低{k}日です"
-    elif code == "min_consecutive_off":
+    elif code == codes.MIN_CONSECUTIVE_OFF:
         k = st.min_consecutive_off if st else 0
         en = f"{who} needs at least {k} consecutive days off"
         ja = f"{who}さんの連続休日は最低{k}日です"
-    elif code == "max_weekends":
+    elif code == codes.MAX_WEEKENDS:
         k = st.max_weekends if st else 0
         en = f"{who} may work at most {k} weekends"
         ja = f"{who}さんの週末勤務は最大{k}回です"
-    elif code == "window_limit":
+    elif code == codes.WINDOW_LIMIT:
         en = f"{who}: limit on days within a window ({params.get('name', '')})"
         ja = f"{who}さん：期間内の日数の上限・下限（{params.get('name', '')}）"
-    elif code == "capacity":
+    elif code == codes.CAPACITY:
         cap = next(c for c in p.capacities if c.name == params["name"])
         en = f"at most {cap.max_staff} people may be on {params['name']} on {dl}"
         ja = f"{dl}の「{params['name']}」は最大{cap.max_staff}人です"
-    elif code == "split_teams":
+    elif code == codes.SPLIT_TEAMS:
         en = f"teams of {params['name']} may not share the office on {dl}"
         ja = f"{dl}は「{params['name']}」のチームが同じ日に出勤できません"
-    elif code == "substitute_day_off":
+    elif code == codes.SUBSTITUTE_DAY_OFF:
         en = f"{who} needs a substitute day off after duty days ({params['name']})"
         ja = f"{who}さんは休日出勤の後に振替休日が必要です（{params['name']}）"
     return Conflict(code=code, params=dict(params), message_en=en, message_ja=ja)

@@ -75,3 +75,5 @@ class Evaluation:
     objective: int
     breakdown: dict[str, int]
     violations: list[Violation]
+    #: Hard rule code -> number of violations (empty when feasible).
+    broken_rules: dict[str, int] = field(default_factory=dict)

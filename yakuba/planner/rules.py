@@ -1,9 +1,9 @@
-"""The rule catalogue: one builder function per hard rule and per soft (penalty) rule.
+"""The rule catalogue: one builder function per rule family, hard and soft (penalty).
 
 Each function receives a :class:`~yakuba.planner.builder.Builder` and adds its
-constraints or named penalty terms for the builder's free region only. Rule codes used
-here (``max_consecutive``, ``cover_under``, …) are the codes that appear in results,
-violations and diagnoses.
+constraints or named penalty terms for the builder's free region only. Guards and terms
+are named with the codes of :mod:`yakuba.planner.codes`, the codes that appear in
+results, violations, the evaluator and diagnoses.
 """
 
 from __future__ import annotations
@@ -12,6 +12,30 @@ from collections.abc import Callable
 from itertools import accumulate
 
 from .builder import Builder, Lit, _neg
+from .codes import (
+    CAPACITY,
+    COVER_MIN,
+    COVER_OVER,
+    COVER_UNDER,
+    DAY_OFF,
+    ELIGIBILITY,
+    FAIRNESS,
+    MAX_CONSECUTIVE,
+    MAX_MINUTES,
+    MAX_PER_ACTIVITY,
+    MAX_WEEKENDS,
+    MIN_CONSECUTIVE,
+    MIN_CONSECUTIVE_OFF,
+    MIN_MINUTES,
+    PIN,
+    REQUEST_OFF,
+    REQUEST_ON,
+    SPLIT_TEAMS,
+    STABILITY,
+    SUBSTITUTE_DAY_OFF,
+    SUCCESSION,
+    WINDOW_LIMIT,
+)
 
 # ---------------------------------------------------------------------------- helpers
 
@@ -38,19 +62,19 @@ def rule_eligibility(b: Builder) -> None:
         elig = set(ix.eligible[e][d])
         for a, v in xs.items():
             if a not in elig:
-                code = "day_off" if d in st.days_off else "eligibility"
+                code = DAY_OFF if d in st.days_off else ELIGIBILITY
                 b.add_clause([v.Not()], b.guard(code, staff=st.id, day=d))
         pin = ix.pinned[e][d]
         if pin is not None:
             lit = b.offv[e, d] if pin < 0 else xs[pin]
-            b.add_clause([lit], b.guard("pin", staff=st.id, day=d))
+            b.add_clause([lit], b.guard(PIN, staff=st.id, day=d))
 
 
 def rule_succession(b: Builder) -> None:
     ix = b.ix
     for e in _staff_with_free_cells(b):
         sid = ix.problem.staff[e].id
-        g = b.guard("succession", staff=sid)
+        g = b.guard(SUCCESSION, staff=sid)
         fr = b.region[e]
         for d in range(ix.horizon - 1):
             if not (fr[d] or fr[d + 1]):
@@ -81,7 +105,7 @@ def rule_max_per_activity(b: Builder) -> None:
         for a, aid, lim in limits:
             items = [(1, b.xv[e, d][a]) for d in free_days if a in b.xv[e, d]]
             items.append((fixed.get(a, 0), 1))
-            b.add_linear(items, None, lim, b.guard("max_per_activity", staff=st.id, activity=aid))
+            b.add_linear(items, None, lim, b.guard(MAX_PER_ACTIVITY, staff=st.id, activity=aid))
 
 
 def rule_minutes(b: Builder) -> None:
@@ -97,9 +121,9 @@ def rule_minutes(b: Builder) -> None:
                 const += ix.minutes[b.ref[e][d]]
         items.append((const, 1))
         if st.min_minutes > 0:
-            b.add_linear(items, st.min_minutes, None, b.guard("min_minutes", staff=st.id))
+            b.add_linear(items, st.min_minutes, None, b.guard(MIN_MINUTES, staff=st.id))
         if st.max_minutes is not None:
-            b.add_linear(items, None, st.max_minutes, b.guard("max_minutes", staff=st.id))
+            b.add_linear(items, None, st.max_minutes, b.guard(MAX_MINUTES, staff=st.id))
 
 
 def rule_max_consecutive(b: Builder) -> None:
@@ -110,7 +134,7 @@ def rule_max_consecutive(b: Builder) -> None:
         if k is None or k >= h:
             continue
         pre = _free_prefix(b, e)
-        g = b.guard("max_consecutive", staff=st.id)
+        g = b.guard(MAX_CONSECUTIVE, staff=st.id)
         for s in range(h - k):
             if pre[s + k + 1] - pre[s]:
                 b.add_linear([(1, b.work(e, d)) for d in range(s, s + k + 1)], None, k, g)
@@ -139,14 +163,14 @@ def rule_min_consecutive(b: Builder) -> None:
     for e in _staff_with_free_cells(b):
         m = b.ix.problem.staff[e].min_consecutive
         if m > 1:
-            _min_run(b, e, m, "min_consecutive", True)
+            _min_run(b, e, m, MIN_CONSECUTIVE, True)
 
 
 def rule_min_consecutive_off(b: Builder) -> None:
     for e in _staff_with_free_cells(b):
         m = b.ix.problem.staff[e].min_consecutive_off
         if m > 1:
-            _min_run(b, e, m, "min_consecutive_off", False)
+            _min_run(b, e, m, MIN_CONSECUTIVE_OFF, False)
 
 
 def rule_max_weekends(b: Builder) -> None:
@@ -165,7 +189,7 @@ def rule_max_weekends(b: Builder) -> None:
                 for w in lits:  # working either day => weekend counted
                     b.add_clause([_neg(w), wk], [])
                 items.append((1, wk))
-        b.add_linear(items, None, st.max_weekends, b.guard("max_weekends", staff=st.id))
+        b.add_linear(items, None, st.max_weekends, b.guard(MAX_WEEKENDS, staff=st.id))
 
 
 def rule_cover_min(b: Builder) -> None:
@@ -181,7 +205,7 @@ def rule_cover_min(b: Builder) -> None:
             for e, st in enumerate(ix.problem.staff)
             if c.skill is None or c.skill in st.skills
         ]
-        g = b.guard("cover_min", day=c.day, activity=c.activity, skill=c.skill, need=c.hard_min)
+        g = b.guard(COVER_MIN, day=c.day, activity=c.activity, skill=c.skill, need=c.hard_min)
         b.add_linear(items, c.hard_min, None, g)
 
 
@@ -193,7 +217,7 @@ def rule_capacity(b: Builder) -> None:
             if cap.days is not None and d not in cap.days:
                 continue
             items = [(1, b.x(e, d, a)) for e in range(ix.n_staff) for a in acts]
-            b.add_linear(items, None, cap.max_staff, b.guard("capacity", name=cap.name, day=d))
+            b.add_linear(items, None, cap.max_staff, b.guard(CAPACITY, name=cap.name, day=d))
 
 
 def rule_split_teams(b: Builder) -> None:
@@ -202,7 +226,7 @@ def rule_split_teams(b: Builder) -> None:
     for sp in ix.problem.split_teams:
         teams = [[ix.staff_pos[s] for s in sorted(t) if s in ix.staff_pos] for t in sp.teams]
         for d in range(ix.horizon):
-            g = b.guard("split_teams", name=sp.name, day=d)
+            g = b.guard(SPLIT_TEAMS, name=sp.name, day=d)
             if sp.period_days > 0:
                 turn = ((d + sp.offset) // sp.period_days) % len(teams)
                 for i, team in enumerate(teams):
@@ -233,7 +257,7 @@ def rule_substitute_day_off(b: Builder) -> None:
             st = ix.problem.staff[e]
             if sub.staff is not None and st.id not in sub.staff:
                 continue
-            g = b.guard("substitute_day_off", name=sub.name, staff=st.id)
+            g = b.guard(SUBSTITUTE_DAY_OFF, name=sub.name, staff=st.id)
             for d in sorted(sub.duty_days):
                 if not 0 <= d < h:
                     continue
@@ -256,7 +280,7 @@ def rule_window_limits(b: Builder) -> None:
         else:
             acts = [ix.act_pos[a] for a in sorted(wl.activities) if a in ix.act_pos]
             items = [(1, b.x(e, d, a)) for d in days for a in acts]
-        g = b.guard("window_limit", name=wl.name, staff=wl.staff)
+        g = b.guard(WINDOW_LIMIT, name=wl.name, staff=wl.staff)
         b.add_linear(items, wl.min_days or None, wl.max_days, g)
 
 
@@ -286,9 +310,9 @@ def soft_cover(b: Builder) -> None:
         where = {"day": c.day, "activity": c.activity, "detail": c.skill or ""}
         if c.weight_under:
             neg = [(-k, v) for k, v in items]
-            b.penalty_max0("cover_under", c.weight_under, neg, c.target, **where)
+            b.penalty_max0(COVER_UNDER, c.weight_under, neg, c.target, **where)
         if c.weight_over:
-            b.penalty_max0("cover_over", c.weight_over, items, -c.target, **where)
+            b.penalty_max0(COVER_OVER, c.weight_over, items, -c.target, **where)
 
 
 def soft_requests(b: Builder) -> None:
@@ -298,9 +322,9 @@ def soft_requests(b: Builder) -> None:
         lit = b.work(e, q.day) if q.activity is None else b.x(e, q.day, ix.act_pos[q.activity])
         where = {"staff": q.staff, "day": q.day, "activity": q.activity}
         if q.on:
-            b.add_term("request_on", [(-q.weight, lit)], const=q.weight, **where)
+            b.add_term(REQUEST_ON, [(-q.weight, lit)], const=q.weight, **where)
         else:
-            b.add_term("request_off", [(q.weight, lit)], **where)
+            b.add_term(REQUEST_OFF, [(q.weight, lit)], **where)
 
 
 def soft_fairness(b: Builder) -> None:
@@ -320,25 +344,23 @@ def soft_fairness(b: Builder) -> None:
         if fr.mode == "spread":
             if all(isinstance(v, int) for c in counts for _, v in c):
                 vals = [sum(k * v for k, v in c) for c in counts]
-                b.add_term(
-                    "fairness", [], const=fr.weight * (max(vals) - min(vals)), detail=fr.name
-                )
+                b.add_term(FAIRNESS, [], const=fr.weight * (max(vals) - min(vals)), detail=fr.name)
                 continue
             hi = b.m.NewIntVar(0, len(days), "")
             lo = b.m.NewIntVar(0, len(days), "")
             for c in counts:
                 b.add_linear([*c, (-1, hi)], None, 0, [])
                 b.add_linear([*c, (-1, lo)], 0, None, [])
-            b.add_term("fairness", [(fr.weight, hi), (-fr.weight, lo)], detail=fr.name)
+            b.add_term(FAIRNESS, [(fr.weight, hi), (-fr.weight, lo)], detail=fr.name)
         else:
             n = len(members)
             total = [item for c in counts for item in c]
             for e, c in zip(members, counts, strict=True):
                 dev = [(n * k, v) for k, v in c] + [(-k, v) for k, v in total]
                 sid = ix.problem.staff[e].id
-                b.penalty_max0("fairness", fr.weight, dev, 0, staff=sid, detail=fr.name)
+                b.penalty_max0(FAIRNESS, fr.weight, dev, 0, staff=sid, detail=fr.name)
                 neg = [(-k, v) for k, v in dev]
-                b.penalty_max0("fairness", fr.weight, neg, 0, staff=sid, detail=fr.name)
+                b.penalty_max0(FAIRNESS, fr.weight, neg, 0, staff=sid, detail=fr.name)
 
 
 def soft_stability(b: Builder) -> None:
@@ -352,7 +374,7 @@ def soft_stability(b: Builder) -> None:
             continue
         for d, aid in enumerate(prev):
             lit = b.off(e, d) if aid is None else b.x(e, d, ix.act_pos[aid])
-            b.add_term("stability", [(-w, lit)], const=w, staff=st.id, day=d, activity=aid)
+            b.add_term(STABILITY, [(-w, lit)], const=w, staff=st.id, day=d, activity=aid)
 
 
 HARD_RULES: list[Callable[[Builder], None]] = [
