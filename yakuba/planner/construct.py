@@ -5,8 +5,9 @@ rests of 2+, at most 26 weekends" is a counting (pigeonhole-like) problem on whi
 learning stalls for seconds, and a monolithic model of everybody spends the whole budget
 in presolve. A dynamic programme over run states solves the pattern exactly for given
 Lagrange prices on hours and weekends; a price search hits the hour window, and a Viterbi
-pass picks activities under the succession rule. Each row is checked against the
-per-person hard rules here; rows that fail are left to CP-SAT (see ``solver``).
+pass picks activities under the succession rule (:class:`RowBuilder`, whose state is
+the prices and blocked days of one row). Each row is checked against the per-person hard
+rules here; rows that fail are left to CP-SAT (see ``solver``).
 
 Staff are scheduled in sequence and each one sees the marginal cover value left by the
 previous ones, so the start is greedy but sensible.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from .index import OFF, Grid, Index
 
@@ -411,187 +413,197 @@ def _repair_one(
         count[b] = count.get(b, 0) + 1
 
 
-def build_row(
-    ix: Index,
-    e: int,
-    marg: Marginals,
-    warm: list[float] | None = None,
-    near: list[int] | None = None,
-    workers: int = 2,
-    fallback: bool = True,
-    seed: int = 0,
-) -> list[int] | None:
-    """A row for staff ``e`` meeting every per-person hard rule, or None. Without
-    ``fallback`` it gives up where the dynamic programme does (no CP-SAT pattern)."""
-    st = ix.problem.staff[e]
-    h = ix.horizon
-    base: list[dict[int, float]] = [
-        {a: marg.gain(e, d, a) for a in ix.allowed[e][d] if ix.working[a]} for d in range(h)
-    ]
-    gains: list[dict[int, float]] = []
+@dataclass
+class Prices:
+    """Lagrange prices that put the previous row in its window: the next row's first
+    guesses (people are often alike, so the search starts close)."""
 
-    def reseed(seed: int) -> None:
+    #: Price per 480 minutes of work (positive: work more).
+    hours: float = 0.0
+    #: Price of a worked weekend.
+    weekends: float = 0.0
+
+
+class RowBuilder:
+    """One person's row meeting every per-person hard rule, by priced dynamic programming.
+
+    The prices on hours and weekends are searched so that the row's hours fall into the
+    person's window and its weekends stay within the limit; what the DP cannot count
+    (limits per activity, weekends once prices fail) is handled by blocking weekends and
+    pricing activities up, for two rounds. ``closest_miss`` keeps the last row that broke
+    a rule, as a hint for CP-SAT when no row is found.
+    """
+
+    def __init__(
+        self,
+        ix: Index,
+        e: int,
+        marg: Marginals,
+        prices: Prices | None = None,
+        *,
+        workers: int = 2,
+        seed: int = 0,
+    ) -> None:
+        self.ix = ix
+        self.e = e
+        self.staff = ix.problem.staff[e]
+        self.horizon = ix.horizon
+        self.prices = prices if prices is not None else Prices()
+        self.workers = workers
+        self.seed = seed
+        #: Value of each working activity per day against being off, everybody else fixed.
+        self.base: list[dict[int, float]] = [
+            {a: marg.gain(e, d, a) for a in ix.allowed[e][d] if ix.working[a]}
+            for d in range(self.horizon)
+        ]
+        lengths = {ix.minutes[a] for a in range(len(ix.act_ids)) if ix.working[a]}
+        #: Minutes of every working activity when they all last as long, else 0.
+        self.uniform_minutes = lengths.pop() if len(lengths) == 1 else 0
+        self.min_minutes = self.staff.min_minutes
+        self.max_minutes = self.staff.max_minutes if self.staff.max_minutes is not None else 10**9
+        #: ``base`` plus a little noise per day (see ``_reseed``).
+        self.gains: list[dict[int, float]] = []
+        self.best_activity: list[int] = []
+        self.best_gain: list[float] = []
+        #: The gains as priced by the latest DP attempt (what the Viterbi pass uses).
+        self.priced_gains: list[dict[int, float]] = []
+        #: Extra price per activity over its limit, raised each round it is exceeded.
+        self.activity_penalty: dict[int, float] = {}
+        #: Days (of weekends beyond the limit) the row may not work.
+        self.blocked: set[int] = set()
+        self.weekend_price = 0.0
+        self.first_miss: list[int] = []
+        self.closest_miss: list[int] = []
+        self._reseed(0)
+
+    # ------------------------------------------------------------------ values
+    def _reseed(self, attempt: int) -> None:
         # Small per-day noise breaks ties: with flat values the priced DP would jump
         # between "work everything" and "work nothing", never landing in the hours window.
-        rng = random.Random(e * 7919 + seed + 104729 * row_seed)
-        gains[:] = []
-        for d in range(h):
+        rng = random.Random(self.e * 7919 + attempt + 104729 * self.seed)
+        self.gains = []
+        for d in range(self.horizon):
             noise = rng.random() * 8.0
-            gains.append({a: g + noise for a, g in base[d].items()})
-        best_a[:] = [max(g, key=g.__getitem__) if g else OFF for g in gains]
-        best_g[:] = [g[a] if g else 0.0 for g, a in zip(gains, best_a, strict=True)]
+            self.gains.append({a: g + noise for a, g in self.base[d].items()})
+        self.best_activity = [max(g, key=g.__getitem__) if g else OFF for g in self.gains]
+        self.best_gain = [
+            g[a] if g else 0.0 for g, a in zip(self.gains, self.best_activity, strict=True)
+        ]
 
-    lengths = {ix.minutes[a] for a in range(len(ix.act_ids)) if ix.working[a]}
-    uniform = lengths.pop() if len(lengths) == 1 else 0
-    best_a: list[int] = []
-    best_g: list[float] = []
-    row_seed = seed
-    reseed(0)
-    lo_m = st.min_minutes
-    hi_m = st.max_minutes if st.max_minutes is not None else 10**9
+    def _minutes(self, row: list[int]) -> int:
+        return sum(self.ix.minutes[a] for a in row if a != OFF)
 
-    def attempt(lam: float, penal: dict[int, float]) -> list[int] | None:
+    def _in_window(self, row: list[int]) -> bool:
+        return self.min_minutes <= self._minutes(row) <= self.max_minutes
+
+    def _weekends_of(self, row: list[int]) -> int:
+        return sum(1 for days in self.ix.weekends if any(row[d] != OFF for d in days))
+
+    # ------------------------------------------------------------------ DP
+    def _attempt(self, lam: float) -> list[int] | None:
         """Priced DP; the row holds each working day's best activity (no successions yet:
         the Viterbi pass runs once the hours fit, as it rarely changes them)."""
+        ix, h = self.ix, self.horizon
         val: list[float | None] = []
         pick: list[int] = []
-        adj.clear()
-        if uniform and not penal:
+        self.priced_gains = []
+        if self.uniform_minutes and not self.activity_penalty:
             # All activities last as long: the price shifts every option equally, so
             # the best activity per day is fixed (most rows take this fast path).
-            shift = lam * uniform
+            shift = lam * self.uniform_minutes
             for d in range(h):
-                if d in blocked or not gains[d]:
+                if d in self.blocked or not self.gains[d]:
                     val.append(None)
                     pick.append(OFF)
-                    adj.append({})
+                    self.priced_gains.append({})
                 else:
-                    val.append(best_g[d] + shift)
-                    pick.append(best_a[d])
-                    adj.append(gains[d])
-            work = _pattern(ix, e, val, mu[0])
-            if work is None:
-                return None
-            return [pick[d] if work[d] else OFF for d in range(h)]
-        for d in range(h):
-            g = {} if d in blocked else gains[d]
-            if g:
-                g = {a: v + lam * ix.minutes[a] - penal.get(a, 0.0) for a, v in g.items()}
-                best = max(g, key=g.__getitem__)
-                val.append(g[best])
-                pick.append(best)
-            else:
-                val.append(None)
-                pick.append(OFF)
-            adj.append(g)
-        work = _pattern(ix, e, val, mu[0])
+                    val.append(self.best_gain[d] + shift)
+                    pick.append(self.best_activity[d])
+                    self.priced_gains.append(self.gains[d])
+        else:
+            for d in range(h):
+                g = {} if d in self.blocked else self.gains[d]
+                if g:
+                    g = {
+                        a: v + lam * ix.minutes[a] - self.activity_penalty.get(a, 0.0)
+                        for a, v in g.items()
+                    }
+                    best = max(g, key=g.__getitem__)
+                    val.append(g[best])
+                    pick.append(best)
+                else:
+                    val.append(None)
+                    pick.append(OFF)
+                self.priced_gains.append(g)
+        work = _pattern(ix, self.e, val, self.weekend_price)
         if work is None:
             return None
         return [pick[d] if work[d] else OFF for d in range(h)]
 
-    def finish(row: list[int]) -> list[int] | None:
-        return _types(ix, e, [a != OFF for a in row], adj)
+    def _typed(self, row: list[int]) -> list[int] | None:
+        return _types(self.ix, self.e, [a != OFF for a in row], self.priced_gains)
 
-    adj: list[dict[int, float]] = []
-
-    def minutes(row: list[int]) -> int:
-        return sum(ix.minutes[a] for a in row if a != OFF)
-
-    warm = warm if warm is not None else [0.0]
-    near = near if near is not None else []
-    near[:] = []
-    penal: dict[int, float] = {}
-    blocked: set[int] = set()
-    first: list[int] = []
-    mu = [0.0]
-    if len(warm) < 2:
-        warm.append(0.0)
-
-    def weekends_of(row: list[int]) -> int:
-        return sum(1 for days in ix.weekends if any(row[d] != OFF for d in days))
-
-    def hours_search() -> list[int] | None:
-        # Price search on hours: start from the previous price (staff are often alike),
-        # widen until the window is bracketed, then bisect.
-        lam = warm[0]
+    def _hours_search(self) -> list[int] | None:
+        """Price search on hours: start from the previous price (staff are often alike),
+        widen until the window is bracketed, then bisect."""
+        lam = self.prices.hours
         lo, hi = -1200.0, 1200.0
         step = 40.0
-        row = attempt(lam / 480, penal)
+        row = self._attempt(lam / 480)
         for _ in range(16):
             if row is None:
                 return None
-            m = minutes(row)
-            if lo_m <= m <= hi_m:
-                warm[0] = lam
+            m = self._minutes(row)
+            if self.min_minutes <= m <= self.max_minutes:
+                self.prices.hours = lam
                 break
-            if m < lo_m:
+            if m < self.min_minutes:
                 lo = lam
                 lam = (lo + hi) / 2 if hi - lam < step else lam + step
             else:
                 hi = lam
                 lam = (lo + hi) / 2 if lam - lo < step else lam - step
             step *= 2
-            row = attempt(lam / 480, penal)
+            row = self._attempt(lam / 480)
         return row
 
-    def in_window(row: list[int]) -> bool:
-        return lo_m <= minutes(row) <= hi_m
-
-    for outer in range(2):
-        mu[0] = 0.0
-        row = hours_search()
-        wmax = st.max_weekends
-        if row is not None and wmax is not None and not blocked and weekends_of(row) > wmax:
-            # Price weekends too: the smallest price that keeps the row within its
-            # weekend limit keeps as many (valuable) weekends as the limit allows.
-            lo_mu, hi_mu = 0.0, None
-            best_row: list[int] | None = None
-            guess = warm[1]
-            for _ in range(12):
-                if guess > lo_mu and (hi_mu is None or guess < hi_mu):
-                    mu[0] = guess
-                else:
-                    mu[0] = lo_mu * 2 + 20.0 if hi_mu is None else (lo_mu + hi_mu) / 2
-                guess = 0.0
-                cand = hours_search()
-                if cand is None:
-                    break
-                if weekends_of(cand) > wmax:
-                    lo_mu = mu[0]
-                else:
-                    hi_mu = mu[0]
-                    if in_window(cand):
-                        best_row = cand
-                    if weekends_of(cand) == wmax and best_row is cand:
-                        break
-                if hi_mu is not None and hi_mu - lo_mu < 0.5:
-                    break
-            if best_row is not None:
-                row = best_row
-                warm[1] = mu[0] = hi_mu or 0.0
+    def _weekend_search(self, row: list[int]) -> list[int]:
+        """Price weekends too: the smallest price that keeps the row within its weekend
+        limit keeps as many (valuable) weekends as the limit allows."""
+        wmax = self.staff.max_weekends
+        assert wmax is not None
+        lo_mu, hi_mu = 0.0, None
+        best_row: list[int] | None = None
+        guess = self.prices.weekends
+        for _ in range(12):
+            if guess > lo_mu and (hi_mu is None or guess < hi_mu):
+                self.weekend_price = guess
             else:
-                mu[0] = 0.0
-        if row is None:
-            return None
-        if lo_m <= minutes(row) <= hi_m:
-            row = finish(row)
-            if row is None:
-                return None
-        if not lo_m <= minutes(row) <= hi_m:
-            typed = finish(row)
-            if typed is not None:
-                _repair_hours(ix, e, typed, gains, blocked)
-                row = typed
-        if not lo_m <= minutes(row) <= hi_m:
-            reseed(outer + 1)  # the price jumped over the window: other tie-breaks
-            continue
-        _repair_limits(ix, e, row, gains)
-        if _row_ok(ix, e, row):
+                self.weekend_price = lo_mu * 2 + 20.0 if hi_mu is None else (lo_mu + hi_mu) / 2
+            guess = 0.0
+            cand = self._hours_search()
+            if cand is None:
+                break
+            if self._weekends_of(cand) > wmax:
+                lo_mu = self.weekend_price
+            else:
+                hi_mu = self.weekend_price
+                if self._in_window(cand):
+                    best_row = cand
+                if self._weekends_of(cand) == wmax and best_row is cand:
+                    break
+            if hi_mu is not None and hi_mu - lo_mu < 0.5:
+                break
+        if best_row is None:
+            self.weekend_price = 0.0
             return row
-        near[:] = row  # closest miss, a hint for the CP-SAT fallback
-        if outer == 0:
-            first[:] = row
-        # Raise the prices of whatever is over its limit and try again.
+        self.prices.weekends = self.weekend_price = hi_mu or 0.0
+        return best_row
+
+    def _tighten(self, row: list[int]) -> None:
+        """After a row broke a rule: block the least valuable weekends beyond the limit
+        and raise the prices of activities over their limits."""
+        ix, st = self.ix, self.staff
         w = [a != OFF and ix.working[a] for a in row]
         if st.max_weekends is not None and (
             sum(1 for days in ix.weekends if any(w[d] for d in days)) > st.max_weekends
@@ -599,31 +611,85 @@ def build_row(
             # Keep the most valuable weekends (for cover) and block the others; a price
             # on weekends either overshoots or leaves the weekend demand uncovered.
             def worth(days: list[int]) -> float:
-                return sum(max([0.0, *base[d].values()]) for d in days)
+                return sum(max([0.0, *self.base[d].values()]) for d in days)
 
             # Prefer weekends this row already works: they fit its run pattern.
             ranked = sorted(
                 ix.weekends, key=lambda days: (any(w[d] for d in days), worth(days)), reverse=True
             )
-            blocked = {d for days in ranked[st.max_weekends :] for d in days}
+            self.blocked = {d for days in ranked[st.max_weekends :] for d in days}
         for aid, lim in st.max_per_activity.items():
             a = ix.act_pos[aid]
             if sum(1 for x in row if x == a) > lim:
-                penal[a] = penal.get(a, 0.0) * 2 + 30
-    if not fallback:
-        return None
-    # Last resort before the caller's full CP-SAT row: pattern by CP-SAT, then types.
-    val = [max(gains[d].values()) if gains[d] else None for d in range(h)]
-    for limit in (1.0, 4.0):
-        work = _pattern_cpsat(ix, e, val, limit, first or None, workers)
-        if work is None:
-            continue
-        row = _types(ix, e, work, gains)
-        if row is not None:
-            _repair_limits(ix, e, row, gains)
+                self.activity_penalty[a] = self.activity_penalty.get(a, 0.0) * 2 + 30
+
+    # ------------------------------------------------------------------ public
+    def build(self, fallback: bool = True) -> list[int] | None:
+        """A row meeting every per-person hard rule, or None. Without ``fallback`` it
+        gives up where the dynamic programme does (no CP-SAT pattern)."""
+        ix, e, st = self.ix, self.e, self.staff
+        for round_ in range(2):
+            self.weekend_price = 0.0
+            row = self._hours_search()
+            if (
+                row is not None
+                and st.max_weekends is not None
+                and not self.blocked
+                and self._weekends_of(row) > st.max_weekends
+            ):
+                row = self._weekend_search(row)
+            if row is None:
+                return None
+            if self._in_window(row):
+                row = self._typed(row)
+                if row is None:
+                    return None
+            if not self._in_window(row):
+                typed = self._typed(row)
+                if typed is not None:
+                    _repair_hours(ix, e, typed, self.gains, self.blocked)
+                    row = typed
+            if not self._in_window(row):
+                self._reseed(round_ + 1)  # the price jumped over the window: other tie-breaks
+                continue
+            _repair_limits(ix, e, row, self.gains)
             if _row_ok(ix, e, row):
                 return row
-    return None
+            self.closest_miss = list(row)
+            if round_ == 0:
+                self.first_miss = list(row)
+            self._tighten(row)
+        return self._cpsat_pattern() if fallback else None
+
+    def _cpsat_pattern(self) -> list[int] | None:
+        """Last resort before the caller's full CP-SAT row: pattern by CP-SAT, then types."""
+        ix, e = self.ix, self.e
+        val = [max(g.values()) if g else None for g in self.gains]
+        for limit in (1.0, 4.0):
+            work = _pattern_cpsat(ix, e, val, limit, self.first_miss or None, self.workers)
+            if work is None:
+                continue
+            row = _types(ix, e, work, self.gains)
+            if row is not None:
+                _repair_limits(ix, e, row, self.gains)
+                if _row_ok(ix, e, row):
+                    return row
+        return None
+
+
+def build_row(
+    ix: Index,
+    e: int,
+    marg: Marginals,
+    prices: Prices | None = None,
+    *,
+    workers: int = 2,
+    fallback: bool = True,
+    seed: int = 0,
+) -> list[int] | None:
+    """A row for staff ``e`` meeting every per-person hard rule, or None (see
+    :class:`RowBuilder`)."""
+    return RowBuilder(ix, e, marg, prices, workers=workers, seed=seed).build(fallback)
 
 
 def construct(ix: Index, workers: int = 2) -> tuple[Grid, dict[int, list[int]]]:
@@ -632,12 +698,12 @@ def construct(ix: Index, workers: int = 2) -> tuple[Grid, dict[int, list[int]]]:
     marg = Marginals(ix)
     grid: Grid = [[OFF] * ix.horizon for _ in range(ix.n_staff)]
     failed: dict[int, list[int]] = {}
-    warm = [0.0]
+    prices = Prices()  # shared: each row starts from the prices of the one before
     for e in range(ix.n_staff):
-        near: list[int] = []
-        row = build_row(ix, e, marg, warm, near, workers)
+        builder = RowBuilder(ix, e, marg, prices, workers=workers)
+        row = builder.build()
         if row is None:
-            failed[e] = near
+            failed[e] = builder.closest_miss
             continue
         grid[e] = row
         marg.commit(e, row)
@@ -688,7 +754,7 @@ def improve_rows(
     marg = Marginals(ix)
     for e, row in enumerate(grid):
         marg.commit(e, row)
-    warm: dict[int, list[float]] = {}
+    prices: dict[int, Prices] = {}
     changed = 0
     for sweep in range(passes):
         order = list(range(ix.n_staff))
@@ -700,7 +766,7 @@ def improve_rows(
             old = grid[e]
             marg.commit(e, old, -1)
             new = build_row(
-                ix, e, marg, warm.setdefault(e, [0.0]), [], fallback=False, seed=sweep + 1
+                ix, e, marg, prices.setdefault(e, Prices()), fallback=False, seed=sweep + 1
             )
             if new is None and ix.horizon <= ROW_CPSAT_MAX_DAYS:
                 new = _row_cpsat(ix, grid, e, min(ROW_CPSAT_LIMIT, deadline - time.monotonic()))

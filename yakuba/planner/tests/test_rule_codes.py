@@ -111,9 +111,7 @@ HARD_CASES = {
     codes.MIN_CONSECUTIVE_OFF: _one([Staff("A", min_consecutive_off=2)], {"A": "D-D"}),
     codes.MAX_WEEKENDS: _one([Staff("A", max_weekends=0)], {"A": "D"}, start_weekday=5),
     codes.COVER_MIN: _one([Staff("A")], {"A": "-"}, cover=[Cover(0, D, 1, hard_min=1)]),
-    codes.CAPACITY: _one(
-        [Staff("A")], {"A": "T"}, capacities=[Capacity("vpn", frozenset({T}), 0)]
-    ),
+    codes.CAPACITY: _one([Staff("A")], {"A": "T"}, capacities=[Capacity("vpn", frozenset({T}), 0)]),
     codes.SPLIT_TEAMS: _one(
         [Staff("A"), Staff("B")],
         {"A": "D", "B": "D"},
