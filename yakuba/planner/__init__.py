@@ -20,13 +20,17 @@ Evaluation
     hard rule and recomputation of the objective.
 Benchmark format
     ``yakuba.planner.formats.curtois_qu.read(path)`` / ``parse(text)``; raises
-    ``FormatError`` with the line number. CLIs: ``python -m yakuba.planner.bench`` and
-    ``python -m yakuba.planner.solve``.
+    ``FormatError`` with the line number. CLIs: ``python -m yakuba.planner FILE`` (one
+    instance) and ``python -m yakuba.planner.bench`` (many).
+Start rosters for the municipal shape
+    ``yakuba.planner.greedy``: ``greedy_roster(problem, office)`` and
+    ``repaired_roster(problem)`` (counters first; checked by the evaluator by the caller).
 
-Rule codes (hard): ``day_off eligibility pin succession max_per_activity min_minutes
-max_minutes max_consecutive min_consecutive min_consecutive_off max_weekends cover_min
-capacity split_teams substitute_day_off``; (soft): ``cover_under cover_over request_on
-request_off fairness stability``.
+Rule codes (``yakuba.planner.codes``), hard: ``day_off eligibility pin succession
+max_per_activity min_minutes max_minutes max_consecutive min_consecutive
+min_consecutive_off max_weekends cover_min capacity split_teams substitute_day_off
+window_limit``; soft: ``cover_under cover_over request_on request_off fairness
+stability``.
 """
 
 from .evaluate import evaluate

@@ -32,6 +32,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -396,6 +397,67 @@ def _lns(s: _Search, end: float, sub_limit: float = 0.6) -> None:
 # ------------------------------------------------------------------ public
 
 
+@dataclass(frozen=True)
+class Strategy:
+    """What runs after the constructive start, chosen by :func:`choose_strategy`."""
+
+    #: ``portfolio``, ``full+lns``, ``full``, ``+lns`` or ``+lns+weekends`` (bench output).
+    name: str
+    #: CP-SAT on the full model: 0 = not at all, 1 = one LP-heavy worker beside LNS, more
+    #: = CP-SAT's own multi-thread portfolio (the "portfolio" strategy).
+    full_model_threads: int
+    #: The full model starts from the constructive roster (hint).
+    full_model_hinted: bool
+    #: LNS threads running beside the full model, or alone.
+    lns_threads: int
+    #: LNS in rounds with a weekend phase between them (long horizons).
+    weekend_rounds: bool
+
+    @property
+    def portfolio(self) -> bool:
+        return self.full_model_threads > 1
+
+
+def choose_strategy(
+    ix: Index, workers: int, has_start: bool, full_model: bool | None = None
+) -> Strategy:
+    """The search for this model size and horizon (measured on the Curtois & Qu set, see
+    the module docstring and BENCHMARK.md). ``has_start``: a roster to start from exists;
+    ``full_model``: the caller's choice, None to decide by size."""
+    n_vars = sum(len(c) for row in ix.allowed for c in row)
+    if full_model is None:
+        use_full = n_vars <= FULL_MODEL_MAX_VARS or not has_start
+    else:
+        # The caller knows its problem shape: e.g. municipal rosters want the proven bound
+        # of the full model even when a constructive start exists.
+        use_full = full_model or not has_start
+    portfolio = (
+        full_model is None
+        and has_start
+        and workers > 1
+        and FULL_MODEL_MAX_VARS < n_vars <= PORTFOLIO_MAX_VARS
+        and ix.horizon <= PORTFOLIO_MAX_DAYS
+    )
+    if portfolio:
+        # Mid-size (four-week) models: CP-SAT's own multi-worker portfolio, started
+        # from the constructive roster, beats our Python-driven LNS (measured on
+        # Instances 10 and 12: about 10% better at 30 s).
+        return Strategy(
+            "portfolio", workers * PORTFOLIO_THREADS_PER_WORKER, PORTFOLIO_HINT, 0, False
+        )
+    if use_full:
+        # One core: the full model alone; else LNS on the other cores.
+        lns = 0 if workers == 1 else max(1, workers - 1)
+        # A forced full model starts from scratch: on municipal rosters CP-SAT's own search
+        # beats repairing the constructive start, which LNS improves meanwhile.
+        return Strategy("full" + ("+lns" if lns else ""), 1, full_model is None, lns, False)
+    lns = max(1, workers) if has_start else 0
+    # LNS alone on a horizon with many weekends: rounds of LNS with a weekend phase
+    # between them (the weekend sub-model pays most once LNS has settled the weekdays).
+    rounds = bool(lns and len(ix.weekends) >= WEEKEND_MIN_WEEKENDS and WEEKEND_PHASE_AT)
+    return Strategy("+lns" * bool(lns) + "+weekends" * rounds, 0, False, lns, rounds)
+
+
 def breakdown(ix: Index, grid: Grid) -> tuple[int, dict[str, int], list[Violation]]:
     """Objective of ``grid`` from the solver's own penalty terms (all cells fixed)."""
     b = Builder(ix, [r[:] for r in grid], [[False] * ix.horizon for _ in range(ix.n_staff)])
@@ -425,7 +487,6 @@ def solve(
     clock = _Clock(time_limit)
     ix = Index.build(problem)
     s = _Search(ix, clock, workers, seed, on_progress)
-    n_vars = sum(len(c) for row in ix.allowed for c in row)
     start = ix.from_roster(hint) if hint is not None else None
     status: str = "unknown"
     problem_coupled = bool(
@@ -451,58 +512,26 @@ def solve(
         s.offer(grid, breakdown(ix, grid)[0])
     s.stats["improve_time"] = round(clock.elapsed(), 2)
     s.stats["construct_time"] = round(clock.elapsed(), 2)
-    use_full = n_vars <= FULL_MODEL_MAX_VARS or s.best is None
-    if full_model is not None:
-        # The caller knows its problem shape: e.g. municipal rosters want the proven bound
-        # of the full model even when a constructive start exists.
-        use_full = full_model or s.best is None
+    strategy = choose_strategy(ix, workers, s.best is not None, full_model)
+    s.stats["strategy"] = strategy.name
     threads = []
-    portfolio = (
-        full_model is None
-        and s.best is not None
-        and workers > 1
-        and FULL_MODEL_MAX_VARS < n_vars <= PORTFOLIO_MAX_VARS
-        and ix.horizon <= PORTFOLIO_MAX_DAYS
-    )
-    if portfolio:
-        # Mid-size (four-week) models: CP-SAT's own multi-worker portfolio, started
-        # from the constructive roster, beats our Python-driven LNS (measured on
-        # Instances 10 and 12: about 10% better at 30 s).
-        hint_for = s.best if PORTFOLIO_HINT else None
-        n_threads = workers * PORTFOLIO_THREADS_PER_WORKER
+    if strategy.portfolio:
+        hint_for = s.best if strategy.full_model_hinted else None
         first_end = (1.0 - PORTFOLIO_WEEKEND_SHARE) * time_limit
         threads.append(
             threading.Thread(
-                target=_full, args=(s, first_end - clock.elapsed(), hint_for, n_threads)
+                target=_full,
+                args=(s, first_end - clock.elapsed(), hint_for, strategy.full_model_threads),
             )
         )
-        use_full = False
-    elif use_full:
-        # A forced full model starts from scratch: on municipal rosters CP-SAT's own search
-        # beats repairing the constructive start, which LNS improves meanwhile.
-        full_hint = s.best if full_model is None else None
+    elif strategy.full_model_threads:
+        full_hint = s.best if strategy.full_model_hinted else None
         threads.append(threading.Thread(target=_full, args=(s, clock.left(), full_hint, 1)))
-    n_lns = max(1, workers - len(threads)) if s.best is not None or use_full else 0
-    if portfolio:
-        n_lns = 0
-    if workers == 1 and use_full:
-        n_lns = 0  # one core: the full model alone
-    # LNS alone on a horizon with many weekends: rounds of LNS with a weekend phase
-    # between them (the weekend sub-model pays most once LNS has settled the weekdays).
-    weekend_rounds = (
-        not threads and n_lns > 0 and len(ix.weekends) >= WEEKEND_MIN_WEEKENDS and WEEKEND_PHASE_AT
-    )
-    round_ends = [f * time_limit for f in WEEKEND_PHASE_AT] if weekend_rounds else []
+    n_lns = strategy.lns_threads
+    round_ends = [f * time_limit for f in WEEKEND_PHASE_AT] if strategy.weekend_rounds else []
     round_ends.append(time_limit)
     lns_threads = [threading.Thread(target=_lns, args=(s, round_ends[0])) for _ in range(n_lns)]
     threads.extend(lns_threads)
-    s.stats["strategy"] = (
-        "portfolio"
-        if portfolio
-        else ("full" if use_full else "")
-        + ("+lns" if n_lns else "")
-        + ("+weekends" if weekend_rounds else "")
-    )
     if stop is not None:
         # An external stop (a user's "cancel") ends every phase like reaching the time limit.
         def relay() -> None:
@@ -515,7 +544,7 @@ def solve(
         t.start()
     for t in threads:
         t.join()
-    if portfolio and PORTFOLIO_WEEKEND_SHARE:
+    if strategy.portfolio and PORTFOLIO_WEEKEND_SHARE:
         # The end of the time goes to the weekends (Friday to Monday, then wider) of the
         # incumbent, re-solved for everybody: CP-SAT's own neighbourhoods never open all
         # weekends at once (Instance12 after 60 s of portfolio: 5 647 -> 5 249 in 3.8 s;

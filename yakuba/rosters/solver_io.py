@@ -455,7 +455,7 @@ def _week_limits(
 
 def start_roster(ctx: ProblemContext) -> planner.Roster | None:
     """A feasible roster to start the optimizer from, or None (checked by the evaluator)."""
-    from yakuba.rosters.construct import greedy_roster, repaired_roster
+    from yakuba.planner.greedy import greedy_roster, repaired_roster
 
     office = next(iter(ctx.preference_activities), None)
     candidates = [repaired_roster(ctx.problem), greedy_roster(ctx.problem, office)]

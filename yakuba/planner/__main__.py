@@ -1,24 +1,18 @@
-"""``python -m yakuba.planner.solve FILE --time-limit S --out roster.csv`` for one instance.
-
-Importing this module must not hide :func:`yakuba.planner.solver.solve`: Python binds the
-submodule to ``yakuba.planner.solve`` on import, so the module itself is made callable
-and forwards to the function (``yakuba.planner.solve(problem, ...)`` keeps working).
-"""
+"""``python -m yakuba.planner FILE --time-limit S --out roster.csv``: solve one Curtois &
+Qu instance, print the figures and check the roster with the independent evaluator."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-import types
-from typing import Any
 
-from . import solver as _solver
 from .evaluate import evaluate
 from .formats.curtois_qu import read, write_roster_csv
+from .solver import solve
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m yakuba.planner.solve")
+    ap = argparse.ArgumentParser(prog="python -m yakuba.planner")
     ap.add_argument("file", help="Curtois & Qu instance file")
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--workers", type=int, default=2)
@@ -31,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     def progress(t: float, obj: float, bound: float) -> None:
         print(f"  {t:7.2f}s  objective {obj:.0f}  bound {bound:.0f}", flush=True)
 
-    res = _solver.solve(
+    res = solve(
         problem,
         time_limit=args.time_limit,
         workers=args.workers,
@@ -55,12 +49,5 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if ok else 1
 
 
-class _CallableModule(types.ModuleType):
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return _solver.solve(*args, **kwargs)
-
-
 if __name__ == "__main__":
     sys.exit(main())
-else:
-    sys.modules[__name__].__class__ = _CallableModule
