@@ -29,6 +29,7 @@ from yakuba.rosters.models import (
     RemoteResource,
     RequestKind,
     RequestStatus,
+    RosterPeriod,
     RosterVersion,
     SplitMode,
     StaffRequest,
@@ -49,6 +50,10 @@ WISH_WEIGHT = 4
 OFFICE_PREFERENCE_WEIGHT = 1
 # off_reason of a weekday off that is not leave: the swapped day for weekend duty.
 SUBSTITUTE_OFF = "substitute"
+# Names of the planner's fairness and split-team rules (they come back in violations).
+FAIRNESS_WEEKEND_DUTY = "weekend_duty"
+FAIRNESS_TELEWORK_DAYS = "telework_days"
+SPLIT_TEAMS_NAME = "teams"
 
 
 def staff_key(pk: int) -> str:
@@ -137,55 +142,94 @@ def _seats_used_elsewhere(
     return used
 
 
-def build_problem(version: RosterVersion) -> ProblemContext:
+@dataclass
+class _Sources:
+    """Everything the translators read, loaded once per build (plain sets and dicts, so
+    that the loops below make no queries)."""
+
+    version: RosterVersion
+    period: RosterPeriod
+    days: list[dt.date]
+    day_index: dict[dt.date, int]
+    staff: list[Staff]
+    acts: list[WorkActivity]
+    rules: WorkRules
+    duty_days: set[int]
+    elig: dict[int, eligibility.Eligibility]
+    profiles: dict[int, StaffWorkProfile]
+    staff_skills: dict[int, set[int]]
+    counter_skills: dict[int, set[int]]
+    #: (activity key, day) -> whether that counter is open.
+    counter_open: dict[tuple[str, int], bool]
+    #: (staff key, day) -> kind of approved leave.
+    leave: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    @property
+    def horizon(self) -> int:
+        return len(self.days)
+
+    @property
+    def counters(self) -> list[WorkActivity]:
+        return [a for a in self.acts if a.kind == ActivityKind.COUNTER and a.counter_id]
+
+    @property
+    def telework(self) -> list[WorkActivity]:
+        return [a for a in self.acts if a.kind == ActivityKind.TELEWORK]
+
+    @property
+    def in_office(self) -> list[WorkActivity]:
+        return [a for a in self.acts if a.in_office]
+
+    def can_staff_counter(self, s: Staff, act: WorkActivity) -> bool:
+        required = self.counter_skills[act.pk]
+        return not required or bool(required & self.staff_skills[s.pk])
+
+
+def _load(version: RosterVersion) -> _Sources:
     period = version.period
     days = period.days
-    horizon = len(days)
-    day_index = {d: i for i, d in enumerate(days)}
     staff = period_staff(period.unit)
-    staff_by_key = {staff_key(s.pk): s for s in staff}
     acts = period_activities(period.unit)
-    acts_by_key = {activity_key(a.pk): a for a in acts}
-    rules = _rules_for(period.unit)
-    duty_days = {i for i, d in enumerate(days) if d.weekday() >= 5 or is_public_holiday(d)}
-    elig = eligibility.evaluate_many(staff)
-    profiles = {p.staff_id: p for p in StaffWorkProfile.objects.filter(staff__in=staff)}
-
     counters = [a for a in acts if a.kind == ActivityKind.COUNTER and a.counter_id]
-    telework = [a for a in acts if a.kind == ActivityKind.TELEWORK]
-    in_office = [a for a in acts if a.in_office]
-    general = [a for a in acts if a.kind != ActivityKind.COUNTER]
+    return _Sources(
+        version=version,
+        period=period,
+        days=days,
+        day_index={d: i for i, d in enumerate(days)},
+        staff=staff,
+        acts=acts,
+        rules=_rules_for(period.unit),
+        duty_days={i for i, d in enumerate(days) if d.weekday() >= 5 or is_public_holiday(d)},
+        elig=eligibility.evaluate_many(staff),
+        profiles={p.staff_id: p for p in StaffWorkProfile.objects.filter(staff__in=staff)},
+        # Related-manager calls are slow in loops: read skills once into plain sets.
+        staff_skills={s.pk: {k.pk for k in s.skills.all()} for s in staff},
+        counter_skills={a.pk: {k.pk for k in a.counter.required_skills.all()} for a in counters},
+        counter_open={
+            (activity_key(a.pk), i): a.counter.is_open_on(d)
+            for a in counters
+            for i, d in enumerate(days)
+        },
+    )
 
-    # Related-manager calls are slow in loops: read skills once into plain sets.
-    staff_skills = {s.pk: {k.pk for k in s.skills.all()} for s in staff}
-    counter_skills = {a.pk: {k.pk for k in a.counter.required_skills.all()} for a in counters}
 
-    def can_staff_counter(s: Staff, act: WorkActivity) -> bool:
-        required = counter_skills[act.pk]
-        return not required or bool(required & staff_skills[s.pk])
-
-    counter_open = {
-        (activity_key(a.pk), i): a.counter.is_open_on(d)
-        for a in counters
-        for i, d in enumerate(days)
-    }
-
-    # Requests: approved leave is hard; wishes (pending or approved) are soft.
+def _leave_and_wishes(src: _Sources) -> list[planner.Request]:
+    """Approved leave (hard, into ``src.leave``) and wishes, pending or approved (soft)."""
+    period = src.period
     requests = StaffRequest.objects.filter(
-        staff__in=staff, date__gte=period.start_date, date__lte=period.end_date
+        staff__in=src.staff, date__gte=period.start_date, date__lte=period.end_date
     ).exclude(status__in=[RequestStatus.REJECTED, RequestStatus.CANCELLED])
-    leave: dict[tuple[str, int], str] = {}
     wishes: list[planner.Request] = []
+    telework = src.telework
     first_telework = telework[0] if telework else None
-    office_acts = [a for a in acts if a.kind == ActivityKind.OFFICE]
     for r in requests:
-        key, day = staff_key(r.staff_id), day_index[r.date]
+        key, day = staff_key(r.staff_id), src.day_index[r.date]
         # Wishes are weighted above the office preference (1 per person-day), so a wish
         # of any strength beats the default of working in the office.
         weight = r.weight * WISH_WEIGHT
         if r.is_leave:
             if r.status == RequestStatus.APPROVED:
-                leave[(key, day)] = r.kind
+                src.leave[(key, day)] = r.kind
             else:
                 wishes.append(planner.Request(key, day, None, weight * 2, on=False))
         elif r.kind == RequestKind.TELEWORK and first_telework is not None:
@@ -195,29 +239,37 @@ def build_problem(version: RosterVersion) -> ProblemContext:
                 wishes.append(planner.Request(key, day, activity_key(t.pk), weight, on=False))
         elif r.kind == RequestKind.DAY_OFF:
             wishes.append(planner.Request(key, day, None, weight, on=False))
-    wishes = [w for w in wishes if w.weight > 0]
+    return [w for w in wishes if w.weight > 0]
 
-    planner_staff: list[planner.Staff] = []
-    weekday_count = horizon - len(duty_days)
-    minutes = sorted({a.minutes for a in acts}) or [465]
-    for s in staff:
+
+def _staff(src: _Sources) -> list[planner.Staff]:
+    """Per person: what they may do each day (open counters they have the skills for;
+    other work on weekdays only, telework only when eligible), days off from leave, hours
+    from the weekdays left, consecutive-day and weekend limits from the work rules."""
+    horizon, rules = src.horizon, src.rules
+    counters = src.counters
+    general = [a for a in src.acts if a.kind != ActivityKind.COUNTER]
+    weekday_count = horizon - len(src.duty_days)
+    minutes = sorted({a.minutes for a in src.acts}) or [465]
+    out: list[planner.Staff] = []
+    for s in src.staff:
         key = staff_key(s.pk)
-        telework_ok = elig[s.pk].eligible
+        telework_ok = src.elig[s.pk].eligible
         allowed_by_day: dict[int, frozenset[str]] = {}
         for i in range(horizon):
             options = set()
             for a in counters:
-                if counter_open[(activity_key(a.pk), i)] and can_staff_counter(s, a):
+                if src.counter_open[(activity_key(a.pk), i)] and src.can_staff_counter(s, a):
                     options.add(activity_key(a.pk))
-            if i not in duty_days:
+            if i not in src.duty_days:
                 for a in general:
                     if a.kind == ActivityKind.TELEWORK and not telework_ok:
                         continue
                     options.add(activity_key(a.pk))
             allowed_by_day[i] = frozenset(options)
-        days_off = frozenset(i for (k, i) in leave if k == key)
-        work_days = weekday_count - sum(1 for i in days_off if i not in duty_days)
-        planner_staff.append(
+        days_off = frozenset(i for (k, i) in src.leave if k == key)
+        work_days = weekday_count - sum(1 for i in days_off if i not in src.duty_days)
+        out.append(
             planner.Staff(
                 id=key,
                 name=s.name,
@@ -230,7 +282,13 @@ def build_problem(version: RosterVersion) -> ProblemContext:
                 skills=frozenset(k.code for k in s.skills.all()),
             )
         )
+    return out
 
+
+def _counter_cover(src: _Sources) -> list[planner.Cover]:
+    """Each open counter's cover rule for the day type: a target (hard minimum below it)
+    and, per required skill, a minimum of people with that skill."""
+    counters = src.counters
     cover: list[planner.Cover] = []
     cover_rules = {
         (r.counter_id, r.day_type): r
@@ -238,11 +296,11 @@ def build_problem(version: RosterVersion) -> ProblemContext:
             counter__in=[a.counter_id for a in counters]
         ).prefetch_related("skills__skill")
     }
-    emergency = period.mode != OperatingMode.NORMAL
+    emergency = src.period.mode != OperatingMode.NORMAL
     for a in counters:
         key = activity_key(a.pk)
-        for i, d in enumerate(days):
-            if not counter_open[(key, i)]:
+        for i, d in enumerate(src.days):
+            if not src.counter_open[(key, i)]:
                 continue
             rule = cover_rules.get((a.counter_id, day_type_of(d)))
             if rule is None:
@@ -271,147 +329,201 @@ def build_problem(version: RosterVersion) -> ProblemContext:
                         hard_min=cs.min_count,
                     )
                 )
+    return cover
 
-    office_pref = next(
-        (a for a in acts if a.kind == ActivityKind.OFFICE and a.unit_id is None), None
-    )
-    office_pref = office_pref or (office_acts[0] if office_acts else None)
-    if office_pref is not None:
-        for i in range(horizon):
-            if i in duty_days:
-                continue
-            present = sum(1 for s in staff if (staff_key(s.pk), i) not in leave)
-            cover.append(
-                planner.Cover(i, activity_key(office_pref.pk), present, OFFICE_PREFERENCE_WEIGHT, 0)
-            )
 
+def _office_preference(src: _Sources) -> tuple[WorkActivity | None, list[planner.Cover]]:
+    """The office-wide office activity (else any office activity) and a cover term that
+    prices each person-day away from it (``OFFICE_PREFERENCE_WEIGHT``)."""
+    office_acts = [a for a in src.acts if a.kind == ActivityKind.OFFICE]
+    office = next((a for a in office_acts if a.unit_id is None), None)
+    office = office or (office_acts[0] if office_acts else None)
+    if office is None:
+        return None, []
+    cover = []
+    for i in range(src.horizon):
+        if i in src.duty_days:
+            continue
+        present = sum(1 for s in src.staff if (staff_key(s.pk), i) not in src.leave)
+        cover.append(
+            planner.Cover(i, activity_key(office.pk), present, OFFICE_PREFERENCE_WEIGHT, 0)
+        )
+    return office, cover
+
+
+def _seat_capacities(
+    src: _Sources,
+) -> tuple[list[planner.Capacity], dict[tuple[str, int], int]]:
+    """Remote-seat pools per day, less the seats other units' rosters and bookings use."""
+    acts_by_key = {activity_key(a.pk) for a in src.acts}
     capacities: list[planner.Capacity] = []
     seat_limits: dict[tuple[str, int], int] = {}
-    staff_ids = {s.pk for s in staff}
+    staff_ids = {s.pk for s in src.staff}
     for resource in RemoteResource.objects.filter(active=True).prefetch_related("activities"):
-        consuming = (
-            frozenset(activity_key(a.pk) for a in resource.activities.all()) & acts_by_key.keys()
-        )
+        consuming = frozenset(activity_key(a.pk) for a in resource.activities.all()) & acts_by_key
         if not consuming:
             continue
-        used = _seats_used_elsewhere(version, resource, days, staff_ids)
-        for i, d in enumerate(days):
+        used = _seats_used_elsewhere(src.version, resource, src.days, staff_ids)
+        for i, d in enumerate(src.days):
             limit = max(0, resource.capacity - used.get(d, 0))
             seat_limits[(resource.name, i)] = limit
             capacities.append(
                 planner.Capacity(f"{resource.name}@{i}", consuming, limit, frozenset({i}))
             )
-    if period.office_presence_cap_pct:
-        cap = math.floor(len(staff) * period.office_presence_cap_pct / 100)
-        office_ids = frozenset(activity_key(a.pk) for a in in_office)
-        for i in range(horizon):
-            if i not in duty_days:
-                capacities.append(
-                    planner.Capacity(f"office_presence@{i}", office_ids, cap, frozenset({i}))
-                )
+    return capacities, seat_limits
 
-    split: list[planner.SplitTeams] = []
-    if rules.split_mode:
-        team_a = frozenset(staff_key(p.staff_id) for p in profiles.values() if p.team == "A")
-        team_b = frozenset(staff_key(p.staff_id) for p in profiles.values() if p.team == "B")
-        if team_a and team_b:
-            period_days = {
-                SplitMode.NEVER_BOTH: 0,
-                SplitMode.ALTERNATE_DAY: 1,
-                SplitMode.ALTERNATE_WEEK: 7,
-            }[rules.split_mode]
-            offset = period.start_date.weekday() if period_days == 7 else 0
-            split.append(planner.SplitTeams("teams", (team_a, team_b), period_days, offset))
 
+def _office_presence(src: _Sources) -> list[planner.Capacity]:
+    """Emergency/BCP: at most the period's share of staff in the office on a weekday."""
+    if not src.period.office_presence_cap_pct:
+        return []
+    cap = math.floor(len(src.staff) * src.period.office_presence_cap_pct / 100)
+    office_ids = frozenset(activity_key(a.pk) for a in src.in_office)
+    return [
+        planner.Capacity(f"office_presence@{i}", office_ids, cap, frozenset({i}))
+        for i in range(src.horizon)
+        if i not in src.duty_days
+    ]
+
+
+def _split_teams(src: _Sources) -> list[planner.SplitTeams]:
+    """Teams A and B of the work profiles, when the rules split them."""
+    rules = src.rules
+    if not rules.split_mode:
+        return []
+    profiles = src.profiles.values()
+    team_a = frozenset(staff_key(p.staff_id) for p in profiles if p.team == "A")
+    team_b = frozenset(staff_key(p.staff_id) for p in profiles if p.team == "B")
+    if not (team_a and team_b):
+        return []
+    period_days = {
+        SplitMode.NEVER_BOTH: 0,
+        SplitMode.ALTERNATE_DAY: 1,
+        SplitMode.ALTERNATE_WEEK: 7,
+    }[rules.split_mode]
+    offset = src.period.start_date.weekday() if period_days == 7 else 0
+    return [planner.SplitTeams(SPLIT_TEAMS_NAME, (team_a, team_b), period_days, offset)]
+
+
+def _fairness(src: _Sources) -> list[planner.Fairness]:
+    """Weekend/holiday duty spread among those who can staff a weekend counter, and
+    telework days among those eligible."""
+    rules = src.rules
+    if not rules.fairness_weight:
+        return []
     fairness: list[planner.Fairness] = []
-    if rules.fairness_weight:
-        weekend_people = frozenset(
-            staff_key(s.pk)
-            for s in staff
-            if any(
-                can_staff_counter(s, a)
-                for a in counters
-                if a.counter.opens_saturday or a.counter.opens_sunday or a.counter.opens_holidays
+    counters, telework = src.counters, src.telework
+    weekend_people = frozenset(
+        staff_key(s.pk)
+        for s in src.staff
+        if any(
+            src.can_staff_counter(s, a)
+            for a in counters
+            if a.counter.opens_saturday or a.counter.opens_sunday or a.counter.opens_holidays
+        )
+    )
+    if len(weekend_people) > 1 and src.duty_days:
+        fairness.append(
+            planner.Fairness(
+                FAIRNESS_WEEKEND_DUTY,
+                weekend_people,
+                rules.fairness_weight,
+                None,
+                frozenset(src.duty_days),
             )
         )
-        if len(weekend_people) > 1 and duty_days:
-            fairness.append(
-                planner.Fairness(
-                    "weekend_duty",
-                    weekend_people,
-                    rules.fairness_weight,
-                    None,
-                    frozenset(duty_days),
-                )
-            )
-        teleworkers = frozenset(staff_key(s.pk) for s in staff if elig[s.pk].eligible)
-        if len(teleworkers) > 1 and telework:
-            fairness.append(
-                planner.Fairness(
-                    "telework_days",
-                    teleworkers,
-                    max(1, rules.fairness_weight // 2),
-                    frozenset(activity_key(a.pk) for a in telework),
-                )
-            )
-
-    substitute = []
-    if duty_days:
-        substitute.append(
-            planner.SubstituteDayOff(
-                "substitute_day_off",
-                frozenset(duty_days),
-                after=rules.substitute_window_after,
-                before=rules.substitute_window_before,
+    teleworkers = frozenset(staff_key(s.pk) for s in src.staff if src.elig[s.pk].eligible)
+    if len(teleworkers) > 1 and telework:
+        fairness.append(
+            planner.Fairness(
+                FAIRNESS_TELEWORK_DAYS,
+                teleworkers,
+                max(1, rules.fairness_weight // 2),
+                frozenset(activity_key(a.pk) for a in telework),
             )
         )
+    return fairness
 
+
+def _substitute_days_off(src: _Sources) -> list[planner.SubstituteDayOff]:
+    """Working a weekend or holiday needs a weekday off within the rules' window."""
+    if not src.duty_days:
+        return []
+    return [
+        planner.SubstituteDayOff(
+            "substitute_day_off",
+            frozenset(src.duty_days),
+            after=src.rules.substitute_window_after,
+            before=src.rules.substitute_window_before,
+        )
+    ]
+
+
+def _pins_and_previous(src: _Sources) -> tuple[list[planner.Pin], planner.Roster | None]:
+    """Pinned cells of the version this one is based on, and (for a repair) that whole
+    roster, which each change is priced against."""
+    version = src.version
     pins: list[planner.Pin] = []
-    previous: planner.Roster | None = None
-    if version.based_on_id:
-        base_cells = Assignment.objects.filter(version_id=version.based_on_id).values_list(
-            "staff_id", "date", "activity_id", "pinned"
-        )
-        grid: dict[str, list[str | None]] = {k: [None] * horizon for k in staff_by_key}
-        for staff_id, date, activity_id, pinned in base_cells:
-            key = staff_key(staff_id)
-            if key not in grid or date not in day_index:
-                continue
-            act = activity_key(activity_id) if activity_id else None
-            grid[key][day_index[date]] = act
-            if pinned and (key, day_index[date]) not in leave:
-                pins.append(planner.Pin(key, day_index[date], act))
-        if version.is_repair:
-            previous = grid
+    if not version.based_on_id:
+        return pins, None
+    base_cells = Assignment.objects.filter(version_id=version.based_on_id).values_list(
+        "staff_id", "date", "activity_id", "pinned"
+    )
+    grid: dict[str, list[str | None]] = {staff_key(s.pk): [None] * src.horizon for s in src.staff}
+    for staff_id, date, activity_id, pinned in base_cells:
+        key = staff_key(staff_id)
+        if key not in grid or date not in src.day_index:
+            continue
+        act = activity_key(activity_id) if activity_id else None
+        day = src.day_index[date]
+        grid[key][day] = act
+        if pinned and (key, day) not in src.leave:
+            pins.append(planner.Pin(key, day, act))
+    return pins, grid if version.is_repair else None
 
-    windows = _week_limits(staff, elig, days, duty_days, leave, telework, in_office)
 
+def build_problem(version: RosterVersion) -> ProblemContext:
+    """The planner problem of ``version``: one translator per rule family."""
+    src = _load(version)
+    wishes = _leave_and_wishes(src)
+    office, office_cover = _office_preference(src)
+    seats, seat_limits = _seat_capacities(src)
+    pins, previous = _pins_and_previous(src)
     problem = planner.Problem(
-        horizon=horizon,
+        horizon=src.horizon,
         activities=[
             planner.Activity(
                 id=activity_key(a.pk), minutes=a.minutes, name=a.name, in_office=a.in_office
             )
-            for a in acts
+            for a in src.acts
         ],
-        staff=planner_staff,
-        cover=cover,
+        staff=_staff(src),
+        cover=_counter_cover(src) + office_cover,
         requests=wishes,
         pins=pins,
-        capacities=capacities,
-        split_teams=split,
-        fairness=fairness,
-        substitute_days_off=substitute,
-        window_limits=windows,
+        capacities=seats + _office_presence(src),
+        split_teams=_split_teams(src),
+        fairness=_fairness(src),
+        substitute_days_off=_substitute_days_off(src),
+        window_limits=_week_limits(
+            src.staff, src.elig, src.days, src.duty_days, src.leave, src.telework, src.in_office
+        ),
         previous=previous,
         stability_weight=REPAIR_STABILITY_WEIGHT if previous is not None else 0,
-        start_date=period.start_date,
-        name=str(period),
+        start_date=src.period.start_date,
+        name=str(src.period),
     )
-    ctx = ProblemContext(problem, days, staff_by_key, acts_by_key, leave, seat_limits, elig)
-    ctx.preference_activities = {activity_key(office_pref.pk)} if office_pref else set()
-    ctx.duty_days = duty_days
-    return ctx
+    return ProblemContext(
+        problem,
+        src.days,
+        {staff_key(s.pk): s for s in src.staff},
+        {activity_key(a.pk): a for a in src.acts},
+        src.leave,
+        seat_limits,
+        src.elig,
+        duty_days=src.duty_days,
+        preference_activities={activity_key(office.pk)} if office else set(),
+    )
 
 
 def _week_limits(
