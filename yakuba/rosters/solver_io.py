@@ -20,7 +20,7 @@ from yakuba import planner
 from yakuba.core.calendar import is_public_holiday
 from yakuba.org.models import Staff, Unit
 from yakuba.rosters import eligibility
-from yakuba.rosters.explain import explain
+from yakuba.rosters.explain import AWAY_FROM_OFFICE, explain
 from yakuba.rosters.models import (
     ActivityKind,
     Assignment,
@@ -83,6 +83,8 @@ class ProblemContext:
     duty_days: set[int] = field(default_factory=set)
     # Cover terms that express a preference (office by default), not a shortfall to report.
     preference_activities: set[str] = field(default_factory=set)
+    # Skill code -> name, for the skills counters' cover rules ask for.
+    skill_names: dict[str, str] = field(default_factory=dict)
 
 
 def period_staff(unit: Unit | None, *, with_skills: bool = True) -> list[Staff]:
@@ -285,11 +287,12 @@ def _staff(src: _Sources) -> list[planner.Staff]:
     return out
 
 
-def _counter_cover(src: _Sources) -> list[planner.Cover]:
+def _counter_cover(src: _Sources) -> tuple[list[planner.Cover], dict[str, str]]:
     """Each open counter's cover rule for the day type: a target (hard minimum below it)
-    and, per required skill, a minimum of people with that skill."""
+    and, per required skill, a minimum of people with that skill (names by code)."""
     counters = src.counters
     cover: list[planner.Cover] = []
+    skill_names: dict[str, str] = {}
     cover_rules = {
         (r.counter_id, r.day_type): r
         for r in CoverRule.objects.filter(
@@ -318,6 +321,7 @@ def _counter_cover(src: _Sources) -> list[planner.Cover]:
                 )
             )
             for cs in rule.skills.all():
+                skill_names[cs.skill.code] = cs.skill.name
                 cover.append(
                     planner.Cover(
                         i,
@@ -329,7 +333,7 @@ def _counter_cover(src: _Sources) -> list[planner.Cover]:
                         hard_min=cs.min_count,
                     )
                 )
-    return cover
+    return cover, skill_names
 
 
 def _office_preference(src: _Sources) -> tuple[WorkActivity | None, list[planner.Cover]]:
@@ -489,6 +493,7 @@ def build_problem(version: RosterVersion) -> ProblemContext:
     office, office_cover = _office_preference(src)
     seats, seat_limits = _seat_capacities(src)
     pins, previous = _pins_and_previous(src)
+    counter_cover, skill_names = _counter_cover(src)
     problem = planner.Problem(
         horizon=src.horizon,
         activities=[
@@ -498,7 +503,7 @@ def build_problem(version: RosterVersion) -> ProblemContext:
             for a in src.acts
         ],
         staff=_staff(src),
-        cover=_counter_cover(src) + office_cover,
+        cover=counter_cover + office_cover,
         requests=wishes,
         pins=pins,
         capacities=seats + _office_presence(src),
@@ -523,6 +528,7 @@ def build_problem(version: RosterVersion) -> ProblemContext:
         src.elig,
         duty_days=src.duty_days,
         preference_activities={activity_key(office.pk)} if office else set(),
+        skill_names=skill_names,
     )
 
 
@@ -588,6 +594,19 @@ def seat_usage(ctx: ProblemContext, roster: planner.Roster) -> dict[tuple[str, i
     return usage
 
 
+def explain_violations(
+    ctx: ProblemContext, violations: list[planner.Violation], roster: planner.Roster
+) -> list[dict]:
+    """The stored rows (each with its reason) for the priced violations of ``roster``;
+    the office preference is a cost of the objective, not something to report."""
+    usage = seat_usage(ctx, roster)
+    return [
+        explain(ctx, v, roster, usage)
+        for v in violations
+        if not (v.rule.startswith("cover") and v.activity in ctx.preference_activities)
+    ]
+
+
 @transaction.atomic
 def write_result(version: RosterVersion, ctx: ProblemContext, result: planner.SolveResult) -> None:
     """Replace the version's cells with the result (all or nothing) and store the figures."""
@@ -604,7 +623,7 @@ def write_result(version: RosterVersion, ctx: ProblemContext, result: planner.So
     if preference:
         # Working away from the office is a preference cost, not a counter shortfall.
         version.breakdown["cover_under"] = version.breakdown.get("cover_under", 0) - preference
-        version.breakdown["away_from_office"] = preference
+        version.breakdown[AWAY_FROM_OFFICE] = preference
         version.breakdown = {k: v for k, v in version.breakdown.items() if v}
     if result.roster is None:
         version.status = (
@@ -638,12 +657,7 @@ def write_result(version: RosterVersion, ctx: ProblemContext, result: planner.So
                 )
             )
     Assignment.objects.bulk_create(cells, batch_size=2000)
-    usage = seat_usage(ctx, result.roster)
-    version.violations = [
-        explain(ctx, v, usage)
-        for v in result.violations
-        if not (v.rule.startswith("cover") and v.activity in ctx.preference_activities)
-    ]
+    version.violations = explain_violations(ctx, result.violations, result.roster)
     version.diagnosis = []
     version.status = VersionStatus.SOLVED
     version.save()

@@ -12,7 +12,8 @@ from yakuba.rosters.models import Assignment, RosterPeriod, RosterVersion
 
 
 def test_the_benchmark_period_does_not_depend_on_today() -> None:
-    assert (bench.PERIOD_FIRST, bench.PERIOD_LAST) == (dt.date(2027, 1, 1), dt.date(2027, 1, 31))
+    first, last = bench.PERIOD_FIRST, bench.PERIOD_LAST
+    assert (first, last) == (dt.date(2027, 1, 1), dt.date(2027, 1, 31))
     # The month the bug showed in: the 11th is a holiday Monday (成人の日).
     eleventh = bench.PERIOD_FIRST + dt.timedelta(days=bench.REPAIR_FROM_DAY)
     assert eleventh.weekday() == 0 and is_public_holiday(eleventh)
