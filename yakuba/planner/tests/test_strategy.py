@@ -1,0 +1,48 @@
+"""The search strategy chosen for a model's size and horizon (see solver.choose_strategy)."""
+
+from __future__ import annotations
+
+from yakuba.planner import Activity, Problem, Staff
+from yakuba.planner.index import Index
+from yakuba.planner.solver import FULL_MODEL_MAX_VARS, choose_strategy
+
+
+def _index(staff: int, days: int, activities: int = 1) -> Index:
+    acts = [Activity(f"A{i}") for i in range(activities)]
+    return Index.build(Problem(days, acts, [Staff(f"S{k}") for k in range(staff)]))
+
+
+def test_small_models_run_the_full_model_beside_lns():
+    ix = _index(4, 14)
+    s = choose_strategy(ix, workers=2, has_start=True)
+    assert (s.name, s.full_model_threads, s.lns_threads, s.full_model_hinted) == (
+        "full+lns",
+        1,
+        1,
+        True,
+    )
+    assert choose_strategy(ix, workers=1, has_start=True).name == "full"
+
+
+def test_four_week_models_above_the_full_model_size_run_the_portfolio():
+    ix = _index(20, 28, 3)  # 1 680 variables
+    assert sum(len(c) for row in ix.allowed for c in row) > FULL_MODEL_MAX_VARS
+    s = choose_strategy(ix, workers=2, has_start=True)
+    assert s.portfolio and s.name == "portfolio" and s.lns_threads == 0
+    # Without a start roster there is nothing to hint: the full model finds the first.
+    assert choose_strategy(ix, workers=2, has_start=False).name == "full+lns"
+
+
+def test_long_horizons_run_lns_in_rounds_with_weekend_phases():
+    s = choose_strategy(_index(20, 84, 3), workers=2, has_start=True)
+    assert (s.name, s.full_model_threads, s.lns_threads, s.weekend_rounds) == (
+        "+lns+weekends",
+        0,
+        2,
+        True,
+    )
+
+
+def test_a_forced_full_model_starts_from_scratch():
+    s = choose_strategy(_index(20, 84, 3), workers=2, has_start=True, full_model=True)
+    assert (s.name, s.full_model_hinted) == ("full+lns", False)
