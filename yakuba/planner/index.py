@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .model import Problem, Roster, allowed_activities
 
+#: A day off in a :data:`Grid` (the one integer for it; a :data:`Roster` uses ``None``).
 OFF = -1
 
 #: Internal roster: ``grid[e][d]`` is an activity index or ``OFF``.
