@@ -324,7 +324,7 @@ def _solved_page(client, make_user, roster_setup, lang: str) -> str:
     StaffWorkProfile.objects.filter(staff=person).update(handles_personal_data=True)
     wish(person, TUESDAY)
     head = make_user("unit_head")
-    version = week_version(roster_setup, head, time_limit=3)
+    version = week_version(roster_setup, head, time_limit=5)
     solve_version.enqueue(version.pk)
     version.refresh_from_db()
     assert version.status == VersionStatus.SOLVED, version.status
