@@ -44,8 +44,14 @@ def locked_out(
 
 
 def _safe_next(request: HttpRequest) -> str:
+    """Where to go after the second factor: a path on this site, else the home page."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    ):
         return target
     return "/"
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yakuba.audit.models import AuditAction
+from yakuba.core import forms as core_forms
 
 
 class AuditFilterForm(forms.Form):
@@ -12,10 +13,10 @@ class AuditFilterForm(forms.Form):
     )
     actor = forms.CharField(label=_("操作者"), required=False, max_length=150)
     object_type = forms.CharField(label=_("対象の種類"), required=False, max_length=100)
-    date_from = forms.DateField(
+    date_from = core_forms.DateField(
         label=_("開始日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = core_forms.DateField(
         label=_("終了日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

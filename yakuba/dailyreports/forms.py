@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yakuba.core import forms as core_forms
 from yakuba.dailyreports import selectors
 from yakuba.dailyreports.models import (
     MAX_ANSWER,
@@ -217,12 +218,12 @@ class BlockerForm(forms.Form):
 
 class RangeForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("所属"), queryset=Unit.objects.none(), required=False)
-    start = forms.DateField(
+    start = core_forms.DateField(
         label=_("開始日"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    end = forms.DateField(
+    end = core_forms.DateField(
         label=_("終了日"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from yakuba.accounts.roles import Capability
 from yakuba.core import charts
 from yakuba.core.downloads import download
+from yakuba.core.forms import parse_date
 from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
 from yakuba.core.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from yakuba.dailyreports import chat, exporting, selectors, services
@@ -137,10 +138,7 @@ def _unit_param(request: HttpRequest, units) -> Unit | None:  # type: ignore[no-
 
 
 def _date_param(request: HttpRequest) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        return timezone.localdate()
+    return parse_date(request.GET.get("date", "")) or timezone.localdate()
 
 
 @capability_required(Capability.VIEW_REPORTS)
@@ -157,10 +155,9 @@ def board(request: HttpRequest) -> HttpResponse:
 @login_required
 def digest(request: HttpRequest, unit_pk: int, day: str) -> HttpResponse:
     unit = get_for_user_or_404(selectors.digest_units, request.user, unit_pk)
-    try:
-        date = dt.date.fromisoformat(day)
-    except ValueError:
-        raise Http404 from None
+    date = parse_date(day)
+    if date is None:
+        raise Http404
     stored = selectors.stored_digest(unit, date)
     return render(
         request,

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yakuba.core import forms as core_forms
 from yakuba.core.text import nfkc
 from yakuba.licences.models import Licence
 from yakuba.licences.report import default_margin, last_complete_month
@@ -80,7 +81,7 @@ class LicenceForm(forms.ModelForm):
 
 class ReassignForm(forms.Form):
     staff = forms.ModelChoiceField(queryset=Staff.objects.none(), required=False)
-    on = forms.DateField(label=_("変更日"), widget=DateInput())
+    on = core_forms.DateField(label=_("変更日"), widget=DateInput())
 
     def __init__(self, *args: Any, licence: Licence, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -109,7 +110,7 @@ class MonthInput(forms.DateInput):
 
 
 class ReportForm(forms.Form):
-    month = forms.DateField(
+    month = core_forms.DateField(
         label=_("対象月"), input_formats=["%Y-%m"], widget=MonthInput(), required=False
     )
     margin_min = forms.IntegerField(

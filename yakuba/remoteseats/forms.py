@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yakuba.core import forms as core_forms
 from yakuba.core.text import nfkc
 from yakuba.org.models import Staff
 from yakuba.remoteseats.models import LoanedTerminal, tokyo_today
@@ -21,14 +22,14 @@ class DateInput(forms.DateInput):
 
 
 class DayForm(forms.Form):
-    date = forms.DateField(label=_("日付"), widget=DateInput(), required=False)
+    date = core_forms.DateField(label=_("日付"), widget=DateInput(), required=False)
 
 
 class BookingForm(forms.Form):
     resource = forms.ModelChoiceField(
         label=_("リモート接続枠"), queryset=RemoteResource.objects.filter(active=True)
     )
-    date = forms.DateField(label=_("日付"), widget=DateInput())
+    date = core_forms.DateField(label=_("日付"), widget=DateInput())
 
 
 class ResourceForm(forms.ModelForm):
@@ -73,8 +74,8 @@ class TerminalForm(forms.ModelForm):
 
 class CheckOutForm(forms.Form):
     staff = forms.ModelChoiceField(label=_("貸出先の職員"), queryset=Staff.objects.none())
-    checked_out_on = forms.DateField(label=_("貸出日"), widget=DateInput())
-    due_on = forms.DateField(label=_("返却予定日"), widget=DateInput())
+    checked_out_on = core_forms.DateField(label=_("貸出日"), widget=DateInput())
+    due_on = core_forms.DateField(label=_("返却予定日"), widget=DateInput())
     condition_out = forms.CharField(
         label=_("貸出時の状態"),
         max_length=200,
@@ -102,7 +103,7 @@ class CheckOutForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    returned_on = forms.DateField(label=_("返却日"), widget=DateInput())
+    returned_on = core_forms.DateField(label=_("返却日"), widget=DateInput())
     condition_in = forms.CharField(
         label=_("返却時の状態"),
         max_length=200,

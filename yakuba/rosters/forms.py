@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yakuba.core import forms as core_forms
 from yakuba.org.models import EmploymentType
 from yakuba.rosters.models import (
     DayType,
@@ -30,8 +31,8 @@ class PeriodForm(forms.Form):
         empty_label=_("全庁（総務・人事とシステム管理者のみ）"),
     )
     name = forms.CharField(label=_("名称"), max_length=100)
-    start_date = forms.DateField(label=_("開始日"), widget=DATE_INPUT)
-    end_date = forms.DateField(label=_("終了日"), widget=DATE_INPUT)
+    start_date = core_forms.DateField(label=_("開始日"), widget=DATE_INPUT)
+    end_date = core_forms.DateField(label=_("終了日"), widget=DATE_INPUT)
     mode = forms.ChoiceField(
         label=_("運用モード"), choices=OperatingMode.choices, initial=OperatingMode.NORMAL
     )
@@ -81,7 +82,7 @@ class CellForm(forms.Form):
 
 
 class RequestForm(forms.Form):
-    date = forms.DateField(label=_("日付"), widget=DATE_INPUT)
+    date = core_forms.DateField(label=_("日付"), widget=DATE_INPUT)
     kind = forms.ChoiceField(label=_("種類"), choices=RequestKind.choices)
     weight = forms.TypedChoiceField(
         label=_("希望の強さ"),
@@ -245,8 +246,8 @@ class ProfileForm(forms.ModelForm):
 
 class AbsenceForm(forms.Form):
     staff = forms.ModelChoiceField(label=_("職員"), queryset=None)
-    start = forms.DateField(label=_("開始日"), widget=DATE_INPUT)
-    end = forms.DateField(label=_("終了日"), widget=DATE_INPUT, required=False)
+    start = core_forms.DateField(label=_("開始日"), widget=DATE_INPUT)
+    end = core_forms.DateField(label=_("終了日"), widget=DATE_INPUT, required=False)
 
     def __init__(self, *args: Any, staff: Any, period: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -15,7 +15,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from yakuba.accounts.roles import Capability
 from yakuba.core.downloads import download, table_download
-from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
+from yakuba.core.forms import parse_date, parse_month
+from yakuba.core.permissions import (
+    capability_required,
+    get_for_user_or_404,
+    login_required,
+    parse_pk,
+)
 from yakuba.core.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from yakuba.org import selectors as org_selectors
 from yakuba.org.models import Staff
@@ -142,10 +148,9 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version_or_404(request, pk)
     can_plan = selectors.can_plan(request.user, version.period)
     compare_to = version.based_on if version.is_repair else None
-    if request.GET.get("compare"):
-        compare_to = RosterVersion.objects.filter(
-            pk=request.GET["compare"], period=version.period
-        ).first()
+    compare_pk = parse_pk(request.GET.get("compare"))
+    if compare_pk is not None:
+        compare_to = RosterVersion.objects.filter(pk=compare_pk, period=version.period).first()
     grid = None
     if not version.is_running and version.status not in {
         VersionStatus.CANCELLED,
@@ -282,11 +287,8 @@ def cell_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.user,
         request.GET.get("staff") or request.POST.get("staff"),
     )
-    try:
-        date = dt.date.fromisoformat(request.GET.get("date") or request.POST.get("date") or "")
-    except ValueError as exc:
-        raise Http404 from exc
-    if not version.period.start_date <= date <= version.period.end_date:
+    date = parse_date(request.GET.get("date") or request.POST.get("date") or "")
+    if date is None or not version.period.start_date <= date <= version.period.end_date:
         raise Http404
     activities = period_activities(version.period.unit)
     form = CellForm(
@@ -374,11 +376,8 @@ def _own_staff(request: HttpRequest) -> Staff:
 
 
 def _month(request: HttpRequest) -> dt.date:
-    try:
-        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
-        return dt.date(year, month, 1)
-    except (TypeError, ValueError):
-        return timezone.localdate().replace(day=1)
+    """``?month=YYYY-MM`` within the product's range, else this month."""
+    return parse_month(request.GET.get("month", "")) or timezone.localdate().replace(day=1)
 
 
 @login_required

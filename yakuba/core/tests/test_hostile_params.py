@@ -1,0 +1,42 @@
+"""No 500 anywhere: every URL in the URL conf, as each role that may open it (and one that
+may not), with every query parameter it reads set to hostile values (see `hostile.py`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from yakuba.core.tests.hostile import CrawlResult, crawl
+from yakuba.core.tests.test_authorization_matrix import ALL, MATRIX, objects  # noqa: F401
+
+GET_URLS = sorted(name for name, rule in MATRIX.items() if rule.method == "get")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", GET_URLS)
+def test_no_500_on_hostile_query_parameters(
+    name: str,
+    objects,  # noqa: F811
+    make_user,
+    client_factory,
+) -> None:
+    from conftest import verified_client
+
+    rule = MATRIX[name]
+    kwargs: dict[str, Any] = rule.kwargs(objects) if rule.kwargs else {}
+    url = reverse(name, kwargs=kwargs)
+    if rule.query:
+        query = rule.query(objects) if callable(rule.query) else rule.query
+        url = f"{url}?{query}"
+    roles = [r for r in ALL if r in rule.allowed] or ["staff"]
+    denied = [r for r in ALL if r not in rule.allowed and r != "anonymous"]
+    result = CrawlResult()
+    for role in roles + denied[:1]:
+        client = client_factory()
+        if role != "anonymous":
+            verified_client(client, make_user(role, username=f"fuzz-{role}"))
+        client.raise_request_exception = False
+        crawl(url, client, result, label=role)
+    assert not result.failures, "\n".join(result.failures[:20])
