@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -42,9 +43,11 @@ def load_rosters() -> str:
     return out.getvalue()
 
 
-def week_on_home_page(username: str) -> list[str]:
+def week_on_home_page(username: str, lang: str = "ja") -> list[str]:
     """The seven entries of 「今週の勤務予定」 as the person sees them."""
-    html = verified_client(Client(), User.objects.get(username=username)).get("/").content
+    client = verified_client(Client(), User.objects.get(username=username))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    html = client.get("/").content
     week = re.search(r'<ul class="week">(.*?)</ul>', html.decode(), re.S)
     assert week, "no week on the home page"
     return re.findall(r"<li[^>]*>(.*?)</li>", week.group(1), re.S)
@@ -96,6 +99,7 @@ def test_end_of_january_publishes_january_and_drafts_february(fast_hashing: None
         out = load_rosters()
         week = week_on_home_page(accounts.STAFF)
         hr_week = week_on_home_page(accounts.HR)
+        english_week = week_on_home_page(accounts.STAFF, "en")
 
     assert "2026年1月の全庁の勤務表（公開中）" in out
     assert "2026年2月の市民課の勤務表（下書き）" in out
@@ -116,6 +120,8 @@ def test_end_of_january_publishes_january_and_drafts_february(fast_hashing: None
     for entries in (week, hr_week):
         assert len(entries) == 7
         assert ["—" in e for e in entries] == [False] * 6 + [True]
+    assert "1/31（土）" in week[5] and "2/1（日）" in week[6]
+    assert "Sat 31 Jan" in english_week[5] and "（" not in "".join(english_week)
 
 
 @pytest.mark.django_db
