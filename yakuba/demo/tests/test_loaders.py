@@ -18,9 +18,16 @@ from yakuba.dailyreports.models import Report, ReportWindow
 from yakuba.demo import accounts
 from yakuba.licences.models import Licence
 from yakuba.meetings.models import Meeting
+from yakuba.remoteseats.models import LoanedTerminal, SeatBooking
 from yakuba.rosters.models import RosterPeriod, StaffRequest, WorkActivity
 
-LOADERS = ("seed_reports_demo", "seed_rosters_demo", "seed_meetings_demo", "seed_licences_demo")
+LOADERS = (
+    "seed_reports_demo",
+    "seed_rosters_demo",
+    "seed_remoteseats_demo",
+    "seed_meetings_demo",
+    "seed_licences_demo",
+)
 # Options that keep a loader quick in tests (the roster solves are time-limited).
 FAST = {"seed_rosters_demo": ("--time-limit", "2")}
 
@@ -47,6 +54,8 @@ def rows() -> tuple[int, ...]:
         StaffRequest.objects.count(),
         Meeting.objects.count(),
         Licence.objects.count(),
+        LoanedTerminal.objects.count(),
+        SeatBooking.objects.count(),
         User.objects.count(),
     )
 
@@ -81,6 +90,7 @@ def test_every_loader_loads_once_then_refuses_or_skips(demo_city: str) -> None:
         assert "のデモデータを作成しました" in text, command
     assert "過去の報告" in printed["seed_reports_demo"]
     assert "全庁の勤務表（公開中）" in printed["seed_rosters_demo"]
+    assert "貸出端末 8 台" in printed["seed_remoteseats_demo"]
     assert "エラー 0 件" in printed["seed_meetings_demo"]
     assert "ライセンス 6 件" in printed["seed_licences_demo"]
     # The table with the password is left to `demo_sign_ins` (the end of `make run`).
