@@ -19,15 +19,18 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 # Development/demo server: DEBUG on, SQLite unless DATABASE_URL is set.
-# The demo city is loaded only when the database is empty.
+# The demo city is loaded only when the database is empty; each loader skips what is
+# already there (--if-empty). Dates are relative to today: run on a later month, the
+# roster demo adds that month's rosters. The sign-in table is printed last.
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py seed_demo --if-empty
+	DEBUG=1 $(PY) manage.py seed_demo --if-empty --no-sign-ins
 	DEBUG=1 $(PY) manage.py seed_reports_demo --if-empty
 	DEBUG=1 $(PY) manage.py seed_rosters_demo --if-empty
 	DEBUG=1 $(PY) manage.py seed_remoteseats_demo --if-empty
 	DEBUG=1 $(PY) manage.py seed_meetings_demo --if-empty
 	DEBUG=1 $(PY) manage.py seed_licences_demo --if-empty
+	@DEBUG=1 $(PY) manage.py demo_sign_ins
 	@echo "Starting the task worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
 	@DEBUG=1 $(PY) manage.py db_worker & WORKER=$$!; \
 	  DEBUG=1 $(PY) manage.py run_scheduler & SCHEDULER=$$!; \

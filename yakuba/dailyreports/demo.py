@@ -35,14 +35,15 @@ from yakuba.dailyreports.models import (
     ReportWindow,
     WorkPlace,
 )
+from yakuba.demo import accounts
 from yakuba.notifications.models import Channel, ChannelKind
 from yakuba.notifications.services import set_chat_identities
 from yakuba.org.models import Staff, Unit
 
 RECEIVER_URL = "http://127.0.0.1:8065/hooks/yakuba-demo"
-COLLEAGUE = "demo-colleague"
+COLLEAGUE = accounts.COLLEAGUE
 # Mattermost user names differ from Yakuba's on purpose: mentions use the chat's own.
-MATTERMOST_NAMES = {"demo-staff": "midori.juki", COLLEAGUE: "midori.colleague"}
+MATTERMOST_NAMES = {accounts.STAFF: "midori.juki", COLLEAGUE: "midori.colleague"}
 PAST_DAYS = 14
 PLANS = (
     "窓口対応（住民票・印鑑登録）",
@@ -69,7 +70,7 @@ class DemoResult:
     reports: int
     blockers: int
     live_window: str
-    colleague: str = ""
+    colleague: str = ""  # the name of the person behind accounts.COLLEAGUE, if made
 
 
 def _answers(window: ReportWindow, rng: random.Random, blocker: str) -> list[dict[str, str]]:
@@ -89,7 +90,7 @@ def _answers(window: ReportWindow, rng: random.Random, blocker: str) -> list[dic
 
 def _pick_units() -> list[Unit]:
     units: list[Unit] = []
-    for username in ("demo-staff", "demo-head"):
+    for username in (accounts.STAFF, accounts.HEAD):
         staff = Staff.objects.filter(user__username=username).select_related("unit").first()
         if staff is not None and staff.unit not in units:
             units.append(staff.unit)
@@ -102,16 +103,17 @@ def _pick_units() -> list[Unit]:
 
 
 def _colleague(unit: Unit) -> str:
-    """Give one colleague of the demo staff member an account (same demo password)."""
+    """Give one colleague of the demo staff member an account (same demo password).
+
+    Returns the colleague's name ("" when there is nobody to give it to)."""
     from yakuba.accounts.models import User
     from yakuba.accounts.roles import Role
-    from yakuba.demo.city import DEMO_PASSWORD
 
     person = unit.staff.filter(active=True, user__isnull=True).order_by("staff_number").first()
     if person is None or User.objects.filter(username=COLLEAGUE).exists():
         return ""
     user = User.objects.create_user(COLLEAGUE, role=Role.STAFF)
-    user.set_password(DEMO_PASSWORD)
+    user.set_password(accounts.DEMO_PASSWORD)
     user.save()
     person.user = user
     person.save(update_fields=["user"])
@@ -119,7 +121,7 @@ def _colleague(unit: Unit) -> str:
         staff = Staff.objects.filter(user__username=username).first()
         if staff is not None:
             set_chat_identities(actor=None, staff=staff, handles={ChannelKind.MATTERMOST: handle})
-    return f"{COLLEAGUE}（{person.name}）"
+    return person.name
 
 
 @transaction.atomic

@@ -14,17 +14,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from yakuba.accounts.roles import Role
+from yakuba.demo.accounts import ROLE_ACCOUNTS
 from yakuba.org.models import EmploymentType, UnitKind
 
 CITY_NAME = "みどり野市"
 CITY_NAME_KANA = "ミドリノシ"
 # RFC 2606 reserves .example: demo addresses can never reach a real mailbox.
 EMAIL_DOMAIN = "city.midorino.example"
-
-# One known password for every demo account. It is printed by `seed_demo` and nowhere
-# else; the privileged roles must still enrol TOTP at first sign-in.
-DEMO_PASSWORD = "yakuba-demo-2026"  # noqa: S105 - public by design, demo accounts only
 
 DEFAULT_SEED = 2026
 DEFAULT_STAFF = 600
@@ -386,18 +382,6 @@ def _hire_year(rng: random.Random, employment_type: str, position: str) -> int:
     return rng.randint(*_HIRE_YEARS[position])
 
 
-# The staff members behind the demo accounts: (username, role, unit name, position).
-# They are generated first so that even a 10-person city has them.
-DEMO_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
-    ("demo-staff", Role.STAFF, "住民記録係", "主事"),
-    ("demo-head", Role.UNIT_HEAD, "市民課", "課長"),
-    ("demo-hr", Role.HR, "人事課", "主査"),
-    ("demo-infosec", Role.INFOSEC, "情報政策課", "主査"),
-    ("demo-auditor", Role.AUDITOR, "監査委員事務局", "主査"),
-    ("demo-admin", Role.SYSADMIN, "情報政策課", "主任"),
-)
-
-
 def _leader_units(units: Sequence[UnitSpec]) -> list[UnitSpec]:
     """Units needing a head, most important first: in a small city the counters' 課
     get a 課長 before the 部 get a 部長."""
@@ -438,7 +422,7 @@ def build_city(staff_count: int = DEFAULT_STAFF, seed: int = DEFAULT_SEED) -> Ci
 
     # 1. The people behind the demo accounts.
     headed: set[str] = set()
-    for username, _role, unit_name, position in DEMO_ACCOUNTS:
+    for username, _role, unit_name, position in ROLE_ACCOUNTS:
         unit = by_name[unit_name]
         leader = position == _leader_title(unit)
         draft = add(unit, EmploymentType.REGULAR, position, leader=leader)
@@ -474,7 +458,7 @@ def build_city(staff_count: int = DEFAULT_STAFF, seed: int = DEFAULT_SEED) -> Ci
     staff, numbers = _number_staff(rng, drafts)
     accounts = tuple(
         AccountSpec(username, str(role), numbers.get(username))
-        for username, role, *_ in DEMO_ACCOUNTS
+        for username, role, *_ in ROLE_ACCOUNTS
     )
     return CityPlan(
         seed=seed,

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yakuba.accounts.models import User
+from yakuba.demo import accounts
 from yakuba.licences import services
 from yakuba.licences.concurrency import peak
 from yakuba.licences.models import LicenceKind, LicencePlatform
@@ -26,8 +27,8 @@ from yakuba.licences.report import last_complete_month
 from yakuba.meetings.models import Meeting, Platform, PresenceInterval
 from yakuba.org.models import Staff
 
-HEAD = "demo-head"
-SYNC_USER = "demo-zoom-sync"
+HEAD = accounts.HEAD
+SYNC_USER = accounts.ZOOM_SYNC
 MONTHLY_COST = 2200  # a Zoom Pro host licence, yen per month (annual contract ÷ 12)
 MAX_AT_ONCE = 3
 DIVISIONS = ("情報政策課", "人事課", "税務課", "福祉課", "子育て支援課", "企画課", "財政課")

@@ -28,6 +28,7 @@ from django.test import Client
 from django.utils import timezone
 
 from yakuba.accounts.models import User
+from yakuba.demo import accounts
 from yakuba.meetings import quality_services, services, zoom
 from yakuba.meetings.models import (
     AgendaItem,
@@ -41,8 +42,8 @@ from yakuba.meetings.tests.factories import zoom_event
 from yakuba.meetings.tests.teams_files import report
 from yakuba.org.models import Staff, Unit
 
-ORGANISER = "demo-head"
-UNACKNOWLEDGED = "demo-staff"
+ORGANISER = accounts.HEAD
+UNACKNOWLEDGED = accounts.STAFF
 ZOOM_KEY = "demo"
 
 

@@ -187,6 +187,8 @@ def create_zoom_account(*, actor: Any, name: str, key: str, secret: str) -> Zoom
         account.full_clean()
         account.save()
         record(AuditAction.CREATE, actor=actor, obj=account, changes={"secret": "(set)"})
+    # A new account is usable at once in this process, even if its key was cached before.
+    _account_cache.pop(key, None)
     return account
 
 

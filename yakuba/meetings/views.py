@@ -305,7 +305,13 @@ def catchup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "meetings/catchup_detail.html",
-        {"catchup": catchup, "meeting": catchup.meeting, "content": catchup.content},
+        {
+            "catchup": catchup,
+            "meeting": catchup.meeting,
+            "content": catchup.content,
+            # Passed by name: `content.items` in a template is dict.items() when the key is absent.
+            "items": catchup.content.get("items", []),
+        },
     )
 
 

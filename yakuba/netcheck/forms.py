@@ -57,3 +57,10 @@ class ResultForm(forms.Form):
             if key in data and not math.isfinite(data[key]):
                 self.add_error(key, _("測定データの形式が正しくありません。"))
         return data
+
+
+class PlaceLinkForm(forms.Form):
+    """Where and how a saved result was measured: the only parts the person may change."""
+
+    place = forms.ChoiceField(label=_("測定した場所"), choices=Place.choices)
+    link = forms.ChoiceField(label=_("接続方法"), choices=Link.choices)

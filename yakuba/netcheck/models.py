@@ -44,6 +44,15 @@ class NetcheckResult(models.Model):
         on_delete=models.CASCADE,
         related_name="netcheck_results",
     )
+    # The run measured: one result per run, so a repeated save cannot store it twice.
+    run = models.OneToOneField(
+        NetcheckRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="result",
+        editable=False,
+    )
     measured_at = models.DateTimeField(_("測定日時"), default=timezone.now, db_index=True)
     place = models.CharField(_("場所"), max_length=10, choices=Place.choices)
     link = models.CharField(_("接続方法"), max_length=10, choices=Link.choices)

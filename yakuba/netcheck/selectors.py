@@ -18,6 +18,11 @@ def run_for(user: Any, token: str) -> NetcheckRun | None:
     return NetcheckRun.objects.filter(user=user, token=token).first()
 
 
+def own_result(user: Any, pk: int) -> NetcheckResult | None:
+    """The person's own result; anyone else's is not even acknowledged to exist."""
+    return NetcheckResult.objects.filter(person=user, pk=pk).first()
+
+
 def history(user: Any, limit: int = 50) -> QuerySet[NetcheckResult]:
     return NetcheckResult.objects.filter(person=user)[:limit]
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -125,9 +126,45 @@ def save_result(*, actor: Any, run: NetcheckRun, data: dict[str, Any]) -> Netche
         ping_series=data.get("ping_series", []),
     )
     with transaction.atomic():
+        # The conditional UPDATE is the guard against a second save of the same run (two
+        # tabs, a retried request); the one-to-one `run` column backs it in the schema.
         closed = NetcheckRun.objects.filter(pk=run.pk, finished=False).update(finished=True)
         if not closed:
             raise ValueError("run already used")
-        result = NetcheckResult()
+        result = NetcheckResult(run=run)
         save_audited(actor=actor, obj=result, creating=True, fields=RESULT_FIELDS, values=values)
     return result
+
+
+def change_place_and_link(
+    *, actor: Any, result: NetcheckResult, place: str, link: str
+) -> NetcheckResult:
+    """The person corrects where and how they measured; the advice follows the new link."""
+    if result.person_id != actor.pk:
+        raise PermissionDenied("only the person who measured may change a result")
+    judgement = judge(
+        Measurement(
+            download_mbps=result.download_mbps,
+            upload_mbps=result.upload_mbps,
+            ping_ms=result.ping_ms,
+            jitter_ms=result.jitter_ms,
+            loss_pct=result.loss_pct,
+            link=link,
+        ),
+        Thresholds.from_settings(),
+    )
+    with transaction.atomic():
+        locked = NetcheckResult.objects.select_for_update().get(pk=result.pk)
+        save_audited(
+            actor=actor,
+            obj=locked,
+            creating=False,
+            fields=("place", "link", "verdict"),
+            values={
+                "place": place,
+                "link": link,
+                "verdict": judgement.verdict,
+                "advice": list(judgement.advice),
+            },
+        )
+    return locked

@@ -12,5 +12,6 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("save/", views.save, name="save"),
     path("history/", views.history, name="history"),
+    path("results/<int:pk>/", views.result_edit, name="result_edit"),
     path("readiness/", views.readiness, name="readiness"),
 ]

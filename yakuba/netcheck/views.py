@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     JsonResponse,
@@ -28,7 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 from yakuba.accounts.roles import Capability
 from yakuba.core.permissions import capability_required, login_required
 from yakuba.netcheck import charts, conf, selectors, services
-from yakuba.netcheck.forms import ResultForm
+from yakuba.netcheck.forms import PlaceLinkForm, ResultForm
 from yakuba.netcheck.models import NetcheckResult
 
 READ_BYTES = 64 * 1024
@@ -167,9 +168,15 @@ def upload(request: HttpRequest) -> HttpResponse:
     return _no_store(JsonResponse({"received": received}))
 
 
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
 @require_POST
 @login_required
 def save(request: HttpRequest) -> HttpResponse:
+    """Store a finished run. The page posts it by itself when the run ends (JSON answer);
+    the form's button posts the same fields when that did not get through."""
     form = ResultForm(request.POST)
     run = None
     if form.is_valid():
@@ -177,15 +184,59 @@ def save(request: HttpRequest) -> HttpResponse:
         if run is None or run.finished:
             form.add_error(None, RUN_INVALID)
     if not form.is_valid() or run is None:
+        if _wants_json(request):
+            already = run is not None and run.finished
+            return _error(
+                "duplicate" if already else "invalid",
+                409 if already else 400,
+                messages=[str(m) for errors in form.errors.values() for m in errors],
+            )
         messages.error(request, _("結果を保存できませんでした。"))
         return render(request, "netcheck/check.html", _check_context(form), status=400)
     try:
-        services.save_result(actor=request.user, run=run, data=form.cleaned_data)
+        result = services.save_result(actor=request.user, run=run, data=form.cleaned_data)
     except ValueError:
+        if _wants_json(request):
+            return _error("duplicate", 409, messages=[str(RUN_INVALID)])
         messages.error(request, RUN_INVALID)
         return redirect("netcheck:check")
+    if _wants_json(request):
+        return _no_store(
+            JsonResponse(
+                {
+                    "result": result.pk,
+                    "edit_url": reverse("netcheck:result_edit", args=[result.pk]),
+                    "place": result.get_place_display(),
+                    "link": result.get_link_display(),
+                    "verdict": result.get_verdict_display(),
+                },
+                status=201,
+            )
+        )
     messages.success(request, _("接続チェックの結果を保存しました。"))
     return redirect(reverse("netcheck:history"))
+
+
+@login_required
+def result_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct where and how a saved result was measured (its owner only)."""
+    result = selectors.own_result(request.user, pk)
+    if result is None:
+        raise Http404
+    form = PlaceLinkForm(request.POST or None, initial={"place": result.place, "link": result.link})
+    if request.method == "POST" and form.is_valid():
+        services.change_place_and_link(
+            actor=request.user,
+            result=result,
+            place=form.cleaned_data["place"],
+            link=form.cleaned_data["link"],
+        )
+        messages.success(request, _("場所と接続方法を更新しました。"))
+        return redirect("netcheck:history")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "netcheck/result_edit.html", {"form": form, "result": result}, status=status
+    )
 
 
 @login_required

@@ -138,13 +138,14 @@ def repair_cell(version: Any) -> tuple[dt.date, Any]:
 
 def run_city(staff: int, time_limit: int, repair_limit: int) -> dict[str, Any]:
     from yakuba.accounts.models import User
+    from yakuba.demo import accounts
     from yakuba.org.models import Unit
     from yakuba.rosters import selectors, services
     from yakuba.rosters.models import RosterPeriod, RosterVersion
 
     first, last = PERIOD_FIRST, PERIOD_LAST
-    planner_user = User.objects.get(username="demo-admin")
-    viewer = User.objects.get(username="demo-auditor")
+    planner_user = User.objects.get(username=accounts.SYSADMIN)
+    viewer = User.objects.get(username=accounts.AUDITOR)
     period = RosterPeriod.objects.create(
         unit=None, name="bench", start_date=first, end_date=last, created_by=planner_user
     )

@@ -1,8 +1,10 @@
 """Demo set-up for rosters in the demo city: activities, counter cover, 5 VPN seats, rules,
-teams, requests and leave for next month, and two rosters (one published, one draft).
+teams, requests and leave, and two rosters relative to the day it runs: this month's,
+published for the whole office (so every demo account sees its week on the home page),
+and next month's for 市民課, a draft for demo-head to review, pin and publish.
 
-Called by `manage.py seed_rosters_demo` (which `make run` runs after `seed_demo`). Never
-called by a production start.
+Called by `manage.py seed_rosters_demo` (which `make run` runs after `seed_demo`, on the
+day it is called). Never called by a production start.
 """
 
 from __future__ import annotations
@@ -15,13 +17,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from yakuba.accounts.models import User
+from yakuba.demo import accounts
 from yakuba.org.models import Counter, EmploymentType, Staff, Unit
 from yakuba.rosters.models import (
     AccessMethod,
     ActivityKind,
+    Assignment,
     CoverRule,
     CoverSkill,
     DayType,
+    OperatingMode,
     RemoteResource,
     RequestKind,
     RequestStatus,
@@ -42,11 +47,20 @@ PERSONAL_DATA_UNITS = ("市民課", "税務課", "保険年金課")
 SPLIT_TEAM_UNIT = "企画政策課"
 
 
-def next_month(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    today = today or timezone.localdate()
-    first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+def month_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last day of the month `day` falls in."""
+    first = day.replace(day=1)
     last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     return first, last
+
+
+def next_month(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    _first, last = month_of(today or timezone.localdate())
+    return month_of(last + dt.timedelta(days=1))
+
+
+def month_label(first: dt.date) -> str:
+    return f"{first.year}年{first.month}月"
 
 
 @transaction.atomic
@@ -210,41 +224,86 @@ def solve_now(version: RosterVersion) -> RosterVersion:
     return version
 
 
-def seed_rosters_demo(*, time_limit: int = 15) -> dict[str, Any]:
-    """The full roster demo: set-up, requests, a published and a draft roster for next month."""
-    made: dict[str, Any] = {"setup": seed_setup()}
-    first, last = next_month()
-    made["requests"] = seed_requests(first, last)
-    owner = (
-        User.objects.filter(username="demo-head").first()
-        or User.objects.filter(role="sysadmin").first()
-    )
-    shimin = Unit.objects.filter(name="市民課").first()
-    if owner is None or shimin is None or RosterPeriod.objects.exists():
-        return made
-    label = f"{first.year}年{first.month}月"
-    published = RosterPeriod.objects.create(
-        unit=shimin, name=label, start_date=first, end_date=last, created_by=owner
-    )
-    version = solve_now(
-        RosterVersion.objects.create(
-            period=published, number=1, created_by=owner, time_limit=time_limit
-        )
-    )
-    if version.status == VersionStatus.SOLVED:
-        from yakuba.rosters.services import publish
+def published_today(today: dt.date | None = None) -> bool:
+    """Whether demo-staff already has a published roster for today (nothing to add)."""
+    return Assignment.objects.filter(
+        staff__user__username=accounts.STAFF,
+        date=today or timezone.localdate(),
+        version__status=VersionStatus.PUBLISHED,
+    ).exists()
 
-        publish(actor=owner, version=version)
-    made["published"] = version.status
-    planner = User.objects.filter(username="demo-hr").first() or owner
-    # HR's whole-office draft shows the 5 VPN seats and the split teams at work.
-    draft_period = RosterPeriod.objects.create(
-        unit=None, name=f"{label}（全庁）", start_date=first, end_date=last, created_by=planner
+
+def _overlapping(unit: Unit | None, first: dt.date, last: dt.date) -> bool:
+    return RosterPeriod.objects.filter(
+        unit=unit, start_date__lte=last, end_date__gte=first
+    ).exists()
+
+
+def _solved_period(
+    *, actor: User, unit: Unit | None, name: str, first: dt.date, last: dt.date, time_limit: int
+) -> RosterVersion:
+    from yakuba.rosters import services
+
+    period = services.create_period(
+        actor=actor,
+        unit=unit,
+        name=name,
+        start=first,
+        end=last,
+        mode=OperatingMode.NORMAL,
+        office_cap=None,
     )
-    draft = solve_now(
+    return solve_now(
         RosterVersion.objects.create(
-            period=draft_period, number=1, created_by=planner, time_limit=time_limit
+            period=period, number=1, created_by=actor, time_limit=time_limit
         )
     )
-    made["draft"] = draft.status
+
+
+def seed_rosters_demo(*, time_limit: int = 15, today: dt.date | None = None) -> dict[str, Any]:
+    """The roster demo, relative to `today` (default: today in Tokyo).
+
+    This month for the whole office, solved and published by HR; next month for 市民課,
+    solved by demo-head and left as a draft. Months that already have such a period keep
+    it, so running again in a later month adds that month's rosters to an older demo.
+    """
+    today = today or timezone.localdate()
+    this_first, this_last = month_of(today)
+    next_first, next_last = next_month(today)
+    made: dict[str, Any] = {"setup": seed_setup()}
+    made["requests"] = seed_requests(this_first, this_last) + seed_requests(
+        next_first, next_last, seed=12
+    )
+    head = User.objects.filter(username=accounts.HEAD).select_related("staff__unit").first()
+    hr = User.objects.filter(username=accounts.HR).first()
+    if head is None or hr is None:
+        return made
+    if not _overlapping(None, this_first, this_last):
+        # The whole office, so the week on every demo account's home page is filled in.
+        version = _solved_period(
+            actor=hr,
+            unit=None,
+            name=f"{month_label(this_first)}（全庁）",
+            first=this_first,
+            last=this_last,
+            time_limit=time_limit,
+        )
+        if version.status == VersionStatus.SOLVED:
+            from yakuba.rosters.services import publish
+
+            # The whole office shows the 5 VPN seats and the split teams at work.
+            version = publish(actor=hr, version=version)
+        made["this_month"] = (this_first, version.status)
+    shimin = head.staff.unit
+    if not _overlapping(shimin, next_first, next_last):
+        # demo-head's own unit: a draft to review, pin and publish.
+        draft = _solved_period(
+            actor=head,
+            unit=shimin,
+            name=month_label(next_first),
+            first=next_first,
+            last=next_last,
+            time_limit=time_limit,
+        )
+        made["next_month"] = (next_first, draft.status, shimin.name)
     return made

@@ -244,6 +244,10 @@ MATRIX: dict[str, Rule] = {
     "netcheck:save": Rule(SIGNED_IN, ok=400, method="post"),
     "netcheck:history": Rule(SIGNED_IN, kwargs=lambda o: _netcheck(o) and {}),
     "netcheck:readiness": Rule(NETCHECK_READINESS, kwargs=lambda o: _netcheck(o) and {}),
+    # A result is changed only by the person who measured it (here someone without a role).
+    "netcheck:result_edit": Rule(
+        (), denied=404, kwargs=lambda o: {"pk": _netcheck(o)["results"][0].pk}
+    ),
     "remoteseats:seats": Rule(SIGNED_IN),
     "remoteseats:book": Rule(SIGNED_IN, ok=302, method="post"),
     # Someone else's booking: only those who run the pools may cancel it; others get 404.

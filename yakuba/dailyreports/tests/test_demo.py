@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from yakuba.dailyreports.models import Blocker, Digest, Report, ReportWindow
+from yakuba.demo import accounts
 from yakuba.notifications.models import Channel
 
 
@@ -16,22 +17,22 @@ def test_seed_reports_demo_after_seed_demo() -> None:
     call_command("seed_demo", staff=60, stdout=io.StringIO())
     out = io.StringIO()
     call_command("seed_reports_demo", "--if-empty", stdout=out)
-    assert "past reports" in out.getvalue()
+    assert "過去の報告" in out.getvalue()
     assert ReportWindow.objects.count() == 4
     assert Report.objects.count() > 20
     assert Blocker.objects.exists()
     assert Digest.objects.exists()
     channel = Channel.objects.first()
     assert channel.get_url().startswith("http://127.0.0.1:8065/")
-    demo_staff_unit = Report.objects.filter(staff__user__username="demo-staff").first().unit
+    demo_staff_unit = Report.objects.filter(staff__user__username=accounts.STAFF).first().unit
     assert ReportWindow.objects.get(unit=demo_staff_unit).health_check
     # Someone to remind in the live section, and real Mattermost mentions for both.
-    assert "demo-colleague" in out.getvalue()
+    assert accounts.COLLEAGUE in out.getvalue()
     from yakuba.org.models import Staff
 
-    colleague = Staff.objects.get(user__username="demo-colleague")
+    colleague = Staff.objects.get(user__username=accounts.COLLEAGUE)
     assert colleague.unit == demo_staff_unit
-    assert colleague.user.check_password("yakuba-demo-2026")
+    assert colleague.user.check_password(accounts.DEMO_PASSWORD)
     assert colleague.chat_identities.get().handle == "midori.colleague"
     # --if-empty: a second run changes nothing.
     before = Report.objects.count()

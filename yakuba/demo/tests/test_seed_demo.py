@@ -19,7 +19,7 @@ from yakuba.accounts.models import User
 from yakuba.accounts.roles import Role
 from yakuba.audit.models import AuditEntry
 from yakuba.core.text import is_kana, normalise_kana
-from yakuba.demo import city
+from yakuba.demo import accounts, city
 from yakuba.org import selectors
 from yakuba.org.models import Counter, EmploymentType, Skill, Staff, Unit, UnitKind
 
@@ -112,12 +112,12 @@ def test_kana_readings_are_full_width_katakana(seeded: str) -> None:
 @pytest.mark.django_db
 def test_role_accounts(seeded: str) -> None:
     expected = {
-        "demo-staff": Role.STAFF,
-        "demo-head": Role.UNIT_HEAD,
-        "demo-hr": Role.HR,
-        "demo-infosec": Role.INFOSEC,
-        "demo-auditor": Role.AUDITOR,
-        "demo-admin": Role.SYSADMIN,
+        accounts.STAFF: Role.STAFF,
+        accounts.HEAD: Role.UNIT_HEAD,
+        accounts.HR: Role.HR,
+        accounts.INFOSEC: Role.INFOSEC,
+        accounts.AUDITOR: Role.AUDITOR,
+        accounts.SYSADMIN: Role.SYSADMIN,
     }
     users = {u.username: u for u in User.objects.filter(username__in=expected)}
     assert set(users) == set(expected)
@@ -126,26 +126,26 @@ def test_role_accounts(seeded: str) -> None:
         assert user.role == role
         assert user.is_active and not user.is_staff and not user.is_superuser
         assert user.password.startswith("argon2")
-        assert user.check_password(city.DEMO_PASSWORD)
+        assert user.check_password(accounts.DEMO_PASSWORD)
         assert user.staff.active  # every demo account is a person on file
-    assert len(city.DEMO_PASSWORD) >= 12
+    assert len(accounts.DEMO_PASSWORD) >= 12
     # The app asks privileged users to enrol TOTP; the seed must not pre-create devices.
     assert not TOTPDevice.objects.exists()
 
-    head = users["demo-head"]
+    head = users[accounts.HEAD]
     assert head.staff.unit.name == "市民課"
     assert head.staff.position == "課長"
     visible = set(selectors.visible_units(head).values_list("name", flat=True))
     assert visible == {"市民課", "住民記録係", "戸籍係"}
-    assert users["demo-staff"].staff.unit.parent.name == "市民課"
-    assert users["demo-hr"].staff.unit.name == "人事課"
-    assert users["demo-infosec"].staff.unit.name == "情報政策課"
+    assert users[accounts.STAFF].staff.unit.parent.name == "市民課"
+    assert users[accounts.HR].staff.unit.name == "人事課"
+    assert users[accounts.INFOSEC].staff.unit.name == "情報政策課"
 
 
 @pytest.mark.django_db
 def test_sign_in_table_is_printed(seeded: str) -> None:
-    assert "demo-head" in seeded and "所属長" in seeded and "市民課" in seeded
-    assert seeded.count(city.DEMO_PASSWORD) == len(city.DEMO_ACCOUNTS)
+    assert accounts.HEAD in seeded and "所属長" in seeded and "市民課" in seeded
+    assert seeded.count(accounts.DEMO_PASSWORD) == len(accounts.ROLE_ACCOUNTS)
 
 
 @pytest.mark.django_db
@@ -230,15 +230,15 @@ def test_realistic_mix_at_default_size() -> None:
 def test_seed_30_in_database() -> None:
     seed("--staff", "30", "--seed", "7")
     assert Staff.objects.count() == 30
-    assert User.objects.get(username="demo-head").staff.unit.name == "市民課"
+    assert User.objects.get(username=accounts.HEAD).staff.unit.name == "市民課"
 
 
 @pytest.mark.django_db
 def test_if_empty_does_nothing_on_populated_db(seeded: str) -> None:
     before = (Unit.objects.count(), Staff.objects.count(), AuditEntry.objects.count())
     out = seed("--if-empty", "--staff", "100", "--seed", "2")
-    assert "省略" in out
-    assert city.DEMO_PASSWORD not in out
+    assert "読み込みませんでした" in out
+    assert accounts.DEMO_PASSWORD not in out
     assert (Unit.objects.count(), Staff.objects.count(), AuditEntry.objects.count()) == before
 
 
@@ -247,7 +247,7 @@ def test_if_empty_respects_real_data(org: dict[str, Any]) -> None:
     """A database holding an office's own organisation is never touched."""
     seed("--if-empty")
     assert Staff.objects.count() == 3
-    assert not User.objects.filter(username__startswith="demo-").exists()
+    assert not User.objects.filter(username__in=accounts.ALL_USERNAMES).exists()
 
 
 @pytest.mark.django_db
@@ -286,7 +286,7 @@ def test_all_or_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
         seed("--staff", "20")
     assert not Unit.objects.exists()
     assert not Staff.objects.exists()
-    assert not User.objects.filter(username__startswith="demo-").exists()
+    assert not User.objects.filter(username__in=accounts.ALL_USERNAMES).exists()
 
 
 def test_nothing_outside_the_demo_app_imports_it() -> None:

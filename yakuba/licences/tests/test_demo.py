@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from yakuba.accounts.models import User
+from yakuba.demo import accounts
 from yakuba.licences import report
 from yakuba.licences.models import Licence
 
@@ -18,8 +19,8 @@ def test_seed_licences_demo(settings) -> None:
     call_command("seed_demo", "--staff", "120", stdout=StringIO())
     out = StringIO()
     call_command("seed_licences_demo", "--if-empty", stdout=out)
-    assert "'licences': 6" in out.getvalue()
-    built = report.build(User.objects.get(username="demo-infosec"), report.last_complete_month())
+    assert "ライセンス 6 件" in out.getvalue()
+    built = report.build(User.objects.get(username=accounts.INFOSEC), report.last_complete_month())
     zoom = built.platforms[0]
     assert zoom.meetings > 40
     assert zoom.peak == 3 and zoom.days_at_peak >= 2

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from yakuba.demo import accounts
 from yakuba.meetings import quality_selectors
 from yakuba.meetings.models import (
     AttendanceEvent,
@@ -24,12 +25,12 @@ def test_seed_meetings_demo(settings) -> None:
     call_command("seed_demo", "--staff", "120", stdout=StringIO())
     out = StringIO()
     call_command("seed_meetings_demo", "--if-empty", stdout=out)
-    assert "'webhook_errors': 0" in out.getvalue()
+    assert "エラー 0 件" in out.getvalue()
     assert Meeting.objects.count() == 3
     assert AttendanceEvent.objects.filter(source="zoom").exists()
     assert PresenceInterval.objects.filter(source="teams").exists()
     unread = CatchUp.objects.filter(acknowledged_at__isnull=True)
-    assert [c.staff.user.username for c in unread] == ["demo-staff"]
+    assert [c.staff.user.username for c in unread] == [accounts.STAFF]
     content = unread[0].content
     texts = [i["text"] for i in content["items"]]
     # demo-staff dropped 17:30–26:30 in the 繁忙期 item: that item, its note and their action.
@@ -39,9 +40,9 @@ def test_seed_meetings_demo(settings) -> None:
     assert "3月最終週と4月第1週は窓口を2人増員する。" not in texts
     assert content["drops"] == 1  # the 40-second blip is below the threshold
     # demo-staff's home line dropped often enough to be nudged (privately, once).
-    assert "'connection_nudges': 1" in out.getvalue()
+    assert "接続の確認の案内 1 件" in out.getvalue()
     nudge = ConnectionNudge.objects.get()
-    assert nudge.staff.user.username == "demo-staff" and nudge.drops_per_hour > 2
+    assert nudge.staff.user.username == accounts.STAFF and nudge.drops_per_hour > 2
     assert Notice.objects.filter(recipient=nudge.staff.user, url="/netcheck/").exists()
     summary = quality_selectors.unit_summary()
     assert summary.summary.total.people >= 3 and summary.summary.total.above >= 1

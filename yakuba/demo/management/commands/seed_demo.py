@@ -1,39 +1,31 @@
 """`manage.py seed_demo`: fill an EMPTY database with the fictional city of みどり野市.
 
 For demos and manual testing only. It never deletes or merges: on a database that
-already holds organisation data it stops (or, with --if-empty, quietly does nothing,
-which is what `make run` uses). Production start-up never calls this.
+already holds organisation data it stops (or, with --if-empty, says so and succeeds,
+which is what `make run` uses; see yakuba.demo.commands). Production start-up never
+calls this.
 """
 
 from __future__ import annotations
 
-import time
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
-from yakuba.accounts.roles import PRIVILEGED_ROLES, Role
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
 from yakuba.core.text import search_key
-from yakuba.demo import city
+from yakuba.demo import accounts, city
+from yakuba.demo.commands import DemoCommand, counted, print_sign_ins
 from yakuba.org.models import Counter, Skill, Staff, Unit, UnitKind
 
 BATCH_SIZE = 500
-
-
-@dataclass(frozen=True)
-class SignIn:
-    username: str
-    role_label: str
-    unit_name: str
-    privileged: bool
 
 
 @dataclass(frozen=True)
@@ -43,22 +35,25 @@ class SeedResult:
     counters: int
     staff: int
     accounts: int
-    sign_ins: tuple[SignIn, ...]
 
 
 def existing_data() -> list[str]:
     """What already exists that the seed would collide with (empty list: safe to seed)."""
     found: list[str] = []
-    for model, label in ((Unit, "所属"), (Staff, "職員"), (Skill, "スキル"), (Counter, "窓口")):
-        count = model.objects.count()
-        if count:
-            found.append(f"{label} {count} 件")
-    usernames = [username for username, *_ in city.DEMO_ACCOUNTS]
+    for model, label in (
+        (Unit, _("所属")),
+        (Staff, _("職員")),
+        (Skill, _("スキル")),
+        (Counter, _("窓口")),
+    ):
+        found += counted(model, label)
     taken = list(
-        get_user_model().objects.filter(username__in=usernames).values_list("username", flat=True)
+        get_user_model()
+        .objects.filter(username__in=accounts.ALL_USERNAMES)
+        .values_list("username", flat=True)
     )
     if taken:
-        found.append("デモアカウント " + ", ".join(sorted(taken)))
+        found.append(_("デモアカウント %(names)s") % {"names": ", ".join(sorted(taken))})
     return found
 
 
@@ -73,14 +68,13 @@ def write_city(plan: city.CityPlan) -> SeedResult:
         skills = _create_skills(plan.skills)
         _create_counters(plan.counters, units, skills)
         staff_ids = _create_staff(plan.staff, units, skills)
-        sign_ins = _create_accounts(plan, units, staff_ids)
+        made_accounts = _create_accounts(plan, staff_ids)
         result = SeedResult(
             units=len(units),
             skills=len(skills),
             counters=len(plan.counters),
             staff=len(staff_ids),
-            accounts=len(sign_ins),
-            sign_ins=sign_ins,
+            accounts=made_accounts,
         )
         # One entry for the whole seed: thousands of per-row entries would bury the
         # real history, and the data is reproducible from (seed, staff) anyway.
@@ -203,15 +197,12 @@ def _create_staff(
     return ids
 
 
-def _create_accounts(
-    plan: city.CityPlan, units: dict[str, Unit], staff_ids: dict[str, int]
-) -> tuple[SignIn, ...]:
+def _create_accounts(plan: city.CityPlan, staff_ids: dict[str, int]) -> int:
     User = get_user_model()
     staff_by_number = {s.staff_number: s for s in plan.staff}
-    sign_ins: list[SignIn] = []
     for account in plan.accounts:
         spec = staff_by_number.get(account.staff_number or "")
-        surname, _, given = spec.name.partition(" ") if spec else ("", "", "")
+        surname, _sep, given = spec.name.partition(" ") if spec else ("", "", "")
         user = User(
             username=account.username,
             role=account.role,
@@ -222,46 +213,23 @@ def _create_accounts(
             is_staff=False,
             is_superuser=False,
         )
-        user.set_password(city.DEMO_PASSWORD)  # Argon2, the first PASSWORD_HASHERS entry
+        user.set_password(accounts.DEMO_PASSWORD)  # Argon2, the first PASSWORD_HASHERS entry
         user.save()
         if spec is not None:
             Staff.objects.filter(pk=staff_ids[spec.staff_number]).update(user=user)
-        sign_ins.append(
-            SignIn(
-                username=account.username,
-                role_label=str(Role(account.role).label),
-                unit_name=units[spec.unit_code].name if spec else "",
-                privileged=account.role in PRIVILEGED_ROLES,
-            )
-        )
-    return tuple(sign_ins)
+    return len(plan.accounts)
 
 
-def _width(text: str) -> int:
-    """Display width in a terminal: CJK characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
-def format_table(rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [
-        "  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return lines
-
-
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = (
         "Fill an empty database with a fictional city (みどり野市) and one demo account per "
         "role. Refuses to touch a database that already has organisation data."
     )
+    # city.CITY_NAME, as the reader's language writes it.
+    subject = pgettext_lazy("demo data", "みどり野市")
+    needs_city = False
 
-    def add_arguments(self, parser: CommandParser) -> None:
+    def add_loader_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--staff",
             type=int,
@@ -275,66 +243,42 @@ class Command(BaseCommand):
             help=f"random seed; the same seed gives the same city (default {city.DEFAULT_SEED})",
         )
         parser.add_argument(
-            "--if-empty",
+            "--no-sign-ins",
             action="store_true",
-            help="do nothing (successfully) if units or staff already exist; for `make run`",
+            help="do not print the sign-in table (`make run` prints it once, at the end)",
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        staff_count: int = options["staff"]
-        seed: int = options["seed"]
+    def check_options(self, **options: Any) -> None:
+        staff_count = options["staff"]
         if not city.MIN_STAFF <= staff_count <= city.MAX_STAFF:
             raise CommandError(
-                f"--staff は {city.MIN_STAFF}〜{city.MAX_STAFF} の範囲で指定してください"
-                f"（指定値: {staff_count}）"
+                _("--staff は %(low)s〜%(high)s の範囲で指定してください（指定値: %(value)s）")
+                % {"low": city.MIN_STAFF, "high": city.MAX_STAFF, "value": staff_count}
             )
 
-        found = existing_data()
-        if found and options["if_empty"] and (Unit.objects.exists() or Staff.objects.exists()):
-            self.stdout.write(
-                "データが既にあるため、デモデータの投入を省略しました（--if-empty）: "
-                + "、".join(found)
-            )
-            return
-        if found:
-            # Never wipe or merge: demo rows mixed into real data could not be told apart.
-            raise CommandError(
-                "データベースに既にデータがあります（"
-                + "、".join(found)
-                + "）。seed_demo は既存データを消去も上書きもしません。"
-                "空のデータベースで実行してください（例: DATABASE_URL で新しい SQLite "
-                "ファイルを指定して `manage.py migrate` の後に実行）。"
-            )
+    def existing(self, **options: Any) -> list[str]:
+        return existing_data()
 
-        started = time.monotonic()
-        plan = city.build_city(staff_count, seed)
-        result = write_city(plan)
-        elapsed = time.monotonic() - started
-
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{city.CITY_NAME}のデモデータを作成しました: 所属 {result.units}、"
-                f"職員 {result.staff}、窓口 {result.counters}、スキル {result.skills}、"
-                f"アカウント {result.accounts}（seed={seed}、{elapsed:.1f} 秒）"
-            )
+    def refusal_hint(self) -> str:
+        return _(
+            "空のデータベースで実行してください（例: DATABASE_URL で新しい SQLite ファイルを"
+            "指定して manage.py migrate の後に実行）。"
         )
-        self._print_sign_ins(result.sign_ins)
 
-    def _print_sign_ins(self, sign_ins: Sequence[SignIn]) -> None:
-        # The only place the demo password is ever shown.
-        rows = [("ユーザー名", "役割", "所属", "パスワード", "備考")]
-        for s in sign_ins:
-            note = "初回サインイン時に二要素認証(TOTP)を登録" if s.privileged else ""
-            rows.append((s.username, s.role_label, s.unit_name, city.DEMO_PASSWORD, note))
-        self.stdout.write("")
-        self.stdout.write("デモ用サインイン:")
-        for line in format_table(rows):
-            self.stdout.write("  " + line)
-        if not settings.DEBUG:
-            # Known passwords: whoever signs in first also enrols the privileged TOTP.
-            self.stdout.write(
-                self.style.WARNING(
-                    "注意: DEBUG が無効です。デモアカウントのパスワードは公開値のため、"
-                    "本番環境では使わないでください。"
-                )
-            )
+    def load(self, **options: Any) -> str:
+        result = write_city(city.build_city(options["staff"], options["seed"]))
+        return _(
+            "所属 %(units)s、職員 %(staff)s、窓口 %(counters)s、スキル %(skills)s、"
+            "アカウント %(accounts)s（seed=%(seed)s）"
+        ) % {
+            "units": result.units,
+            "staff": result.staff,
+            "counters": result.counters,
+            "skills": result.skills,
+            "accounts": result.accounts,
+            "seed": options["seed"],
+        }
+
+    def after_load(self, **options: Any) -> None:
+        if not options["no_sign_ins"]:
+            print_sign_ins(self)

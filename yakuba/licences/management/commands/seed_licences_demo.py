@@ -1,27 +1,25 @@
+"""`manage.py seed_licences_demo [--if-empty]`: a licence ledger and a month of Zoom
+meetings (see licences.demo). Run after `seed_demo`; shared rules in yakuba.demo.commands."""
+
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
-from yakuba.accounts.models import User
-from yakuba.licences.demo import HEAD, seed_licences_demo
+from yakuba.demo.commands import DemoCommand, counted
+from yakuba.licences.demo import seed_licences_demo
 from yakuba.licences.models import Licence
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = "Demo licences: six Zoom host licences (two idle) and a month of Zoom meetings."
+    subject = pgettext_lazy("demo data", "Web会議ライセンス")
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--if-empty", action="store_true", help="do nothing when licences already exist"
-        )
+    def existing(self, **options: Any) -> list[str]:
+        return counted(Licence, _("ライセンス"))
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        if options["if_empty"] and Licence.objects.exists():
-            self.stdout.write("ライセンスのデモデータは既にあるため省略しました（--if-empty）")
-            return
-        if not User.objects.filter(username=HEAD).exists():
-            raise CommandError("デモ市がありません。先に seed_demo を実行してください。")
+    def load(self, **options: Any) -> str:
         made = seed_licences_demo()
-        self.stdout.write(self.style.SUCCESS(f"ライセンスのデモデータを作成しました: {made}"))
+        return _("ライセンス %(licences)s 件、Zoom の会議記録 %(meetings)s 件") % made

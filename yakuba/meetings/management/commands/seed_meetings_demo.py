@@ -1,27 +1,35 @@
+"""`manage.py seed_meetings_demo [--if-empty]`: three past meetings of 市民課 (see
+meetings.demo). Run after `seed_demo`; the shared rules are in yakuba.demo.commands."""
+
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
-from yakuba.accounts.models import User
+from yakuba.demo.commands import DemoCommand, counted
 from yakuba.meetings.demo import ORGANISER, seed_meetings_demo
 from yakuba.meetings.models import Meeting
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = "Demo meetings: three past meetings with drops, minutes and catch-ups (one unread)."
+    subject = pgettext_lazy("demo data", "会議")
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--if-empty", action="store_true", help="do nothing when meetings already exist"
-        )
+    def existing(self, **options: Any) -> list[str]:
+        # demo-head's meetings only: the licence demo records meetings of its own.
+        return counted(Meeting, _("会議"), organiser__username=ORGANISER)
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        if options["if_empty"] and Meeting.objects.exists():
-            self.stdout.write("会議のデモデータは既にあるため省略しました（--if-empty）")
-            return
-        if not User.objects.filter(username=ORGANISER).exists():
-            raise CommandError("デモ市がありません。先に seed_demo を実行してください。")
+    def load(self, **options: Any) -> str:
         made = seed_meetings_demo()
-        self.stdout.write(self.style.SUCCESS(f"会議のデモデータを作成しました: {made}"))
+        return _(
+            "会議 %(meetings)s 件、欠席・中断分の共有 %(catchups)s 件、接続の確認の案内 "
+            "%(nudges)s 件、Zoom Webhook の受信 %(posts)s 件（エラー %(errors)s 件）"
+        ) % {
+            "meetings": made["meetings"],
+            "catchups": made["catchups"],
+            "nudges": made["connection_nudges"],
+            "posts": made["webhook_posts"],
+            "errors": made["webhook_errors"],
+        }

@@ -29,6 +29,8 @@
     phase: document.getElementById("nc-phase"),
     bar: document.getElementById("nc-bar"),
     live: document.getElementById("nc-live"),
+    liveLabel: document.getElementById("nc-live-label"),
+    liveUnit: document.getElementById("nc-live-unit"),
     down: document.getElementById("nc-down"),
     up: document.getElementById("nc-up"),
     ping: document.getElementById("nc-ping"),
@@ -39,10 +41,19 @@
     submit: document.getElementById("nc-submit")
   };
   var csrf = els.form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var liveLine = document.getElementById("nc-live-line");
+  var saveUrl = els.form.getAttribute("action");
+  var saveLabel = els.submit.textContent;
   var run = null;
 
   function say(text) { els.phase.textContent = text; }
   function fill(text, value) { return text.replace("{s}", String(value)); }
+  /* The live figure says what it is: a speed while data flows, a latency while pinging. */
+  function liveAs(label, unit) {
+    els.liveLabel.textContent = label;
+    els.liveUnit.textContent = unit;
+    els.live.textContent = "—";
+  }
   function progress(fraction) {
     var pct = Math.max(0, Math.min(100, Math.round(fraction * 100)));
     els.bar.value = pct;
@@ -104,9 +115,13 @@
 
   async function measurePing() {
     say(d.msgPing);
+    liveAs(d.msgLiveLatency, "ms");
     var times = [];
     for (var i = 0; i < cfg.pingCount; i++) {
-      try { times.push(await pingOnce(2000)); } catch (e) { /* counted in stability */ }
+      try {
+        times.push(await pingOnce(2000));
+        els.live.textContent = fmt(times[times.length - 1]);
+      } catch (e) { /* counted in stability */ }
       progress(0.05 * (i + 1) / cfg.pingCount);
     }
     if (!times.length) { throw new Error("no ping"); }
@@ -177,6 +192,7 @@
 
   async function measureDownload() {
     say(d.msgDownload);
+    liveAs(d.msgLiveSpeed, "Mbps");
     var meter = new Meter(cfg.downloadGraceMs);
     var stop = { done: false };
     var controllers = [];
@@ -232,6 +248,7 @@
 
   async function measureUpload() {
     say(d.msgUpload);
+    liveAs(d.msgLiveSpeed, "Mbps");
     var blob = randomBlob(cfg.uploadBytes);
     var meter = new Meter(cfg.uploadGraceMs);
     var stop = { done: false };
@@ -265,6 +282,7 @@
 
   async function measureStability() {
     say(fill(d.msgStability, Math.round(cfg.stabilitySeconds)));
+    liveAs(d.msgLiveLatency, "ms");
     var series = [];
     var failed = 0;
     var pending = [];
@@ -283,7 +301,7 @@
         drawSeries(series);
         progress(0.65 + 0.35 * (performance.now() - begin) / (cfg.stabilitySeconds * 1000));
         var recent = series.slice(-5).filter(function (v) { return v !== null; });
-        els.live.textContent = recent.length ? fmt(Math.min.apply(null, recent)) + " ms" : "—";
+        els.live.textContent = recent.length ? fmt(Math.min.apply(null, recent)) : "—";
       }
       await sleep(cfg.sampleMs);
     }
@@ -309,10 +327,28 @@
     return (await resp.json()).run;
   }
 
+  /* Store the finished run at once (a result is not lost because nobody pressed a
+   * button); the server refuses a second save of the same run. */
+  async function autoSave() {
+    try {
+      var resp = await fetch(saveUrl, {
+        method: "POST", credentials: "same-origin", cache: "no-store",
+        headers: { "X-CSRFToken": csrf, "Accept": "application/json" },
+        body: new FormData(els.form)
+      });
+      if (resp.status === 201) { return await resp.json(); }
+    } catch (e) { /* fall back to the button */ }
+    return null;
+  }
+
   async function runAll() {
     els.start.disabled = true;
     els.submit.disabled = true;
+    els.form.setAttribute("action", saveUrl);
+    els.submit.textContent = saveLabel;
+    root.dataset.state = "running";
     root.setAttribute("aria-busy", "true");
+    liveLine.hidden = false;
     progress(0);
     try {
       say(d.msgStarting);
@@ -330,7 +366,6 @@
       var jitter = s.jitter === null ? p.jitter : s.jitter;
       els.jitter.textContent = fmt(jitter);
       els.loss.textContent = fmt(s.loss);
-      els.live.textContent = "—";
       progress(1);
       setField("download_mbps", down.toFixed(2));
       setField("upload_mbps", up.toFixed(2));
@@ -338,13 +373,24 @@
       setField("jitter_ms", jitter.toFixed(1));
       setField("loss_pct", s.loss.toFixed(1));
       setField("ping_series", JSON.stringify(s.series.slice(0, 1000)));
-      root.dataset.state = "done";
-      say(d.msgDone);
+      var saved = await autoSave();
+      if (saved) {
+        // From now on the form corrects the saved result instead of saving another.
+        els.form.setAttribute("action", saved.edit_url);
+        els.submit.textContent = d.msgUpdate;
+        root.dataset.state = "saved";
+        say(d.msgSaved.replace("{place}", saved.place).replace("{link}", saved.link));
+      } else {
+        root.dataset.state = "done";
+        say(d.msgSaveFailed);
+      }
       els.submit.disabled = false;
     } catch (e) {
       root.dataset.state = "error";
       say(e && e.message === "rate" ? fill(d.msgRate, e.retryAfter) : d.msgError);
     } finally {
+      // The live figure means something only while data flows.
+      liveLine.hidden = true;
       root.removeAttribute("aria-busy");
       els.start.disabled = false;
     }

@@ -1,30 +1,32 @@
-"""`manage.py seed_remoteseats_demo`: demo seat bookings and loaned terminals.
+"""`manage.py seed_remoteseats_demo [--if-empty]`: demo seat bookings and loaned terminals.
 
 Run after `seed_rosters_demo` (`make run` does): the bookings use the roster's pools and
 telework profiles. `rosters` never calls remoteseats, so this step is its own command.
+The shared rules (refuse, or skip with --if-empty) are in yakuba.demo.commands.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
+from yakuba.demo.commands import DemoCommand, counted
 from yakuba.remoteseats.demo import seed_remoteseats_demo
 from yakuba.remoteseats.models import LoanedTerminal
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = "Demo remote seats: bookings for the coming days and a ledger of 8 loaned terminals."
+    subject = pgettext_lazy("demo data", "リモート接続枠")
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--if-empty", action="store_true", help="do nothing when terminals already exist"
-        )
+    def existing(self, **options: Any) -> list[str]:
+        return counted(LoanedTerminal, _("貸出端末"))
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        if options["if_empty"] and LoanedTerminal.objects.exists():
-            self.stdout.write("リモート接続枠のデモデータは既にあるため省略しました（--if-empty）")
-            return
+    def load(self, **options: Any) -> str:
         made = seed_remoteseats_demo()
-        self.stdout.write(self.style.SUCCESS(f"リモート接続枠のデモデータを作成しました: {made}"))
+        return (
+            _("接続枠の予約 %(bookings)s 件、貸出端末 %(terminals)s 台、貸出の記録 %(loans)s 件")
+            % made
+        )
