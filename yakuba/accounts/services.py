@@ -17,10 +17,16 @@ from yakuba.accounts.models import ApiToken, User
 from yakuba.accounts.roles import PRIVILEGED_ROLES, Role
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
+from yakuba.core.duties import decision
 
 RECOVERY_CODE_COUNT = 10
 
 
+@decision(
+    "accounts.set_role",
+    subject=lambda **kw: kw["user"],
+    description="give an account a role",
+)
 @transaction.atomic
 def set_role(*, actor: User, user: User, role: str) -> User:
     if actor.role != Role.SYSADMIN and (role in PRIVILEGED_ROLES or user.is_privileged):

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Model, QuerySet
 
 from yakuba.accounts.roles import Capability
+from yakuba.core import duties
 from yakuba.org import selectors as org_selectors
 from yakuba.org.models import Counter, Skill, Staff, Unit
 from yakuba.rosters.models import (
@@ -91,6 +92,30 @@ def visible_requests(user: Any) -> QuerySet[StaffRequest]:
     if staff is None:
         return StaffRequest.objects.none()
     return StaffRequest.objects.filter(staff=staff).select_related("staff", "staff__unit")
+
+
+def decidable_requests(user: Any, *, since: dt.date, limit: int = 200) -> list[StaffRequest]:
+    """Pending requests from ``since`` on that ``user`` may decide: in scope, never their
+    own, and a unit head's only from the unit above or an office-wide role
+    (`yakuba.core.duties`)."""
+    if not user.can(Capability.DECIDE_REQUESTS):
+        return []
+    pending = (
+        visible_requests(user)
+        .filter(status="pending", date__gte=since)
+        .select_related("staff__user", "staff__unit")
+        .order_by("date")
+    )
+    decidable = []
+    for req in pending.iterator():
+        try:
+            duties.check(user, req.staff)
+        except duties.SelfDecisionRefused:
+            continue
+        decidable.append(req)
+        if len(decidable) >= limit:
+            break
+    return decidable
 
 
 def can_decide_for(user: Any, staff: Staff) -> bool:

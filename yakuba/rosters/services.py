@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record, save_audited
+from yakuba.core import duties
+from yakuba.core.duties import decision
 from yakuba.org import selectors as org_selectors
 from yakuba.org.models import Counter, Staff, Unit
 from yakuba.rosters import selectors
@@ -202,6 +204,11 @@ def cancel_solve(*, actor: Any, version: RosterVersion) -> RosterVersion:
     return version
 
 
+@decision(
+    "rosters.set_cell",
+    subject=lambda **kw: kw["staff"],
+    description="set or pin a person's cell in a draft roster (an override of the optimizer)",
+)
 @transaction.atomic
 def set_cell(
     *,
@@ -273,6 +280,11 @@ def publish(*, actor: Any, version: RosterVersion) -> RosterVersion:
 # --- absences -----------------------------------------------------------------------------
 
 
+@decision(
+    "rosters.record_sick_leave",
+    subject=lambda **kw: kw["staff"],
+    description="record approved sick leave for a person after publication",
+)
 @transaction.atomic
 def record_sick_leave(
     *, actor: Any, version: RosterVersion, staff: Staff, dates: list[dt.date]
@@ -507,6 +519,11 @@ def save_work_rules(*, actor: Any, unit: Unit | None, values: Mapping[str, Any])
     )
 
 
+@decision(
+    "rosters.save_work_profile",
+    subject=lambda **kw: kw["staff"],
+    description="a person's team, telework approval, personal-data work and life event",
+)
 @transaction.atomic
 def save_work_profile(*, actor: Any, staff: Staff, values: Mapping[str, Any]) -> StaffWorkProfile:
     """A person's team, telework approval, personal-data work and life event."""
@@ -571,6 +588,11 @@ def submit_request(
     return req
 
 
+@decision(
+    "rosters.decide_request",
+    subject=lambda **kw: kw["request"].staff,
+    description="approve or reject a person's leave or wish",
+)
 @transaction.atomic
 def decide_request(*, actor: Any, request: StaffRequest, approve: bool) -> StaffRequest:
     if not selectors.can_decide_for(actor, request.staff):
@@ -586,10 +608,12 @@ def decide_request(*, actor: Any, request: StaffRequest, approve: bool) -> Staff
 
 @transaction.atomic
 def cancel_request(*, actor: Any, request: StaffRequest) -> StaffRequest:
-    if getattr(actor, "staff", None) != request.staff and not selectors.can_decide_for(
-        actor, request.staff
-    ):
-        raise PermissionDenied("cannot cancel this request")
+    """The person withdraws their own request, or a planner cancels someone's (a decision
+    about that person: never their own, and a head's only from above)."""
+    if getattr(actor, "staff", None) != request.staff:
+        if not selectors.can_decide_for(actor, request.staff):
+            raise PermissionDenied("cannot cancel this request")
+        duties.check(actor, request.staff)
     old = request.status
     request.status = RequestStatus.CANCELLED
     request.save(update_fields=["status"])

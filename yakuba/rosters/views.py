@@ -499,13 +499,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     mine = selectors.own_requests(staff)
     if mine:
         _annotate_outcomes(staff, mine)
-    pending = []
-    if request.user.can(Capability.DECIDE_REQUESTS):
-        pending = (
-            selectors.visible_requests(request.user)
-            .filter(status="pending", date__gte=timezone.localdate())
-            .order_by("date")[:200]
-        )
+    pending = selectors.decidable_requests(request.user, since=timezone.localdate())
     return render(
         request, "rosters/request_list.html", {"form": form, "mine": mine, "pending": pending}
     )
