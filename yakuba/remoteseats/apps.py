@@ -7,6 +7,7 @@ class RemoteseatsConfig(AppConfig):
 
     def ready(self) -> None:
         # The roster plans within the seats left after bookings; rosters never imports us.
+        from yakuba.remoteseats import panels  # noqa: F401  (registers its home-page panel)
         from yakuba.remoteseats.selectors import booked_seats_by_day
         from yakuba.rosters.seat_providers import register_seat_provider
 
