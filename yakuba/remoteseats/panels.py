@@ -1,9 +1,9 @@
 """The remote-seat home-page panel: the seat I hold today and on my next working day, a
 warning when I am rostered to telework without one, and a loaned terminal due back soon.
 
-Four queries at most, whatever the size of the office: my published cells for the coming
-week, the pools of their activities, my bookings for that week and my open loans (plus one
-to see whether any pool can be booked, only when there is something to warn about).
+A fixed number of queries whatever the size of the office: my published cells for the
+coming week, the pools of their activities, my bookings for that week and my loans due
+soon (plus, only when there is something to warn about, whether any pool can be booked).
 """
 
 from __future__ import annotations

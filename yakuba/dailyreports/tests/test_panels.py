@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from conftest import verified_client
 from yakuba.core.tests.today_office import (
@@ -24,7 +25,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _home(client, user, when) -> str:
-    with time_machine.travel(when, tick=False):
+    # A request in English leaves this thread in English: the override gives "ja" back.
+    with time_machine.travel(when, tick=False), translation.override("ja"):
         verified_client(client, user)
         response = client.get(reverse("core:home"))
     assert response.status_code == 200

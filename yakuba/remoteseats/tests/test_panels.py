@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from conftest import verified_client
 from yakuba.core.tests.today_office import (
@@ -29,7 +29,8 @@ NEXT_MONDAY = DAY + dt.timedelta(days=7)
 
 
 def _panel(client, user, when=MORNING) -> str:
-    with time_machine.travel(when, tick=False):
+    # A request in English leaves this thread in English: the override gives "ja" back.
+    with time_machine.travel(when, tick=False), translation.override("ja"):
         verified_client(client, user)
         html = client.get(reverse("core:home")).content.decode()
     marker = 'aria-labelledby="panel-seats-heading"'
