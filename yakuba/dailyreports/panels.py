@@ -29,8 +29,7 @@ def report_panel(request: HttpRequest) -> dict[str, Any] | None:
     from yakuba.dailyreports import window as win
     from yakuba.dailyreports.models import ReportStatus
     from yakuba.dailyreports.roster_link import work_status_for
-    from yakuba.dailyreports.selectors import visible_reports
-    from yakuba.dailyreports.services import get_window
+    from yakuba.dailyreports.selectors import get_window, report_of
 
     staff = getattr(request.user, "staff", None)
     if staff is None:
@@ -47,7 +46,7 @@ def report_panel(request: HttpRequest) -> dict[str, Any] | None:
     }
     if not win.is_working_day(window, today):
         return {**context, "state": "none", "reason": holiday_name(today) or ""}
-    report = visible_reports(request.user).filter(staff=staff, date=today).first()
+    report = report_of(staff, today)
     if report is not None and report.status == ReportStatus.SUBMITTED:
         return {
             **context,

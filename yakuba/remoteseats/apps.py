@@ -6,8 +6,9 @@ class RemoteseatsConfig(AppConfig):
     label = "remoteseats"
 
     def ready(self) -> None:
-        # The roster plans within the seats left after bookings; rosters never imports us.
         from yakuba.remoteseats import panels  # noqa: F401  (registers its home-page panel)
+
+        # The roster plans within the seats left after bookings; rosters never imports us.
         from yakuba.remoteseats.selectors import booked_seats_by_day
         from yakuba.rosters.seat_providers import register_seat_provider
 
