@@ -7,4 +7,7 @@ class DailyReportsConfig(AppConfig):
     verbose_name = _("朝の業務報告")
 
     def ready(self) -> None:
-        from yakuba.dailyreports import jobs  # noqa: F401  (registers its periodic jobs)
+        from yakuba.dailyreports import (
+            jobs,  # noqa: F401  (registers its periodic jobs)
+            panels,  # noqa: F401  (registers its home-page panels)
+        )

@@ -82,6 +82,12 @@ def my_assignments(staff: Staff, start: dt.date, end: dt.date) -> dict[dt.date, 
     return {c.date: c for c in cells}
 
 
+def has_published_roster(staff: Staff) -> bool:
+    """Whether any published roster has ever had a cell for the person (the home page hides
+    the roster panel from people whose unit does not use rosters)."""
+    return Assignment.objects.filter(staff=staff, version__status=VersionStatus.PUBLISHED).exists()
+
+
 def visible_requests(user: Any) -> QuerySet[StaffRequest]:
     """Own requests, plus those of people in scope for planners."""
     staff = getattr(user, "staff", None)
