@@ -13,6 +13,16 @@ os.environ.setdefault("YAKUBA_TESTING", "1")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def japanese_after_each_test():  # type: ignore[no-untyped-def]
+    """A request in English leaves the test thread in English; each test starts in the
+    product's default language whatever ran before it in the same worker."""
+    from django.utils import translation
+
+    yield
+    translation.activate("ja")
+
+
 @pytest.fixture
 def org(db):
     """Two divisions under one department, each with a section, staff and a counter."""

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "yakuba.core.middleware.OTPMiddleware",
     "yakuba.core.middleware.RequireTwoFactorMiddleware",
     "yakuba.core.middleware.MessageMiddleware",
+    # Query strings and forms with control characters (NUL…) are refused here, with 400.
+    "yakuba.core.middleware.RejectControlCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "yakuba.core.middleware.CSPMiddleware",  # django-csp, site policy built once
     "yakuba.core.middleware.HtmxMiddleware",

@@ -194,3 +194,56 @@ class CSPMiddleware(_CSPMiddleware):
         # As django-csp: using the nonce after the header is written is an error.
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response
+
+
+# --- control characters never enter ------------------------------------------------------
+
+# C0 control characters other than tab, line feed and carriage return; NUL included.
+# PostgreSQL cannot store NUL in text, .xlsx cannot hold most of them, and no person types
+# them: a query string or form carrying one is refused before any view sees it.
+_CONTROL = frozenset(chr(c) for c in range(32)) - {"\t", "\n", "\r"} | {"\x7f"}
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _has_control(values: Any) -> bool:
+    for key, items in values.lists():
+        for text in (key, *items):
+            if isinstance(text, str) and not _CONTROL.isdisjoint(text):
+                return True
+    return False
+
+
+class RejectControlCharactersMiddleware:
+    """400 (the product's page, or JSON for the API) for a query string or a submitted
+    form whose names or values contain control characters. JSON and file bodies are the
+    business of the view that parses them (each validates its fields)."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith("/api/"):
+            # The JSON API validates its own parameters (422 with the field, as its schema
+            # says).
+            return self.get_response(request)
+        bad = _has_control(request.GET)
+        if not bad and request.content_type in _FORM_TYPES:
+            # Reading a urlencoded POST here caches the raw body, so views that verify a
+            # signature over request.body (Slack) still can; no view sets upload handlers.
+            bad = _has_control(request.POST)
+        if bad:
+            return control_characters_refused(request)
+        return self.get_response(request)
+
+
+def control_characters_refused(request: HttpRequest) -> HttpResponse:
+    from django.http import JsonResponse
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    message = _("送られた内容に使えない制御文字が含まれています。入力を確かめてください。")
+    if is_webhook_path(request):
+        return JsonResponse({"detail": message}, status=400)
+    return render(request, "core/400.html", {"message": message}, status=400)

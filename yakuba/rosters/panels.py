@@ -44,7 +44,9 @@ def week_panel(request: HttpRequest) -> dict[str, Any] | None:
     today = timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday())
     days = [monday + dt.timedelta(days=i) for i in range(7)]
-    cells = my_assignments(staff, days[0], days[-1])
+    # Tomorrow too: on Sunday it is next week's Monday, which the week does not show.
+    tomorrow = today + dt.timedelta(days=1)
+    cells = my_assignments(staff, days[0], max(days[-1], tomorrow))
     if not cells and not has_published_roster(staff):
         return None
     today_cell = cells.get(today)
@@ -64,7 +66,12 @@ def week_panel(request: HttpRequest) -> dict[str, Any] | None:
             }
             for col in day_columns(days)
         ],
-        "week_published": bool(cells),
+        "week_published": any(day in cells for day in days),
+        "tomorrow": tomorrow,
+        "tomorrow_cell": cells.get(tomorrow),
+        "tomorrow_off": _off_label(cells[tomorrow].off_reason)
+        if tomorrow in cells and cells[tomorrow].activity is None
+        else "",
     }
 
 

@@ -29,7 +29,9 @@ WRAPPED = {
 
 def test_settings_wrap_only_the_browser_middleware() -> None:
     names = {
-        m.rsplit(".", 1)[1] for m in settings.MIDDLEWARE if m.startswith("yakuba.core.middleware.")
+        m.rsplit(".", 1)[1]
+        for m in settings.MIDDLEWARE
+        if m.startswith("yakuba.core.middleware.") and not m.endswith("ControlCharactersMiddleware")
     }
     assert names == WRAPPED
     # Security headers, CSRF, CSP, audit context and axes run for every path.
@@ -39,6 +41,7 @@ def test_settings_wrap_only_the_browser_middleware() -> None:
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
         "yakuba.audit.middleware.AuditContextMiddleware",
         "yakuba.core.permissions.DenialAuditMiddleware",
+        "yakuba.core.middleware.RejectControlCharactersMiddleware",
         "axes.middleware.AxesMiddleware",
     ):
         assert kept in settings.MIDDLEWARE

@@ -48,7 +48,7 @@ def week_on_home_page(username: str, lang: str = "ja") -> list[str]:
     client = verified_client(Client(), User.objects.get(username=username))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
     html = client.get("/").content
-    week = re.search(r'<ul class="week">(.*?)</ul>', html.decode(), re.S)
+    week = re.search(r'<ul class="week"[^>]*>(.*?)</ul>', html.decode(), re.S)
     assert week, "no week on the home page"
     return re.findall(r"<li[^>]*>(.*?)</li>", week.group(1), re.S)
 
