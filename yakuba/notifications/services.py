@@ -11,10 +11,7 @@ Webhook URLs never appear in logs, errors or the audit trail.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -27,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
-from yakuba.notifications import payloads
+from yakuba.notifications import outbound, payloads
 from yakuba.notifications.models import (
     MENTION_KINDS,
     Channel,
@@ -38,6 +35,7 @@ from yakuba.notifications.models import (
     Notice,
     normalise_handle,
 )
+from yakuba.notifications.outbound import DeliveryError
 from yakuba.notifications.payloads import Message
 from yakuba.notifications.selectors import channel_heads
 
@@ -118,30 +116,6 @@ def post_to_channel(channel: Channel, message: Message, *, purpose: str = "") ->
     return deliveries
 
 
-class DeliveryError(Exception):
-    """A send failed; the message is safe to store (it never contains the URL)."""
-
-
-def _post_json(url: str, payload: dict[str, Any]) -> None:
-    if not url.startswith(("https://", "http://")):
-        raise DeliveryError("webhook URL is not http(s)")
-    request = urllib.request.Request(  # noqa: S310 - scheme checked above
-        url,
-        data=json.dumps(payload, ensure_ascii=False).encode(),
-        headers={"Content-Type": "application/json; charset=utf-8"},
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as response:  # noqa: S310
-            response.read(1024)
-    except urllib.error.HTTPError as exc:
-        raise DeliveryError(f"HTTP {exc.code}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        # URLError's text can echo the host; keep only the reason class.
-        reason = getattr(exc, "reason", exc)
-        raise DeliveryError(f"connection failed ({type(reason).__name__})") from None
-
-
 def _send(delivery: Delivery) -> None:
     if delivery.kind == DeliveryKind.EMAIL:
         try:
@@ -160,7 +134,9 @@ def _send(delivery: Delivery) -> None:
     url = channel.get_url()
     if url is None:
         raise DeliveryError("webhook URL cannot be decrypted (SECRET_KEY changed?)")
-    _post_json(url, delivery.payload)
+    # The policy is applied again now: the settings may have changed since the channel was
+    # saved, and a name may resolve elsewhere today (see outbound.post_json).
+    outbound.post_json(url, delivery.payload, timeout=HTTP_TIMEOUT_SECONDS)
 
 
 def attempt_delivery(delivery_id: int) -> Delivery:
@@ -217,6 +193,9 @@ def _tell_heads_about_failure(delivery: Delivery) -> None:
 
 @transaction.atomic
 def create_channel(*, actor: Any, unit: Any, name: str, kind: str, url: str) -> Channel:
+    """A unit's chat webhook; the URL must pass the administrator's outbound policy
+    (`outbound.check_webhook_url`, WebhookRefused otherwise — nothing is saved)."""
+    outbound.check_webhook_url(url)
     channel = Channel(unit=unit, name=name, kind=kind)
     channel.set_url(url)
     channel.full_clean()
