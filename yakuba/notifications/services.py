@@ -16,8 +16,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,14 +27,17 @@ from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
 from yakuba.notifications import outbound, payloads
 from yakuba.notifications.models import (
+    HANDLE_TAKEN,
     MENTION_KINDS,
     Channel,
+    ChannelKind,
     ChatIdentity,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
     Notice,
     normalise_handle,
+    validate_handle,
 )
 from yakuba.notifications.outbound import DeliveryError
 from yakuba.notifications.payloads import Message
@@ -232,18 +236,37 @@ def mark_all_read(user: Any) -> int:
     return count
 
 
+def _handle_taken(kind: str, handle: str) -> ValidationError:
+    params = {"handle": handle, "chat": ChannelKind(kind).label}
+    return ValidationError({kind: [ValidationError(HANDLE_TAKEN, code="taken", params=params)]})
+
+
 @transaction.atomic
 def set_chat_identities(*, actor: Any, staff: Any, handles: Mapping[str, str]) -> list[str]:
     """Set (or clear, with "") the person's handle in each mention-capable chat; audited.
 
-    Returns the kinds that changed. Invalid handles raise ValidationError (nothing saved).
+    A handle belongs to one person per chat (compared case-insensitively, as the chats do):
+    slash commands are attributed by it. Returns the kinds that changed. Invalid or taken
+    handles raise ValidationError keyed by chat kind (nothing saved).
     """
     existing = {i.kind: i for i in ChatIdentity.objects.select_for_update().filter(staff=staff)}
-    changed: list[str] = []
-    for kind in MENTION_KINDS:
-        if kind not in handles:
+    wanted = {k: normalise_handle(k, handles[k] or "") for k in MENTION_KINDS if k in handles}
+    errors: dict[str, list[ValidationError]] = {}
+    for kind, new in wanted.items():
+        if not new:
             continue
-        new = normalise_handle(kind, handles[kind] or "")
+        try:
+            validate_handle(kind, new)
+        except ValidationError as exc:
+            errors.setdefault(kind, []).extend(exc.error_list)
+            continue
+        taken = ChatIdentity.objects.filter(kind=kind, handle__iexact=new).exclude(staff=staff)
+        if taken.exists():
+            errors.setdefault(kind, []).extend(_handle_taken(kind, new).error_dict[kind])
+    if errors:
+        raise ValidationError(errors)
+    changed: list[str] = []
+    for kind, new in wanted.items():
         old = existing.get(kind)
         if not new:
             if old is not None:
@@ -262,8 +285,14 @@ def set_chat_identities(*, actor: Any, staff: Any, handles: Mapping[str, str]) -
         before = old.handle if old is not None else None
         identity.handle = new
         identity.updated_at = timezone.now()
-        identity.full_clean()
-        identity.save()
+        # Taken handles were refused above with their own message; the database constraint
+        # still decides when someone else registers the same handle at the same moment.
+        identity.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                identity.save()
+        except IntegrityError:
+            raise _handle_taken(kind, new) from None
         record(
             AuditAction.CREATE if old is None else AuditAction.UPDATE,
             actor=actor,
