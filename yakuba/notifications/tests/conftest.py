@@ -20,16 +20,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from django.utils import translation
 
 from yakuba.notifications import outbound
-
-
-@pytest.fixture(autouse=True)
-def japanese() -> Iterator[None]:
-    """Messages are checked in the default language, whatever an earlier test activated."""
-    with translation.override("ja"):
-        yield
 
 
 @pytest.fixture(autouse=True)
