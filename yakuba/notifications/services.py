@@ -47,7 +47,6 @@ logger = logging.getLogger(__name__)
 
 IN_APP = "in_app"
 EMAIL = "email"
-HTTP_TIMEOUT_SECONDS = 5
 # Seconds to wait after the n-th failed attempt (1-based); the last value repeats.
 BACKOFF_SECONDS = (30, 120, 600, 1800, 3600)
 
@@ -140,7 +139,7 @@ def _send(delivery: Delivery) -> None:
         raise DeliveryError("webhook URL cannot be decrypted (SECRET_KEY changed?)")
     # The policy is applied again now: the settings may have changed since the channel was
     # saved, and a name may resolve elsewhere today (see outbound.post_json).
-    outbound.post_json(url, delivery.payload, timeout=HTTP_TIMEOUT_SECONDS)
+    outbound.post_json(url, delivery.payload)
 
 
 def attempt_delivery(delivery_id: int) -> Delivery:
