@@ -22,6 +22,12 @@ install: $(VENV)/.installed
 # The demo city is loaded only when the database is empty; each loader skips what is
 # already there (--if-empty). Dates are relative to today: run on a later month, the
 # roster demo adds that month's rosters. The sign-in table is printed last.
+# The demo's chat webhooks go to the local receiver (`manage.py chat_receiver`, plain http
+# on 127.0.0.1:8065): allowed here explicitly, as an administrator would allow an on-premise
+# chat server; the application's defaults refuse both http and loopback addresses.
+run: export OUTBOUND_WEBHOOK_HOSTS ?= 127.0.0.1:8065
+run: export OUTBOUND_WEBHOOK_ALLOW_HTTP ?= 1
+run: export OUTBOUND_WEBHOOK_PRIVATE_NETWORKS ?= 127.0.0.1/32
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo --if-empty --no-sign-ins

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -14,13 +14,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
-def japanese_after_each_test():  # type: ignore[no-untyped-def]
-    """A request in English leaves the test thread in English; each test starts in the
-    product's default language whatever ran before it in the same worker."""
+def default_language() -> Iterator[None]:
+    """Each test starts in the default language (Japanese). A test-client request in English
+    leaves English active in the test's thread (LocaleMiddleware does not undo it), which
+    made later tests in the same worker build digests and messages in English."""
     from django.utils import translation
 
+    translation.deactivate()
     yield
-    translation.activate("ja")
+    translation.deactivate()
 
 
 @pytest.fixture

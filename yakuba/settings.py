@@ -250,6 +250,14 @@ if env_bool("HTTPS", default=False):
 # Morning reports from chat: Slack signs requests (signing secret), Mattermost sends a token.
 SLACK_SIGNING_SECRET = os.environ.get("SLACK_SIGNING_SECRET", "")
 MATTERMOST_COMMAND_TOKEN = os.environ.get("MATTERMOST_COMMAND_TOKEN", "")
+# Outgoing chat webhooks (yakuba/notifications/outbound.py), set by the system administrator:
+# the hosts a webhook may name ("hooks.slack.com,*.logic.azure.com,mm.city.lg.jp:8065"; empty:
+# none), plain http besides https, and the non-public networks an allowed host may resolve to
+# (an on-premise chat server, e.g. "10.20.30.40/32"). Loopback, private, link-local and
+# reserved addresses are refused unless listed here.
+OUTBOUND_WEBHOOK_HOSTS = env_list("OUTBOUND_WEBHOOK_HOSTS")
+OUTBOUND_WEBHOOK_ALLOW_HTTP = env_bool("OUTBOUND_WEBHOOK_ALLOW_HTTP")
+OUTBOUND_WEBHOOK_PRIVATE_NETWORKS = env_list("OUTBOUND_WEBHOOK_PRIVATE_NETWORKS")
 # Seconds between scheduler ticks (`manage.py run_scheduler`, started by `make run`).
 SCHEDULER_INTERVAL_SECONDS = int(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "30"))
 # Public address of this server, for links in chat digests (e.g. https://yakuba.city.lg.jp).
@@ -273,7 +281,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # urllib3 logs each request line (a chat webhook's secret path) at DEBUG.
+        "urllib3": {"level": "WARNING"},
+    },
 }
 
 # Staff sign in from behind the office's NAT: locking by IP would lock out the whole

@@ -10,10 +10,13 @@ Verification (nothing is read or stored before it passes):
 * Mattermost: the command/webhook ``token`` (form field or ``Authorization: Token …``)
   must equal MATTERMOST_COMMAND_TOKEN.
 
-The sender is found by their registered chat identity, else by a Yakuba user name equal
-to the chat user name (`notifications.selectors.chat_command_sender`). The report is then
-stored by `services.save_report`, the same service as the web form, so both doors check
-the same rules; the answer is the text shown to the sender only.
+The sender is the person who registered the sending chat identity (Slack: the member ID
+``user_id`` of the signed request; Mattermost: the user name), and nobody else: a chat user
+name that happens to equal a Yakuba user name is not enough (anyone can choose any name in
+a chat). Unregistered senders are told how to register. The report is then stored by
+`services.save_report`, the same service as the web form, so both doors check the same
+rules; its audit entry names the person as the actor and records where the command came
+from (`chat_origin`). The answer is the text shown to the sender only.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -136,6 +140,47 @@ def answers_by_question(parsed: ParsedReport, questions: list[Question]) -> dict
     return {by_kind[kind]: text for kind, text in parsed.answers.items() if kind in by_kind}
 
 
+# Fields of a Slack / Mattermost slash command that say who sent it from where.
+ORIGIN_FIELDS = (
+    "user_id",
+    "user_name",
+    "team_id",
+    "team_domain",
+    "enterprise_id",
+    "channel_id",
+    "channel_name",
+)
+
+
+def chat_origin(fields: Mapping[str, str], kind: str) -> dict[str, str]:
+    """Where a verified command came from, for the audit trail (blank fields left out)."""
+    origin = {"chat": str(kind)}
+    for name in ORIGIN_FIELDS:
+        value = str(fields.get(name, "")).strip()
+        if value:
+            origin[name] = value[:100]
+    return origin
+
+
+def _not_registered(kind: str, handle: str) -> str:
+    """The reply to someone whose chat identity no one has registered: how to register."""
+    page = reverse("notifications:my_chat_identities")
+    where = f"{settings.YAKUBA_BASE_URL}{page}" if settings.YAKUBA_BASE_URL else page
+    if kind == ChannelKind.SLACK:
+        text = _(
+            "この Slack アカウント（メンバーID %(handle)s）は Yakuba に登録されていません。"
+            "Yakuba の「アカウント情報 → チャットのID」で Slack のメンバーIDを登録してから、"
+            "もう一度送ってください（%(where)s）。"
+        )
+    else:
+        text = _(
+            "この Mattermost アカウント（ユーザー名 %(handle)s）は Yakuba に登録されていません。"
+            "Yakuba の「アカウント情報 → チャットのID」で Mattermost のユーザー名を登録してから、"
+            "もう一度送ってください（%(where)s）。"
+        )
+    return text % {"handle": handle or "?", "where": where}
+
+
 def receive_report(
     fields: Mapping[str, str], source: str, *, now: dt.datetime | None = None
 ) -> str:
@@ -144,13 +189,10 @@ def receive_report(
     `fields`: the command's form fields; `source`: ReportSource.SLACK or MATTERMOST.
     """
     kind = ChannelKind.SLACK if source == ReportSource.SLACK else ChannelKind.MATTERMOST
-    staff = chat_command_sender(
-        kind,
-        handle=fields.get("user_id" if kind == ChannelKind.SLACK else "user_name", ""),
-        user_name=fields.get("user_name", ""),
-    )
+    handle = fields.get("user_id" if kind == ChannelKind.SLACK else "user_name", "").strip()
+    staff = chat_command_sender(kind, handle)
     if staff is None:
-        return _("Yakuba のアカウントが見つかりません。")
+        return _not_registered(kind, handle[:100])
     window = selectors.get_window(staff.unit)
     if window is None or not window.enabled:
         return _("この所属では朝の業務報告を行っていません。")
@@ -165,6 +207,7 @@ def receive_report(
             answers=answers_by_question(parsed, selectors.active_questions(window)),
             work_place=parsed.work_place,
             source=source,
+            origin=chat_origin(fields, kind),
             now=now,
         )
     except ValidationError as exc:

@@ -221,8 +221,9 @@ def _save_health(report: Report, window: ReportWindow, health: Mapping[str, Any]
     return True
 
 
-def _track_blocker(actor: Any, report: Report) -> None:
+def _track_blocker(actor: Any, report: Report, origin: Mapping[str, str] | None = None) -> None:
     """Today's blocker answer opens a blocker, or carries on the same open one."""
+    via = {"origin": dict(origin)} if origin else {}
     text = report.answer_of(QuestionKind.BLOCKER).strip()
     if not text:
         return
@@ -236,7 +237,7 @@ def _track_blocker(actor: Any, report: Report) -> None:
                 AuditAction.UPDATE,
                 actor=actor,
                 obj=existing,
-                changes={"last_reported_on": [str(before), str(report.date)]},
+                changes={"last_reported_on": [str(before), str(report.date)], **via},
             )
         return
     blocker = Blocker.objects.create(
@@ -247,7 +248,7 @@ def _track_blocker(actor: Any, report: Report) -> None:
         opened_on=report.date,
         last_reported_on=report.date,
     )
-    record(AuditAction.CREATE, actor=actor, obj=blocker, changes={"report": report.pk})
+    record(AuditAction.CREATE, actor=actor, obj=blocker, changes={"report": report.pk, **via})
 
 
 def _resolve_carried(actor: Any, staff: Staff, ids: Iterable[int], today: dt.date) -> None:
@@ -285,6 +286,7 @@ def save_report(
     resolved_blockers: Iterable[int] = (),
     health: Mapping[str, Any] | None = None,
     source: str = ReportSource.WEB,
+    origin: Mapping[str, str] | None = None,
     now: dt.datetime | None = None,
 ) -> Report:
     """A person's report for `day` from any door (web form, Slack, Mattermost): save a
@@ -299,7 +301,8 @@ def save_report(
     * `health`: None keeps the stored check; empty values delete it.
 
     After the window closes a submitted report is final; a first submission after the
-    close is accepted and marked late. Every change is audited in the name of `actor`.
+    close is accepted and marked late. Every change is audited in the name of `actor`;
+    `origin` (a chat command's sender and place, see `chat.chat_origin`) goes with it.
     """
     now = now or timezone.now()
     if getattr(actor, "is_authenticated", False) and getattr(actor, "staff", None) != staff:
@@ -341,6 +344,8 @@ def save_report(
         # Two submissions raced (double tap, chat + web): the other one won.
         raise ValidationError(_("同時に保存されました。もう一度お試しください。")) from None
     changes: dict[str, Any] = {"status": [before, report.status], "source": source}
+    if origin:
+        changes["origin"] = dict(origin)
     if report.late:
         changes["late"] = True
     if window.health_check and health is not None and _save_health(report, window, health):
@@ -352,7 +357,7 @@ def save_report(
         changes=changes,
     )
     if report.status == ReportStatus.SUBMITTED:
-        _track_blocker(actor, report)
+        _track_blocker(actor, report, origin)
     _resolve_carried(actor, staff, resolved_blockers, day)
     return report
 

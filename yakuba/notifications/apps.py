@@ -7,7 +7,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("通知")
 
     def ready(self) -> None:
-        from yakuba.notifications import (
-            jobs,  # noqa: F401  (registers its periodic jobs)
-            panels,  # noqa: F401  (registers its home-page panel)
+        from yakuba.notifications import (  # noqa: F401  (registration side effects)
+            checks,  # the outbound webhook settings
+            jobs,  # periodic jobs
+            panels,  # home-page panel
         )

@@ -7,6 +7,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -173,6 +174,14 @@ def validate_handle(kind: str, value: str) -> None:
         raise ValidationError(_("このチャットではメンションできません。"), code="kind")
 
 
+HANDLE_TAKEN_SHORT = _("同じチャットのIDは一人にしか登録できません。")
+HANDLE_TAKEN = _(
+    "%(handle)s はすでに別の職員の %(chat)s のIDとして登録されています。"
+    "同じIDは一人にしか登録できません。本人のIDに間違いなければ、"
+    "人事担当またはシステム管理者に連絡してください。"
+)
+
+
 class ChatIdentity(models.Model):
     """Who a member of staff is in one chat, for real mentions in reminders and digests.
 
@@ -196,7 +205,16 @@ class ChatIdentity(models.Model):
         verbose_name_plural = _("チャットのID")
         ordering = ["staff_id", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["staff", "kind"], name="chat_identity_once_per_kind")
+            models.UniqueConstraint(fields=["staff", "kind"], name="chat_identity_once_per_kind"),
+            # One person per chat account: slash commands are attributed by this handle, and
+            # every chat here compares them case-insensitively (Slack and Teams IDs, Teams
+            # UPNs, Mattermost user names).
+            models.UniqueConstraint(
+                models.F("kind"),
+                Lower("handle"),
+                name="chat_handle_once_per_chat",
+                violation_error_message=HANDLE_TAKEN_SHORT,
+            ),
         ]
 
     def __str__(self) -> str:

@@ -100,33 +100,30 @@ def people_to_mention(staff: Iterable[Any]) -> list[Person]:
 
 
 def staff_by_chat_handle(kind: str, handle: str) -> Any:
-    """The active member of staff whose handle in `kind` is `handle` (slash commands), or None."""
+    """The active member of staff whose handle in `kind` is `handle` (slash commands), or None.
+
+    Handles are unique per chat, compared case-insensitively (as the chats compare them).
+    """
     handle = normalise_handle(kind, handle)
     if not handle:
         return None
     identity = (
-        ChatIdentity.objects.filter(kind=kind, handle=handle, staff__active=True)
+        ChatIdentity.objects.filter(kind=kind, handle__iexact=handle, staff__active=True)
         .select_related("staff", "staff__user")
         .first()
     )
     return identity.staff if identity is not None else None
 
 
-def chat_command_sender(kind: str, *, handle: str, user_name: str) -> Any:
-    """The member of staff with an active account who sent a verified slash command, or None.
+def chat_command_sender(kind: str, handle: str) -> Any:
+    """The member of staff with an active account who registered the chat identity that sent
+    a verified slash command (Slack: the member ID; Mattermost: the user name), or None.
 
-    First by their registered chat identity (Slack: the member ID; Mattermost: the user
-    name), else by a Yakuba user name equal to the chat user name — but not for someone
-    who registered a different identity in that chat (the name alone could be anyone's).
+    Only a registered identity counts. A chat user name equal to a Yakuba user name proves
+    nothing: anyone can pick any name in Slack or Mattermost, and a report (audited in the
+    person's name) must not be filed by someone else that way.
     """
     staff = staff_by_chat_handle(kind, handle)
-    if staff is not None:
-        return staff if staff.user_id and staff.user.is_active else None
-    name = user_name.strip()
-    if not name:
-        return None
-    user = get_user_model().objects.filter(username__iexact=name, is_active=True).first()
-    staff = getattr(user, "staff", None) if user is not None else None
-    if staff is None or not staff.active or staff.chat_identities.filter(kind=kind).exists():
+    if staff is None or staff.user_id is None or not staff.user.is_active:
         return None
     return staff

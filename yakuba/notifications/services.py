@@ -11,33 +11,35 @@ Webhook URLs never appear in logs, errors or the audit trail.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
-from yakuba.notifications import payloads
+from yakuba.notifications import outbound, payloads
 from yakuba.notifications.models import (
+    HANDLE_TAKEN,
     MENTION_KINDS,
     Channel,
+    ChannelKind,
     ChatIdentity,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
     Notice,
     normalise_handle,
+    validate_handle,
 )
+from yakuba.notifications.outbound import DeliveryError
 from yakuba.notifications.payloads import Message
 from yakuba.notifications.selectors import channel_heads
 
@@ -45,7 +47,6 @@ logger = logging.getLogger(__name__)
 
 IN_APP = "in_app"
 EMAIL = "email"
-HTTP_TIMEOUT_SECONDS = 5
 # Seconds to wait after the n-th failed attempt (1-based); the last value repeats.
 BACKOFF_SECONDS = (30, 120, 600, 1800, 3600)
 
@@ -118,30 +119,6 @@ def post_to_channel(channel: Channel, message: Message, *, purpose: str = "") ->
     return deliveries
 
 
-class DeliveryError(Exception):
-    """A send failed; the message is safe to store (it never contains the URL)."""
-
-
-def _post_json(url: str, payload: dict[str, Any]) -> None:
-    if not url.startswith(("https://", "http://")):
-        raise DeliveryError("webhook URL is not http(s)")
-    request = urllib.request.Request(  # noqa: S310 - scheme checked above
-        url,
-        data=json.dumps(payload, ensure_ascii=False).encode(),
-        headers={"Content-Type": "application/json; charset=utf-8"},
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as response:  # noqa: S310
-            response.read(1024)
-    except urllib.error.HTTPError as exc:
-        raise DeliveryError(f"HTTP {exc.code}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        # URLError's text can echo the host; keep only the reason class.
-        reason = getattr(exc, "reason", exc)
-        raise DeliveryError(f"connection failed ({type(reason).__name__})") from None
-
-
 def _send(delivery: Delivery) -> None:
     if delivery.kind == DeliveryKind.EMAIL:
         try:
@@ -160,7 +137,9 @@ def _send(delivery: Delivery) -> None:
     url = channel.get_url()
     if url is None:
         raise DeliveryError("webhook URL cannot be decrypted (SECRET_KEY changed?)")
-    _post_json(url, delivery.payload)
+    # The policy is applied again now: the settings may have changed since the channel was
+    # saved, and a name may resolve elsewhere today (see outbound.post_json).
+    outbound.post_json(url, delivery.payload)
 
 
 def attempt_delivery(delivery_id: int) -> Delivery:
@@ -217,6 +196,9 @@ def _tell_heads_about_failure(delivery: Delivery) -> None:
 
 @transaction.atomic
 def create_channel(*, actor: Any, unit: Any, name: str, kind: str, url: str) -> Channel:
+    """A unit's chat webhook; the URL must pass the administrator's outbound policy
+    (`outbound.check_webhook_url`, WebhookRefused otherwise — nothing is saved)."""
+    outbound.check_webhook_url(url)
     channel = Channel(unit=unit, name=name, kind=kind)
     channel.set_url(url)
     channel.full_clean()
@@ -253,18 +235,37 @@ def mark_all_read(user: Any) -> int:
     return count
 
 
+def _handle_taken(kind: str, handle: str) -> ValidationError:
+    params = {"handle": handle, "chat": ChannelKind(kind).label}
+    return ValidationError({kind: [ValidationError(HANDLE_TAKEN, code="taken", params=params)]})
+
+
 @transaction.atomic
 def set_chat_identities(*, actor: Any, staff: Any, handles: Mapping[str, str]) -> list[str]:
     """Set (or clear, with "") the person's handle in each mention-capable chat; audited.
 
-    Returns the kinds that changed. Invalid handles raise ValidationError (nothing saved).
+    A handle belongs to one person per chat (compared case-insensitively, as the chats do):
+    slash commands are attributed by it. Returns the kinds that changed. Invalid or taken
+    handles raise ValidationError keyed by chat kind (nothing saved).
     """
     existing = {i.kind: i for i in ChatIdentity.objects.select_for_update().filter(staff=staff)}
-    changed: list[str] = []
-    for kind in MENTION_KINDS:
-        if kind not in handles:
+    wanted = {k: normalise_handle(k, handles[k] or "") for k in MENTION_KINDS if k in handles}
+    errors: dict[str, list[ValidationError]] = {}
+    for kind, new in wanted.items():
+        if not new:
             continue
-        new = normalise_handle(kind, handles[kind] or "")
+        try:
+            validate_handle(kind, new)
+        except ValidationError as exc:
+            errors.setdefault(kind, []).extend(exc.error_list)
+            continue
+        taken = ChatIdentity.objects.filter(kind=kind, handle__iexact=new).exclude(staff=staff)
+        if taken.exists():
+            errors.setdefault(kind, []).extend(_handle_taken(kind, new).error_dict[kind])
+    if errors:
+        raise ValidationError(errors)
+    changed: list[str] = []
+    for kind, new in wanted.items():
         old = existing.get(kind)
         if not new:
             if old is not None:
@@ -283,8 +284,14 @@ def set_chat_identities(*, actor: Any, staff: Any, handles: Mapping[str, str]) -
         before = old.handle if old is not None else None
         identity.handle = new
         identity.updated_at = timezone.now()
-        identity.full_clean()
-        identity.save()
+        # Taken handles were refused above with their own message; the database constraint
+        # still decides when someone else registers the same handle at the same moment.
+        identity.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                identity.save()
+        except IntegrityError:
+            raise _handle_taken(kind, new) from None
         record(
             AuditAction.CREATE if old is None else AuditAction.UPDATE,
             actor=actor,

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from yakuba.accounts.roles import Capability
 from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
-from yakuba.notifications import selectors, services
+from yakuba.notifications import outbound, selectors, services
 from yakuba.notifications.forms import ChannelForm, ChatIdentityForm
 from yakuba.notifications.models import MENTION_KINDS
+from yakuba.notifications.outbound import WebhookRefused
 from yakuba.org.models import Staff
 
 
@@ -37,22 +38,32 @@ def channel_list(request: HttpRequest) -> HttpResponse:
     units = selectors.units_in_scope(request.user)
     form = ChannelForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
-        services.create_channel(
-            actor=request.user,
-            unit=form.cleaned_data["unit"],
-            name=form.cleaned_data["name"],
-            kind=form.cleaned_data["kind"],
-            url=form.cleaned_data["url"],
-        )
-        messages.success(request, _("チャット連携を追加しました。"))
-        return redirect("notifications:channel_list")
+        try:
+            services.create_channel(
+                actor=request.user,
+                unit=form.cleaned_data["unit"],
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                url=form.cleaned_data["url"],
+            )
+        except WebhookRefused as exc:  # e.g. the name resolves elsewhere since the form check
+            form.add_error("url", exc)
+        else:
+            messages.success(request, _("チャット連携を追加しました。"))
+            return redirect("notifications:channel_list")
+    channels = list(selectors.channels_for(request.user))
+    for channel in channels:
+        # Saved before the current settings (or before them at all): say so on the row.
+        channel.refusal = outbound.refusal(channel.get_url())
     return render(
         request,
         "notifications/channel_list.html",
         {
-            "channels": selectors.channels_for(request.user),
+            "channels": channels,
             "failures": selectors.failed_deliveries_for(request.user),
             "form": form,
+            "allowed_hosts": outbound.allowed_hosts(),
+            "allow_http": outbound.Policy.from_settings().allow_http,
         },
     )
 

@@ -24,7 +24,9 @@ pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
-def receiver() -> Iterator[tuple[str, list[dict]]]:
+def receiver(settings) -> Iterator[tuple[str, list[dict]]]:
+    """A local Mattermost-format receiver, allowed explicitly (host, plain http, loopback) as
+    the demo allows its own; the defaults refuse all three."""
     received: list[dict] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -38,6 +40,9 @@ def receiver() -> Iterator[tuple[str, list[dict]]]:
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.OUTBOUND_WEBHOOK_HOSTS = [f"127.0.0.1:{server.server_port}"]
+    settings.OUTBOUND_WEBHOOK_ALLOW_HTTP = True
+    settings.OUTBOUND_WEBHOOK_PRIVATE_NETWORKS = ["127.0.0.1/32"]
     yield f"http://127.0.0.1:{server.server_port}/hooks/demo", received
     server.shutdown()
     server.server_close()

@@ -35,6 +35,7 @@ from yakuba.dailyreports.tests.factories import (
     window_for,
 )
 from yakuba.notifications.models import Notice
+from yakuba.notifications.services import set_chat_identities
 
 JST = ZoneInfo("Asia/Tokyo")
 DAY = dt.date(2026, 4, 28)  # a Tuesday
@@ -55,8 +56,9 @@ def _form(window, *, plan="窓口対応", done="審査", blocker="", **extra) ->
 def _mattermost(client, user_name: str, text: str) -> str:
     response = client.post(
         reverse("dailyreports:mattermost_command"),
-        {"token": TOKEN, "user_name": user_name, "text": text},
-    )
+        {"token": TOKEN, "user_name": user_name, "text": text, "user_id": "mm-user-id-1",
+         "team_domain": "midori-city", "channel_name": "shimin"},
+    )  # fmt: skip
     assert response.status_code == 200
     return response.json()["text"]
 
@@ -69,6 +71,7 @@ def person(make_user, org):
     user = make_user("staff", username="yamada")
     window = window_for(org["shimin"], health_check=True)
     submitted_report(user.staff, DAY - dt.timedelta(days=1), plan="審査\n会議", blocker="端末")
+    set_chat_identities(actor=None, staff=user.staff, handles={"mattermost": "yamada"})
     return user, window
 
 
@@ -139,6 +142,16 @@ def test_chat_blockers_are_audited_in_the_senders_name(client, person) -> None:
     assert entry.actor == user and entry.changes["last_reported_on"][1] == DAY.isoformat()
     report_entry = AuditEntry.objects.filter(object_type="dailyreports.report").latest("seq")
     assert report_entry.actor == user and report_entry.changes["source"] == "mattermost"
+    # The person acted, from chat: where the command came from is recorded with it.
+    origin = {
+        "chat": "mattermost",
+        "user_id": "mm-user-id-1",
+        "user_name": "yamada",
+        "team_domain": "midori-city",
+        "channel_name": "shimin",
+    }
+    assert report_entry.changes["origin"] == origin
+    assert entry.changes["origin"] == origin
 
 
 @pytest.mark.django_db

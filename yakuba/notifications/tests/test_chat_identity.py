@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
 
+from conftest import verified_client
 from yakuba.audit.models import AuditEntry
 from yakuba.notifications import payloads
 from yakuba.notifications.forms import ChatIdentityForm
@@ -168,6 +169,68 @@ def test_set_identities_refuses_invalid_and_saves_nothing(org) -> None:
     assert not ChatIdentity.objects.exists()
 
 
+# --- one person per chat account ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_chat_handle_belongs_to_one_person_per_chat(org) -> None:
+    yamada, sato = org["staff"]["1001"], org["staff"]["1002"]
+    set_chat_identities(
+        actor=None, staff=yamada, handles={"mattermost": "taro", "teams": "Taro@City.example.jp"}
+    )
+    before = AuditEntry.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        set_chat_identities(
+            actor=None,
+            staff=sato,
+            handles={"slack": "U0SATO123", "mattermost": "@Taro", "teams": "taro@city.example.jp"},
+        )
+    errors = refused.value.message_dict
+    assert set(errors) == {"mattermost", "teams"}  # each on its own field
+    assert errors["mattermost"] == [
+        "taro はすでに別の職員の Mattermost のIDとして登録されています。"
+        "同じIDは一人にしか登録できません。本人のIDに間違いなければ、"
+        "人事担当またはシステム管理者に連絡してください。"
+    ]
+    assert "山田" not in str(errors)  # who holds it is not told
+    assert not sato.chat_identities.exists()  # nothing of the refused request was saved
+    assert AuditEntry.objects.count() == before
+    # The holder may re-save their own handle (in another case).
+    set_chat_identities(actor=None, staff=yamada, handles={"teams": "taro@city.example.jp"})
+    assert yamada.chat_identities.get(kind="teams").handle == "taro@city.example.jp"
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_holder_case_insensitively(org) -> None:
+    from django.db import IntegrityError, transaction
+
+    yamada, sato = org["staff"]["1001"], org["staff"]["1002"]
+    ChatIdentity.objects.create(staff=yamada, kind="teams", handle="Taro@City.example.jp")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ChatIdentity.objects.create(staff=sato, kind="teams", handle="taro@city.example.jp")
+    ChatIdentity.objects.create(staff=sato, kind="mattermost", handle="taro@city.example.jp")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("door", ["self_service", "staff_page"])
+def test_both_forms_show_a_taken_handle_on_its_field(org, make_user, client, door) -> None:
+    set_chat_identities(actor=None, staff=org["staff"]["1001"], handles={"mattermost": "taro"})
+    if door == "self_service":
+        user = make_user("staff", username="sato-account", unit_key="madoguchi")
+        url = reverse("notifications:my_chat_identities")
+        staff = user.staff
+    else:
+        user = make_user("hr")
+        staff = org["staff"]["1002"]
+        url = reverse("notifications:staff_chat_identities", args=[staff.pk])
+    response = verified_client(client, user).post(url, {"mattermost": "TARO", "slack": "U0SATO123"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "すでに別の職員の Mattermost のIDとして登録されています" in form.errors["mattermost"][0]
+    assert "登録されています" in response.content.decode()
+    assert not staff.chat_identities.exists()
+
+
 # --- views: self-service and scoped admin edit ------------------------------------------
 
 
@@ -222,10 +285,12 @@ def test_mattermost_command_finds_sender_by_registered_user_name(make_user, org,
     )
     assert "受け付けました" in response.json()["text"]
     assert Report.objects.filter(staff=user.staff).exists()
-    # Someone whose chat name happens to equal the Yakuba user name is not taken for them
-    # once the person has registered their real chat identity.
+    # Someone whose chat name happens to equal the Yakuba user name is not taken for them.
     response = client.post(url, {"token": TOKEN, "user_name": "yakuba-yamada", "text": "x"})
-    assert "見つかりません" in response.json()["text"]
+    assert "登録されていません" in response.json()["text"]
+    # Mattermost user names are case-insensitive.
+    response = client.post(url, {"token": TOKEN, "user_name": "Taro", "text": "今日: 追記"})
+    assert "受け付けました" in response.json()["text"]
 
 
 @pytest.mark.django_db

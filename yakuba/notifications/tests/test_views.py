@@ -25,7 +25,11 @@ def test_badge_shows_unread_count_and_inbox_marks_read(client, make_user) -> Non
 
 
 @pytest.mark.django_db
-def test_unit_head_adds_channel_url_is_masked_and_audited(client, make_user, org) -> None:
+def test_unit_head_adds_channel_url_is_masked_and_audited(
+    client, make_user, org, settings, dns
+) -> None:
+    settings.OUTBOUND_WEBHOOK_HOSTS = ["mm.example.lg.jp"]
+    dns["mm.example.lg.jp"] = ["93.184.215.14"]
     head = verified_client(client, make_user("unit_head"))
     url = "https://mm.example.lg.jp/hooks/very-secret-hook-id-9876"
     response = head.post(
@@ -97,3 +101,75 @@ def test_no_get_request_writes_domain_data(client, make_user, org) -> None:
     assert set(AuditEntry.objects.order_by("seq")[since:].values_list("action", flat=True)) <= (
         READ_AUDIT
     )
+
+
+FORBIDDEN = [
+    ("http://127.0.0.1:8065/hooks/x", "ループバックアドレス"),
+    ("https://127.0.0.1:8065/hooks/x", "ループバックアドレス"),
+    ("http://169.254.169.254/latest/meta-data/", "リンクローカルアドレス"),
+    ("https://[::ffff:127.0.0.1]/hooks/x", "ループバックアドレス"),
+    ("https://[::ffff:a9fe:a9fe]/hooks/x", "リンクローカルアドレス"),
+    ("https://10.0.0.8/hooks/x", "プライベートアドレス"),
+    ("https://chat.example.jp.attacker.example/hooks/x", "許可した送信先ではありません"),
+    ("https://u:secret@chat.example.jp/hooks/x", "ユーザー名やパスワード"),
+    ("http://chat.example.jp/hooks/x", "https:// で始まる URL"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "words"), FORBIDDEN)
+def test_channel_form_refuses_internal_and_unlisted_targets(
+    client, make_user, org, settings, dns, url, words
+) -> None:
+    # Even the administrator listing these addresses does not make them public: only
+    # OUTBOUND_WEBHOOK_PRIVATE_NETWORKS would.
+    settings.OUTBOUND_WEBHOOK_HOSTS = [
+        "chat.example.jp", "127.0.0.1:8065", "127.0.0.1", "169.254.169.254", "10.0.0.8",
+        "[::ffff:127.0.0.1]", "[::ffff:a9fe:a9fe]",
+    ]  # fmt: skip
+    settings.OUTBOUND_WEBHOOK_ALLOW_HTTP = "meta-data" in url or ":8065" in url
+    dns["chat.example.jp"] = ["93.184.215.14"]
+    head = verified_client(client, make_user("unit_head"))
+    response = head.post(
+        reverse("notifications:channel_list"),
+        {"unit": org["shimin"].pk, "name": "市民課", "kind": "slack", "url": url},
+    )
+    assert response.status_code == 200
+    assert words in response.context["form"].errors["url"][0]
+    assert not Channel.objects.exists()
+    assert not AuditEntry.objects.filter(object_type="notifications.channel").exists()
+
+
+@pytest.mark.django_db
+def test_the_service_refuses_what_the_form_would(org, settings) -> None:
+    """Every door (the form, the service, and delivery) applies the one policy."""
+    from yakuba.notifications.outbound import WebhookRefused
+    from yakuba.notifications.services import create_channel
+
+    settings.OUTBOUND_WEBHOOK_HOSTS = ["169.254.169.254"]
+    with pytest.raises(WebhookRefused):
+        create_channel(
+            actor=None, unit=org["shimin"], name="x", kind="slack",
+            url="https://169.254.169.254/latest/meta-data/",
+        )  # fmt: skip
+    assert not Channel.objects.exists()
+
+
+@pytest.mark.django_db
+def test_channel_page_lists_allowed_hosts_and_flags_refused_channels(
+    client, make_user, org, settings
+) -> None:
+    head = verified_client(client, make_user("unit_head"))
+    old = Channel(unit=org["shimin"], name="古い連携", kind="mattermost")
+    old.set_url("http://127.0.0.1:8065/hooks/x")  # saved before the policy existed
+    old.save()
+    settings.OUTBOUND_WEBHOOK_HOSTS = []
+    page = head.get(reverse("notifications:channel_list")).content.decode()
+    assert "送信できる宛先がまだ設定されていません" in page
+    assert "送信できません" in page
+    settings.OUTBOUND_WEBHOOK_HOSTS = ["hooks.slack.com", "mm.city.example.lg.jp:8065"]
+    page = head.get(reverse("notifications:channel_list")).content.decode()
+    assert "<code>hooks.slack.com</code>" in page
+    assert "<code>mm.city.example.lg.jp:8065</code>" in page
+    assert "https で送信できます" in page
+    assert "暗号化されない http:// の送信先は使えません" in page  # the old channel's reason
