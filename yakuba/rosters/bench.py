@@ -1,6 +1,7 @@
 """Roster benchmark: `make bench-rosters` (or `python -m yakuba.rosters.bench`).
 
-For the demo city (600 staff) and a scaled city (2,000 staff), in a fresh SQLite database:
+For the demo city (600 staff) and a scaled city (2,000 staff), each in a fresh SQLite
+database of its own benchmark site (`yakuba.core.benchserver.bench_site`, DEBUG off):
 whole-office roster for January 2027 (8 counters, 5 VPN seats, split teams, requests and
 leave) solved for `--time-limit` seconds; every result checked by the planner's evaluator;
 repair after one sick day; the grid page's server time and SQL query count. Prints a
@@ -18,8 +19,6 @@ import datetime as dt
 import json
 import os
 import statistics
-import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -31,12 +30,9 @@ PERIOD_LAST = dt.date(2027, 1, 31)
 REPAIR_FROM_DAY = 10
 
 
-def _setup_django(db_path: Path) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "yakuba.settings"
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
-    os.environ["DEBUG"] = "1"
-    os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
-    os.environ["TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
+def _setup_django() -> None:
+    """Inside the site's subprocess: settings come from the bench site's environment."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yakuba.settings")
     import django
 
     django.setup()
@@ -45,7 +41,6 @@ def _setup_django(db_path: Path) -> None:
 def _city(staff: int, seed: int) -> None:
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
     call_command("seed_demo", staff=staff, seed=seed, stdout=open(os.devnull, "w"))  # noqa: SIM115
     from yakuba.rosters.demo import seed_requests, seed_setup
 
@@ -200,49 +195,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repair-time-limit", type=int, default=30)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        # One city per process: each gets its own fresh database and Django set-up.
-        with tempfile.TemporaryDirectory() as tmp:
-            _setup_django(Path(tmp) / "bench.sqlite3")
-            _city(args.child, args.seed)
-            import resource
+        # One city per site: each gets its own fresh database and Django set-up.
+        _setup_django()
+        _city(args.child, args.seed)
+        import resource
 
-            figures = run_city(args.child, args.time_limit, args.repair_time_limit)
-            figures["peak_rss_mib"] = round(
-                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
-            )
-            print(json.dumps(figures))
+        figures = run_city(args.child, args.time_limit, args.repair_time_limit)
+        figures["peak_rss_mib"] = round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+        )
+        Path(args.out).write_text(json.dumps(figures))
         return 0
-    import subprocess
+    from yakuba.core.benchserver import bench_site
 
+    site_env = {
+        # The grid page is rendered in-process by Django's test client; solves run inline.
+        "ALLOWED_HOSTS": "testserver,127.0.0.1",
+        "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+    }
     rows = {}
     for size in [int(s) for s in args.sizes.split(",")]:
         started = time.perf_counter()
-        out = subprocess.run(  # noqa: S603 - our own module, fixed arguments
-            [
-                sys.executable,
-                "-m",
+        with bench_site("sqlite", prefix="bench-rosters", env=site_env, collectstatic=True) as site:
+            out = site.work / "figures.json"
+            site.run_module(
                 "yakuba.rosters.bench",
-                "--child",
-                str(size),
-                "--time-limit",
-                str(args.time_limit),
-                "--repair-time-limit",
-                str(args.repair_time_limit),
-                "--seed",
-                str(args.seed),
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if out.returncode != 0:
-            print(out.stdout[-2000:], out.stderr[-4000:], file=sys.stderr)
-            return out.returncode
-        rows[size] = json.loads(out.stdout.strip().splitlines()[-1]) | {
-            "total_s": round(time.perf_counter() - started, 1)
-        }
+                "--child", str(size),
+                "--time-limit", str(args.time_limit),
+                "--repair-time-limit", str(args.repair_time_limit),
+                "--seed", str(args.seed),
+                "--out", str(out),
+            )  # fmt: skip
+            rows[size] = json.loads(out.read_text()) | {
+                "total_s": round(time.perf_counter() - started, 1)
+            }
     header = [
         "staff",
         "days",
