@@ -30,6 +30,14 @@ class Rule:
     query: str | Callable[[dict[str, Any]], str] = ""
     overrides: dict[str, int] = field(default_factory=dict)
 
+    def url(self, name: str, objects: dict[str, Any]) -> str:
+        """The URL of ``name`` with this rule's path arguments and query string."""
+        url = reverse(name, kwargs=self.kwargs(objects) if self.kwargs else {})
+        if self.query:
+            query = self.query(objects) if callable(self.query) else self.query
+            url = f"{url}?{query}"
+        return url
+
     def expected(self, role: str) -> int:
         if role in self.overrides:
             return self.overrides[role]
@@ -356,11 +364,7 @@ def objects(org, make_user):
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_authorization_matrix(name: str, role: str, objects, client_for) -> None:
     rule = MATRIX[name]
-    kwargs = rule.kwargs(objects) if rule.kwargs else {}
-    url = reverse(name, kwargs=kwargs)
-    if rule.query:
-        query = rule.query(objects) if callable(rule.query) else rule.query
-        url = f"{url}?{query}"
+    url = rule.url(name, objects)
     client = client_for(role)
     response = getattr(client, rule.method)(url)
     assert response.status_code == rule.expected(role), (
@@ -406,10 +410,7 @@ def test_object_outside_scope_answers_404_and_is_audited(
     from yakuba.audit.models import AuditEntry
 
     rule = MATRIX[name]
-    url = reverse(name, kwargs=rule.kwargs(objects))  # type: ignore[misc]
-    if rule.query:
-        query = rule.query(objects) if callable(rule.query) else rule.query
-        url = f"{url}?{query}"
+    url = rule.url(name, objects)
     other_head = verified_client(
         client_factory(), make_user("unit_head", unit_key="zeimu", username="zeimu-head")
     )
