@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from yakuba.audit.models import GENESIS_HASH, AuditAction, AuditChainHead, AuditEntry
+from yakuba.core import system_actor
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,8 @@ def reset_request_context(token: contextvars.Token) -> None:
 
 def _actor_label(actor: Any) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
-        return ""
+        # Nobody signed in acted: the system job at work, if any (core.system_actor).
+        return system_actor.current()
     return actor.get_username()
 
 

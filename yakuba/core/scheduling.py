@@ -28,6 +28,8 @@ from typing import Any, NamedTuple
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from yakuba.core.system_actor import acting_as
+
 logger = logging.getLogger(__name__)
 
 
@@ -152,7 +154,8 @@ def run_claim(claim_id: int) -> bool:
         claim.save(update_fields=["attempts"])
     job = get_job(claim.job)
     try:
-        job.run(*claim.args)
+        with acting_as(job.name):
+            job.run(*claim.args)
     except Exception as exc:
         JobClaim.objects.filter(pk=claim_id).update(last_error=repr(exc)[:300])
         raise

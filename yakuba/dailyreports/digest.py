@@ -198,7 +198,7 @@ def close_window(unit: Unit, day: dt.date, *, base_url: str = "") -> Digest | No
     try:
         with transaction.atomic():
             digest = Digest.objects.create(unit=unit, date=day, content=build_content(unit, day))
-            record(AuditAction.CREATE, actor=None, actor_label="scheduler", obj=digest)
+            record(AuditAction.CREATE, actor=None, obj=digest)
             path = reverse("dailyreports:digest", args=[unit.pk, day.isoformat()])
             message = to_message(digest.content, url=f"{base_url}{path}" if base_url else "")
             for channel in window.channels.filter(active=True):

@@ -1,7 +1,8 @@
 """Morning-report writes: set-up, reports (draft/submit/late), health checks, blockers.
 
 Each public function runs in one transaction and records what it changed in the audit
-trail in the name of whoever acted (the scheduler's steps: "scheduler"). Health values
+trail in the name of whoever acted (a scheduled step: the name of its job, e.g.
+"dailyreports.window", from `core.system_actor`). Health values
 never go into the trail or into notices: only that a check exists. Reads: `selectors`.
 """
 
@@ -421,7 +422,6 @@ def escalate_blockers(unit: Unit, today: dt.date) -> list[Blocker]:
         record(
             AuditAction.UPDATE,
             actor=None,
-            actor_label="scheduler",
             obj=blocker,
             changes={"escalated_to": [None, str(parent)]},
         )
@@ -457,7 +457,6 @@ def purge_health_checks(today: dt.date) -> int:
         record(
             AuditAction.DELETE,
             actor=None,
-            actor_label="scheduler",
             object_type="dailyreports.healthcheck",
             object_repr=f"purged {deleted} health checks",
         )

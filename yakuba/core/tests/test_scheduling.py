@@ -150,6 +150,11 @@ def test_health_purge_runs_once_a_day(make_user) -> None:
         assert scheduling.tick(jobs=[job]).keys(job.name) == [later.date().isoformat()]
         assert scheduling.tick(jobs=[job]).claimed == []
     assert not HealthCheck.objects.exists()
+    # Nobody signed in did it: the trail names the job that did (issue 12 item 8).
+    from yakuba.audit.models import AuditEntry
+
+    purge = AuditEntry.objects.get(object_type="dailyreports.healthcheck", action="delete")
+    assert purge.actor is None and purge.actor_label == "dailyreports.purge_health"
 
 
 @pytest.mark.django_db(transaction=True)
