@@ -104,18 +104,7 @@ class RequestForm(forms.Form):
 class ActivityForm(forms.ModelForm):
     class Meta:
         model = WorkActivity
-        fields = [
-            "code",
-            "name",
-            "kind",
-            "counter",
-            "access_method",
-            "minutes",
-            "colour",
-            "symbol",
-            "sort_order",
-            "active",
-        ]
+        fields = WorkActivity.EDITABLE_FIELDS
 
     def __init__(self, *args: Any, counters: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -207,13 +196,7 @@ class PolicyForm(forms.ModelForm):
 
     class Meta:
         model = TeleworkPolicy
-        fields = [
-            "allowed_employment_types",
-            "exclude_personal_data_work",
-            "requires_head_approval",
-            "weekly_cap",
-            "min_office_days",
-        ]
+        fields = TeleworkPolicy.EDITABLE_FIELDS
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

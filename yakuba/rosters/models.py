@@ -53,6 +53,20 @@ class Colour(models.TextChoices):
 class WorkActivity(models.Model):
     """What a person does on a day (besides being off): a counter, the office, home…"""
 
+    # What the unit's set-up page edits (form and service).
+    EDITABLE_FIELDS = (
+        "code",
+        "name",
+        "kind",
+        "counter",
+        "access_method",
+        "minutes",
+        "colour",
+        "symbol",
+        "sort_order",
+        "active",
+    )
+
     unit = models.ForeignKey(
         Unit,
         verbose_name=_("所属"),
@@ -180,6 +194,15 @@ class RemoteResource(models.Model):
 
 class TeleworkPolicy(models.Model):
     """Telework eligibility rules (実施要領). unit=None is the office-wide default."""
+
+    # What the policy page edits (form and service).
+    EDITABLE_FIELDS = (
+        "allowed_employment_types",
+        "exclude_personal_data_work",
+        "requires_head_approval",
+        "weekly_cap",
+        "min_office_days",
+    )
 
     unit = models.OneToOneField(
         Unit,

@@ -49,25 +49,9 @@ from yakuba.rosters.notify import notify_changes
 from yakuba.rosters.tasks import solve_version
 
 MAX_PERIOD_DAYS = 62
-ACTIVITY_FIELDS = (
-    "code",
-    "name",
-    "kind",
-    "counter",
-    "access_method",
-    "minutes",
-    "colour",
-    "symbol",
-    "sort_order",
-    "active",
-)
-POLICY_FIELDS = (
-    "allowed_employment_types",
-    "exclude_personal_data_work",
-    "requires_head_approval",
-    "weekly_cap",
-    "min_office_days",
-)
+# What the set-up forms edit (the forms name the same tuples).
+ACTIVITY_FIELDS = WorkActivity.EDITABLE_FIELDS
+POLICY_FIELDS = TeleworkPolicy.EDITABLE_FIELDS
 WORK_RULES_FIELDS = (
     "max_consecutive_days",
     "max_weekends",

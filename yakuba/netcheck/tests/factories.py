@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from yakuba.netcheck.judging import Link, Measurement, judge
@@ -52,3 +53,20 @@ def matrix_objects(objs: dict[str, Any]) -> dict[str, Any]:
         results.append(make_result(user, upload_mbps=0.8 if i == 0 else 20.0))
     objs["netcheck"] = {"results": results}
     return objs["netcheck"]
+
+
+def save_payload(token: str, **fields: str) -> dict[str, str]:
+    """What the check page posts to ``netcheck:save`` when a run of ``token`` finishes."""
+    data = {
+        "run": token,
+        "place": "home",
+        "link": "wifi",
+        "download_mbps": "12.5",
+        "upload_mbps": "0.8",
+        "ping_ms": "25",
+        "jitter_ms": "4",
+        "loss_pct": "0",
+        "ping_series": json.dumps([25.1, 26, None, 30]),
+    }
+    data.update(fields)
+    return data

@@ -3,40 +3,23 @@ by the person who measured (audited, advice re-judged), by nobody else."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.urls import reverse
 
 from yakuba.audit.models import AuditEntry
 from yakuba.netcheck.models import NetcheckResult, NetcheckRun
-from yakuba.netcheck.tests.factories import make_result
+from yakuba.netcheck.tests.factories import make_result, save_payload
 
 pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json"}
-
-
-def _payload(token: str, **kw) -> dict:
-    data = {
-        "run": token,
-        "place": "home",
-        "link": "wired",
-        "download_mbps": "12.5",
-        "upload_mbps": "0.8",
-        "ping_ms": "25",
-        "jitter_ms": "4",
-        "loss_pct": "0",
-        "ping_series": json.dumps([25.1, 26, None, 30]),
-    }
-    data.update(kw)
-    return data
+WIRED = {"link": "wired"}
 
 
 def test_the_page_saves_a_finished_run_once(staff_client) -> None:
     client, user = staff_client
     token = client.post(reverse("netcheck:start")).json()["run"]
 
-    first = client.post(reverse("netcheck:save"), _payload(token), **JSON)
+    first = client.post(reverse("netcheck:save"), save_payload(token, **WIRED), **JSON)
 
     assert first.status_code == 201
     body = first.json()
@@ -46,9 +29,11 @@ def test_the_page_saves_a_finished_run_once(staff_client) -> None:
     assert (body["place"], body["link"]) == ("自宅", "有線LAN")
     assert result.run == NetcheckRun.objects.get(token=token)
     # The same run again (a second tab, a retried request, the button): refused.
-    again = client.post(reverse("netcheck:save"), _payload(token, place="office"), **JSON)
+    again = client.post(
+        reverse("netcheck:save"), save_payload(token, **WIRED, place="office"), **JSON
+    )
     assert again.status_code == 409 and again.json()["error"] == "duplicate"
-    by_form = client.post(reverse("netcheck:save"), _payload(token))
+    by_form = client.post(reverse("netcheck:save"), save_payload(token, **WIRED))
     assert by_form.status_code == 400
     assert NetcheckResult.objects.count() == 1
     assert NetcheckResult.objects.get().place == "home"
@@ -57,7 +42,9 @@ def test_the_page_saves_a_finished_run_once(staff_client) -> None:
 def test_invalid_measurements_are_answered_in_json(staff_client) -> None:
     client, _user = staff_client
     token = client.post(reverse("netcheck:start")).json()["run"]
-    response = client.post(reverse("netcheck:save"), _payload(token, loss_pct="101"), **JSON)
+    response = client.post(
+        reverse("netcheck:save"), save_payload(token, **WIRED, loss_pct="101"), **JSON
+    )
     assert response.status_code == 400 and response.json()["error"] == "invalid"
     assert not NetcheckResult.objects.exists()
 

@@ -8,25 +8,9 @@ import pytest
 from django.urls import reverse
 
 from yakuba.netcheck.models import NetcheckResult, NetcheckRun
-from yakuba.netcheck.tests.factories import make_result
+from yakuba.netcheck.tests.factories import make_result, save_payload
 
 pytestmark = pytest.mark.django_db
-
-
-def _payload(token: str, **kw) -> dict:
-    data = {
-        "run": token,
-        "place": "home",
-        "link": "wifi",
-        "download_mbps": "12.5",
-        "upload_mbps": "0.8",
-        "ping_ms": "25",
-        "jitter_ms": "4",
-        "loss_pct": "0",
-        "ping_series": json.dumps([25.1, 26, None, 30]),
-    }
-    data.update(kw)
-    return data
 
 
 def test_check_page_carries_its_configuration(staff_client) -> None:
@@ -44,7 +28,7 @@ def test_save_judges_stores_audits_and_closes_the_run(staff_client) -> None:
 
     client, user = staff_client
     token = client.post(reverse("netcheck:start")).json()["run"]
-    response = client.post(reverse("netcheck:save"), _payload(token))
+    response = client.post(reverse("netcheck:save"), save_payload(token))
     assert response.status_code == 302
     assert response["Location"] == reverse("netcheck:history")
     result = NetcheckResult.objects.get()
@@ -57,7 +41,7 @@ def test_save_judges_stores_audits_and_closes_the_run(staff_client) -> None:
     entry = AuditEntry.objects.get(object_type="netcheck.netcheckresult")
     assert entry.action == "create" and entry.actor == user
     # The same run cannot be saved twice.
-    again = client.post(reverse("netcheck:save"), _payload(token))
+    again = client.post(reverse("netcheck:save"), save_payload(token))
     assert again.status_code == 400
     assert NetcheckResult.objects.count() == 1
 
@@ -65,7 +49,7 @@ def test_save_judges_stores_audits_and_closes_the_run(staff_client) -> None:
 def test_a_finished_run_stops_metering(staff_client) -> None:
     client, _user = staff_client
     token = client.post(reverse("netcheck:start")).json()["run"]
-    client.post(reverse("netcheck:save"), _payload(token))
+    client.post(reverse("netcheck:save"), save_payload(token))
     assert client.get(reverse("netcheck:ping"), {"run": token}).status_code == 429
 
 
@@ -85,7 +69,7 @@ def test_a_finished_run_stops_metering(staff_client) -> None:
 def test_save_rejects_bad_input(staff_client, bad) -> None:
     client, _user = staff_client
     token = client.post(reverse("netcheck:start")).json()["run"]
-    response = client.post(reverse("netcheck:save"), _payload(token, **bad))
+    response = client.post(reverse("netcheck:save"), save_payload(token, **bad))
     assert response.status_code == 400
     assert not NetcheckResult.objects.exists()
 
