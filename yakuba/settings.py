@@ -185,6 +185,10 @@ LDAP_ALLOW_PLAINTEXT = env_bool("LDAP_ALLOW_PLAINTEXT")
 # "infosec=CN=G-Infosec,OU=Groups,DC=city,DC=local;hr=CN=G-Jinji,OU=Groups,DC=city,DC=local"
 LDAP_ROLE_GROUPS = os.environ.get("LDAP_ROLE_GROUPS", "")
 LDAP_TIMEOUT_SECONDS = float(os.environ.get("LDAP_TIMEOUT_SECONDS", "5"))
+# Daily directory sync by the scheduler from this hour (unset: only `manage.py
+# sync_directory`); a sync that would disable more accounts waits for a person.
+LDAP_SYNC_HOUR = int(os.environ["LDAP_SYNC_HOUR"]) if os.environ.get("LDAP_SYNC_HOUR") else None
+LDAP_SYNC_MAX_DISABLE = int(os.environ.get("LDAP_SYNC_MAX_DISABLE", "20"))
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"

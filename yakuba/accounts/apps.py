@@ -8,5 +8,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from yakuba.accounts import (  # noqa: F401  (directory settings check)
             checks,
+            jobs,  # the daily directory sync
             signals,  # sign-in audit receivers
         )

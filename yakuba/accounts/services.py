@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -327,50 +328,114 @@ class LinkRefused(Exception):
 # --- Leavers ---------------------------------------------------------------------------
 
 
-def end_sessions(user_ids: set[int]) -> int:
-    """Delete the open sessions of these accounts (database sessions). Returns how many."""
+def end_sessions(user_ids: set[int]) -> dict[int, int]:
+    """Delete the open sessions of these accounts (database sessions, one pass over the
+    open ones). Returns how many ended per account."""
     from django.contrib.auth import SESSION_KEY
     from django.contrib.sessions.models import Session
 
     if not user_ids:
-        return 0
-    wanted = {str(pk) for pk in user_ids}
-    doomed = []
+        return {}
+    wanted = {str(pk): pk for pk in user_ids}
+    doomed: list[str] = []
+    ended: dict[int, int] = {}
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         # get_decoded() answers {} for a session it cannot read (nobody's: left alone).
-        if str(session.get_decoded().get(SESSION_KEY, "")) in wanted:
+        owner = wanted.get(str(session.get_decoded().get(SESSION_KEY, "")))
+        if owner is not None:
             doomed.append(session.pk)
+            ended[owner] = ended.get(owner, 0) + 1
     Session.objects.filter(pk__in=doomed).delete()
-    return len(doomed)
+    return ended
 
 
-@transaction.atomic
 def disable_leaver(*, actor: User | None, user: User, reason: str) -> User:
     """A person who has left (or is marked inactive): the account is disabled, its
     sessions and API tokens end at once, and every record they made is kept.
 
     The one leaver path for the staff import, the directory sync and the screens."""
-    user = User.objects.select_for_update().get(pk=user.pk)
+    disable_leavers(actor=actor, users=[user], reason=reason)
+    user.refresh_from_db()
+    return user
+
+
+@transaction.atomic
+def disable_leavers(*, actor: User | None, users: list[User], reason: str) -> int:
+    """`disable_leaver` for many people at once (one pass over the open sessions).
+    Returns how many accounts changed."""
+    ids = [u.pk for u in users]
+    locked = list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     now = timezone.now()
-    was_active = user.is_active
-    if was_active:
-        user.is_active = False
-        user.save(update_fields=["is_active"])
-    revoked = list(
-        ApiToken.objects.filter(owner=user, revoked_at__isnull=True).values_list("pk", flat=True)
-    )
-    ApiToken.objects.filter(pk__in=revoked).update(revoked_at=now)
-    sessions = end_sessions({user.pk})
-    if was_active or revoked or sessions:
+    tokens: dict[int, list[int]] = {}
+    for owner_id, token_id in ApiToken.objects.filter(
+        owner_id__in=ids, revoked_at__isnull=True
+    ).values_list("owner_id", "pk"):
+        tokens.setdefault(owner_id, []).append(token_id)
+    ApiToken.objects.filter(owner_id__in=ids, revoked_at__isnull=True).update(revoked_at=now)
+    User.objects.filter(pk__in=ids, is_active=True).update(is_active=False)
+    sessions = end_sessions(set(ids))
+    changed = 0
+    for user in locked:
+        ended = sessions.get(user.pk, 0)
+        revoked = len(tokens.get(user.pk, []))
+        if not (user.is_active or revoked or ended):
+            continue
+        changed += 1
         record(
             AuditAction.UPDATE,
             actor=actor,
             obj=user,
             changes={
-                "is_active": [was_active, False],
+                "is_active": [user.is_active, False],
                 "reason": reason[:200],
-                "api_tokens_revoked": len(revoked),
-                "sessions_ended": sessions,
+                "api_tokens_revoked": revoked,
+                "sessions_ended": ended,
             },
         )
-    return user
+    return changed
+
+
+# --- Directory sync (accounts.directory_sync) ------------------------------------------
+
+
+@dataclass
+class SyncResult:
+    created: int = 0
+    problems: int = 0
+    disabled: int = 0
+    disable_refused: bool = False
+
+
+class TooManyLeavers(Exception):
+    pass
+
+
+@transaction.atomic
+def apply_directory_sync(
+    *, actor: User | None, plan: Any, config: DirectoryConfig, max_disable: int
+) -> SyncResult:
+    """Write a `directory_sync.plan_sync` plan: accounts for joiners (linked to their
+    staff record), link problems for the system admin, leavers disabled. Raises
+    TooManyLeavers, writing nothing, when more than ``max_disable`` would be disabled."""
+    from yakuba.org.models import Staff
+
+    if len(plan.disable) > max_disable:
+        raise TooManyLeavers(f"{len(plan.disable)} accounts would be disabled (> {max_disable})")
+    result = SyncResult()
+    staff = Staff.objects.select_for_update().in_bulk([c.staff_id for c in plan.create])
+    for planned in plan.create:
+        person = staff.get(planned.staff_id)
+        if person is None or person.user_id is not None:
+            continue  # changed since the plan was made: the next sync sees it
+        decision = directory_role(planned.profile.groups, config.role_map, None)
+        _save_directory_account(None, person, planned.profile, decision)
+        result.created += 1
+    for problem in plan.problems:
+        _note_link_problem(problem.profile, problem.problem)
+        result.problems += 1
+    if plan.disable:
+        leavers = list(User.objects.filter(pk__in=[d.user_id for d in plan.disable]))
+        result.disabled = disable_leavers(
+            actor=actor, users=leavers, reason="not an enabled directory entry"
+        )
+    return result
