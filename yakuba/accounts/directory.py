@@ -25,7 +25,7 @@ never grants a role the mapping does not name.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -353,6 +353,9 @@ class DirectoryBackend(LDAPBackend):
             )
         except ldap.LDAPError as error:
             raise DirectoryUnavailable(_ldap_error_text(error)) from error
+        if not profile.username:
+            # No account-name attribute on the entry: the name the person typed.
+            profile = replace(profile, username=username)
         user = services.sign_in_directory_user(profile=profile, config=config)
         return user, False
 

@@ -100,14 +100,15 @@ def slapd_available() -> bool:
     return os.access(SLAPD, os.X_OK) and os.access(SLAPADD, os.X_OK)
 
 
-def _write_certificates(directory: Path) -> tuple[Path, Path, Path]:
-    """A throw-away CA and a certificate for 127.0.0.1/localhost signed by it."""
+def _write_certificates(directory: Path, *, expired: bool = False) -> tuple[Path, Path, Path]:
+    """A throw-away CA and a certificate for 127.0.0.1/localhost signed by it (both
+    expired a day ago with ``expired``)."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
 
-    now = dt.datetime.now(dt.UTC)
+    now = dt.datetime.now(dt.UTC) - (dt.timedelta(days=31) if expired else dt.timedelta(0))
 
     def name(cn: str) -> x509.Name:
         return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])

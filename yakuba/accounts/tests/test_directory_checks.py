@@ -80,6 +80,12 @@ def test_a_missing_or_non_pem_ca_file_is_refused(settings, tmp_path) -> None:
     assert ids(settings) == {"yakuba.E112"}
 
 
+def test_an_expired_ca_file_is_refused(settings, tmp_path) -> None:
+    expired, _cert, _key = ldap_server._write_certificates(tmp_path, expired=True)
+    configure(settings, LDAP_CA_FILE=str(expired))
+    assert ids(settings) == {"yakuba.E113"}
+
+
 def test_start_tls_on_ldaps_and_bad_scheme_are_refused(settings, ca_file) -> None:
     configure(settings, LDAP_START_TLS=True, LDAP_CA_FILE=str(ca_file))
     assert ids(settings) == {"yakuba.E102"}
