@@ -15,6 +15,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yakuba.accounts import services
+from yakuba.accounts.directory import DirectoryConfig
 from yakuba.accounts.forms import (
     ApiTokenCreateForm,
     DirectoryLinkForm,
@@ -36,6 +37,11 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["directory_enabled"] = DirectoryConfig.from_settings().enabled
+        return context
 
 
 class SignOutView(auth_views.LogoutView):

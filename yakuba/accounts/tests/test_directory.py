@@ -57,6 +57,15 @@ def test_staff_sign_in_with_directory_name_and_password_linked_by_staff_number(
     assert client.get(reverse("core:home")).status_code == 200
 
 
+def test_the_sign_in_page_says_which_password_when_a_directory_is_set(
+    client, directory, settings
+) -> None:
+    hint = "庁内のパソコンにサインインするときと同じユーザー名とパスワード"
+    assert hint in client.get(reverse("accounts:login")).content.decode()
+    settings.LDAP_SERVER_URI = ""
+    assert hint not in client.get(reverse("accounts:login")).content.decode()
+
+
 def test_the_user_principal_name_signs_in_to_the_same_account(client, directory) -> None:
     sign_in(client, "yamada")
     first = signed_in_as(client)
