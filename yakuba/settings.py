@@ -159,8 +159,37 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Local accounts (break-glass administrators, offices without a directory)…
+    "yakuba.accounts.directory.LocalAccountBackend",
+    # …and directory accounts (AD/LDAP), when LDAP_SERVER_URI is set.
+    "yakuba.accounts.directory.DirectoryBackend",
 ]
+
+# Directory sign-in (Active Directory / LDAP, yakuba/accounts/directory.py): off unless
+# LDAP_SERVER_URI is set. The TLS settings are validated at start (yakuba/accounts/checks.py).
+LDAP_SERVER_URI = os.environ.get("LDAP_SERVER_URI", "")  # ldaps://dc1.city.local
+LDAP_BIND_DN = os.environ.get("LDAP_BIND_DN", "")  # a read-only service account
+LDAP_BIND_PASSWORD = os.environ.get("LDAP_BIND_PASSWORD", "")
+LDAP_SEARCH_BASE = os.environ.get("LDAP_SEARCH_BASE", "")  # OU=Staff,DC=city,DC=local
+LDAP_USER_FILTER = os.environ.get("LDAP_USER_FILTER", "")  # "" = AD default (directory.py)
+LDAP_ATTR_USERNAME = os.environ.get("LDAP_ATTR_USERNAME", "sAMAccountName")
+LDAP_ATTR_UPN = os.environ.get("LDAP_ATTR_UPN", "userPrincipalName")
+LDAP_ATTR_EMAIL = os.environ.get("LDAP_ATTR_EMAIL", "mail")
+LDAP_ATTR_STAFF_NUMBER = os.environ.get("LDAP_ATTR_STAFF_NUMBER", "employeeID")
+LDAP_ATTR_DISPLAY_NAME = os.environ.get("LDAP_ATTR_DISPLAY_NAME", "displayName")
+LDAP_ATTR_GROUPS = os.environ.get("LDAP_ATTR_GROUPS", "memberOf")
+LDAP_START_TLS = env_bool("LDAP_START_TLS")
+LDAP_CA_FILE = os.environ.get("LDAP_CA_FILE", "")  # the office's CA (PEM)
+# Plain ldap:// without StartTLS sends passwords in clear: refused unless allowed here.
+LDAP_ALLOW_PLAINTEXT = env_bool("LDAP_ALLOW_PLAINTEXT")
+# "infosec=CN=G-Infosec,OU=Groups,DC=city,DC=local;hr=CN=G-Jinji,OU=Groups,DC=city,DC=local"
+LDAP_ROLE_GROUPS = os.environ.get("LDAP_ROLE_GROUPS", "")
+LDAP_TIMEOUT_SECONDS = float(os.environ.get("LDAP_TIMEOUT_SECONDS", "5"))
+# Daily directory sync by the scheduler from this hour (unset: only `manage.py
+# sync_directory`); a sync that would disable more accounts waits for a person.
+LDAP_SYNC_HOUR = int(os.environ["LDAP_SYNC_HOUR"]) if os.environ.get("LDAP_SYNC_HOUR") else None
+LDAP_SYNC_MAX_DISABLE = int(os.environ.get("LDAP_SYNC_MAX_DISABLE", "20"))
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

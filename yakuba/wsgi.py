@@ -10,3 +10,7 @@ application = get_wsgi_application()
 from yakuba.core.checks import validate_production_settings  # noqa: E402
 
 validate_production_settings()
+
+from yakuba.accounts.checks import validate_directory_settings  # noqa: E402
+
+validate_directory_settings()

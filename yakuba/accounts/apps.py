@@ -6,4 +6,8 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from yakuba.accounts import signals  # noqa: F401  (sign-in audit receivers)
+        from yakuba.accounts import (  # noqa: F401  (directory settings check)
+            checks,
+            jobs,  # the daily directory sync
+            signals,  # sign-in audit receivers
+        )

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from yakuba.accounts.directory import DirectoryError
 from yakuba.accounts.models import ApiToken
 from yakuba.accounts.roles import PRIVILEGED_ROLES, Role
 
@@ -29,6 +30,14 @@ class SignInForm(AuthenticationForm):
         ),
         "inactive": _("このアカウントは無効です。"),
     }
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except DirectoryError as error:
+            # Directory unreachable, or no staff record to link to: the person is told
+            # why (audited by the backend); not a wrong password, so not counted by axes.
+            raise forms.ValidationError(error.message, code=error.code) from None
 
 
 class OtpTokenForm(forms.Form):
@@ -71,3 +80,28 @@ class RoleForm(forms.Form):
                 _("この役割を付与できるのはシステム管理者だけです。"), code="forbidden_role"
             )
         return role
+
+
+class DirectoryLinkForm(forms.Form):
+    staff_number = forms.CharField(
+        label=_("職員番号"),
+        max_length=20,
+        help_text=_("このディレクトリのアカウントでサインインする職員の職員番号"),
+    )
+
+    def clean_staff_number(self) -> Any:
+        from yakuba.org.models import Staff
+
+        number = self.cleaned_data["staff_number"].strip()
+        staff = Staff.objects.select_related("user").filter(staff_number=number).first()
+        if staff is None:
+            raise forms.ValidationError(
+                _("職員番号「%(number)s」の職員は登録されていません。"),
+                code="unknown_staff",
+                params={"number": number},
+            )
+        if not staff.active:
+            raise forms.ValidationError(
+                _("この職員は在職になっていません。"), code="inactive_staff"
+            )
+        return staff

@@ -21,10 +21,21 @@ class YakubaUserManager(UserManager["User"]):
         return super().create_superuser(username, email, password, **extra)
 
 
+class AuthSource(models.TextChoices):
+    LOCAL = "local", _("ローカル")
+    DIRECTORY = "directory", _("ディレクトリ")
+
+
 class User(AbstractUser):
     """A sign-in account. The person behind it is `org.Staff` (user.staff)."""
 
     role = models.CharField(_("役割"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    # Who checks the password: Yakuba (local, incl. break-glass accounts) or the directory
+    # (AD/LDAP; such an account has no usable password here). See accounts.directory.
+    auth_source = models.CharField(
+        _("認証方式"), max_length=20, choices=AuthSource.choices, default=AuthSource.LOCAL
+    )
+    directory_dn = models.CharField(_("ディレクトリのDN"), max_length=500, blank=True)
 
     objects = YakubaUserManager()
 
@@ -106,3 +117,43 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class LinkProblem(models.TextChoices):
+    NO_STAFF = "no_staff", _("対応する職員情報がない")
+    STAFF_NUMBER_DUPLICATE = "staff_number_duplicate", _("職員番号がディレクトリ内で重複")
+    EMAIL_DUPLICATE = "email_duplicate", _("メールアドレスが重複")
+    STAFF_LINKED_ELSEWHERE = "staff_linked_elsewhere", _("職員情報が別のアカウントに関連付け済み")
+    USERNAME_TAKEN = "username_taken", _("同じユーザー名のローカルアカウントがある")
+
+
+class DirectoryLinkRequest(models.Model):
+    """A directory person who signed in but could not be linked to a staff record.
+
+    One row per directory user name, updated at each attempt, until a system admin links
+    it by hand (accounts.services.link_directory_account)."""
+
+    username = models.CharField(_("ユーザー名"), max_length=150, unique=True)
+    dn = models.CharField(_("ディレクトリのDN"), max_length=500)
+    display_name = models.CharField(_("表示名"), max_length=200, blank=True)
+    email = models.CharField(_("メール"), max_length=254, blank=True)
+    staff_number = models.CharField(_("職員番号"), max_length=50, blank=True)
+    problem = models.CharField(_("理由"), max_length=30, choices=LinkProblem.choices)
+    attempts = models.PositiveIntegerField(_("試行回数"), default=1)
+    first_seen_at = models.DateTimeField(_("初回"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("最終"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("対応日時"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    linked_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, related_name="+", null=True
+    )
+
+    class Meta:
+        verbose_name = _("未関連付けのディレクトリアカウント")
+        verbose_name_plural = _("未関連付けのディレクトリアカウント")
+        ordering = ["resolved_at", "-last_seen_at"]
+
+    def __str__(self) -> str:
+        return self.username

@@ -32,6 +32,7 @@ class Capability(models.TextChoices):
     VIEW_AUDIT = "view_audit", "browse and export the audit trail"
     MANAGE_API_TOKENS = "manage_api_tokens", "create and revoke API tokens"
     MANAGE_ACCOUNTS = "manage_accounts", "assign roles"
+    LINK_DIRECTORY_ACCOUNTS = "link_directory_accounts", "link directory sign-ins to staff records"
     MANAGE_CHANNELS = "manage_channels", "manage chat webhooks of units (scoped)"
     MANAGE_REPORTS = "manage_reports", "set up morning reports of units (scoped)"
     VIEW_REPORTS = "view_reports", "read morning reports, boards and blockers (scoped)"
@@ -176,6 +177,10 @@ for _role, _caps in {
 }.items():
     CAPABILITIES[_role] = CAPABILITIES[_role] | frozenset(_caps)
 del _role, _caps
+
+# Directory sign-in: the system administrator links directory people the sign-in could not
+# match to a staff record (the account then signs in with the directory password).
+CAPABILITIES[Role.SYSADMIN] = CAPABILITIES[Role.SYSADMIN] | {Capability.LINK_DIRECTORY_ACCOUNTS}
 
 # Roles whose organisation scope is the whole office (others: their own unit and below).
 OFFICE_WIDE_ROLES = frozenset({Role.HR, Role.AUDITOR, Role.SYSADMIN})

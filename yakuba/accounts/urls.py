@@ -14,4 +14,6 @@ urlpatterns = [
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("users/", views.account_list, name="account_list"),
     path("users/<int:pk>/role/", views.account_role, name="account_role"),
+    path("directory/unlinked/", views.directory_links, name="directory_links"),
+    path("directory/unlinked/<int:pk>/link/", views.directory_link, name="directory_link"),
 ]

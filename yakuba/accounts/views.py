@@ -15,8 +15,15 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yakuba.accounts import services
-from yakuba.accounts.forms import ApiTokenCreateForm, OtpTokenForm, RoleForm, SignInForm
-from yakuba.accounts.models import ApiToken, User
+from yakuba.accounts.directory import DirectoryConfig
+from yakuba.accounts.forms import (
+    ApiTokenCreateForm,
+    DirectoryLinkForm,
+    OtpTokenForm,
+    RoleForm,
+    SignInForm,
+)
+from yakuba.accounts.models import ApiToken, DirectoryLinkRequest, User
 from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
@@ -30,6 +37,11 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["directory_enabled"] = DirectoryConfig.from_settings().enabled
+        return context
 
 
 class SignOutView(auth_views.LogoutView):
@@ -156,7 +168,14 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required(Capability.MANAGE_ACCOUNTS)
 def account_list(request: HttpRequest) -> HttpResponse:
     users = User.objects.select_related("staff", "staff__unit").order_by("username")
-    return render(request, "accounts/account_list.html", {"users": users})
+    return render(
+        request,
+        "accounts/account_list.html",
+        {
+            "users": users,
+            "perms_directory": request.user.can(Capability.LINK_DIRECTORY_ACCOUNTS),
+        },
+    )
 
 
 @capability_required(Capability.MANAGE_ACCOUNTS)
@@ -172,3 +191,41 @@ def account_role(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("役割を変更しました。"))
             return redirect("accounts:account_list")
     return render(request, "accounts/account_role.html", {"form": form, "target": target})
+
+
+@capability_required(Capability.LINK_DIRECTORY_ACCOUNTS)
+def directory_links(request: HttpRequest) -> HttpResponse:
+    """Directory people whose sign-in could not be linked to a staff record."""
+    entries = DirectoryLinkRequest.objects.select_related("linked_user", "resolved_by")
+    open_entries = [e for e in entries if e.resolved_at is None]
+    resolved = [e for e in entries if e.resolved_at is not None][:50]
+    return render(
+        request,
+        "accounts/directory_links.html",
+        {"open_entries": open_entries, "resolved": resolved},
+    )
+
+
+@capability_required(Capability.LINK_DIRECTORY_ACCOUNTS)
+def directory_link(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(DirectoryLinkRequest, pk=pk, resolved_at__isnull=True)
+    initial = {"staff_number": entry.staff_number} if entry.staff_number else {}
+    form = DirectoryLinkForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.link_directory_account(
+                actor=request.user, entry=entry, staff=form.cleaned_data["staff_number"]
+            )
+        except services.LinkRefused as refused:
+            form.add_error("staff_number", refused.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "「%(name)s」を職員情報に関連付けました。次回からディレクトリのパスワードで"
+                    "サインインできます。"
+                )
+                % {"name": account.get_username()},
+            )
+            return redirect("accounts:directory_links")
+    return render(request, "accounts/directory_link.html", {"form": form, "entry": entry})

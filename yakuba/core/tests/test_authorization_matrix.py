@@ -138,6 +138,8 @@ MATRIX: dict[str, Rule] = {
     ),
     "accounts:account_list": Rule(("hr", "sysadmin")),
     "accounts:account_role": Rule(("hr", "sysadmin"), kwargs=lambda o: {"pk": o["plain_user"].pk}),
+    "accounts:directory_links": Rule(("sysadmin",)),
+    "accounts:directory_link": Rule(("sysadmin",), kwargs=lambda o: {"pk": o["directory_link"].pk}),
     "org:unit_list": Rule(VIEW_ORG),
     "org:unit_create": Rule(OFFICE_EDIT),
     "org:unit_detail": Rule(VIEW_ORG, kwargs=lambda o: {"pk": o["org"]["shimin"].pk}),
@@ -348,7 +350,7 @@ def test_every_url_has_a_rule() -> None:
 
 @pytest.fixture
 def objects(org, make_user):
-    from yakuba.accounts.models import User
+    from yakuba.accounts.models import DirectoryLinkRequest, User
     from yakuba.accounts.services import create_api_token
     from yakuba.org.models import ImportBatch
 
@@ -356,7 +358,16 @@ def objects(org, make_user):
     plain = User.objects.create_user("matrix-plain", password=None, role="staff")
     token, _raw = create_api_token(actor=admin, name="matrix", owner=admin)
     batch = ImportBatch.objects.create(created_by=admin, filename="x.csv", data=b"", status="ready")
-    return {"org": org, "token": token, "plain_user": plain, "batch": batch}
+    directory_link = DirectoryLinkRequest.objects.create(
+        username="matrix-directory", dn="CN=matrix-directory,DC=example", problem="no_staff"
+    )
+    return {
+        "org": org,
+        "token": token,
+        "plain_user": plain,
+        "batch": batch,
+        "directory_link": directory_link,
+    }
 
 
 @pytest.mark.django_db

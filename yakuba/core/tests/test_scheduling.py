@@ -23,7 +23,11 @@ from yakuba.core.models import JobClaim
 from yakuba.core.scheduling import Due, Job
 
 JST = ZoneInfo("Asia/Tokyo")
-TESTED_ELSEWHERE = {"dailyreports.window", "notifications.retries"}
+TESTED_ELSEWHERE = {
+    "dailyreports.window",
+    "notifications.retries",
+    "accounts.directory_sync",  # yakuba/accounts/tests/test_directory_sync.py
+}
 TESTED_HERE = {
     "dailyreports.purge_health",
     "meetings.connection_quality_nudges",
