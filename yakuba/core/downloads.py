@@ -63,9 +63,9 @@ def download(
             changes={"filename": filename, "bytes": len(body), **dict(changes or {})},
         )
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=not inline, filename=filename
-    )
+    disposition = content_disposition_header(as_attachment=not inline, filename=filename)
+    if disposition is not None:  # None only for an inline response without a filename
+        response["Content-Disposition"] = disposition
     return private(response)
 
 

@@ -81,7 +81,8 @@ def is_above(actor: Any, subject: Any) -> bool:
     actor_staff, subject_staff = _staff_of(actor), _staff_of(subject)
     if actor_staff is None or subject_staff is None:
         return False
-    mine, theirs = actor_staff.unit.path, subject_staff.unit.path
+    mine: str = actor_staff.unit.path
+    theirs: str = subject_staff.unit.path
     return theirs.startswith(mine) and theirs != mine
 
 

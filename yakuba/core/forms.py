@@ -53,7 +53,7 @@ def parse_month(value: object) -> dt.date | None:
 
 class DateField(forms.DateField):
     def clean(self, value: Any) -> dt.date | None:
-        day = super().clean(value)
+        day: dt.date | None = super().clean(value)
         if day is not None and not in_range(day):
             raise ValidationError(_OUT_OF_RANGE, code="out_of_range")
         return day
@@ -61,7 +61,7 @@ class DateField(forms.DateField):
 
 class DateTimeField(forms.DateTimeField):
     def clean(self, value: Any) -> dt.datetime | None:
-        moment = super().clean(value)
+        moment: dt.datetime | None = super().clean(value)
         if moment is not None and not in_range(moment.date()):
             raise ValidationError(_OUT_OF_RANGE, code="out_of_range")
         return moment

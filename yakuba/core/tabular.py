@@ -144,7 +144,8 @@ def write_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[obje
     from openpyxl.utils import get_column_letter
 
     wb = Workbook(write_only=False)
-    wb.remove(wb.active)
+    if wb.active is not None:  # the default empty sheet; ours are created below
+        wb.remove(wb.active)
     for title, header, rows in sheets:
         ws = wb.create_sheet(title=title)
         ws.append([safe_cell(h) for h in header])
