@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -37,7 +38,11 @@ class User(AbstractUser):
     )
     directory_dn = models.CharField(_("ディレクトリのDN"), max_length=500, blank=True)
 
-    objects = YakubaUserManager()
+    objects: ClassVar[YakubaUserManager] = YakubaUserManager()
+
+    if TYPE_CHECKING:
+        # Set on the signed-in user of every request by django-otp's OTPMiddleware.
+        def is_verified(self) -> bool: ...
 
     class Meta:
         verbose_name = _("アカウント")

@@ -127,7 +127,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dailyreports/report_detail.html", {"report": report, "health": health})
 
 
-def _unit_param(request: HttpRequest, units) -> Unit | None:  # type: ignore[no-untyped-def]
+def _unit_param(request: HttpRequest, units) -> Unit | None:
     raw = request.GET.get("unit", "")
     if raw.isdigit():
         return get_for_user_or_404(units, request.user, raw)

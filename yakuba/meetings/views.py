@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
 from yakuba.meetings import forms, jitsi, selectors, services, timeline, zoom
@@ -41,7 +42,7 @@ def _errors(exc: ValidationError) -> str:
 
 
 @login_required
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     meetings = selectors.visible_meetings(request.user).order_by("-start")[:200]
     pending = selectors.my_catchups(request.user).filter(acknowledged_at__isnull=True)
     return render(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core.downloads import download
 from yakuba.core.permissions import capability_required, get_for_user_or_404
@@ -33,7 +34,7 @@ from yakuba.org.models import Counter, ImportBatch, ImportStatus, Skill, Staff, 
 
 
 @capability_required(Capability.VIEW_ORG)
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     units = list(
         selectors.search_units(request.user, query).annotate(
@@ -70,7 +71,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _unit_form_view(request: HttpRequest, unit: Unit | None) -> HttpResponse:
+def _unit_form_view(request: AuthenticatedHttpRequest, unit: Unit | None) -> HttpResponse:
     can_restructure = request.user.is_office_wide
     form = UnitForm(
         request.POST or None,
@@ -87,20 +88,20 @@ def _unit_form_view(request: HttpRequest, unit: Unit | None) -> HttpResponse:
 
 
 @capability_required(Capability.EDIT_ORG)
-def unit_create(request: HttpRequest) -> HttpResponse:
+def unit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.is_office_wide:
         raise PermissionDenied("only office-wide roles create units")
     return _unit_form_view(request, None)
 
 
 @capability_required(Capability.EDIT_ORG)
-def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = get_for_user_or_404(selectors.editable_units, request.user, pk)
     return _unit_form_view(request, unit)
 
 
 @capability_required(Capability.VIEW_ORG)
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     units = selectors.visible_units(request.user)
     form = StaffSearchForm(request.GET or None, units=units)
     filters: dict[str, Any] = {}
@@ -163,7 +164,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.VIEW_ORG)
-def counter_list(request: HttpRequest) -> HttpResponse:
+def counter_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     counters = (
         selectors.visible_counters(request.user)
         .select_related("unit")
@@ -210,7 +211,7 @@ def counter_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.VIEW_ORG)
-def skill_list(request: HttpRequest) -> HttpResponse:
+def skill_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     can_edit = request.user.is_office_wide and request.user.can(Capability.EDIT_ORG)
     form = SkillForm(request.POST or None) if can_edit else None
     if request.method == "POST":

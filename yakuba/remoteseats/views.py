@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
 from yakuba.remoteseats import selectors, services
@@ -39,7 +40,7 @@ def _seats_url(day: dt.date | None) -> str:
 
 
 @login_required
-def seats(request: HttpRequest) -> HttpResponse:
+def seats(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Pick a day, see the next 14 days per pool, book or cancel one's own seat."""
     today = tokyo_today()
     form = DayForm(request.GET or None)
@@ -162,7 +163,7 @@ def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.VIEW_TERMINALS)
-def terminal_list(request: HttpRequest) -> HttpResponse:
+def terminal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     terminals = selectors.terminal_ledger(request.user)
     return render(
         request,
@@ -177,7 +178,7 @@ def terminal_list(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.VIEW_TERMINALS)
-def terminal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def terminal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     terminal = get_for_user_or_404(selectors.visible_terminals, request.user, pk)
     loans = list(terminal.loans.select_related("staff__unit").order_by("-checked_out_on", "-pk"))
     current = next((loan for loan in loans if loan.is_open), None)

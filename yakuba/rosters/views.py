@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core.downloads import download, table_download
 from yakuba.core.forms import parse_date, parse_month
@@ -53,7 +54,7 @@ def _form_error(request: HttpRequest, exc: ValidationError) -> None:
 
 
 @capability_required(Capability.VIEW_ROSTERS)
-def period_list(request: HttpRequest) -> HttpResponse:
+def period_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     periods = selectors.plannable_periods(request.user).prefetch_related("versions")
     can_plan = request.user.can(Capability.PLAN_ROSTERS)
     form = None
@@ -253,7 +254,7 @@ def report_absence(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.VIEW_ROSTERS)
-def version_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def version_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """htmx fragment: the live progress bar; tells the page to reload when the run ends."""
     version = _version_or_404(request, pk)
     response = render(
@@ -276,7 +277,7 @@ def version_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.PLAN_ROSTERS)
-def cell_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def cell_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = _version_or_404(request, pk)
     if not selectors.can_plan(request.user, version.period):
         raise PermissionDenied("cannot plan this unit")
