@@ -15,6 +15,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar, overload
 
 from django.utils.translation import gettext as _
 
@@ -112,6 +113,13 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     return sheets
 
 
+_V = TypeVar("_V")
+
+
+@overload
+def safe_cell(value: str) -> str: ...
+@overload
+def safe_cell(value: _V) -> _V: ...
 def safe_cell(value: object) -> object:
     """A value any spreadsheet writer accepts and Excel will not run: text loses the
     characters a cell cannot hold and formula-like text gets a leading apostrophe."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.http import (
@@ -20,6 +20,7 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -39,7 +40,10 @@ RUN_INVALID = gettext_lazy("この測定はすでに保存されたか、無効�
 _CHUNK = os.urandom(conf.get("CHUNK_BYTES"))
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
+R = TypeVar("R", bound=HttpResponseBase)
+
+
+def _no_store(response: R) -> R:
     response["Cache-Control"] = "no-store, no-cache, must-revalidate, max-age=0"
     response["Pragma"] = "no-cache"
     return response
@@ -127,7 +131,7 @@ def ping(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @signed_in_api
-def download(request: HttpRequest) -> HttpResponse:
+def download(request: HttpRequest) -> HttpResponseBase:
     run = _run(request)
     if run is None:
         return _error("run", 400)
