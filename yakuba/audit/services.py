@@ -124,7 +124,7 @@ def save_audited(
     Call inside the caller's transaction. The "before" is read from the database because
     a bound ModelForm has already changed `obj` in memory.
     """
-    before = {} if creating else snapshot(type(obj).objects.get(pk=obj.pk), fields)
+    before = {} if creating else snapshot(type(obj)._default_manager.get(pk=obj.pk), fields)
     m2m = m2m or {}
     for key, value in values.items():
         setattr(obj, key, value)

@@ -354,11 +354,11 @@ class RosterPeriod(models.Model):
     @property
     def scope_path(self) -> str:
         """Materialised path of the planned subtree ("/" = the whole office)."""
-        return self.unit.path if self.unit_id else "/"
+        return self.unit.path if self.unit is not None else "/"
 
     @property
     def scope_name(self) -> str:
-        return self.unit.name if self.unit_id else str(_("全庁"))
+        return self.unit.name if self.unit is not None else str(_("全庁"))
 
     @property
     def days(self) -> list[dt.date]:
