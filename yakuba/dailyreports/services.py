@@ -416,6 +416,7 @@ def escalate_blockers(unit: Unit, today: dt.date) -> list[Blocker]:
     if not due:
         return []
     parent = unit.parent
+    assert parent is not None  # parent_id checked above
     for blocker in due:
         blocker.escalated_to, blocker.escalated_on = parent, today
         blocker.save(update_fields=["escalated_to", "escalated_on"])

@@ -268,7 +268,12 @@ def setup(request: HttpRequest, unit_pk: int) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     units = selectors.report_units(request.user)
     end = timezone.localdate()
-    default = {"unit": None, "start": end - dt.timedelta(days=27), "end": end, "q": ""}
+    default: dict[str, Any] = {
+        "unit": None,
+        "start": end - dt.timedelta(days=27),
+        "end": end,
+        "q": "",
+    }
     params = request.GET.copy()
     for key in ("start", "end"):  # shown in the form, not only used
         if not params.get(key):

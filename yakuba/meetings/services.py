@@ -258,7 +258,7 @@ def store_event(
     # Identifiers come from the model, values are parameters.
     sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO NOTHING".format(  # noqa: S608
         qn(AttendanceEvent._meta.db_table),
-        ", ".join(qn(f.column) for f in fields),
+        ", ".join(qn(f.column) for f in fields if f.column),  # every concrete field has one
         ", ".join(["%s"] * len(fields)),
         qn("dedup_key"),
     )
@@ -320,7 +320,8 @@ def refresh_presence(meeting: Meeting, *, force: bool = False) -> bool:
             (source, key), {"points": [], "name": "", "email": payload.get("email", "")}
         )
         person["name"] = person["name"] or payload.get("name", "")
-        person["points"].append((intervals.ts(at), event))
+        if at is not None:  # always set on stored events (see `_events`)
+            person["points"].append((intervals.ts(at), event))
     matcher = _Matcher.build()
     rows = []
     for (source, key), person in people.items():
@@ -439,7 +440,7 @@ def attendance(meeting: Meeting) -> list[PersonAttendance]:
         if p.join is None:
             continue
         span = (intervals.ts(p.join), intervals.ts(p.leave) if p.leave else end)
-        if p.staff_id:
+        if p.staff_id and p.staff is not None:
             by_staff[p.staff_id].append(span)
             staff_objs[p.staff_id] = p.staff
             sources[p.staff_id].add(p.source)
@@ -517,7 +518,7 @@ def build_catchup_inputs(meeting: Meeting) -> tuple[list[catchup_mod.Item], dict
         items.append(catchup_mod.Item(key, "agenda", s, e))
         details[key] = {
             "text": item.title,
-            "presenter": item.presenter.name if item.presenter_id else "",
+            "presenter": item.presenter.name if item.presenter is not None else "",
         }
     for entry in meeting.minutes.select_related("owner"):
         key = f"m{entry.pk}"
@@ -526,7 +527,7 @@ def build_catchup_inputs(meeting: Meeting) -> tuple[list[catchup_mod.Item], dict
         )
         details[key] = {
             "text": entry.text,
-            "owner": entry.owner.name if entry.owner_id else "",
+            "owner": entry.owner.name if entry.owner is not None else "",
             "due": entry.due.isoformat() if entry.due else "",
         }
     return items, details

@@ -171,6 +171,7 @@ def next_item(request: HttpRequest, pk: int) -> HttpResponse:
 def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, manage=True)
     form = forms.EntryForm(request.POST, meeting=meeting)
+    shown: forms.EntryForm | None = form  # None once the entry is saved: a fresh form
     if meeting.status == MeetingStatus.FINALISED:
         form.add_error(None, _("議事録は確定済みです。"))
     elif form.is_valid():
@@ -188,13 +189,15 @@ def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            form = None
+            shown = None
     if request.headers.get("HX-Request"):
         return render(
-            request, "meetings/partials/minutes_body.html", _minutes_context(meeting, form)
+            request, "meetings/partials/minutes_body.html", _minutes_context(meeting, shown)
         )
-    if form is not None:
-        return render(request, "meetings/minutes.html", _minutes_context(meeting, form), status=400)
+    if shown is not None:
+        return render(
+            request, "meetings/minutes.html", _minutes_context(meeting, shown), status=400
+        )
     return redirect("meetings:minutes", pk=meeting.pk)
 
 
@@ -230,7 +233,7 @@ def teams_upload(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(n)d 件の接続を取り込みました。") % {"n": n})
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("meetings:timeline", pk=meeting.pk)
 
 

@@ -53,9 +53,9 @@ def _error(code: str, status: int, **extra: Any) -> JsonResponse:
     return _no_store(JsonResponse({"error": code, **extra}, status=status))
 
 
-def signed_in_api(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def signed_in_api(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return _error("unauthenticated", 401)
         return view(request, *args, **kwargs)

@@ -171,7 +171,7 @@ def attempt_delivery(delivery_id: int) -> Delivery:
         logger.warning("delivery %s attempt %s failed: %s", delivery.pk, delivery.attempts, exc)
         delivery.save(update_fields=["last_error", "status", "next_attempt_at"])
         if gave_up and delivery.channel is not None:
-            _tell_heads_about_failure(delivery)
+            _tell_heads_about_failure(delivery, delivery.channel)
         return delivery
     delivery.status = DeliveryStatus.SENT
     delivery.sent_at = timezone.now()
@@ -181,13 +181,13 @@ def attempt_delivery(delivery_id: int) -> Delivery:
     return delivery
 
 
-def _tell_heads_about_failure(delivery: Delivery) -> None:
+def _tell_heads_about_failure(delivery: Delivery, channel: Channel) -> None:
     """A chat post that finally failed is shown to the unit head in-app (the message itself
     stays stored; e-mail and in-app notices never depend on the chat)."""
     notify(
-        channel_heads(delivery.channel),
+        channel_heads(channel),
         subject=_("チャット「%(name)s」への送信に失敗しました: %(subject)s")
-        % {"name": delivery.channel.name, "subject": delivery.subject},
+        % {"name": channel.name, "subject": delivery.subject},
         body=delivery.last_error,
         url=reverse("notifications:channel_list"),
         purpose=f"delivery-failed:{delivery.pk}",

@@ -490,6 +490,9 @@ class StaffRequest(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    # Not a column: whether the published roster granted the wish, set for the request list.
+    outcome: str
+
     class Meta:
         verbose_name = _("勤務の希望・休暇")
         verbose_name_plural = _("勤務の希望・休暇")

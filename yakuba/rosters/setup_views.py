@@ -180,10 +180,10 @@ def rules_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
 def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everyone in scope with their team and telework eligibility, each rule met or not."""
     unit = _scope_unit(request)
-    staff = org_selectors.visible_staff(request.user).filter(active=True).select_related("unit")
+    scoped = org_selectors.visible_staff(request.user).filter(active=True).select_related("unit")
     if unit is not None:
-        staff = staff.filter(unit__path__startswith=unit.path)
-    staff = list(staff.order_by("unit__path", "staff_number")[:1000])
+        scoped = scoped.filter(unit__path__startswith=unit.path)
+    staff = list(scoped.order_by("unit__path", "staff_number")[:1000])
     elig = eligibility.evaluate_many(staff)
     profiles = selectors.work_profiles(staff)
     rows = [{"staff": s, "profile": profiles.get(s.pk), "eligibility": elig[s.pk]} for s in staff]

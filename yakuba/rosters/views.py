@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core.downloads import download, table_download
-from yakuba.core.forms import parse_date, parse_month
+from yakuba.core.forms import model_choice, parse_date, parse_month
 from yakuba.core.permissions import (
     capability_required,
     get_for_user_or_404,
@@ -218,7 +218,7 @@ def report_absence(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("rosters:version_detail", pk=version.pk)
     try:
         report = services.report_absence(
@@ -319,7 +319,7 @@ def cell_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if current and request.method == "GET":
         form = CellForm(
             initial={"activity": current.activity_id, "pin": True},
-            activities=form.fields["activity"].queryset,
+            activities=model_choice(form, "activity").queryset,
         )
     template = "rosters/partials/cell_form.html" if request.htmx else "rosters/cell_edit.html"
     return render(
@@ -487,7 +487,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     staff = getattr(request.user, "staff", None)
     form = RequestForm(request.POST or None) if staff else None
     if request.method == "POST":
-        if form is None:
+        if form is None or staff is None:
             raise PermissionDenied("account without a staff record")
         if form.is_valid():
             try:
@@ -498,7 +498,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("申請しました。"))
                 return redirect("rosters:request_list")
     mine = selectors.own_requests(staff)
-    if mine:
+    if mine and staff is not None:
         _annotate_outcomes(staff, mine)
     pending = selectors.decidable_requests(request.user, since=timezone.localdate())
     return render(
@@ -519,13 +519,14 @@ def _annotate_outcomes(staff: Staff, requests: list[StaffRequest]) -> None:
             r.outcome = ""
             continue
         kind = cell.activity.kind if cell.activity else None
-        granted = {
+        granted_for: dict[str, bool] = {
             RequestKind.TELEWORK: kind == ActivityKind.TELEWORK,
             RequestKind.OFFICE: kind in {ActivityKind.OFFICE, ActivityKind.COUNTER},
             RequestKind.DAY_OFF: cell.activity is None,
             RequestKind.ANNUAL_LEAVE: cell.activity is None,
             RequestKind.SPECIAL_LEAVE: cell.activity is None,
-        }.get(r.kind, False)
+        }
+        granted = granted_for.get(r.kind, False)
         where = cell.activity.name if cell.activity else _("休み")
         r.outcome = (_("反映（%(where)s）") if granted else _("不可（%(where)s）")) % {
             "where": where
