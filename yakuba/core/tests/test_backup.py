@@ -72,7 +72,7 @@ def _rewrite(archive: Path, change) -> Path:
     out = archive.with_name("changed.tar.gz")
     with tarfile.open(archive) as src, tarfile.open(out, "w:gz") as dst:
         for info in src.getmembers():
-            data = src.extractfile(info).read()  # type: ignore[union-attr]
+            data = src.extractfile(info).read()
             data = change(info.name, data)
             info.size = len(data)
             dst.addfile(info, io.BytesIO(data))
