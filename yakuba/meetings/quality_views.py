@@ -34,7 +34,7 @@ def quality_summary(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.MANAGE_CONNECTION_QUALITY)
-def quality_settings(request: HttpRequest) -> HttpResponse:
+def quality_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     row = selectors.settings_row()
     cfg = selectors.config()
     initial = {

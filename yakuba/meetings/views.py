@@ -59,7 +59,7 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_create(request: HttpRequest) -> HttpResponse:
+def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if getattr(request.user, "staff", None) is None:
         raise PermissionDenied("no staff record")
     return _meeting_form(request, Meeting(), creating=True)
@@ -67,11 +67,13 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _meeting_form(request, _meeting(request, pk, manage=True), creating=False)
 
 
-def _meeting_form(request: HttpRequest, meeting: Meeting, *, creating: bool) -> HttpResponse:
+def _meeting_form(
+    request: AuthenticatedHttpRequest, meeting: Meeting, *, creating: bool
+) -> HttpResponse:
     form = forms.MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -125,7 +127,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, manage=True)
     form = forms.AgendaItemForm(request.POST)
     if form.is_valid():
@@ -155,7 +157,7 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def next_item(request: HttpRequest, pk: int) -> HttpResponse:
+def next_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, manage=True)
     if meeting.status == MeetingStatus.FINALISED:
         messages.error(request, _("議事録は確定済みです。"))
@@ -168,7 +170,7 @@ def next_item(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, manage=True)
     form = forms.EntryForm(request.POST, meeting=meeting)
     shown: forms.EntryForm | None = form  # None once the entry is saved: a fresh form
@@ -219,7 +221,7 @@ def timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def teams_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def teams_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, manage=True)
     form = forms.TeamsReportForm(request.POST, request.FILES)
     if form.is_valid():
@@ -239,7 +241,7 @@ def teams_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def manual_mark(request: HttpRequest, pk: int) -> HttpResponse:
+def manual_mark(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, manage=True)
     form = forms.ManualMarkForm(request.POST, meeting=meeting)
     if form.is_valid():
@@ -259,7 +261,7 @@ def manual_mark(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def finalise(request: HttpRequest, pk: int) -> HttpResponse:
+def finalise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, manage=True)
     try:
         services.finalise(actor=request.user, meeting=meeting)
@@ -321,7 +323,7 @@ def catchup_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def catchup_ack(request: HttpRequest, pk: int) -> HttpResponse:
+def catchup_ack(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     catchup = _my_catchup(request, pk)
     services.acknowledge(actor=request.user, catchup=catchup)
     messages.success(request, _("確認しました。"))
@@ -330,7 +332,7 @@ def catchup_ack(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_MEETING_PLATFORMS)
 @require_http_methods(["GET", "POST"])
-def platforms(request: HttpRequest) -> HttpResponse:
+def platforms(request: AuthenticatedHttpRequest) -> HttpResponse:
     zoom_form = forms.ZoomAccountForm(request.POST if request.POST.get("which") == "zoom" else None)
     jitsi_form = forms.JitsiEndpointForm(
         request.POST if request.POST.get("which") == "jitsi" else None

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core.permissions import capability_required, login_required
 from yakuba.netcheck import charts, conf, selectors, services
@@ -178,7 +179,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 @require_POST
 @login_required
-def save(request: HttpRequest) -> HttpResponse:
+def save(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Store a finished run. The page posts it by itself when the run ends (JSON answer);
     the form's button posts the same fields when that did not get through."""
     form = ResultForm(request.POST)
@@ -222,7 +223,7 @@ def save(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def result_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def result_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Correct where and how a saved result was measured (its owner only)."""
     result = selectors.own_result(request.user, pk)
     if result is None:

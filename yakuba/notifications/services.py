@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yakuba.accounts.models import User
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
 from yakuba.notifications import outbound, payloads
@@ -195,7 +196,7 @@ def _tell_heads_about_failure(delivery: Delivery, channel: Channel) -> None:
 
 
 @transaction.atomic
-def create_channel(*, actor: Any, unit: Any, name: str, kind: str, url: str) -> Channel:
+def create_channel(*, actor: User | None, unit: Any, name: str, kind: str, url: str) -> Channel:
     """A unit's chat webhook; the URL must pass the administrator's outbound policy
     (`outbound.check_webhook_url`, WebhookRefused otherwise — nothing is saved)."""
     outbound.check_webhook_url(url)
@@ -213,7 +214,7 @@ def create_channel(*, actor: Any, unit: Any, name: str, kind: str, url: str) -> 
 
 
 @transaction.atomic
-def delete_channel(*, actor: Any, channel: Channel) -> None:
+def delete_channel(*, actor: User, channel: Channel) -> None:
     record(AuditAction.DELETE, actor=actor, obj=channel)
     channel.delete()
 
@@ -241,7 +242,7 @@ def _handle_taken(kind: str, handle: str) -> ValidationError:
 
 
 @transaction.atomic
-def set_chat_identities(*, actor: Any, staff: Any, handles: Mapping[str, str]) -> list[str]:
+def set_chat_identities(*, actor: User | None, staff: Any, handles: Mapping[str, str]) -> list[str]:
     """Set (or clear, with "") the person's handle in each mention-capable chat; audited.
 
     A handle belongs to one person per chat (compared case-insensitively, as the chats do):

@@ -17,6 +17,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from yakuba.accounts.models import User
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
 from yakuba.core.tabular import Sheet, TableReadError, read_tables
@@ -517,7 +518,7 @@ class ImportRejected(ValueError):
 
 
 @transaction.atomic
-def apply_plan(plan: ImportPlan, *, actor: Any, source: str) -> ApplyResult:
+def apply_plan(plan: ImportPlan, *, actor: User | None, source: str) -> ApplyResult:
     """Write the plan: all rows or none. Re-import updates by code/staff number."""
     if plan.errors:
         raise ImportRejected(plan.errors)

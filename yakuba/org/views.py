@@ -139,7 +139,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "org/staff_detail.html", {"staff": staff, "can_edit": can_edit})
 
 
-def _staff_form_view(request: HttpRequest, staff: Staff | None) -> HttpResponse:
+def _staff_form_view(request: AuthenticatedHttpRequest, staff: Staff | None) -> HttpResponse:
     units = selectors.editable_units(request.user)
     form = StaffForm(request.POST or None, instance=staff, units=units)
     if request.method == "POST" and form.is_valid():
@@ -153,12 +153,12 @@ def _staff_form_view(request: HttpRequest, staff: Staff | None) -> HttpResponse:
 
 
 @capability_required(Capability.EDIT_ORG)
-def staff_create(request: HttpRequest) -> HttpResponse:
+def staff_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _staff_form_view(request, None)
 
 
 @capability_required(Capability.EDIT_ORG)
-def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     staff = get_for_user_or_404(selectors.editable_staff, request.user, pk)
     return _staff_form_view(request, staff)
 
@@ -180,7 +180,7 @@ def counter_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _counter_form_view(request: HttpRequest, counter: Counter | None) -> HttpResponse:
+def _counter_form_view(request: AuthenticatedHttpRequest, counter: Counter | None) -> HttpResponse:
     form = CounterForm(
         request.POST or None, instance=counter, units=selectors.editable_units(request.user)
     )
@@ -198,12 +198,12 @@ def _counter_form_view(request: HttpRequest, counter: Counter | None) -> HttpRes
 
 
 @capability_required(Capability.EDIT_ORG)
-def counter_create(request: HttpRequest) -> HttpResponse:
+def counter_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _counter_form_view(request, None)
 
 
 @capability_required(Capability.EDIT_ORG)
-def counter_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def counter_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     counter = get_for_user_or_404(
         Counter.objects.filter(unit__in=selectors.editable_units(request.user)), request.user, pk
     )
@@ -228,7 +228,7 @@ def skill_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.IMPORT_ORG)
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -262,7 +262,7 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @capability_required(Capability.IMPORT_ORG)
-def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+def import_apply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = get_for_user_or_404(ImportBatch.objects.defer("data"), request.user, pk)
     if batch.status != ImportStatus.READY:
         messages.error(request, _("この取り込みは確定できる状態ではありません。"))

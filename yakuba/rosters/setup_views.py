@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -107,7 +107,7 @@ def activity_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> H
 
 
 @capability_required(Capability.PLAN_ROSTERS)
-def cover_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def cover_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Per day type: minimum and target staff of a counter, and the skills it needs."""
     counter = get_for_user_or_404(org_selectors.visible_counters, request.user, pk)
     skills = list(counter.required_skills.all())
@@ -191,7 +191,7 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.PLAN_ROSTERS)
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     staff = get_for_user_or_404(org_selectors.visible_staff, request.user, pk)
     form = ProfileForm(request.POST or None, instance=selectors.work_profile(staff))
     if request.method == "POST" and form.is_valid():

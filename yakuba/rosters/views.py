@@ -118,7 +118,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @capability_required(Capability.PLAN_ROSTERS)
-def period_solve(request: HttpRequest, pk: int) -> HttpResponse:
+def period_solve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """「作成」: a new version; `based_on` keeps pinned cells, `repair` minimises changes."""
     period = _period_or_404(request, pk)
     form = SolveForm(request.POST)
@@ -210,7 +210,7 @@ def _absence_staff(request: HttpRequest, version: RosterVersion) -> Any:
 
 @require_POST
 @capability_required(Capability.PLAN_ROSTERS)
-def report_absence(request: HttpRequest, pk: int) -> HttpResponse:
+def report_absence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Someone fell ill after publishing: record it and 「再作成（最小変更）」, now or, while
     another run of the period is going, as soon as it ends."""
     version = _version_or_404(request, pk)
@@ -269,7 +269,7 @@ def version_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 @require_POST
 @capability_required(Capability.PLAN_ROSTERS)
-def version_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def version_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = _version_or_404(request, pk)
     services.cancel_solve(actor=request.user, version=version)
     messages.info(request, _("作成を中止しました。"))
@@ -329,7 +329,7 @@ def cell_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @capability_required(Capability.PLAN_ROSTERS)
-def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def version_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = _version_or_404(request, pk)
     try:
         services.publish(actor=request.user, version=version)
@@ -438,7 +438,7 @@ def my_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def calendar_settings(request: HttpRequest) -> HttpResponse:
+def calendar_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff = _own_staff(request)
     new_url = None
     if request.method == "POST":
@@ -483,7 +483,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff = getattr(request.user, "staff", None)
     form = RequestForm(request.POST or None) if staff else None
     if request.method == "POST":
@@ -535,7 +535,7 @@ def _annotate_outcomes(staff: Staff, requests: list[StaffRequest]) -> None:
 
 @require_POST
 @capability_required(Capability.DECIDE_REQUESTS)
-def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def request_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     req = get_for_user_or_404(selectors.visible_requests, request.user, pk)
     services.decide_request(
         actor=request.user, request=req, approve=request.POST.get("decision") == "approve"
@@ -545,7 +545,7 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def request_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     req = get_for_user_or_404(selectors.visible_requests, request.user, pk)
     services.cancel_request(actor=request.user, request=req)
     messages.success(request, _("申請を取り消しました。"))
