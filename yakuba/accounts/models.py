@@ -16,7 +16,7 @@ from yakuba.accounts.roles import OFFICE_WIDE_ROLES, PRIVILEGED_ROLES, Role, has
 class YakubaUserManager(UserManager["User"]):
     def create_superuser(
         self, username: str, email: str | None = None, password: str | None = None, **extra: object
-    ):  # type: ignore[override]
+    ) -> User:
         # `createsuperuser` makes the first administrator of a fresh install.
         extra.setdefault("role", Role.SYSADMIN)
         return super().create_superuser(username, email, password, **extra)
