@@ -167,7 +167,7 @@ def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.MANAGE_ACCOUNTS)
-def account_list(request: HttpRequest) -> HttpResponse:
+def account_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     users = User.objects.select_related("staff", "staff__unit").order_by("username")
     return render(
         request,
@@ -208,7 +208,7 @@ def directory_links(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.LINK_DIRECTORY_ACCOUNTS)
-def directory_link(request: HttpRequest, pk: int) -> HttpResponse:
+def directory_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(DirectoryLinkRequest, pk=pk, resolved_at__isnull=True)
     initial = {"staff_number": entry.staff_number} if entry.staff_number else {}
     form = DirectoryLinkForm(request.POST or None, initial=initial)
