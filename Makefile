@@ -51,9 +51,12 @@ test: install
 test-db: install
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -q -m "not browser" --ignore=yakuba/planner
 
+# Ruff, then mypy with the Django plugin (settings in pyproject.toml: strict for
+# yakuba/planner and yakuba/core). Its cache is .mypy_cache/.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy yakuba
 
 format: install
 	$(VENV)/bin/ruff check --fix .

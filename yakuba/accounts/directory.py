@@ -308,6 +308,8 @@ class DirectoryBackend(LDAPBackend):
     # django-auth-ldap reads AUTH_LDAP_* from settings: this backend reads none of them,
     # every value comes from DirectoryConfig.
     settings_prefix = "YAKUBA_DIRECTORY_UNUSED_"
+    # django-auth-ldap's cache of the settings object (untyped there).
+    _settings: LDAPSettings | None = None
 
     @property
     def settings(self) -> LDAPSettings:

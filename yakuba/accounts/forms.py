@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from yakuba.accounts.directory import DirectoryError
 from yakuba.accounts.models import ApiToken
 from yakuba.accounts.roles import PRIVILEGED_ROLES, Role
+from yakuba.core.forms import model_choice
 
 
 class SignInForm(AuthenticationForm):
@@ -61,7 +62,7 @@ class ApiTokenCreateForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True)
+        model_choice(self, "owner").queryset = get_user_model().objects.filter(is_active=True)
         self.fields["owner"].help_text = _("APIはこのアカウントの権限の範囲で応答します。")
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -15,7 +16,7 @@ from yakuba.accounts.roles import OFFICE_WIDE_ROLES, PRIVILEGED_ROLES, Role, has
 class YakubaUserManager(UserManager["User"]):
     def create_superuser(
         self, username: str, email: str | None = None, password: str | None = None, **extra: object
-    ):  # type: ignore[override]
+    ) -> User:
         # `createsuperuser` makes the first administrator of a fresh install.
         extra.setdefault("role", Role.SYSADMIN)
         return super().create_superuser(username, email, password, **extra)
@@ -37,7 +38,11 @@ class User(AbstractUser):
     )
     directory_dn = models.CharField(_("ディレクトリのDN"), max_length=500, blank=True)
 
-    objects = YakubaUserManager()
+    objects: ClassVar[YakubaUserManager] = YakubaUserManager()
+
+    if TYPE_CHECKING:
+        # Set on the signed-in user of every request by django-otp's OTPMiddleware.
+        def is_verified(self) -> bool: ...
 
     class Meta:
         verbose_name = _("アカウント")

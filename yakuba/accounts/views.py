@@ -24,6 +24,7 @@ from yakuba.accounts.forms import (
     SignInForm,
 )
 from yakuba.accounts.models import ApiToken, DirectoryLinkRequest, User
+from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
@@ -69,7 +70,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 @login_required
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.is_verified():
         return redirect(_safe_next(request))
     form = OtpTokenForm(request.POST or None)
@@ -84,7 +85,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrol an authenticator app: scan the QR code, confirm one code, keep the recovery codes."""
     user: User = request.user
     has_confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
@@ -129,7 +130,7 @@ def _b32(key: bytes) -> str:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     user: User = request.user
     return render(
         request,
@@ -142,7 +143,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.MANAGE_API_TOKENS)
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ApiTokenCreateForm(request.POST or None)
     new_raw = None
     if request.method == "POST" and form.is_valid():
@@ -158,7 +159,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @capability_required(Capability.MANAGE_API_TOKENS)
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk)
     services.revoke_api_token(actor=request.user, token=token)
     messages.success(request, _("トークン「%(name)s」を失効させました。") % {"name": token.name})
@@ -166,7 +167,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.MANAGE_ACCOUNTS)
-def account_list(request: HttpRequest) -> HttpResponse:
+def account_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     users = User.objects.select_related("staff", "staff__unit").order_by("username")
     return render(
         request,
@@ -179,7 +180,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.MANAGE_ACCOUNTS)
-def account_role(request: HttpRequest, pk: int) -> HttpResponse:
+def account_role(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(User, pk=pk)
     form = RoleForm(request.POST or None, granter=request.user, initial={"role": target.role})
     if request.method == "POST" and form.is_valid():
@@ -207,7 +208,7 @@ def directory_links(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.LINK_DIRECTORY_ACCOUNTS)
-def directory_link(request: HttpRequest, pk: int) -> HttpResponse:
+def directory_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(DirectoryLinkRequest, pk=pk, resolved_at__isnull=True)
     initial = {"staff_number": entry.staff_number} if entry.staff_number else {}
     form = DirectoryLinkForm(request.POST or None, initial=initial)

@@ -75,7 +75,7 @@ class UnitOut(Schema):
     @staticmethod
     def resolve_parent_code(obj: Unit) -> str | None:
         # The selectors select_related("parent"), so this costs no query per row.
-        return obj.parent.code if obj.parent_id else None
+        return obj.parent.code if obj.parent is not None else None
 
 
 class UnitPage(Schema):

@@ -5,13 +5,21 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
 
 from yakuba.audit.models import GENESIS_HASH, AuditAction, AuditChainHead, AuditEntry
 from yakuba.core import system_actor
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+    # Who acted: a user, the anonymous user of a request, or None for the system.
+    Actor = AbstractBaseUser | AnonymousUser | None
 
 
 @dataclass(frozen=True)
@@ -35,7 +43,7 @@ def reset_request_context(token: contextvars.Token) -> None:
     _request_context.reset(token)
 
 
-def _actor_label(actor: Any) -> str:
+def _actor_label(actor: Actor) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
         # Nobody signed in acted: the system job at work, if any (core.system_actor).
         return system_actor.current()
@@ -45,7 +53,7 @@ def _actor_label(actor: Any) -> str:
 def record(
     action: str,
     *,
-    actor: Any = None,
+    actor: Actor = None,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str = "",
@@ -63,7 +71,8 @@ def record(
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"last_hash": GENESIS_HASH}
         )
-        user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+        # Only a signed-in account is linked; the anonymous user and the system are not.
+        user = actor if isinstance(actor, get_user_model()) and actor.is_authenticated else None
         entry = AuditEntry(
             seq=head.last_seq + 1,
             at=timezone.now(),
@@ -112,7 +121,7 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
 
 def save_audited(
     *,
-    actor: Any,
+    actor: Actor,
     obj: models.Model,
     creating: bool,
     fields: tuple[str, ...],
@@ -124,7 +133,7 @@ def save_audited(
     Call inside the caller's transaction. The "before" is read from the database because
     a bound ModelForm has already changed `obj` in memory.
     """
-    before = {} if creating else snapshot(type(obj).objects.get(pk=obj.pk), fields)
+    before = {} if creating else snapshot(type(obj)._default_manager.get(pk=obj.pk), fields)
     m2m = m2m or {}
     for key, value in values.items():
         setattr(obj, key, value)

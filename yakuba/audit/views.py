@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.views.decorators.http import require_POST
 
+from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.audit.forms import AuditFilterForm
 from yakuba.audit.models import AuditEntry
@@ -88,7 +89,7 @@ def entry_export(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @capability_required(Capability.VIEW_AUDIT)
-def chain_verify(request: HttpRequest) -> HttpResponse:
+def chain_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     problem = verify_chain()
     context = {"problem": problem, "count": AuditEntry.objects.count()}
     if request.htmx:

@@ -208,7 +208,8 @@ def read_manifest(archive_path: Path) -> dict[str, Any]:
         member = archive.extractfile(MANIFEST)
         if member is None:
             raise BackupError("the archive has no manifest.json: not a Yakuba backup")
-        return json.loads(member.read())
+        manifest: dict[str, Any] = json.loads(member.read())
+        return manifest
 
 
 def _extract_verified(archive_path: Path, work: Path) -> dict[str, Any]:

@@ -80,7 +80,7 @@ class Chart:
     def table(self) -> tuple[list[str], list[list[object]]]:
         """The chart's figures as (header, rows) for the data table beside it."""
         header = ["", *(s.label for s in self.series)]
-        rows = [
+        rows: list[list[object]] = [
             [category, *(s.values[i] for s in self.series)]
             for i, category in enumerate(self.categories)
         ]
@@ -94,7 +94,7 @@ def _number(value: float) -> str:
 def _nice_top(value: float) -> float:
     if value <= 0:
         return 1.0
-    magnitude = 10 ** math.floor(math.log10(value))
+    magnitude: float = 10 ** math.floor(math.log10(value))
     for step in (1, 2, 2.5, 5, 10):
         if value <= step * magnitude:
             return step * magnitude
@@ -318,9 +318,9 @@ def line_chart(chart: Chart) -> SafeString:
             "",
             '<circle fill="{}" cx="{}" cy="{}" r="3"/>',
             (
-                (chart.colour(k), f"{frame.centre(i):.1f}", f"{frame.y(s.values[i]):.1f}")
+                (chart.colour(k), f"{frame.centre(i):.1f}", f"{frame.y(v):.1f}")
                 for k, s in enumerate(chart.series)
-                if s.values[i] is not None
+                if (v := s.values[i]) is not None
             ),
         )
         parts.append(format_html("<g><title>{}</title>{}</g>", _point_title(chart, i), dots))

@@ -9,7 +9,7 @@ after the file was produced — an export that failed is not recorded as done.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -24,6 +24,9 @@ from yakuba.core.tabular import (
     write_csv,
     write_xlsx,
 )
+
+if TYPE_CHECKING:
+    from yakuba.audit.services import Actor
 
 Rows = Iterable[Sequence[object]]
 
@@ -40,7 +43,7 @@ def download(
     *,
     filename: str,
     content_type: str,
-    actor: Any,
+    actor: Actor,
     object_type: str,
     object_repr: str = "",
     changes: Mapping[str, Any] | None = None,
@@ -63,9 +66,9 @@ def download(
             changes={"filename": filename, "bytes": len(body), **dict(changes or {})},
         )
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=not inline, filename=filename
-    )
+    disposition = content_disposition_header(as_attachment=not inline, filename=filename)
+    if disposition is not None:  # None only for an inline response without a filename
+        response["Content-Disposition"] = disposition
     return private(response)
 
 
@@ -75,7 +78,7 @@ def table_download(
     *,
     fmt: str,
     stem: str,
-    actor: Any,
+    actor: Actor,
     object_type: str,
     encoding: str = "utf-8",
     sheet: str = "",

@@ -20,9 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,7 +65,7 @@ def _user_of(person: Any) -> Any:
     return person
 
 
-def concerns(actor: Any, subject: Any) -> bool:
+def concerns(actor: AbstractBaseUser | None, subject: Any) -> bool:
     """Whether a decision about ``subject`` (a user or a staff record) concerns ``actor``."""
     actor_user, subject_user = _user_of(actor), _user_of(subject)
     if actor_user is not None and subject_user is not None and actor_user.pk == subject_user.pk:
@@ -73,7 +76,7 @@ def concerns(actor: Any, subject: Any) -> bool:
     )
 
 
-def is_above(actor: Any, subject: Any) -> bool:
+def is_above(actor: AbstractBaseUser | None, subject: Any) -> bool:
     """Whether ``actor`` may decide for ``subject`` when the subject is a unit head: an
     office-wide role, or a head of a unit strictly above the subject's unit."""
     if getattr(actor, "is_office_wide", False):
@@ -81,11 +84,12 @@ def is_above(actor: Any, subject: Any) -> bool:
     actor_staff, subject_staff = _staff_of(actor), _staff_of(subject)
     if actor_staff is None or subject_staff is None:
         return False
-    mine, theirs = actor_staff.unit.path, subject_staff.unit.path
+    mine: str = actor_staff.unit.path
+    theirs: str = subject_staff.unit.path
     return theirs.startswith(mine) and theirs != mine
 
 
-def check(actor: Any, subject: Any) -> None:
+def check(actor: AbstractBaseUser | None, subject: Any) -> None:
     """Raise `SelfDecisionRefused` if ``actor`` may not decide a matter about ``subject``."""
     if subject is None:
         return

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -53,7 +53,7 @@ def parse_month(value: object) -> dt.date | None:
 
 class DateField(forms.DateField):
     def clean(self, value: Any) -> dt.date | None:
-        day = super().clean(value)
+        day: dt.date | None = super().clean(value)
         if day is not None and not in_range(day):
             raise ValidationError(_OUT_OF_RANGE, code="out_of_range")
         return day
@@ -61,7 +61,7 @@ class DateField(forms.DateField):
 
 class DateTimeField(forms.DateTimeField):
     def clean(self, value: Any) -> dt.datetime | None:
-        moment = super().clean(value)
+        moment: dt.datetime | None = super().clean(value)
         if moment is not None and not in_range(moment.date()):
             raise ValidationError(_OUT_OF_RANGE, code="out_of_range")
         return moment
@@ -83,3 +83,20 @@ class MonthField(forms.CharField):
                 code="invalid",
             )
         return first
+
+
+F = TypeVar("F", bound=forms.Field)
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """``form.fields[name]`` as the field class it is, to narrow its queryset or bounds per
+    request (``form.fields`` is typed as plain ``Field``)."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, not {kind}")
+    return field
+
+
+def model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """``form.fields[name]`` as the (multiple) model-choice field it is."""
+    return field_of(form, name, forms.ModelChoiceField)

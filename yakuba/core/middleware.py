@@ -90,7 +90,8 @@ class BrowserOnly:
         if self.skip(request):
             self.bypassed(request)
             return self.get_response(request)
-        return self.inner(request)
+        response: HttpResponse = self.inner(request)
+        return response
 
 
 class SessionMiddleware(BrowserOnly):
@@ -192,7 +193,8 @@ class CSPMiddleware(_CSPMiddleware):
             if not request.path_info.startswith(tuple(prefixes)):
                 response[header] = value
         # As django-csp: using the nonce after the header is written is an error.
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        # django-csp's own request attribute, which HttpRequest's type does not declare.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
         return response
 
 

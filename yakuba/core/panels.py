@@ -54,6 +54,8 @@ def registered() -> list[Panel]:
 def panels_for(request: HttpRequest) -> list[ShownPanel]:
     """The panels this person sees, in order, each with its context."""
     user = request.user
+    if not user.is_authenticated:  # the home page is behind sign-in; nothing to show
+        return []
     shown = []
     for panel in registered():
         if panel.capability is not None and not user.can(panel.capability):

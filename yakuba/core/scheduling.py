@@ -20,6 +20,7 @@ no-op. A claim whose task never finished (worker killed) is enqueued again after
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
@@ -122,7 +123,7 @@ def tick(now: dt.datetime | None = None, jobs: Iterable[Job] | None = None) -> T
             claim_id = _claim(job, due, now)
             if claim_id is not None:
                 claimed.add(due.key)
-                transaction.on_commit(lambda pk=claim_id: _enqueue(pk))
+                transaction.on_commit(functools.partial(_enqueue, claim_id))
                 result.claimed.append((job.name, due.key))
         stale = JobClaim.objects.filter(
             job=job.name,

@@ -15,6 +15,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar, overload
 
 from django.utils.translation import gettext as _
 
@@ -112,6 +113,13 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     return sheets
 
 
+_V = TypeVar("_V")
+
+
+@overload
+def safe_cell(value: str) -> str: ...
+@overload
+def safe_cell(value: _V) -> _V: ...
 def safe_cell(value: object) -> object:
     """A value any spreadsheet writer accepts and Excel will not run: text loses the
     characters a cell cannot hold and formula-like text gets a leading apostrophe."""
@@ -144,7 +152,8 @@ def write_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[obje
     from openpyxl.utils import get_column_letter
 
     wb = Workbook(write_only=False)
-    wb.remove(wb.active)
+    if wb.active is not None:  # the default empty sheet; ours are created below
+        wb.remove(wb.active)
     for title, header, rows in sheets:
         ws = wb.create_sheet(title=title)
         ws.append([safe_cell(h) for h in header])

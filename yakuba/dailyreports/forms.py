@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yakuba.core import forms as core_forms
+from yakuba.core.forms import field_of, model_choice
 from yakuba.dailyreports import selectors
 from yakuba.dailyreports.models import (
     MAX_ANSWER,
@@ -99,7 +100,8 @@ class ReportForm(forms.Form):
         return "draft" not in self.data
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.submitting():
             for q in self.questions:
                 if q.required and not (data.get(f"q_{q.pk}") or "").strip():
@@ -171,13 +173,16 @@ class WindowForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["channels"].queryset = self.instance.unit.channels.filter(active=True)
+        field_of(
+            self, "channels", forms.ModelChoiceField
+        ).queryset = self.instance.unit.channels.filter(active=True)
         self.initial["weekdays"] = [
             str(i) for i, c in enumerate(self.instance.workdays) if c == "1"
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("締切は受付開始より後にしてください。"))
@@ -213,7 +218,7 @@ class BlockerForm(forms.Form):
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["helpers"].queryset = selectors.possible_helpers(unit)
+        model_choice(self, "helpers").queryset = selectors.possible_helpers(unit)
 
 
 class RangeForm(forms.Form):
@@ -235,10 +240,11 @@ class RangeForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        model_choice(self, "unit").queryset = units
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         today = timezone.localdate()
         end = data.get("end") or today
         start = data.get("start") or end - dt.timedelta(days=27)

@@ -165,7 +165,7 @@ def board(unit: Unit, day: dt.date) -> dict[str, Any]:
     )
     for b in blockers:
         b.age = b.age_days(day)  # type: ignore[attr-defined]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for s in staff:
         report = reports.get(s.pk)
         submitted = report is not None and report.status == ReportStatus.SUBMITTED
@@ -176,7 +176,7 @@ def board(unit: Unit, day: dt.date) -> dict[str, Any]:
                 "submitted": submitted,
                 "draft": report is not None and not submitted,
                 "expected": s.pk in expected,
-                "plan": report.answer_of(QuestionKind.PLAN) if submitted else "",
+                "plan": report.answer_of(QuestionKind.PLAN) if report and submitted else "",
             }
         )
     done = sum(1 for r in rows if r["submitted"])

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yakuba.accounts.models import User
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
 from yakuba.core.text import search_key
@@ -64,7 +65,7 @@ WINDOW_FIELDS = (
 
 
 @transaction.atomic
-def ensure_window(unit: Unit, *, actor: Any = None) -> ReportWindow:
+def ensure_window(unit: Unit, *, actor: User | None = None) -> ReportWindow:
     """The unit's set-up, created with the default questions on first use."""
     window, created = ReportWindow.objects.get_or_create(unit=unit)
     if created:
@@ -79,7 +80,7 @@ def ensure_window(unit: Unit, *, actor: Any = None) -> ReportWindow:
 @transaction.atomic
 def save_window(
     *,
-    actor: Any,
+    actor: User,
     window: ReportWindow,
     values: Mapping[str, Any],
     channels: Iterable[Any],
@@ -222,7 +223,9 @@ def _save_health(report: Report, window: ReportWindow, health: Mapping[str, Any]
     return True
 
 
-def _track_blocker(actor: Any, report: Report, origin: Mapping[str, str] | None = None) -> None:
+def _track_blocker(
+    actor: User | None, report: Report, origin: Mapping[str, str] | None = None
+) -> None:
     """Today's blocker answer opens a blocker, or carries on the same open one."""
     via = {"origin": dict(origin)} if origin else {}
     text = report.answer_of(QuestionKind.BLOCKER).strip()
@@ -252,7 +255,7 @@ def _track_blocker(actor: Any, report: Report, origin: Mapping[str, str] | None 
     record(AuditAction.CREATE, actor=actor, obj=blocker, changes={"report": report.pk, **via})
 
 
-def _resolve_carried(actor: Any, staff: Staff, ids: Iterable[int], today: dt.date) -> None:
+def _resolve_carried(actor: User | None, staff: Staff, ids: Iterable[int], today: dt.date) -> None:
     """The owner ticks carried-over blockers as resolved (others' or unknown ids: ignored)."""
     ids = [int(i) for i in ids]
     if not ids:
@@ -277,7 +280,7 @@ def _resolve_carried(actor: Any, staff: Staff, ids: Iterable[int], today: dt.dat
 @transaction.atomic
 def save_report(
     *,
-    actor: Any,
+    actor: User | None,
     staff: Staff,
     day: dt.date,
     answers: Mapping[str, str],
@@ -365,7 +368,7 @@ def save_report(
 
 @transaction.atomic
 def update_blocker(
-    *, actor: Any, blocker: Blocker, status: str, helpers: Iterable[Staff], today: dt.date
+    *, actor: User, blocker: Blocker, status: str, helpers: Iterable[Staff], today: dt.date
 ) -> Blocker:
     """A unit head sets a blocker's status and who helps (people of the blocker's unit)."""
     if status not in BlockerStatus.values:
@@ -416,6 +419,7 @@ def escalate_blockers(unit: Unit, today: dt.date) -> list[Blocker]:
     if not due:
         return []
     parent = unit.parent
+    assert parent is not None  # parent_id checked above
     for blocker in due:
         blocker.escalated_to, blocker.escalated_on = parent, today
         blocker.save(update_fields=["escalated_to", "escalated_on"])

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core import charts
 from yakuba.core.downloads import download
@@ -62,7 +63,7 @@ def _report_initial(
 
 
 @login_required
-def my_report(request: HttpRequest) -> HttpResponse:
+def my_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff = getattr(request.user, "staff", None)
     window = selectors.get_window(staff.unit) if staff is not None else None
     if staff is None or window is None or not window.enabled:
@@ -127,7 +128,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dailyreports/report_detail.html", {"report": report, "health": health})
 
 
-def _unit_param(request: HttpRequest, units) -> Unit | None:  # type: ignore[no-untyped-def]
+def _unit_param(request: HttpRequest, units) -> Unit | None:
     raw = request.GET.get("unit", "")
     if raw.isdigit():
         return get_for_user_or_404(units, request.user, raw)
@@ -194,7 +195,7 @@ def blockers(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @capability_required(Capability.VIEW_REPORTS)
-def blocker_update(request: HttpRequest, pk: int) -> HttpResponse:
+def blocker_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     blocker = get_for_user_or_404(
         selectors.blockers_for(request.user, None, True), request.user, pk
     )
@@ -224,7 +225,7 @@ def setup_list(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.MANAGE_REPORTS)
-def setup(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def setup(request: AuthenticatedHttpRequest, unit_pk: int) -> HttpResponse:
     unit = get_for_user_or_404(selectors.managed_units, request.user, unit_pk)
     window = selectors.get_window(unit)
     if window is None:
@@ -268,7 +269,12 @@ def setup(request: HttpRequest, unit_pk: int) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     units = selectors.report_units(request.user)
     end = timezone.localdate()
-    default = {"unit": None, "start": end - dt.timedelta(days=27), "end": end, "q": ""}
+    default: dict[str, Any] = {
+        "unit": None,
+        "start": end - dt.timedelta(days=27),
+        "end": end,
+        "q": "",
+    }
     params = request.GET.copy()
     for key in ("start", "end"):  # shown in the form, not only used
         if not params.get(key):

@@ -46,7 +46,10 @@ def due_times(window: ReportWindow, day: dt.date) -> dict[str, dt.datetime]:
     """The scheduler's steps for `day` (empty on a non-working day)."""
     if not is_working_day(window, day):
         return {}
-    times = {RunKind.OPEN: opens(window, day), RunKind.CLOSE: closes(window, day)}
+    times: dict[str, dt.datetime] = {
+        RunKind.OPEN: opens(window, day),
+        RunKind.CLOSE: closes(window, day),
+    }
     remind = reminder_at(window, day)
     if remind is not None:
         times[RunKind.REMIND] = remind

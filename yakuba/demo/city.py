@@ -274,7 +274,7 @@ def build_units() -> tuple[UnitSpec, ...]:
     units: list[UnitSpec] = []
     last: dict[str, UnitSpec] = {}
     children: dict[str | None, int] = defaultdict(int)
-    parent_kind = {_V: _D, _S: _V}
+    parent_kind: dict[str, str] = {_V: _D, _S: _V}
     for order, (kind, name, kana, weight) in enumerate(ORGANISATION, start=1):
         parent = last[parent_kind[kind]] if kind in parent_kind else None
         parent_code = parent.code if parent else None
@@ -386,7 +386,7 @@ def _leader_units(units: Sequence[UnitSpec]) -> list[UnitSpec]:
     """Units needing a head, most important first: in a small city the counters' 課
     get a 課長 before the 部 get a 部長."""
     counter_units = {c.unit_name for c in COUNTERS}
-    kind_rank = {_D: 1, _V: 2, _S: 3}
+    kind_rank: dict[str, int] = {_D: 1, _V: 2, _S: 3}
 
     def priority(unit: UnitSpec) -> tuple[int, int]:
         if unit.name in counter_units:

@@ -10,9 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yakuba.core import forms as core_forms
+from yakuba.core.forms import model_choice
 from yakuba.core.text import nfkc
 from yakuba.licences.models import Licence
 from yakuba.licences.report import default_margin, last_complete_month
+from yakuba.org.forms import StaffChoiceField
 from yakuba.org.models import Staff
 
 
@@ -24,12 +26,11 @@ class DateInput(forms.DateInput):
 
 
 def _staff_field(label: Any, required: bool) -> forms.ModelChoiceField:
-    field = forms.ModelChoiceField(
+    field = StaffChoiceField(
         label=label,
         queryset=Staff.objects.filter(active=True).select_related("unit").order_by("staff_number"),
         required=required,
     )
-    field.label_from_instance = lambda s: f"{s.staff_number} {s.name}（{s.unit.name}）"
     return field
 
 
@@ -72,7 +73,8 @@ class LicenceForm(forms.ModelForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("valid_from"), data.get("valid_to")
         if start and end and end < start:
             self.add_error("valid_to", _("契約終了日は契約開始日以降にしてください。"))
@@ -87,7 +89,7 @@ class ReassignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.licence = licence
         self.fields["staff"] = _staff_field(_("新しい保有者"), required=False)
-        self.fields["staff"].empty_label = _("（保有者なし）")
+        model_choice(self, "staff").empty_label = _("（保有者なし）")
         self.fields["staff"].help_text = _("空欄にすると、このライセンスは未割り当てになります。")
         self.fields["on"].help_text = _("この日の会議から新しい保有者の利用として数えます。")
         if not self.is_bound:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yakuba.accounts.models import User
 from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record, save_audited
@@ -23,18 +24,18 @@ from yakuba.org.models import Staff
 LICENCE_FIELDS = ("platform", "name", "kind", "monthly_cost", "valid_from", "valid_to", "notes")
 
 
-def _require(actor: Any) -> None:
+def _require(actor: User | None) -> None:
     if actor is not None and not actor.can(Capability.MANAGE_LICENCES):
         raise PermissionDenied(f"missing capability {Capability.MANAGE_LICENCES}")
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: User | None) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def save_licence(
     *,
-    actor: Any,
+    actor: User | None,
     licence: Licence | None,
     values: dict[str, Any],
     holder: Staff | None = None,
@@ -59,7 +60,7 @@ def save_licence(
     return saved
 
 
-def _assign(actor: Any, licence: Licence, staff: Staff | None, on: dt.date) -> None:
+def _assign(actor: User | None, licence: Licence, staff: Staff | None, on: dt.date) -> None:
     before = licence.holder
     current = (
         LicenceAssignment.objects.select_for_update()
@@ -94,7 +95,7 @@ def _assign(actor: Any, licence: Licence, staff: Staff | None, on: dt.date) -> N
     )
 
 
-def reassign(actor: Any, licence: Licence, staff: Staff | None, on: dt.date) -> Licence:
+def reassign(actor: User | None, licence: Licence, staff: Staff | None, on: dt.date) -> Licence:
     """Hand the licence to `staff` (None: unassigned) from the day `on`."""
     _require(actor)
     with transaction.atomic():
@@ -109,7 +110,7 @@ def reassign(actor: Any, licence: Licence, staff: Staff | None, on: dt.date) -> 
     return locked
 
 
-def delete_licence(actor: Any, licence: Licence) -> None:
+def delete_licence(actor: User | None, licence: Licence) -> None:
     """Remove a licence registered by mistake (an ended contract is kept with its end date)."""
     _require(actor)
     with transaction.atomic():

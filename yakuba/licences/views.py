@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core import charts
 from yakuba.core.downloads import download
@@ -137,7 +138,7 @@ def licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _form_view(request: HttpRequest, licence: Licence | None) -> HttpResponse:
+def _form_view(request: AuthenticatedHttpRequest, licence: Licence | None) -> HttpResponse:
     form = LicenceForm(request.POST or None, instance=licence)
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in services.LICENCE_FIELDS}
@@ -157,17 +158,17 @@ def _form_view(request: HttpRequest, licence: Licence | None) -> HttpResponse:
 
 
 @capability_required(Capability.MANAGE_LICENCES)
-def licence_create(request: HttpRequest) -> HttpResponse:
+def licence_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _form_view(request, None)
 
 
 @capability_required(Capability.MANAGE_LICENCES)
-def licence_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def licence_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _form_view(request, get_for_user_or_404(selectors.visible_licences, request.user, pk))
 
 
 @capability_required(Capability.MANAGE_LICENCES)
-def licence_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+def licence_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     licence = get_for_user_or_404(selectors.visible_licences, request.user, pk)
     form = ReassignForm(request.POST or None, licence=licence)
     if request.method == "POST" and form.is_valid():
@@ -191,7 +192,7 @@ def licence_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @capability_required(Capability.MANAGE_LICENCES)
-def licence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def licence_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     licence = get_for_user_or_404(selectors.visible_licences, request.user, pk)
     name = licence.name
     services.delete_licence(request.user, licence)

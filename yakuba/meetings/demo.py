@@ -388,7 +388,7 @@ def seed_meetings_demo(seed: int = 6) -> dict[str, int]:
 
     # Everyone acknowledged except demo-staff for last week's 課内会議.
     for catchup in CatchUp.objects.filter(meeting__in=[m1, m2, m3]).select_related("meeting"):
-        if catchup.meeting_id == m1.pk and catchup.staff_id == me.pk:
+        if catchup.sent_at is None or (catchup.meeting_id == m1.pk and catchup.staff_id == me.pk):
             continue
         catchup.acknowledged_at = catchup.sent_at + dt.timedelta(hours=rng.randint(1, 20))
         catchup.save(update_fields=["acknowledged_at"])

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yakuba.core.forms import field_of, model_choice
 from yakuba.meetings.models import EntryKind, Meeting
 from yakuba.org.models import Staff, Unit
 
@@ -53,16 +54,17 @@ class MeetingForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = Staff.objects.filter(active=True).select_related("unit").order_by("staff_number")
-        self.fields["invited_staff"].queryset = people
-        self.fields["invited_units"].queryset = Unit.objects.filter(active=True)
-        self.fields["host"].queryset = people
-        self.fields["drop_threshold_s"].min_value = 10
+        model_choice(self, "invited_staff").queryset = people
+        model_choice(self, "invited_units").queryset = Unit.objects.filter(active=True)
+        model_choice(self, "host").queryset = people
+        field_of(self, "drop_threshold_s", forms.IntegerField).min_value = 10
         if self.instance.pk:
             self.fields["invited_staff"].initial = list(self.instance.invited_staff.all())
             self.fields["invited_units"].initial = list(self.instance.invited_units.all())
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end:
             if end <= start:
@@ -98,10 +100,13 @@ class EntryForm(forms.Form):
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.meeting = meeting
-        self.fields["owner"].queryset = Staff.objects.filter(active=True).order_by("staff_number")
+        model_choice(self, "owner").queryset = Staff.objects.filter(active=True).order_by(
+            "staff_number"
+        )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") == EntryKind.ACTION and not data.get("owner"):
             self.add_error("owner", _("対応事項には担当者を指定してください。"))
         at_time = data.get("at_time")
@@ -128,10 +133,11 @@ class ManualMarkForm(forms.Form):
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.meeting = meeting
-        self.fields["staff"].queryset = meeting.invitees.order_by("staff_number")
+        model_choice(self, "staff").queryset = meeting.invitees.order_by("staff_number")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         day = timezone.localtime(self.meeting.start).date()
         for key in ("join", "leave"):
             if data.get(key) is not None:

@@ -40,12 +40,14 @@ def _room(value: Any) -> str:
     return value.strip().split("@", 1)[0][:200]
 
 
+def _string(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def _occupant(room: str, occupant: Any, with_leave: bool) -> list[Point]:
     if not isinstance(occupant, dict):
         raise Malformed("occupant")
-    name = occupant.get("name") if isinstance(occupant.get("name"), str) else ""
-    email = occupant.get("email") if isinstance(occupant.get("email"), str) else ""
-    jid = occupant.get("occupant_jid") if isinstance(occupant.get("occupant_jid"), str) else ""
+    name, email, jid = (_string(occupant.get(k)) for k in ("name", "email", "occupant_jid"))
     name, email = name.strip()[:200], email.strip()[:200]
     if not name and not email:
         raise Malformed("occupant")

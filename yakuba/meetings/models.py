@@ -224,7 +224,7 @@ class PresenceInterval(models.Model):
 
     @property
     def who(self) -> str:
-        return self.staff.name if self.staff_id else (self.guest_name or self.guest_email)
+        return self.staff.name if self.staff is not None else (self.guest_name or self.guest_email)
 
 
 class CatchUp(models.Model):

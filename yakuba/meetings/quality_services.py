@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yakuba.accounts.models import User
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
 from yakuba.meetings import quality
@@ -28,7 +29,7 @@ SETTING_FIELDS = (
 )
 
 
-def save_settings(*, actor: Any, values: dict[str, Any]) -> ConnectionQualitySettings:
+def save_settings(*, actor: User, values: dict[str, Any]) -> ConnectionQualitySettings:
     with transaction.atomic():
         row = ConnectionQualitySettings.objects.select_for_update().filter(pk=1).first()
         cfg = selectors.config()

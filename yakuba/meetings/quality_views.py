@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core.permissions import capability_required, login_required
 from yakuba.meetings import quality_selectors as selectors
@@ -21,7 +22,7 @@ def quality_mine(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.VIEW_CONNECTION_QUALITY)
-def quality_summary(request: HttpRequest) -> HttpResponse:
+def quality_summary(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "meetings/quality_summary.html",
@@ -33,7 +34,7 @@ def quality_summary(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.MANAGE_CONNECTION_QUALITY)
-def quality_settings(request: HttpRequest) -> HttpResponse:
+def quality_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     row = selectors.settings_row()
     cfg = selectors.config()
     initial = {

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yakuba.accounts.models import User
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record, save_audited
 from yakuba.meetings import catchup as catchup_mod
@@ -68,7 +69,7 @@ def resolve_invitees(meeting: Meeting) -> list[Staff]:
 
 def save_meeting(
     *,
-    actor: Any,
+    actor: User,
     meeting: Meeting,
     creating: bool,
     values: dict[str, Any],
@@ -107,7 +108,7 @@ def save_meeting(
 
 
 def add_agenda_item(
-    *, actor: Any, meeting: Meeting, title: str, planned_minutes: int, presenter: Staff | None
+    *, actor: User, meeting: Meeting, title: str, planned_minutes: int, presenter: Staff | None
 ) -> AgendaItem:
     with transaction.atomic():
         last = meeting.agenda.aggregate(m=Max("order"))["m"] or 0
@@ -122,7 +123,9 @@ def add_agenda_item(
     return item
 
 
-def next_item(*, actor: Any, meeting: Meeting, now: dt.datetime | None = None) -> AgendaItem | None:
+def next_item(
+    *, actor: User, meeting: Meeting, now: dt.datetime | None = None
+) -> AgendaItem | None:
     """Stamp the start of the next agenda item not yet started ("次の議題")."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -144,7 +147,7 @@ def next_item(*, actor: Any, meeting: Meeting, now: dt.datetime | None = None) -
 
 def add_entry(
     *,
-    actor: Any,
+    actor: User,
     meeting: Meeting,
     kind: str,
     text: str,
@@ -172,7 +175,7 @@ def add_entry(
     return entry
 
 
-def delete_entry(*, actor: Any, entry: MinutesEntry) -> None:
+def delete_entry(*, actor: User, entry: MinutesEntry) -> None:
     with transaction.atomic():
         record(AuditAction.DELETE, actor=actor, obj=entry)
         entry.delete()
@@ -181,7 +184,7 @@ def delete_entry(*, actor: Any, entry: MinutesEntry) -> None:
 # --- platform set-up -----------------------------------------------------------------
 
 
-def create_zoom_account(*, actor: Any, name: str, key: str, secret: str) -> ZoomAccount:
+def create_zoom_account(*, actor: User | None, name: str, key: str, secret: str) -> ZoomAccount:
     with transaction.atomic():
         account = ZoomAccount(name=name, key=key, secret_encrypted=crypto.encrypt(secret))
         account.full_clean()
@@ -221,7 +224,7 @@ def zoom_secret_for(key: str) -> str | None:
     return secret
 
 
-def create_jitsi_endpoint(*, actor: Any, name: str, token: str) -> JitsiEndpoint:
+def create_jitsi_endpoint(*, actor: User | None, name: str, token: str) -> JitsiEndpoint:
     with transaction.atomic():
         endpoint = JitsiEndpoint.objects.create(
             name=name, token_hash=JitsiEndpoint.hash_token(token)
@@ -258,7 +261,7 @@ def store_event(
     # Identifiers come from the model, values are parameters.
     sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO NOTHING".format(  # noqa: S608
         qn(AttendanceEvent._meta.db_table),
-        ", ".join(qn(f.column) for f in fields),
+        ", ".join(qn(f.column) for f in fields if f.column),  # every concrete field has one
         ", ".join(["%s"] * len(fields)),
         qn("dedup_key"),
     )
@@ -320,7 +323,8 @@ def refresh_presence(meeting: Meeting, *, force: bool = False) -> bool:
             (source, key), {"points": [], "name": "", "email": payload.get("email", "")}
         )
         person["name"] = person["name"] or payload.get("name", "")
-        person["points"].append((intervals.ts(at), event))
+        if at is not None:  # always set on stored events (see `_events`)
+            person["points"].append((intervals.ts(at), event))
     matcher = _Matcher.build()
     rows = []
     for (source, key), person in people.items():
@@ -346,7 +350,7 @@ def refresh_presence(meeting: Meeting, *, force: bool = False) -> bool:
     return True
 
 
-def import_teams_report(*, actor: Any, meeting: Meeting, data: bytes, filename: str = "") -> int:
+def import_teams_report(*, actor: User, meeting: Meeting, data: bytes, filename: str = "") -> int:
     """Add the connections of one Teams attendance report; the same file twice is refused."""
     tz = ZoneInfo(settings.TIME_ZONE)
     try:
@@ -393,7 +397,7 @@ def import_teams_report(*, actor: Any, meeting: Meeting, data: bytes, filename: 
 
 
 def mark_manual(
-    *, actor: Any, meeting: Meeting, staff: Staff, join: dt.datetime, leave: dt.datetime
+    *, actor: User, meeting: Meeting, staff: Staff, join: dt.datetime, leave: dt.datetime
 ) -> PresenceInterval:
     if leave <= join:
         raise ValidationError(_("退出は入室より後にしてください。"))
@@ -439,7 +443,7 @@ def attendance(meeting: Meeting) -> list[PersonAttendance]:
         if p.join is None:
             continue
         span = (intervals.ts(p.join), intervals.ts(p.leave) if p.leave else end)
-        if p.staff_id:
+        if p.staff_id and p.staff is not None:
             by_staff[p.staff_id].append(span)
             staff_objs[p.staff_id] = p.staff
             sources[p.staff_id].add(p.source)
@@ -517,7 +521,7 @@ def build_catchup_inputs(meeting: Meeting) -> tuple[list[catchup_mod.Item], dict
         items.append(catchup_mod.Item(key, "agenda", s, e))
         details[key] = {
             "text": item.title,
-            "presenter": item.presenter.name if item.presenter_id else "",
+            "presenter": item.presenter.name if item.presenter is not None else "",
         }
     for entry in meeting.minutes.select_related("owner"):
         key = f"m{entry.pk}"
@@ -526,7 +530,7 @@ def build_catchup_inputs(meeting: Meeting) -> tuple[list[catchup_mod.Item], dict
         )
         details[key] = {
             "text": entry.text,
-            "owner": entry.owner.name if entry.owner_id else "",
+            "owner": entry.owner.name if entry.owner is not None else "",
             "due": entry.due.isoformat() if entry.due else "",
         }
     return items, details
@@ -560,7 +564,7 @@ def catchup_content(
     }
 
 
-def finalise(*, actor: Any, meeting: Meeting) -> None:
+def finalise(*, actor: User, meeting: Meeting) -> None:
     """ "議事録を確定": freeze the minutes and compute and send the catch-ups in the background."""
     from yakuba.meetings.tasks import send_catchups
 
@@ -647,7 +651,7 @@ def catchup_text(meeting: Meeting, content: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def acknowledge(*, actor: Any, catchup: CatchUp) -> CatchUp:
+def acknowledge(*, actor: User, catchup: CatchUp) -> CatchUp:
     with transaction.atomic():
         locked = CatchUp.objects.select_for_update().get(pk=catchup.pk)
         if locked.acknowledged_at is None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
 from yakuba.meetings import forms, jitsi, selectors, services, timeline, zoom
@@ -41,7 +42,7 @@ def _errors(exc: ValidationError) -> str:
 
 
 @login_required
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     meetings = selectors.visible_meetings(request.user).order_by("-start")[:200]
     pending = selectors.my_catchups(request.user).filter(acknowledged_at__isnull=True)
     return render(
@@ -58,7 +59,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_create(request: HttpRequest) -> HttpResponse:
+def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if getattr(request.user, "staff", None) is None:
         raise PermissionDenied("no staff record")
     return _meeting_form(request, Meeting(), creating=True)
@@ -66,11 +67,13 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _meeting_form(request, _meeting(request, pk, manage=True), creating=False)
 
 
-def _meeting_form(request: HttpRequest, meeting: Meeting, *, creating: bool) -> HttpResponse:
+def _meeting_form(
+    request: AuthenticatedHttpRequest, meeting: Meeting, *, creating: bool
+) -> HttpResponse:
     form = forms.MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -124,7 +127,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, manage=True)
     form = forms.AgendaItemForm(request.POST)
     if form.is_valid():
@@ -154,7 +157,7 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def next_item(request: HttpRequest, pk: int) -> HttpResponse:
+def next_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, manage=True)
     if meeting.status == MeetingStatus.FINALISED:
         messages.error(request, _("議事録は確定済みです。"))
@@ -167,9 +170,10 @@ def next_item(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, manage=True)
     form = forms.EntryForm(request.POST, meeting=meeting)
+    shown: forms.EntryForm | None = form  # None once the entry is saved: a fresh form
     if meeting.status == MeetingStatus.FINALISED:
         form.add_error(None, _("議事録は確定済みです。"))
     elif form.is_valid():
@@ -187,13 +191,15 @@ def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            form = None
+            shown = None
     if request.headers.get("HX-Request"):
         return render(
-            request, "meetings/partials/minutes_body.html", _minutes_context(meeting, form)
+            request, "meetings/partials/minutes_body.html", _minutes_context(meeting, shown)
         )
-    if form is not None:
-        return render(request, "meetings/minutes.html", _minutes_context(meeting, form), status=400)
+    if shown is not None:
+        return render(
+            request, "meetings/minutes.html", _minutes_context(meeting, shown), status=400
+        )
     return redirect("meetings:minutes", pk=meeting.pk)
 
 
@@ -215,7 +221,7 @@ def timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def teams_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def teams_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, manage=True)
     form = forms.TeamsReportForm(request.POST, request.FILES)
     if form.is_valid():
@@ -229,13 +235,13 @@ def teams_upload(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(n)d 件の接続を取り込みました。") % {"n": n})
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("meetings:timeline", pk=meeting.pk)
 
 
 @login_required
 @require_POST
-def manual_mark(request: HttpRequest, pk: int) -> HttpResponse:
+def manual_mark(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, manage=True)
     form = forms.ManualMarkForm(request.POST, meeting=meeting)
     if form.is_valid():
@@ -255,7 +261,7 @@ def manual_mark(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def finalise(request: HttpRequest, pk: int) -> HttpResponse:
+def finalise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, manage=True)
     try:
         services.finalise(actor=request.user, meeting=meeting)
@@ -317,7 +323,7 @@ def catchup_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def catchup_ack(request: HttpRequest, pk: int) -> HttpResponse:
+def catchup_ack(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     catchup = _my_catchup(request, pk)
     services.acknowledge(actor=request.user, catchup=catchup)
     messages.success(request, _("確認しました。"))
@@ -326,7 +332,7 @@ def catchup_ack(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_MEETING_PLATFORMS)
 @require_http_methods(["GET", "POST"])
-def platforms(request: HttpRequest) -> HttpResponse:
+def platforms(request: AuthenticatedHttpRequest) -> HttpResponse:
     zoom_form = forms.ZoomAccountForm(request.POST if request.POST.get("which") == "zoom" else None)
     jitsi_form = forms.JitsiEndpointForm(
         request.POST if request.POST.get("which") == "jitsi" else None

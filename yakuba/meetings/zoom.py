@@ -87,7 +87,7 @@ def parse_participant(data: dict[str, Any]) -> ParticipantEvent:
     payload = data.get("payload")
     obj = payload.get("object") if isinstance(payload, dict) else None
     participant = obj.get("participant") if isinstance(obj, dict) else None
-    if kind is None or not isinstance(participant, dict):
+    if kind is None or not isinstance(obj, dict) or not isinstance(participant, dict):
         raise Malformed("event")
     room = obj.get("id")
     if isinstance(room, int) and not isinstance(room, bool):

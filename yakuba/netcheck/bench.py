@@ -46,6 +46,7 @@ def setup_session(path: str) -> None:
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
+    assert session.session_key is not None  # create() sets it
     Path(path).write_text(session.session_key)
 
 
@@ -86,7 +87,8 @@ class Meter:
 
     def run(self, seconds: float, grace: float) -> float:
         start = time.perf_counter()
-        grace_at = grace_bytes = None
+        grace_at: float | None = None
+        grace_bytes = 0
         mbps = 0.0
         while (now := time.perf_counter()) - start < seconds:
             time.sleep(SAMPLE_S)

@@ -52,7 +52,8 @@ class ResultForm(forms.Form):
         return series
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for key in ("download_mbps", "upload_mbps", "ping_ms", "jitter_ms", "loss_pct"):
             if key in data and not math.isfinite(data[key]):
                 self.add_error(key, _("測定データの形式が正しくありません。"))

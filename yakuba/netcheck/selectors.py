@@ -40,7 +40,7 @@ class UnitReadiness:
 
     @property
     def verdict_counts(self) -> list[tuple[str, int]]:
-        return [(v.label, self.counts[v.value]) for v in Verdict]
+        return [(str(v.label), self.counts[v.value]) for v in Verdict]
 
 
 @dataclass

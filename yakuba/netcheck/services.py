@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from yakuba.accounts.models import User
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record, save_audited
 from yakuba.netcheck import conf
@@ -104,7 +105,7 @@ def charge_ping(run: NetcheckRun) -> bool:
     return count <= conf.get("MAX_PINGS_PER_RUN")
 
 
-def save_result(*, actor: Any, run: NetcheckRun, data: dict[str, Any]) -> NetcheckResult:
+def save_result(*, actor: User, run: NetcheckRun, data: dict[str, Any]) -> NetcheckResult:
     """Judge the measurements, store them (audited) and close the run."""
     judgement = judge(
         Measurement(
@@ -137,7 +138,7 @@ def save_result(*, actor: Any, run: NetcheckRun, data: dict[str, Any]) -> Netche
 
 
 def change_place_and_link(
-    *, actor: Any, result: NetcheckResult, place: str, link: str
+    *, actor: User, result: NetcheckResult, place: str, link: str
 ) -> NetcheckResult:
     """The person corrects where and how they measured; the advice follows the new link."""
     if result.person_id != actor.pk:

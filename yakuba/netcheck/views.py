@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.http import (
@@ -20,12 +20,14 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core.permissions import capability_required, login_required
 from yakuba.netcheck import charts, conf, selectors, services
@@ -39,7 +41,10 @@ RUN_INVALID = gettext_lazy("この測定はすでに保存されたか、無効�
 _CHUNK = os.urandom(conf.get("CHUNK_BYTES"))
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
+R = TypeVar("R", bound=HttpResponseBase)
+
+
+def _no_store(response: R) -> R:
     response["Cache-Control"] = "no-store, no-cache, must-revalidate, max-age=0"
     response["Pragma"] = "no-cache"
     return response
@@ -49,9 +54,9 @@ def _error(code: str, status: int, **extra: Any) -> JsonResponse:
     return _no_store(JsonResponse({"error": code, **extra}, status=status))
 
 
-def signed_in_api(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def signed_in_api(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return _error("unauthenticated", 401)
         return view(request, *args, **kwargs)
@@ -127,7 +132,7 @@ def ping(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @signed_in_api
-def download(request: HttpRequest) -> HttpResponse:
+def download(request: HttpRequest) -> HttpResponseBase:
     run = _run(request)
     if run is None:
         return _error("run", 400)
@@ -174,7 +179,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 @require_POST
 @login_required
-def save(request: HttpRequest) -> HttpResponse:
+def save(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Store a finished run. The page posts it by itself when the run ends (JSON answer);
     the form's button posts the same fields when that did not get through."""
     form = ResultForm(request.POST)
@@ -218,7 +223,7 @@ def save(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def result_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def result_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Correct where and how a saved result was measured (its owner only)."""
     result = selectors.own_result(request.user, pk)
     if result is None:

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yakuba.core.forms import model_choice
 from yakuba.notifications import outbound
 from yakuba.notifications.models import ChannelKind, normalise_handle, validate_handle
 from yakuba.org.models import Unit
@@ -24,7 +25,7 @@ class ChannelForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        model_choice(self, "unit").queryset = units
 
     def clean_url(self) -> str:
         """Only where the system administrator allows (https, allowed host, public address)."""

@@ -56,6 +56,10 @@ class Channel(models.Model):
     active = models.BooleanField(_("有効"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    # Not a column: why the current outbound settings refuse the URL ("" if they allow it),
+    # set by the channel list.
+    refusal: str
+
     class Meta:
         verbose_name = _("チャット連携")
         verbose_name_plural = _("チャット連携")

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yakuba.accounts.models import User
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
 from yakuba.notifications import outbound, payloads
@@ -171,7 +172,7 @@ def attempt_delivery(delivery_id: int) -> Delivery:
         logger.warning("delivery %s attempt %s failed: %s", delivery.pk, delivery.attempts, exc)
         delivery.save(update_fields=["last_error", "status", "next_attempt_at"])
         if gave_up and delivery.channel is not None:
-            _tell_heads_about_failure(delivery)
+            _tell_heads_about_failure(delivery, delivery.channel)
         return delivery
     delivery.status = DeliveryStatus.SENT
     delivery.sent_at = timezone.now()
@@ -181,13 +182,13 @@ def attempt_delivery(delivery_id: int) -> Delivery:
     return delivery
 
 
-def _tell_heads_about_failure(delivery: Delivery) -> None:
+def _tell_heads_about_failure(delivery: Delivery, channel: Channel) -> None:
     """A chat post that finally failed is shown to the unit head in-app (the message itself
     stays stored; e-mail and in-app notices never depend on the chat)."""
     notify(
-        channel_heads(delivery.channel),
+        channel_heads(channel),
         subject=_("チャット「%(name)s」への送信に失敗しました: %(subject)s")
-        % {"name": delivery.channel.name, "subject": delivery.subject},
+        % {"name": channel.name, "subject": delivery.subject},
         body=delivery.last_error,
         url=reverse("notifications:channel_list"),
         purpose=f"delivery-failed:{delivery.pk}",
@@ -195,7 +196,7 @@ def _tell_heads_about_failure(delivery: Delivery) -> None:
 
 
 @transaction.atomic
-def create_channel(*, actor: Any, unit: Any, name: str, kind: str, url: str) -> Channel:
+def create_channel(*, actor: User | None, unit: Any, name: str, kind: str, url: str) -> Channel:
     """A unit's chat webhook; the URL must pass the administrator's outbound policy
     (`outbound.check_webhook_url`, WebhookRefused otherwise — nothing is saved)."""
     outbound.check_webhook_url(url)
@@ -213,7 +214,7 @@ def create_channel(*, actor: Any, unit: Any, name: str, kind: str, url: str) -> 
 
 
 @transaction.atomic
-def delete_channel(*, actor: Any, channel: Channel) -> None:
+def delete_channel(*, actor: User, channel: Channel) -> None:
     record(AuditAction.DELETE, actor=actor, obj=channel)
     channel.delete()
 
@@ -241,7 +242,7 @@ def _handle_taken(kind: str, handle: str) -> ValidationError:
 
 
 @transaction.atomic
-def set_chat_identities(*, actor: Any, staff: Any, handles: Mapping[str, str]) -> list[str]:
+def set_chat_identities(*, actor: User | None, staff: Any, handles: Mapping[str, str]) -> list[str]:
     """Set (or clear, with "") the person's handle in each mention-capable chat; audited.
 
     A handle belongs to one person per chat (compared case-insensitively, as the chats do):

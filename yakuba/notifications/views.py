@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
 from yakuba.notifications import outbound, selectors, services
@@ -34,7 +35,7 @@ def mark_read(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.MANAGE_CHANNELS)
-def channel_list(request: HttpRequest) -> HttpResponse:
+def channel_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     units = selectors.units_in_scope(request.user)
     form = ChannelForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
@@ -70,14 +71,16 @@ def channel_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @capability_required(Capability.MANAGE_CHANNELS)
-def channel_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def channel_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     channel = get_for_user_or_404(selectors.channels_for, request.user, pk)
     services.delete_channel(actor=request.user, channel=channel)
     messages.success(request, _("チャット連携を削除しました。"))
     return redirect("notifications:channel_list")
 
 
-def _chat_identity_form(request: HttpRequest, staff: Staff, *, self_service: bool) -> HttpResponse:
+def _chat_identity_form(
+    request: AuthenticatedHttpRequest, staff: Staff, *, self_service: bool
+) -> HttpResponse:
     current = selectors.chat_handles([staff.pk]).get(staff.pk, {})
     form = ChatIdentityForm(request.POST or None, initial=current)
     if request.method == "POST" and form.is_valid():
@@ -100,7 +103,7 @@ def _chat_identity_form(request: HttpRequest, staff: Staff, *, self_service: boo
 
 
 @login_required
-def my_chat_identities(request: HttpRequest) -> HttpResponse:
+def my_chat_identities(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each person sets who they are in the office's chats (for reminders that mention them)."""
     staff = getattr(request.user, "staff", None)
     if staff is None:
@@ -109,7 +112,7 @@ def my_chat_identities(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.EDIT_ORG)
-def staff_chat_identities(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_chat_identities(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """HR and system admins (office-wide) and unit heads (their scope) set someone's chat IDs."""
     from yakuba.org.selectors import editable_staff
 

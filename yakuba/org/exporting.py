@@ -30,7 +30,7 @@ def unit_rows(units: QuerySet[Unit]) -> list[list[object]]:
 
 def staff_rows(staff: QuerySet[Staff]) -> list[list[object]]:
     types = dict(EmploymentType.choices)
-    rows = []
+    rows: list[list[object]] = []
     for s in staff.select_related("unit").prefetch_related("skills").order_by("staff_number"):
         rows.append(
             [

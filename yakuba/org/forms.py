@@ -7,8 +7,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yakuba.core.forms import model_choice
 from yakuba.core.text import is_kana, nfkc, normalise_kana, normalise_name
 from yakuba.org.models import Counter, EmploymentType, Skill, Staff, Unit
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A choice of staff member, each shown as number, name and unit."""
+
+    def label_from_instance(self, obj: Staff) -> str:
+        return f"{obj.staff_number} {obj.name}（{obj.unit.name}）"
 
 
 class StaffForm(forms.ModelForm):
@@ -29,7 +37,7 @@ class StaffForm(forms.ModelForm):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        model_choice(self, "unit").queryset = units
         self.fields["name_kana"].help_text = _("カタカナ（ひらがな・半角カナも自動で変換します）")
 
     def clean_staff_number(self) -> str:
@@ -61,7 +69,7 @@ class UnitForm(forms.ModelForm):
         qs = parents
         if self.instance.pk:
             qs = qs.exclude(path__startswith=self.instance.path)
-        self.fields["parent"].queryset = qs
+        model_choice(self, "parent").queryset = qs
         if not can_restructure:
             for name in ("code", "parent", "kind"):
                 self.fields[name].disabled = True
@@ -100,10 +108,11 @@ class CounterForm(forms.ModelForm):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        model_choice(self, "unit").queryset = units
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         days = ("opens_weekdays", "opens_saturday", "opens_sunday", "opens_holidays")
         if data.get("active") and not any(data.get(d) for d in days):
             raise forms.ValidationError(_("開設日を少なくとも1つ選んでください。"))
@@ -130,7 +139,7 @@ class StaffSearchForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        model_choice(self, "unit").queryset = units
 
 
 class ImportUploadForm(forms.Form):

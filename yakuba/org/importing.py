@@ -17,6 +17,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from yakuba.accounts.models import User
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
 from yakuba.core.tabular import Sheet, TableReadError, read_tables
@@ -360,7 +361,8 @@ def _read_units(sheet: Sheet, header_index: int, header: list[str], plan: Import
             )
     # A cycle among the file's parent links would make the tree unbuildable.
     for r in rows:
-        path, current = set(), r
+        path: set[str] = set()
+        current: UnitRow | None = r
         while current is not None and current.parent_code:
             if current.code in path:
                 plan.errors.append(
@@ -430,7 +432,7 @@ def _read_staff(sheet: Sheet, header_index: int, header: list[str], plan: Import
                 "name_kana",
                 _("氏名カナ「%(value)s」にカタカナ以外の文字が含まれています。") % {"value": kana},
             )
-        employment_type = EmploymentType.REGULAR
+        employment_type: str = EmploymentType.REGULAR
         if emp_raw:
             found = _EMPLOYMENT_LABELS.get(emp_raw)
             if found is None:
@@ -516,7 +518,7 @@ class ImportRejected(ValueError):
 
 
 @transaction.atomic
-def apply_plan(plan: ImportPlan, *, actor: Any, source: str) -> ApplyResult:
+def apply_plan(plan: ImportPlan, *, actor: User | None, source: str) -> ApplyResult:
     """Write the plan: all rows or none. Re-import updates by code/staff number."""
     if plan.errors:
         raise ImportRejected(plan.errors)
@@ -556,23 +558,23 @@ def apply_plan(plan: ImportPlan, *, actor: Any, source: str) -> ApplyResult:
     existing = {
         s.staff_number: s for s in Staff.objects.select_for_update().prefetch_related("skills")
     }
-    for r in plan.staff:
-        staff = existing.get(r.staff_number)
+    for sr in plan.staff:
+        staff = existing.get(sr.staff_number)
         values = {
-            "staff_number": r.staff_number,
-            "name": r.name,
-            "name_kana": r.name_kana,
-            "employment_type": r.employment_type,
-            "position": r.position,
-            "unit": units.get(r.unit_code) or Unit.objects.get(code=r.unit_code),
-            "email": r.email,
-            "active": r.active,
+            "staff_number": sr.staff_number,
+            "name": sr.name,
+            "name_kana": sr.name_kana,
+            "employment_type": sr.employment_type,
+            "position": sr.position,
+            "unit": units.get(sr.unit_code) or Unit.objects.get(code=sr.unit_code),
+            "email": sr.email,
+            "active": sr.active,
         }
-        skill_objs = [skills[n] for n in r.skills]
+        skill_objs = [skills[n] for n in sr.skills]
         if staff is not None:
             same = all(getattr(staff, k) == v for k, v in values.items()) and sorted(
                 s.name for s in staff.skills.all()
-            ) == sorted(r.skills)
+            ) == sorted(sr.skills)
             if same:
                 result.unchanged += 1
                 continue

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from yakuba.accounts.models import User
 from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
@@ -15,7 +14,7 @@ from yakuba.org.tasks import apply_import, validate_import
 
 
 def start_import(
-    *, actor: Any, filename: str, data: bytes, auto_apply: bool = False
+    *, actor: User, filename: str, data: bytes, auto_apply: bool = False
 ) -> ImportBatch:
     """Store the upload and queue its check. With auto_apply, a clean file is applied next."""
     if not actor.can(Capability.IMPORT_ORG):
@@ -34,7 +33,7 @@ def start_import(
     return batch
 
 
-def confirm_import(*, actor: Any, batch: ImportBatch) -> ImportBatch:
+def confirm_import(*, actor: User, batch: ImportBatch) -> ImportBatch:
     if not actor.can(Capability.IMPORT_ORG):
         raise PermissionDenied("cannot import")
     with transaction.atomic():

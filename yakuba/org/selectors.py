@@ -7,7 +7,7 @@ Every query of people or units made on behalf of a user goes through here, so
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from django.db.models import Model, Q, QuerySet
 
@@ -16,6 +16,13 @@ from yakuba.core.text import search_key
 from yakuba.org.models import Counter, Staff, Unit
 
 Row = TypeVar("Row", bound=Model)
+
+
+class _UnitScoped(Protocol):
+    """A settings row (telework policy, work rules…): its unit, or None for the default."""
+
+    unit_id: int | None
+    unit: Unit
 
 
 def scope_root(user: Any) -> Unit | None:
@@ -113,16 +120,20 @@ def nearest_for_unit(
         rows = rows.select_related("unit")
     elif isinstance(rows, Mapping):
         rows = rows.values()
-    nearest: Row | None = None
+    nearest: tuple[Row, Unit] | None = None
     default: Row | None = None
     for row in rows:
-        if row.unit_id is None:
+        scoped = cast(_UnitScoped, row)  # every model read here has the nullable `unit`
+        if scoped.unit_id is None:
             default = default or row
             continue
+        if unit is None:
+            continue
         # Paths end in "/", so "/100/" is an ancestor of "/100/110/" but not of "/1000/".
-        applies = unit is not None and unit.path.startswith(row.unit.path)
-        if applies and (nearest is None or len(row.unit.path) > len(nearest.unit.path)):
-            nearest = row
-    if nearest is not None:
-        return nearest, nearest.unit, nearest.unit_id != unit.pk
+        if unit.path.startswith(scoped.unit.path) and (
+            nearest is None or len(scoped.unit.path) > len(nearest[1].path)
+        ):
+            nearest = (row, scoped.unit)
+    if nearest is not None and unit is not None:
+        return nearest[0], nearest[1], nearest[1].pk != unit.pk
     return default, None, unit is not None

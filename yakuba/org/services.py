@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from yakuba.accounts.models import User
 from yakuba.accounts.roles import Capability
 from yakuba.audit.services import save_audited
 from yakuba.org import selectors
@@ -38,7 +39,7 @@ COUNTER_FIELDS = (
 )
 
 
-def _require_unit_in_scope(actor: Any, unit: Unit | None) -> None:
+def _require_unit_in_scope(actor: User | None, unit: Unit | None) -> None:
     if actor is None:  # system (import command, seed): no user scope
         return
     if not actor.can(Capability.EDIT_ORG):
@@ -51,7 +52,11 @@ def _require_unit_in_scope(actor: Any, unit: Unit | None) -> None:
 
 @transaction.atomic
 def save_staff(
-    *, actor: Any, staff: Staff | None, values: dict[str, Any], skills: Iterable[Skill] | None
+    *,
+    actor: User | None,
+    staff: Staff | None,
+    values: dict[str, Any],
+    skills: Iterable[Skill] | None,
 ) -> Staff:
     """Create (staff=None) or update a staff member; the unit must lie within the actor's scope."""
     creating = staff is None
@@ -66,7 +71,7 @@ def save_staff(
 
 
 @transaction.atomic
-def save_unit(*, actor: Any, unit: Unit | None, values: dict[str, Any]) -> Unit:
+def save_unit(*, actor: User | None, unit: Unit | None, values: dict[str, Any]) -> Unit:
     creating = unit is None
     unit = unit or Unit()
     if actor is not None and not actor.is_office_wide:
@@ -87,7 +92,7 @@ def save_unit(*, actor: Any, unit: Unit | None, values: dict[str, Any]) -> Unit:
 @transaction.atomic
 def save_counter(
     *,
-    actor: Any,
+    actor: User | None,
     counter: Counter | None,
     values: dict[str, Any],
     required_skills: Iterable[Skill],
@@ -108,7 +113,7 @@ def save_counter(
 
 
 @transaction.atomic
-def save_skill(*, actor: Any, skill: Skill | None, values: dict[str, Any]) -> Skill:
+def save_skill(*, actor: User | None, skill: Skill | None, values: dict[str, Any]) -> Skill:
     if actor is not None and not (actor.can(Capability.EDIT_ORG) and actor.is_office_wide):
         raise PermissionDenied("only HR or a system admin edits the skill list")
     creating = skill is None

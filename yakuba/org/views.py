@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core.downloads import download
 from yakuba.core.permissions import capability_required, get_for_user_or_404
@@ -33,7 +34,7 @@ from yakuba.org.models import Counter, ImportBatch, ImportStatus, Skill, Staff, 
 
 
 @capability_required(Capability.VIEW_ORG)
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     units = list(
         selectors.search_units(request.user, query).annotate(
@@ -70,7 +71,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _unit_form_view(request: HttpRequest, unit: Unit | None) -> HttpResponse:
+def _unit_form_view(request: AuthenticatedHttpRequest, unit: Unit | None) -> HttpResponse:
     can_restructure = request.user.is_office_wide
     form = UnitForm(
         request.POST or None,
@@ -87,20 +88,20 @@ def _unit_form_view(request: HttpRequest, unit: Unit | None) -> HttpResponse:
 
 
 @capability_required(Capability.EDIT_ORG)
-def unit_create(request: HttpRequest) -> HttpResponse:
+def unit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.is_office_wide:
         raise PermissionDenied("only office-wide roles create units")
     return _unit_form_view(request, None)
 
 
 @capability_required(Capability.EDIT_ORG)
-def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = get_for_user_or_404(selectors.editable_units, request.user, pk)
     return _unit_form_view(request, unit)
 
 
 @capability_required(Capability.VIEW_ORG)
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     units = selectors.visible_units(request.user)
     form = StaffSearchForm(request.GET or None, units=units)
     filters: dict[str, Any] = {}
@@ -138,7 +139,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "org/staff_detail.html", {"staff": staff, "can_edit": can_edit})
 
 
-def _staff_form_view(request: HttpRequest, staff: Staff | None) -> HttpResponse:
+def _staff_form_view(request: AuthenticatedHttpRequest, staff: Staff | None) -> HttpResponse:
     units = selectors.editable_units(request.user)
     form = StaffForm(request.POST or None, instance=staff, units=units)
     if request.method == "POST" and form.is_valid():
@@ -152,18 +153,18 @@ def _staff_form_view(request: HttpRequest, staff: Staff | None) -> HttpResponse:
 
 
 @capability_required(Capability.EDIT_ORG)
-def staff_create(request: HttpRequest) -> HttpResponse:
+def staff_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _staff_form_view(request, None)
 
 
 @capability_required(Capability.EDIT_ORG)
-def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     staff = get_for_user_or_404(selectors.editable_staff, request.user, pk)
     return _staff_form_view(request, staff)
 
 
 @capability_required(Capability.VIEW_ORG)
-def counter_list(request: HttpRequest) -> HttpResponse:
+def counter_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     counters = (
         selectors.visible_counters(request.user)
         .select_related("unit")
@@ -179,7 +180,7 @@ def counter_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _counter_form_view(request: HttpRequest, counter: Counter | None) -> HttpResponse:
+def _counter_form_view(request: AuthenticatedHttpRequest, counter: Counter | None) -> HttpResponse:
     form = CounterForm(
         request.POST or None, instance=counter, units=selectors.editable_units(request.user)
     )
@@ -197,12 +198,12 @@ def _counter_form_view(request: HttpRequest, counter: Counter | None) -> HttpRes
 
 
 @capability_required(Capability.EDIT_ORG)
-def counter_create(request: HttpRequest) -> HttpResponse:
+def counter_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _counter_form_view(request, None)
 
 
 @capability_required(Capability.EDIT_ORG)
-def counter_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def counter_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     counter = get_for_user_or_404(
         Counter.objects.filter(unit__in=selectors.editable_units(request.user)), request.user, pk
     )
@@ -210,7 +211,7 @@ def counter_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.VIEW_ORG)
-def skill_list(request: HttpRequest) -> HttpResponse:
+def skill_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     can_edit = request.user.is_office_wide and request.user.can(Capability.EDIT_ORG)
     form = SkillForm(request.POST or None) if can_edit else None
     if request.method == "POST":
@@ -227,7 +228,7 @@ def skill_list(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.IMPORT_ORG)
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -261,7 +262,7 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @capability_required(Capability.IMPORT_ORG)
-def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+def import_apply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = get_for_user_or_404(ImportBatch.objects.defer("data"), request.user, pk)
     if batch.status != ImportStatus.READY:
         messages.error(request, _("この取り込みは確定できる状態ではありません。"))

@@ -94,7 +94,7 @@ class Builder:
                     # fixed day off cannot hold, so the model is made infeasible and the
                     # diagnosis (where pins are guarded constraints) explains why.
                     if pin != OFF and not ix.allowed[e][d]:
-                        m.AddBoolOr([])
+                        m.add_bool_or([])
                     self.free[e][d] = False
                     self.ref[e][d] = pin
                     continue
@@ -103,16 +103,16 @@ class Builder:
                     self.free[e][d] = False
                     self.ref[e][d] = OFF
                     continue
-                xs = {a: m.NewBoolVar("") for a in acts}
-                off = m.NewBoolVar("")
-                m.AddExactlyOne([off, *xs.values()])
+                xs = {a: m.new_bool_var("") for a in acts}
+                off = m.new_bool_var("")
+                m.add_exactly_one([off, *xs.values()])
                 self.xv[e, d] = xs
                 self.offv[e, d] = off
                 if all(ix.working[a] for a in acts):
                     self.workv[e, d] = off.Not()
                 else:
-                    w = m.NewBoolVar("")
-                    m.Add(w == sum(xs[a] for a in acts if ix.working[a]))
+                    w = m.new_bool_var("")
+                    m.add(w == sum(xs[a] for a in acts if ix.working[a]))
                     self.workv[e, d] = w
 
     def x(self, e: int, d: int, a: int) -> Lit:
@@ -143,7 +143,7 @@ class Builder:
         key = (code, tuple(sorted(params.items())))
         cache = self.__dict__.setdefault("_guard_cache", {})
         if key not in cache:
-            lit = self.m.NewBoolVar(code)
+            lit = self.m.new_bool_var(code)
             self.guards[lit.Index()] = (code, params)
             self.guard_lits.append(lit)
             cache[key] = lit
@@ -163,7 +163,7 @@ class Builder:
     def _contradiction(self, g: list[Any]) -> None:
         # The fixed part alone breaks the rule (e.g. conflicting pins): make the model
         # infeasible, or, in diagnosis mode, force the group's literal false.
-        self.m.AddBoolOr([]).OnlyEnforceIf(g)
+        self.m.add_bool_or([]).OnlyEnforceIf(g)
 
     def add_linear(
         self, items: list[tuple[int, Lit]], lo: int | None, hi: int | None, g: list[Any]
@@ -176,14 +176,14 @@ class Builder:
         if lo is None and hi == const + 1 and not g and all(c == 1 for c in cs):
             # "At most one of these" (successions, split teams): the dedicated constraint
             # is cheaper to build and propagates better than a linear inequality.
-            self.m.AddAtMostOne(vs)
+            self.m.add_at_most_one(vs)
             return
         expr = cp_model.LinearExpr.WeightedSum(vs, cs)
         # Skip bounds that cannot bind, to keep the model small.
         if lo is not None and lo - const > sum(c for c in cs if c < 0):
-            self.m.Add(expr >= lo - const).OnlyEnforceIf(g)
+            self.m.add(expr >= lo - const).OnlyEnforceIf(g)
         if hi is not None and hi - const < sum(c for c in cs if c > 0):
-            self.m.Add(expr <= hi - const).OnlyEnforceIf(g)
+            self.m.add(expr <= hi - const).OnlyEnforceIf(g)
 
     def add_clause(self, lits: list[Lit], g: list[Any]) -> None:
         vs = []
@@ -196,7 +196,7 @@ class Builder:
         if not vs:
             self._contradiction(g)
         else:
-            self.m.AddBoolOr(vs).OnlyEnforceIf(g)
+            self.m.add_bool_or(vs).OnlyEnforceIf(g)
 
     def add_term(
         self,
@@ -240,8 +240,8 @@ class Builder:
                 **where,
             )
             return
-        p = self.m.NewIntVar(0, hi, "")
-        self.m.Add(p >= cp_model.LinearExpr.WeightedSum(vs, cs) + base)
+        p = self.m.new_int_var(0, hi, "")
+        self.m.add(p >= cp_model.LinearExpr.WeightedSum(vs, cs) + base)
         self.add_term(rule, [(weight, p)], **where)
 
     # ------------------------------------------------------------------ build
@@ -258,7 +258,7 @@ class Builder:
             vs.extend(t.vars)
             cs.extend(t.coefs)
         self.objective_const = const
-        self.m.Minimize(cp_model.LinearExpr.WeightedSum(vs, cs) + const)
+        self.m.minimize(cp_model.LinearExpr.WeightedSum(vs, cs) + const)
         return self
 
     # ------------------------------------------------------------------ read back
@@ -276,5 +276,5 @@ class Builder:
     def hint(self, grid: Grid) -> None:
         for (e, d), xs in self.xv.items():
             for a, v in xs.items():
-                self.m.AddHint(v, grid[e][d] == a)
-            self.m.AddHint(self.offv[e, d], grid[e][d] == OFF)
+                self.m.add_hint(v, grid[e][d] == a)
+            self.m.add_hint(self.offv[e, d], grid[e][d] == OFF)

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .builder import Lit
 from .index import OFF, Grid, Index
 
 NEG = float("-inf")
@@ -307,21 +308,21 @@ def _pattern_cpsat(
     st = ix.problem.staff[e]
     h = ix.horizon
     m = cp_model.CpModel()
-    w = [m.NewBoolVar("") if val[d] is not None else 0 for d in range(h)]
+    w = [m.new_bool_var("") if val[d] is not None else 0 for d in range(h)]
     mins = [ix.minutes[a] for a in range(len(ix.act_ids)) if ix.working[a]] or [0]
     lo_days = -(-st.min_minutes // max(mins))
     hi_days = (st.max_minutes // min(mins)) if st.max_minutes is not None else h
-    m.Add(sum(w) >= lo_days)
-    m.Add(sum(w) <= hi_days)
+    m.add(sum(w) >= lo_days)
+    m.add(sum(w) <= hi_days)
     k = st.max_consecutive
     if k is not None and k < h:
         for s in range(h - k):
-            m.Add(sum(w[s : s + k + 1]) <= k)
+            m.add(sum(w[s : s + k + 1]) <= k)
 
-    def lit(x: object, neg: bool) -> object:
+    def lit(x: Lit, neg: bool) -> Lit:
         if isinstance(x, int):
             return 1 - x if neg else x
-        return x.Not() if neg else x  # type: ignore[attr-defined]
+        return x.Not() if neg else x
 
     for mn, on in ((st.min_consecutive, True), (st.min_consecutive_off, False)):
         for length in range(1, mn):
@@ -331,21 +332,21 @@ def _pattern_cpsat(
                 clause = [*edges, *inside]
                 if any(c == 1 for c in clause if isinstance(c, int)):
                     continue
-                m.AddBoolOr([c for c in clause if not isinstance(c, int)])
+                m.add_bool_or([c for c in clause if not isinstance(c, int)])
     if st.max_weekends is not None:
         wks = []
         for days in ix.weekends:
-            y = m.NewBoolVar("")
+            y = m.new_bool_var("")
             for d in days:
                 if not isinstance(w[d], int):
-                    m.AddImplication(w[d], y)
+                    m.add_implication(w[d], y)
             wks.append(y)
-        m.Add(sum(wks) <= st.max_weekends)
-    m.Maximize(sum(round(10 * v) * w[d] for d, v in enumerate(val) if v is not None))
+        m.add(sum(wks) <= st.max_weekends)
+    m.maximize(sum(round(10 * v) * w[d] for d, v in enumerate(val) if v is not None))
     if hint:  # the unconstrained DP pattern: right hours, too many weekends
         for d, x in enumerate(w):
             if not isinstance(x, int):
-                m.AddHint(x, hint[d] != OFF)
+                m.add_hint(x, hint[d] != OFF)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     # Two workers bring feasibility jump, which finds a pattern ten times faster than

@@ -20,9 +20,9 @@ from .result import Conflict, Diagnosis
 
 
 def _core(b: Builder, assumed: list[Any], limit: float) -> tuple[int, list[int]]:
-    m = b.m.Clone()
-    m.ClearAssumptions()
-    m.AddAssumptions(assumed)
+    m = b.m.clone()
+    m.clear_assumptions()
+    m.add_assumptions(assumed)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1  # assumption cores need the single-thread search
     solver.parameters.max_time_in_seconds = limit
@@ -34,7 +34,7 @@ def _core(b: Builder, assumed: list[Any], limit: float) -> tuple[int, list[int]]
 
 def diagnose(ix: Index, time_limit: float = 10.0) -> Diagnosis:
     b = Builder(ix, diagnose=True).build()
-    b.m.ClearObjective()  # feasibility only
+    b.m.clear_objective()  # feasibility only
     lits = list(b.guard_lits)
     by_index = {lit.Index(): lit for lit in lits}
     st, core = _core(b, lits, time_limit / 2)
@@ -66,11 +66,12 @@ def render(ix: Index, code: str, params: dict[str, Any]) -> Conflict:
     en, ja = code, code
     if code == codes.COVER_MIN:
         skill = params.get("skill")
-        a = ix.act_pos[act]
+        # A cover group always names its day and activity.
+        a, d = ix.act_pos[params["activity"]], params["day"]
         avail = sum(
             1
             for e, s in enumerate(p.staff)
-            if a in ix.eligible[e][day] and (skill is None or skill in s.skills)
+            if a in ix.eligible[e][d] and (skill is None or skill in s.skills)
         )
         params = {**params, "available": avail}
         sk_en = f" with skill {skill}" if skill else ""
@@ -94,7 +95,7 @@ def render(ix: Index, code: str, params: dict[str, Any]) -> Conflict:
         en = f"{who}: some activities may not follow each other on consecutive days"
         ja = f"{who}さん：連続する日に続けて担当できない業務の組合せがあります"
     elif code == codes.MAX_PER_ACTIVITY:
-        lim = st.max_per_activity.get(act, 0) if st else 0
+        lim = st.max_per_activity.get(params["activity"], 0) if st else 0
         en = f"{who} may do {al} on at most {lim} days"
         ja = f"{who}さんの「{al}」は最大{lim}日です"
     elif code in (codes.MIN_MINUTES, codes.MAX_MINUTES):

@@ -49,7 +49,8 @@ class Index:
         eligible: list[list[tuple[int, ...]]] = []
         for e, st in enumerate(problem.staff):
             zero = {act_pos[a] for a, lim in st.max_per_activity.items() if lim <= 0}
-            row_a, row_e = [], []
+            row_a: list[tuple[int, ...]] = []
+            row_e: list[tuple[int, ...]] = []
             for d in range(h):
                 el = tuple(sorted(act_pos[a] for a in allowed_activities(problem, st, d)))
                 row_e.append(el)

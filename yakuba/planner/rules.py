@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import accumulate
+from typing import Any
 
 from .builder import Builder, Lit, _neg
 from .codes import (
@@ -185,7 +186,7 @@ def rule_max_weekends(b: Builder) -> None:
             if all(isinstance(w, int) for w in lits):
                 items.append((1, int(any(lits))))
             else:
-                wk = b.m.NewBoolVar("")
+                wk = b.m.new_bool_var("")
                 for w in lits:  # working either day => weekend counted
                     b.add_clause([_neg(w), wk], [])
                 items.append((1, wk))
@@ -243,7 +244,7 @@ def rule_split_teams(b: Builder) -> None:
                     continue
                 vs = [lit for lit in lits if not isinstance(lit, int)]
                 if vs:
-                    p = b.m.NewBoolVar("")
+                    p = b.m.new_bool_var("")
                     for v in vs:
                         b.add_clause([v.Not(), p], [])
                     present.append((1, p))
@@ -304,10 +305,14 @@ def soft_cover(b: Builder) -> None:
     for c in ix.problem.cover:
         a = ix.act_pos[c.activity]
         key = (c.day, a)
-        ok = (lambda e: True) if c.skill is None else (lambda e, s=c.skill: s in staff[e].skills)
+        skill = c.skill
+
+        def ok(e: int, skill: str | None = skill) -> bool:
+            return skill is None or skill in staff[e].skills
+
         items: list[tuple[int, Lit]] = [(1, v) for e, v in free_vars.get(key, ()) if ok(e)]
         items.append((sum(1 for e in fixed.get(key, ()) if ok(e)), 1))
-        where = {"day": c.day, "activity": c.activity, "detail": c.skill or ""}
+        where: dict[str, Any] = {"day": c.day, "activity": c.activity, "detail": c.skill or ""}
         if c.weight_under:
             neg = [(-k, v) for k, v in items]
             b.penalty_max0(COVER_UNDER, c.weight_under, neg, c.target, **where)
@@ -320,7 +325,7 @@ def soft_requests(b: Builder) -> None:
     for q in ix.problem.requests:
         e = ix.staff_pos[q.staff]
         lit = b.work(e, q.day) if q.activity is None else b.x(e, q.day, ix.act_pos[q.activity])
-        where = {"staff": q.staff, "day": q.day, "activity": q.activity}
+        where: dict[str, Any] = {"staff": q.staff, "day": q.day, "activity": q.activity}
         if q.on:
             b.add_term(REQUEST_ON, [(-q.weight, lit)], const=q.weight, **where)
         else:
@@ -346,8 +351,8 @@ def soft_fairness(b: Builder) -> None:
                 vals = [sum(k * v for k, v in c) for c in counts]
                 b.add_term(FAIRNESS, [], const=fr.weight * (max(vals) - min(vals)), detail=fr.name)
                 continue
-            hi = b.m.NewIntVar(0, len(days), "")
-            lo = b.m.NewIntVar(0, len(days), "")
+            hi = b.m.new_int_var(0, len(days), "")
+            lo = b.m.new_int_var(0, len(days), "")
             for c in counts:
                 b.add_linear([*c, (-1, hi)], None, 0, [])
                 b.add_linear([*c, (-1, lo)], 0, None, [])

@@ -262,7 +262,7 @@ def _full(s: _Search, time_limit: float, hint: Grid | None, workers: int = 1) ->
         # what a gap to the incumbent (found by LNS) is measured against.
         with s.lock:
             s.bound = max(s.bound or 0.0, solver.BestObjectiveBound())
-    return st
+    return int(st)
 
 
 def _neighbourhood(s: _Search, cells: int) -> list[list[bool]]:

@@ -8,7 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yakuba.core import forms as core_forms
+from yakuba.core.forms import field_of, model_choice
 from yakuba.core.text import nfkc
+from yakuba.org.forms import StaffChoiceField
 from yakuba.org.models import Staff
 from yakuba.remoteseats.models import LoanedTerminal, tokyo_today
 from yakuba.rosters.models import ActivityKind, RemoteResource, WorkActivity
@@ -40,13 +42,13 @@ class ResourceForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["activities"].queryset = WorkActivity.objects.filter(
+        model_choice(self, "activities").queryset = WorkActivity.objects.filter(
             kind__in=[ActivityKind.TELEWORK, ActivityKind.SATELLITE]
         ).select_related("unit")
         self.fields["activities"].help_text = _(
             "公開済みの勤務表でこの勤務形態の人は、その日の枠を1つ使います。"
         )
-        self.fields["capacity"].min_value = 1
+        field_of(self, "capacity", forms.IntegerField).min_value = 1
         self.fields["capacity"].widget.attrs["min"] = 1
 
     def clean_name(self) -> str:
@@ -73,7 +75,7 @@ class TerminalForm(forms.ModelForm):
 
 
 class CheckOutForm(forms.Form):
-    staff = forms.ModelChoiceField(label=_("貸出先の職員"), queryset=Staff.objects.none())
+    staff = StaffChoiceField(label=_("貸出先の職員"), queryset=Staff.objects.none())
     checked_out_on = core_forms.DateField(label=_("貸出日"), widget=DateInput())
     due_on = core_forms.DateField(label=_("返却予定日"), widget=DateInput())
     condition_out = forms.CharField(
@@ -85,17 +87,15 @@ class CheckOutForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = (
+        model_choice(self, "staff").queryset = (
             Staff.objects.filter(active=True).select_related("unit").order_by("staff_number")
-        )
-        self.fields["staff"].label_from_instance = lambda s: (
-            f"{s.staff_number} {s.name}（{s.unit.name}）"
         )
         if not self.is_bound:
             self.initial.setdefault("checked_out_on", tokyo_today())
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         out, due = data.get("checked_out_on"), data.get("due_on")
         if out and due and due < out:
             self.add_error("due_on", _("返却予定日は貸出日以降にしてください。"))

@@ -81,6 +81,9 @@ class LoanedTerminal(models.Model):
     active = models.BooleanField(_("貸出可能"), default=True, help_text=_("廃棄・修理中は外す"))
     notes = models.TextField(_("備考"), blank=True)
 
+    # Not a column: the open loan (or None), set by `selectors.terminal_ledger`.
+    current_loan: TerminalLoan | None
+
     class Meta:
         verbose_name = _("貸出端末")
         verbose_name_plural = _("貸出端末")

@@ -258,7 +258,7 @@ def terminal_ledger(user: Any) -> list[LoanedTerminal]:
             t.asset_tag,
         )
     )
-    return terminals
+    return list(terminals)
 
 
 def overdue_loans(user: Any) -> QuerySet[TerminalLoan]:

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yakuba.accounts.models import User
 from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record, save_audited
@@ -69,7 +70,7 @@ class LoanError(Exception):
         return str(self.message)
 
 
-def _may_act_for(actor: Any, staff: Staff) -> bool:
+def _may_act_for(actor: User | None, staff: Staff) -> bool:
     if actor is None:  # system (demo seed)
         return True
     if getattr(actor, "staff", None) is not None and actor.staff.pk == staff.pk:
@@ -77,7 +78,9 @@ def _may_act_for(actor: Any, staff: Staff) -> bool:
     return actor.can(Capability.MANAGE_REMOTE_SEATS)
 
 
-def book_seat(actor: Any, staff: Staff, resource: RemoteResource, date: dt.date) -> SeatBooking:
+def book_seat(
+    actor: User | None, staff: Staff, resource: RemoteResource, date: dt.date
+) -> SeatBooking:
     """Book one seat of `resource` for `staff` on `date`, or raise a BookingError."""
     if not _may_act_for(actor, staff):
         raise PermissionDenied("may book only for oneself")
@@ -137,7 +140,7 @@ def book_seat(actor: Any, staff: Staff, resource: RemoteResource, date: dt.date)
     return booking
 
 
-def cancel_booking(actor: Any, booking: SeatBooking) -> SeatBooking:
+def cancel_booking(actor: User | None, booking: SeatBooking) -> SeatBooking:
     """Cancel an active booking (the seat becomes free at once); the row is kept."""
     if not _may_act_for(actor, booking.staff):
         raise PermissionDenied("may cancel only one's own booking")
@@ -159,14 +162,14 @@ def cancel_booking(actor: Any, booking: SeatBooking) -> SeatBooking:
     return locked
 
 
-def _require(actor: Any, capability: str) -> None:
+def _require(actor: User | None, capability: str) -> None:
     if actor is not None and not actor.can(capability):
         raise PermissionDenied(f"missing capability {capability}")
 
 
 @transaction.atomic
 def save_terminal(
-    *, actor: Any, terminal: LoanedTerminal | None, values: dict[str, Any]
+    *, actor: User | None, terminal: LoanedTerminal | None, values: dict[str, Any]
 ) -> LoanedTerminal:
     _require(actor, Capability.MANAGE_TERMINALS)
     creating = terminal is None
@@ -180,7 +183,7 @@ def save_terminal(
 
 
 def check_out_terminal(
-    actor: Any,
+    actor: User | None,
     terminal: LoanedTerminal,
     staff: Staff,
     *,
@@ -231,7 +234,7 @@ def check_out_terminal(
 
 
 def return_terminal(
-    actor: Any,
+    actor: User | None,
     loan: TerminalLoan,
     *,
     returned_on: dt.date | None = None,

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
 from yakuba.remoteseats import selectors, services
@@ -39,7 +40,7 @@ def _seats_url(day: dt.date | None) -> str:
 
 
 @login_required
-def seats(request: HttpRequest) -> HttpResponse:
+def seats(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Pick a day, see the next 14 days per pool, book or cancel one's own seat."""
     today = tokyo_today()
     form = DayForm(request.GET or None)
@@ -76,7 +77,7 @@ def seats(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def book(request: HttpRequest) -> HttpResponse:
+def book(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff = getattr(request.user, "staff", None)
     form = BookingForm(request.POST)
     if staff is None:
@@ -105,7 +106,7 @@ def book(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     booking = get_for_user_or_404(selectors.cancellable_bookings, request.user, pk)
     try:
         services.cancel_booking(request.user, booking)
@@ -129,7 +130,9 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     return render(request, "remoteseats/resource_list.html", {"resources": resources})
 
 
-def _resource_form_view(request: HttpRequest, resource: RemoteResource | None) -> HttpResponse:
+def _resource_form_view(
+    request: AuthenticatedHttpRequest, resource: RemoteResource | None
+) -> HttpResponse:
     form = ResourceForm(request.POST or None, instance=resource)
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in ("name", "capacity", "active")}
@@ -147,12 +150,12 @@ def _resource_form_view(request: HttpRequest, resource: RemoteResource | None) -
 
 
 @capability_required(Capability.MANAGE_REMOTE_SEATS)
-def resource_create(request: HttpRequest) -> HttpResponse:
+def resource_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _resource_form_view(request, None)
 
 
 @capability_required(Capability.MANAGE_REMOTE_SEATS)
-def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def resource_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _resource_form_view(
         request, get_for_user_or_404(selectors.manageable_pools, request.user, pk)
     )
@@ -162,7 +165,7 @@ def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.VIEW_TERMINALS)
-def terminal_list(request: HttpRequest) -> HttpResponse:
+def terminal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     terminals = selectors.terminal_ledger(request.user)
     return render(
         request,
@@ -177,7 +180,7 @@ def terminal_list(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.VIEW_TERMINALS)
-def terminal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def terminal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     terminal = get_for_user_or_404(selectors.visible_terminals, request.user, pk)
     loans = list(terminal.loans.select_related("staff__unit").order_by("-checked_out_on", "-pk"))
     current = next((loan for loan in loans if loan.is_open), None)
@@ -193,7 +196,9 @@ def terminal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _terminal_form_view(request: HttpRequest, terminal: LoanedTerminal | None) -> HttpResponse:
+def _terminal_form_view(
+    request: AuthenticatedHttpRequest, terminal: LoanedTerminal | None
+) -> HttpResponse:
     form = TerminalForm(request.POST or None, instance=terminal)
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in form.fields}
@@ -204,18 +209,18 @@ def _terminal_form_view(request: HttpRequest, terminal: LoanedTerminal | None) -
 
 
 @capability_required(Capability.MANAGE_TERMINALS)
-def terminal_create(request: HttpRequest) -> HttpResponse:
+def terminal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _terminal_form_view(request, None)
 
 
 @capability_required(Capability.MANAGE_TERMINALS)
-def terminal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def terminal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     terminal = get_for_user_or_404(selectors.visible_terminals, request.user, pk)
     return _terminal_form_view(request, terminal)
 
 
 @capability_required(Capability.MANAGE_TERMINALS)
-def terminal_checkout(request: HttpRequest, pk: int) -> HttpResponse:
+def terminal_checkout(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     terminal = get_for_user_or_404(selectors.visible_terminals, request.user, pk)
     current = TerminalLoan.objects.open().filter(terminal=terminal).select_related("staff").first()
     form = CheckOutForm(request.POST or None)
@@ -246,7 +251,7 @@ def terminal_checkout(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.MANAGE_TERMINALS)
-def terminal_return(request: HttpRequest, pk: int) -> HttpResponse:
+def terminal_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     terminal = get_for_user_or_404(selectors.visible_terminals, request.user, pk)
     loan = TerminalLoan.objects.open().filter(terminal=terminal).select_related("staff").first()
     if loan is None:

@@ -67,7 +67,7 @@ class _Cell:
         return a is not None and a.kind == ActivityKind.COUNTER
 
     def counter_reason(self) -> dict[str, Any] | None:
-        if self.is_counter(self.assigned):
+        if self.assigned is not None and self.is_counter(self.assigned):
             return {"reason": AT_COUNTER, "counter": self.ctx.activities[self.assigned].name}
         return None
 

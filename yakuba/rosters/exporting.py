@@ -51,6 +51,7 @@ def roster_xlsx(version: RosterVersion, paper: str = "a3") -> bytes:
     cells = _cells(version)
     wb = Workbook()
     ws = wb.active
+    assert ws is not None  # a new workbook has one sheet
     ws.title = _("勤務表")
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -75,16 +76,16 @@ def roster_xlsx(version: RosterVersion, paper: str = "a3") -> bytes:
         ws.cell(row=r, column=2, value=safe_cell(s.name)).border = border
         for i, d in enumerate(days):
             a = cells.get((s.pk, d))
-            c = ws.cell(row=r, column=3 + i)
-            c.border = border
-            c.alignment = Alignment(horizontal="center")
+            cell = ws.cell(row=r, column=3 + i)
+            cell.border = border
+            cell.alignment = Alignment(horizontal="center")
             if a is None:
                 continue
             if a.activity is not None:
-                c.value = safe_cell(a.activity.symbol or a.activity.name[:1])
-                c.fill = PatternFill("solid", fgColor=FILLS.get(a.activity.colour, "FFFFFF"))
+                cell.value = safe_cell(a.activity.symbol or a.activity.name[:1])
+                cell.fill = PatternFill("solid", fgColor=FILLS.get(a.activity.colour, "FFFFFF"))
             elif a.off_reason:
-                c.value = "振" if a.off_reason == "substitute" else "休"
+                cell.value = "振" if a.off_reason == "substitute" else "休"
     ws.column_dimensions["A"].width = 10
     ws.column_dimensions["B"].width = 14
     for i in range(len(days)):
@@ -101,7 +102,9 @@ def roster_xlsx(version: RosterVersion, paper: str = "a3") -> bytes:
     ws.page_setup.paperSize = PAPER.get(paper, PAPER["a3"])
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit = ws.sheet_properties.pageSetUpPr
+    assert fit is not None  # openpyxl creates it with the sheet
+    fit.fitToPage = True
     ws.print_title_rows = "3:3"
     ws.print_options.horizontalCentered = True
     out = io.BytesIO()

@@ -9,7 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yakuba.core import forms as core_forms
-from yakuba.org.models import EmploymentType
+from yakuba.core.forms import model_choice
+from yakuba.org.models import EmploymentType, Staff, Unit
 from yakuba.rosters.models import (
     DayType,
     OperatingMode,
@@ -24,7 +25,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PeriodForm(forms.Form):
-    unit = forms.ModelChoiceField(
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
         label=_("所属"),
         queryset=None,
         required=False,
@@ -46,10 +47,11 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        model_choice(self, "unit").queryset = units
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_date"), data.get("end_date")
         if start and end:
             if end < start:
@@ -78,7 +80,7 @@ class CellForm(forms.Form):
 
     def __init__(self, *args: Any, activities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["activity"].queryset = activities
+        model_choice(self, "activity").queryset = activities
 
 
 class RequestForm(forms.Form):
@@ -108,10 +110,11 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args: Any, counters: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["counter"].queryset = counters
+        model_choice(self, "counter").queryset = counters
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") == "counter" and not data.get("counter"):
             self.add_error("counter", _("窓口の勤務形態には窓口を選んでください。"))
         if data.get("kind") != "counter" and data.get("counter"):
@@ -150,7 +153,8 @@ class CoverDayForm(forms.Form):
         return [self[f"skill_{skill.pk}"] for skill in self.skills]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         low, target = data.get("min_staff"), data.get("target_staff")
         if low is not None and target is not None and target < low:
             self.add_error("target_staff", _("目標人数は最低人数以上にしてください。"))
@@ -199,7 +203,8 @@ class PolicyForm(forms.ModelForm):
         fields = TeleworkPolicy.EDITABLE_FIELDS
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         cap, office = data.get("weekly_cap"), data.get("min_office_days")
         if cap is not None and office is not None and cap + office > 7:
             self.add_error(
@@ -228,17 +233,18 @@ class ProfileForm(forms.ModelForm):
 
 
 class AbsenceForm(forms.Form):
-    staff = forms.ModelChoiceField(label=_("職員"), queryset=None)
+    staff: forms.ModelChoiceField[Staff] = forms.ModelChoiceField(label=_("職員"), queryset=None)
     start = core_forms.DateField(label=_("開始日"), widget=DATE_INPUT)
     end = core_forms.DateField(label=_("終了日"), widget=DATE_INPUT, required=False)
 
     def __init__(self, *args: Any, staff: Any, period: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff
+        model_choice(self, "staff").queryset = staff
         self.period = period
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end") or data.get("start")
         if start and end:
             if end < start:

@@ -354,11 +354,11 @@ class RosterPeriod(models.Model):
     @property
     def scope_path(self) -> str:
         """Materialised path of the planned subtree ("/" = the whole office)."""
-        return self.unit.path if self.unit_id else "/"
+        return self.unit.path if self.unit is not None else "/"
 
     @property
     def scope_name(self) -> str:
-        return self.unit.name if self.unit_id else str(_("全庁"))
+        return self.unit.name if self.unit is not None else str(_("全庁"))
 
     @property
     def days(self) -> list[dt.date]:
@@ -489,6 +489,9 @@ class StaffRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    # Not a column: whether the published roster granted the wish, set for the request list.
+    outcome: str
 
     class Meta:
         verbose_name = _("勤務の希望・休暇")

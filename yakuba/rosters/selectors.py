@@ -208,13 +208,13 @@ def effective_settings(model: type[Model], unit: Unit | None) -> tuple[Any, Unit
     """The settings (`TeleworkPolicy`, `WorkRules`) in force for `unit`: its own, else its
     nearest ancestor's, else the office default, else the model's defaults (unsaved).
     Returns (settings, the unit they belong to, inherited?)."""
-    row, owner, inherited = org_selectors.nearest_for_unit(model.objects.all(), unit)
+    row, owner, inherited = org_selectors.nearest_for_unit(model._default_manager.all(), unit)
     return (row if row is not None else model(unit=None)), owner, inherited
 
 
 def own_settings(model: type[Model], unit: Unit | None) -> Any:
     """The unit's own settings row (office default for None), or None if it has none."""
-    return model.objects.filter(unit=unit).first()
+    return model._default_manager.filter(unit=unit).first()
 
 
 def setup_counters(user: Any) -> QuerySet[Counter]:

@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yakuba.accounts.models import User
 from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record, save_audited
@@ -64,12 +65,12 @@ PROFILE_FIELDS = ("team", "telework_approved", "handles_personal_data", "life_ev
 POOL_FIELDS = ("name", "capacity", "active", "activities")
 
 
-def _require_plan(actor: Any, period: RosterPeriod) -> None:
+def _require_plan(actor: User, period: RosterPeriod) -> None:
     if not selectors.can_plan(actor, period):
         raise PermissionDenied("cannot plan this unit's roster")
 
 
-def _require_setup(actor: Any, unit: Unit | None) -> None:
+def _require_setup(actor: User, unit: Unit | None) -> None:
     """Unit heads set up their unit and below; the office-wide defaults are HR's/admins'."""
     if not actor.can(Capability.PLAN_ROSTERS):
         raise PermissionDenied("cannot set up rosters")
@@ -83,7 +84,7 @@ def _require_setup(actor: Any, unit: Unit | None) -> None:
 @transaction.atomic
 def create_period(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit | None,
     name: str,
     start: dt.date,
@@ -127,7 +128,7 @@ def _next_number(period: RosterPeriod) -> int:
 @transaction.atomic
 def _new_version(
     *,
-    actor: Any,
+    actor: User,
     period: RosterPeriod,
     based_on: RosterVersion | None,
     repair: bool,
@@ -156,7 +157,7 @@ def _new_version(
 
 def start_solve(
     *,
-    actor: Any,
+    actor: User,
     period: RosterPeriod,
     based_on: RosterVersion | None = None,
     repair: bool = False,
@@ -175,7 +176,7 @@ def start_solve(
 
 
 @transaction.atomic
-def cancel_solve(*, actor: Any, version: RosterVersion) -> RosterVersion:
+def cancel_solve(*, actor: User, version: RosterVersion) -> RosterVersion:
     _require_plan(actor, version.period)
     version = RosterVersion.objects.select_for_update(of=("self",)).get(pk=version.pk)
     if version.status == VersionStatus.QUEUED:
@@ -196,7 +197,7 @@ def cancel_solve(*, actor: Any, version: RosterVersion) -> RosterVersion:
 @transaction.atomic
 def set_cell(
     *,
-    actor: Any,
+    actor: User,
     version: RosterVersion,
     staff: Staff,
     date: dt.date,
@@ -228,7 +229,7 @@ def set_cell(
 
 
 @transaction.atomic
-def publish(*, actor: Any, version: RosterVersion) -> RosterVersion:
+def publish(*, actor: User, version: RosterVersion) -> RosterVersion:
     """Make a draft the published roster; an earlier published version becomes superseded
     and the people whose days changed are told (in-app, e-mail once committed)."""
     _require_plan(actor, version.period)
@@ -271,7 +272,7 @@ def publish(*, actor: Any, version: RosterVersion) -> RosterVersion:
 )
 @transaction.atomic
 def record_sick_leave(
-    *, actor: Any, version: RosterVersion, staff: Staff, dates: list[dt.date]
+    *, actor: User, version: RosterVersion, staff: Staff, dates: list[dt.date]
 ) -> list[StaffRequest]:
     """Approved sick leave for `staff` on `dates` (all inside the version's period)."""
     _require_plan(actor, version.period)
@@ -335,7 +336,7 @@ class AbsenceReport:
 
 @transaction.atomic
 def report_absence(
-    *, actor: Any, version: RosterVersion, staff: Staff, dates: list[dt.date]
+    *, actor: User, version: RosterVersion, staff: Staff, dates: list[dt.date]
 ) -> AbsenceReport:
     """Someone is off sick after publication: store approved sick leave for the days and
     queue a minimal-change repair of `version`, together or not at all.
@@ -384,7 +385,7 @@ def report_absence(
 @transaction.atomic
 def save_activity(
     *,
-    actor: Any,
+    actor: User,
     activity: WorkActivity | None,
     unit: Unit | None,
     values: Mapping[str, Any],
@@ -414,7 +415,7 @@ def save_activity(
 
 @transaction.atomic
 def save_cover(
-    *, actor: Any, counter: Counter, days: Iterable[Mapping[str, Any]]
+    *, actor: User, counter: Counter, days: Iterable[Mapping[str, Any]]
 ) -> list[CoverRule]:
     """Store a counter's cover per day type: minimum and target staff and, per required
     skill, how many of them need it. Each day is a mapping with `day_type`, `min_staff`,
@@ -468,7 +469,7 @@ def save_cover(
 
 def _save_unit_settings(
     *,
-    actor: Any,
+    actor: User,
     model: type[TeleworkPolicy] | type[WorkRules],
     unit: Unit | None,
     fields: tuple[str, ...],
@@ -487,7 +488,7 @@ def _save_unit_settings(
 
 @transaction.atomic
 def save_telework_policy(
-    *, actor: Any, unit: Unit | None, values: Mapping[str, Any]
+    *, actor: User, unit: Unit | None, values: Mapping[str, Any]
 ) -> TeleworkPolicy:
     """The unit's own telework rules (None: the office default); sub-units inherit them."""
     return _save_unit_settings(
@@ -496,7 +497,7 @@ def save_telework_policy(
 
 
 @transaction.atomic
-def save_work_rules(*, actor: Any, unit: Unit | None, values: Mapping[str, Any]) -> WorkRules:
+def save_work_rules(*, actor: User, unit: Unit | None, values: Mapping[str, Any]) -> WorkRules:
     """The unit's own work rules (None: the office default); sub-units inherit them."""
     return _save_unit_settings(
         actor=actor, model=WorkRules, unit=unit, fields=WORK_RULES_FIELDS, values=values
@@ -509,7 +510,7 @@ def save_work_rules(*, actor: Any, unit: Unit | None, values: Mapping[str, Any])
     description="a person's team, telework approval, personal-data work and life event",
 )
 @transaction.atomic
-def save_work_profile(*, actor: Any, staff: Staff, values: Mapping[str, Any]) -> StaffWorkProfile:
+def save_work_profile(*, actor: User, staff: Staff, values: Mapping[str, Any]) -> StaffWorkProfile:
     """A person's team, telework approval, personal-data work and life event."""
     _require_setup(actor, staff.unit)
     profile = StaffWorkProfile.objects.select_for_update().filter(staff=staff).first()
@@ -525,7 +526,7 @@ def save_work_profile(*, actor: Any, staff: Staff, values: Mapping[str, Any]) ->
 @transaction.atomic
 def save_remote_pool(
     *,
-    actor: Any,
+    actor: User,
     pool: RemoteResource | None,
     values: Mapping[str, Any],
     activities: Iterable[WorkActivity],
@@ -552,7 +553,7 @@ def save_remote_pool(
 
 @transaction.atomic
 def submit_request(
-    *, actor: Any, staff: Staff, date: dt.date, kind: str, weight: int, note: str
+    *, actor: User, staff: Staff, date: dt.date, kind: str, weight: int, note: str
 ) -> StaffRequest:
     if getattr(actor, "staff", None) != staff and not selectors.can_decide_for(actor, staff):
         raise PermissionDenied("cannot request for someone else")
@@ -578,7 +579,7 @@ def submit_request(
     description="approve or reject a person's leave or wish",
 )
 @transaction.atomic
-def decide_request(*, actor: Any, request: StaffRequest, approve: bool) -> StaffRequest:
+def decide_request(*, actor: User, request: StaffRequest, approve: bool) -> StaffRequest:
     if not selectors.can_decide_for(actor, request.staff):
         raise PermissionDenied("cannot decide this request")
     old = request.status
@@ -591,7 +592,7 @@ def decide_request(*, actor: Any, request: StaffRequest, approve: bool) -> Staff
 
 
 @transaction.atomic
-def cancel_request(*, actor: Any, request: StaffRequest) -> StaffRequest:
+def cancel_request(*, actor: User, request: StaffRequest) -> StaffRequest:
     """The person withdraws their own request, or a planner cancels someone's (a decision
     about that person: never their own, and a head's only from above)."""
     if getattr(actor, "staff", None) != request.staff:
@@ -609,7 +610,7 @@ def cancel_request(*, actor: Any, request: StaffRequest) -> StaffRequest:
 
 
 @transaction.atomic
-def reset_calendar_feed(*, actor: Any, staff: Staff) -> str:
+def reset_calendar_feed(*, actor: User, staff: Staff) -> str:
     """A new secret feed token (the old URL stops working). Returns the raw token once."""
     raw = secrets.token_urlsafe(32)
     CalendarFeed.objects.update_or_create(
@@ -627,7 +628,7 @@ def reset_calendar_feed(*, actor: Any, staff: Staff) -> str:
 
 
 @transaction.atomic
-def revoke_calendar_feed(*, actor: Any, staff: Staff) -> None:
+def revoke_calendar_feed(*, actor: User, staff: Staff) -> None:
     deleted, _ = CalendarFeed.objects.filter(staff=staff).delete()
     if deleted:
         record(

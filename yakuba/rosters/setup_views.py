@@ -12,11 +12,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core.permissions import capability_required, get_for_user_or_404
 from yakuba.org import selectors as org_selectors
@@ -32,7 +33,7 @@ from yakuba.rosters.forms import (
 from yakuba.rosters.models import TeleworkPolicy, WorkRules
 
 
-def _scope_unit(request: HttpRequest) -> Unit | None:
+def _scope_unit(request: AuthenticatedHttpRequest) -> Unit | None:
     """The unit being set up (?unit=pk); None means office-wide (HR/system admin only)."""
     raw = request.GET.get("unit") or request.POST.get("unit_scope")
     if not raw:
@@ -51,7 +52,7 @@ def _setup_url(unit: Unit | None) -> str:
 
 
 @capability_required(Capability.PLAN_ROSTERS)
-def setup_home(request: HttpRequest) -> HttpResponse:
+def setup_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     unit = _scope_unit(request)
     return render(
         request,
@@ -70,7 +71,7 @@ def setup_home(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.PLAN_ROSTERS)
-def activity_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def activity_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     activity = None
     if pk is not None:
         activity = get_for_user_or_404(selectors.visible_activities, request.user, pk)
@@ -106,7 +107,7 @@ def activity_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @capability_required(Capability.PLAN_ROSTERS)
-def cover_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def cover_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Per day type: minimum and target staff of a counter, and the skills it needs."""
     counter = get_for_user_or_404(org_selectors.visible_counters, request.user, pk)
     skills = list(counter.required_skills.all())
@@ -136,7 +137,7 @@ def cover_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _settings_edit(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     model: Any,
     form_class: Any,
     save: Any,
@@ -158,7 +159,7 @@ def _settings_edit(
 
 
 @capability_required(Capability.PLAN_ROSTERS)
-def policy_edit(request: HttpRequest) -> HttpResponse:
+def policy_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _settings_edit(
         request,
         TeleworkPolicy,
@@ -169,20 +170,20 @@ def policy_edit(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.PLAN_ROSTERS)
-def rules_edit(request: HttpRequest) -> HttpResponse:
+def rules_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _settings_edit(
         request, WorkRules, WorkRulesForm, services.save_work_rules, _("勤務ルール")
     )
 
 
 @capability_required(Capability.PLAN_ROSTERS)
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everyone in scope with their team and telework eligibility, each rule met or not."""
     unit = _scope_unit(request)
-    staff = org_selectors.visible_staff(request.user).filter(active=True).select_related("unit")
+    scoped = org_selectors.visible_staff(request.user).filter(active=True).select_related("unit")
     if unit is not None:
-        staff = staff.filter(unit__path__startswith=unit.path)
-    staff = list(staff.order_by("unit__path", "staff_number")[:1000])
+        scoped = scoped.filter(unit__path__startswith=unit.path)
+    staff = list(scoped.order_by("unit__path", "staff_number")[:1000])
     elig = eligibility.evaluate_many(staff)
     profiles = selectors.work_profiles(staff)
     rows = [{"staff": s, "profile": profiles.get(s.pk), "eligibility": elig[s.pk]} for s in staff]
@@ -190,7 +191,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.PLAN_ROSTERS)
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     staff = get_for_user_or_404(org_selectors.visible_staff, request.user, pk)
     form = ProfileForm(request.POST or None, instance=selectors.work_profile(staff))
     if request.method == "POST" and form.is_valid():

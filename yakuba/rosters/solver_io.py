@@ -18,7 +18,7 @@ from django.db.models import Q
 
 from yakuba import planner
 from yakuba.core.calendar import is_public_holiday
-from yakuba.org.models import Staff, Unit
+from yakuba.org.models import Counter, Staff, Unit
 from yakuba.rosters import eligibility
 from yakuba.rosters.explain import AWAY_FROM_OFFICE, explain
 from yakuba.rosters.models import (
@@ -85,6 +85,13 @@ class ProblemContext:
     preference_activities: set[str] = field(default_factory=set)
     # Skill code -> name, for the skills counters' cover rules ask for.
     skill_names: dict[str, str] = field(default_factory=dict)
+
+
+def _counter_of(activity: WorkActivity) -> Counter:
+    """The counter of a counter activity (`_Sources.counters` holds only those with one)."""
+    if activity.counter is None:
+        raise ValueError(f"activity {activity.pk} has no counter")
+    return activity.counter
 
 
 def period_staff(unit: Unit | None, *, with_skills: bool = True) -> list[Staff]:
@@ -206,9 +213,11 @@ def _load(version: RosterVersion) -> _Sources:
         profiles={p.staff_id: p for p in StaffWorkProfile.objects.filter(staff__in=staff)},
         # Related-manager calls are slow in loops: read skills once into plain sets.
         staff_skills={s.pk: {k.pk for k in s.skills.all()} for s in staff},
-        counter_skills={a.pk: {k.pk for k in a.counter.required_skills.all()} for a in counters},
+        counter_skills={
+            a.pk: {k.pk for k in _counter_of(a).required_skills.all()} for a in counters
+        },
         counter_open={
-            (activity_key(a.pk), i): a.counter.is_open_on(d)
+            (activity_key(a.pk), i): _counter_of(a).is_open_on(d)
             for a in counters
             for i, d in enumerate(days)
         },
@@ -293,7 +302,7 @@ def _counter_cover(src: _Sources) -> tuple[list[planner.Cover], dict[str, str]]:
     counters = src.counters
     cover: list[planner.Cover] = []
     skill_names: dict[str, str] = {}
-    cover_rules = {
+    cover_rules: dict[tuple[int | None, str], CoverRule] = {
         (r.counter_id, r.day_type): r
         for r in CoverRule.objects.filter(
             counter__in=[a.counter_id for a in counters]
@@ -400,11 +409,12 @@ def _split_teams(src: _Sources) -> list[planner.SplitTeams]:
     team_b = frozenset(staff_key(p.staff_id) for p in profiles if p.team == "B")
     if not (team_a and team_b):
         return []
-    period_days = {
+    days_by_mode: dict[str, int] = {
         SplitMode.NEVER_BOTH: 0,
         SplitMode.ALTERNATE_DAY: 1,
         SplitMode.ALTERNATE_WEEK: 7,
-    }[rules.split_mode]
+    }
+    period_days = days_by_mode[rules.split_mode]
     offset = src.period.start_date.weekday() if period_days == 7 else 0
     return [planner.SplitTeams(SPLIT_TEAMS_NAME, (team_a, team_b), period_days, offset)]
 
@@ -423,7 +433,7 @@ def _fairness(src: _Sources) -> list[planner.Fairness]:
         if any(
             src.can_staff_counter(s, a)
             for a in counters
-            if a.counter.opens_saturday or a.counter.opens_sunday or a.counter.opens_holidays
+            if (c := _counter_of(a)).opens_saturday or c.opens_sunday or c.opens_holidays
         )
     )
     if len(weekend_people) > 1 and src.duty_days:

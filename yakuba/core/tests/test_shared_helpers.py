@@ -43,7 +43,7 @@ def test_writers_never_fail_on_stored_text(texts: list[str]) -> None:
     """Whatever text was stored, every writer produces a file Excel can open."""
     rows = [texts, [t[::-1] for t in texts]]
     book = load_workbook(io.BytesIO(write_xlsx([("表", ["列"] * len(texts), rows)])))
-    assert book.active.max_row == 3
+    assert book.active is not None and book.active.max_row == 3
     for encoding in ("utf-8", "cp932"):
         assert write_csv(["列"] * len(texts), rows, encoding)
 
@@ -58,6 +58,7 @@ def test_csv_is_excel_friendly() -> None:
 
 def test_xlsx_header_is_bold_and_frozen() -> None:
     ws = load_workbook(io.BytesIO(write_xlsx([("職員", ["番号", "氏名"], [[1, "山田"]])]))).active
+    assert ws is not None
     assert ws.title == "職員" and ws["A1"].font.bold and ws.freeze_panes == "A2"
 
 
@@ -76,8 +77,9 @@ def test_download_names_the_file_in_utf8_and_is_never_cached(make_user) -> None:
     )
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    encoded = re.search(r"filename\*=utf-8''(\S+)", disposition).group(1)
-    assert unquote(encoded) == "勤務表 2026年1月.xlsx"
+    encoded = re.search(r"filename\*=utf-8''(\S+)", disposition)
+    assert encoded is not None
+    assert unquote(encoded.group(1)) == "勤務表 2026年1月.xlsx"
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     entry = AuditEntry.objects.get(action="export")
     assert entry.actor == user and entry.changes["filename"] == "勤務表 2026年1月.xlsx"
@@ -129,7 +131,7 @@ def _chart(**kwargs: object) -> charts.Chart:
         lambda c: charts.line_chart(c),
     ],
 )
-def test_every_chart_is_an_accessible_image(draw) -> None:  # type: ignore[no-untyped-def]
+def test_every_chart_is_an_accessible_image(draw) -> None:
     svg = str(draw(_chart(description="4月の提出率")))
     assert 'role="img"' in svg and 'aria-labelledby="c1-title c1-desc"' in svg
     assert '<title id="c1-title">提出率</title>' in svg

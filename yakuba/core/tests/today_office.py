@@ -92,8 +92,8 @@ def publish_week(
         published_at=at(7, 0, days[0] - dt.timedelta(days=3)) if published else None,
     )
     rows = []
-    for staff, days in cells.items():
-        for day, what in days.items():
+    for staff, by_day in cells.items():
+        for day, what in by_day.items():
             off = isinstance(what, str)
             rows.append(
                 Assignment(

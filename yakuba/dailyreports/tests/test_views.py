@@ -79,7 +79,7 @@ def test_setup_starts_with_defaults_and_edits_questions(client, make_user, org) 
     questions = list(window.questions.all())
     assert [q.text for q in questions] == ["今日の予定", "昨日の実績", "困っていること"]
     assert [q.required for q in questions] == [True, True, False]
-    data = {
+    data: dict[str, object] = {
         "save": "1",
         "enabled": "on",
         "opens_at": "08:15",

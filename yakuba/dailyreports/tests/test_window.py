@@ -32,7 +32,7 @@ def tick() -> list[tuple[int, str, str]]:
     ]
 
 
-def window_claims():  # type: ignore[no-untyped-def]
+def window_claims():
     return JobClaim.objects.filter(job="dailyreports.window")
 
 

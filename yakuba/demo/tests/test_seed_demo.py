@@ -64,11 +64,12 @@ def test_builds_the_organisation(seeded: str) -> None:
     assert 38 <= Unit.objects.count() <= 50
     # 課 hang under a 部, 係 under a 課; paths match the tree.
     for unit in Unit.objects.select_related("parent"):
-        expected_parent = {
+        parents: dict[str, str | None] = {
             UnitKind.DEPARTMENT: None,
             UnitKind.DIVISION: UnitKind.DEPARTMENT,
             UnitKind.SECTION: UnitKind.DIVISION,
-        }[unit.kind]
+        }
+        expected_parent = parents[unit.kind]
         assert (unit.parent.kind if unit.parent else None) == expected_parent
         assert unit.path == unit.compute_path()
     assert Unit.objects.filter(kind=UnitKind.SECTION, parent__name="市民課").count() >= 2

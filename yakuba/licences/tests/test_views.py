@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _values(**extra: object) -> dict[str, object]:
-    data = {
+    data: dict[str, object] = {
         "platform": "zoom",
         "name": "Zoom ホスト01",
         "kind": "host",

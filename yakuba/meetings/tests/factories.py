@@ -89,7 +89,7 @@ def zoom_event(
     }
 
 
-def signed_headers(body: bytes, secret: str = ZOOM_SECRET, ts: int | None = None) -> dict[str, str]:
+def signed_headers(body: bytes, secret: str = ZOOM_SECRET, ts: int | None = None) -> dict[str, Any]:
     stamp = str(ts if ts is not None else int(time.time()))
     return {
         "HTTP_X_ZM_REQUEST_TIMESTAMP": stamp,

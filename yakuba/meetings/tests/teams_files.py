@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-EN = {
+EN: dict[str, Any] = {
     "summary": "1. Summary",
     "participants": "2. Participants",
     "activities": "3. In-Meeting Activities",
@@ -23,7 +24,7 @@ EN = {
     "organizer": "Organizer",
     "attendee": "Attendee",
 }
-JA = {
+JA: dict[str, Any] = {
     "summary": "1. 要約",
     "participants": "2. 参加者",
     "activities": "3. 会議中のアクティビティ",

@@ -60,7 +60,7 @@ def _page(browser, live_server, user, *, lang: str, viewport: dict[str, int]) ->
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.errors = errors  # type: ignore[attr-defined]
+    page.errors = errors
     return page
 
 
@@ -133,7 +133,7 @@ def test_check_saves_itself_and_names_its_units(browser, live_server, make_user,
     assert NetcheckResult.objects.get(person=user).place == "office"
     assert NetcheckResult.objects.count() == 1
 
-    errors = page.errors  # type: ignore[attr-defined]
+    errors = page.errors
     page.context.close()
     assert not [e for e in errors if "Content Security Policy" in e or "Error" in e], errors
     assert not problems, "\n".join(problems)
@@ -167,7 +167,7 @@ def test_check_on_a_phone_in_english(browser, live_server, make_user, settings) 
     page.get_by_role("heading", level=1).wait_for()
     problems += axe_problems(page, "netcheck en phone edit")
     screenshot(page, "netcheck-en-phone-edit")
-    errors = page.errors  # type: ignore[attr-defined]
+    errors = page.errors
     page.context.close()
     assert not [e for e in errors if "Content Security Policy" in e or "Error" in e], errors
     assert not problems, "\n".join(problems)

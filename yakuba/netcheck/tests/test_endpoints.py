@@ -116,7 +116,7 @@ def test_download_streams_incompressible_bounded_chunks(staff_client, settings) 
     assert response["Cache-Control"].startswith("no-store")
     assert response["Content-Encoding"] == "identity"
     assert response["Content-Length"] == str(size)
-    chunks = list(response.streaming_content)
+    chunks = list(response)
     assert max(len(c) for c in chunks) <= len(views._CHUNK)
     assert sum(len(c) for c in chunks) == size
     assert NetcheckRun.objects.get(token=token).download_bytes == size

@@ -102,7 +102,7 @@ def test_advice_in_english_when_the_language_is_english() -> None:
 def test_bench_all_merges_both_summaries(monkeypatch, capsys) -> None:
     from yakuba.netcheck import bench_all
 
-    summaries = {
+    summaries: dict[str, dict[str, float] | None] = {
         "yakuba.meetings.bench": {"events_per_s": 900.0, "lost": 0},
         "yakuba.netcheck.bench": {"netcheck_download_mbps": 4000.0},
     }

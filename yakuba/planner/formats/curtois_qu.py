@@ -152,11 +152,11 @@ def parse(text: str, name: str = "<string>") -> Problem:
     staff_ids = {s.id for s in staff}
     if len(staff_ids) != len(staff):
         raise r.fail("duplicate staff id in SECTION_STAFF", 0)
-    if bad := set(days_off) - staff_ids:
-        raise r.fail(f"SECTION_DAYS_OFF names unknown staff {sorted(bad)}", 0)
-    for s in staff:
-        if bad_days := [d for d in s.days_off if not 0 <= d < horizon]:
-            raise r.fail(f"day off {bad_days[0]} of {s.id!r} outside the horizon", 0)
+    if unknown := set(days_off) - staff_ids:
+        raise r.fail(f"SECTION_DAYS_OFF names unknown staff {sorted(unknown)}", 0)
+    for person in staff:
+        if bad_days := [d for d in person.days_off if not 0 <= d < horizon]:
+            raise r.fail(f"day off {bad_days[0]} of {person.id!r} outside the horizon", 0)
     for req, lineno in requests:
         r.lineno = lineno
         if req.staff not in staff_ids:

@@ -118,7 +118,7 @@ def test_stability_repair_changes_little():
     acts = [Activity("D")]
     staff = [Staff("A", days_off=frozenset({1})), Staff("B")]
     cover = [Cover(d, "D", 1, 100, 1) for d in range(3)]
-    previous = {"A": ["D", "D", "D"], "B": [None, None, None]}
+    previous: dict[str, list[str | None]] = {"A": ["D", "D", "D"], "B": [None, None, None]}
     p = Problem(3, acts, staff, cover=cover, previous=previous, stability_weight=5)
     res = checked(p)
     # A's absence on day 1 forces two changes (A off, B in); nothing else moves.
@@ -168,6 +168,7 @@ def test_infeasible_names_each_conflicting_rule():
     staff = [Staff("A", min_minutes=3 * 480, days_off=frozenset({0, 1}))]
     res = solve(Problem(4, acts, staff), time_limit=5, workers=2)
     assert res.status == "infeasible"
+    assert res.diagnosis is not None
     codes = sorted(c.code for c in res.diagnosis.conflicts)
     assert codes[0] == "day_off" and "min_minutes" in codes
     assert {c.params.get("day") for c in res.diagnosis.conflicts if c.code == "day_off"} == {0, 1}
@@ -178,4 +179,5 @@ def test_pin_on_a_fixed_day_off_is_diagnosed():
     staff = [Staff("A", days_off=frozenset({1}))]
     res = solve(Problem(3, acts, staff, pins=[Pin("A", 1, "D")]), time_limit=5, workers=2)
     assert res.status == "infeasible"
+    assert res.diagnosis is not None
     assert sorted(c.code for c in res.diagnosis.conflicts) == ["day_off", "pin"]

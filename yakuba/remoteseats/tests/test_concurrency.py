@@ -71,7 +71,7 @@ def test_concurrent_bookings_on_postgresql(pool, eligible_staff, today) -> None:
 def test_concurrent_bookings_on_sqlite(pool, eligible_staff, today) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("SQLite variant; PostgreSQL runs test_concurrent_bookings_on_postgresql")
-    if connection.is_in_memory_db():
+    if connection.is_in_memory_db():  # type: ignore[attr-defined]  # SQLite's wrapper only
         pytest.skip(
             "the SQLite test database is in memory (shared cache): its table locks fail at "
             "once instead of waiting for the busy timeout, so threads cannot queue like "

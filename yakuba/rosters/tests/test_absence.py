@@ -95,7 +95,7 @@ def test_absence_during_a_running_solve_waits_for_it_and_then_runs(
     repair.refresh_from_db()
     assert other.status == VersionStatus.SOLVED
     assert repair.status == VersionStatus.SOLVED, repair.diagnosis
-    assert repair.started_at >= other.finished_at
+    assert repair.started_at and other.finished_at and repair.started_at >= other.finished_at
     off = Assignment.objects.filter(version=repair, date=WEDNESDAY, staff__in=[first, second])
     assert {(a.activity_id, a.off_reason) for a in off} == {(None, RequestKind.SICK)}
 

@@ -61,11 +61,19 @@ def usual_week(setup) -> planner.Roster:
     in the office."""
     people = setup["people"]
     desk, office = activity_key(setup["desk"].pk), activity_key(setup["office"].pk)
-    roster = {
+    roster: dict[str, list[str | None]] = {
         staff_key(s.pk): [office] * 5 + [None, None] for s in period_staff(setup["org"]["shimin"])
     }
     for i in (2, 3):
-        roster[staff_key(people[i].pk)] = [desk] * 5 + [desk if i == 2 else None, None]
+        roster[staff_key(people[i].pk)] = [
+            desk,
+            desk,
+            desk,
+            desk,
+            desk,
+            desk if i == 2 else None,
+            None,
+        ]
     return roster
 
 
@@ -289,7 +297,7 @@ def test_repair_changes_say_why(roster_setup, make_user) -> None:
             version=first,
             staff_id=int(key[1:]),
             date=MONDAY + dt.timedelta(days=i),
-            activity_id=ids.get(act),
+            activity_id=ids.get(act) if act else None,
         )
         for key, row in before.items()
         for i, act in enumerate(row)

@@ -37,7 +37,7 @@ def make_version(setup, user, days: int = 7, **period_kwargs) -> RosterVersion:
 
 def roster_from_db(version: RosterVersion, ctx) -> planner.Roster:
     index = {d: i for i, d in enumerate(ctx.days)}
-    grid = {k: [None] * len(ctx.days) for k in ctx.staff}
+    grid: planner.Roster = {k: [None] * len(ctx.days) for k in ctx.staff}
     for a in version.assignments.all():
         grid[staff_key(a.staff_id)][index[a.date]] = (
             activity_key(a.activity_id) if a.activity_id else None

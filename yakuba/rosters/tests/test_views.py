@@ -134,7 +134,7 @@ def test_xlsx_export_is_the_usual_grid_printable_landscape(client, make_user, ro
     wb = load_workbook(io.BytesIO(response.content))
     ws = wb.active
     assert ws.page_setup.orientation == "landscape"
-    assert int(ws.page_setup.paperSize) == 9
+    assert str(ws.page_setup.paperSize) == "9"
     assert ws.cell(row=3, column=2).value == "氏名"
     names = {ws.cell(row=r, column=2).value for r in range(4, 4 + len(roster_setup["people"]) + 2)}
     assert {p.name for p in roster_setup["people"]} <= names
