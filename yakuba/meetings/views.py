@@ -17,14 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yakuba.accounts.roles import Capability
 from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
 from yakuba.meetings import forms, jitsi, selectors, services, timeline, zoom
-from yakuba.meetings.models import (
-    AttendanceSource,
-    CatchUp,
-    JitsiEndpoint,
-    Meeting,
-    MeetingStatus,
-    ZoomAccount,
-)
+from yakuba.meetings.models import AttendanceSource, CatchUp, Meeting, MeetingStatus
 
 
 def _meeting(request: HttpRequest, pk: int, *, manage: bool) -> Meeting:
@@ -101,19 +94,14 @@ def _meeting_form(request: HttpRequest, meeting: Meeting, *, creating: bool) -> 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, manage=False)
     manage = selectors.can_manage(request.user, meeting)
-    staff = getattr(request.user, "staff", None)
-    mine = (
-        CatchUp.objects.filter(meeting=meeting, staff=staff, sent_at__isnull=False).first()
-        if staff
-        else None
-    )
+    mine = selectors.my_catchup_for(request.user, meeting)
     return render(
         request,
         "meetings/meeting_detail.html",
         {
             "meeting": meeting,
             "manage": manage,
-            "agenda": services.agenda_spans(meeting),
+            "agenda": selectors.agenda_spans(meeting),
             "entries": meeting.minutes.select_related("owner"),
             "invitees": meeting.invitees.select_related("unit").order_by("staff_number"),
             "agenda_form": forms.AgendaItemForm() if manage else None,
@@ -139,7 +127,7 @@ def _minutes_context(meeting: Meeting, form: forms.EntryForm | None = None) -> d
     meeting.refresh_from_db(fields=["current_item"])
     return {
         "meeting": meeting,
-        "agenda": services.agenda_spans(meeting),
+        "agenda": selectors.agenda_spans(meeting),
         "entries": meeting.minutes.select_related("owner", "agenda_item"),
         "form": form or forms.EntryForm(meeting=meeting),
         "next_pending": meeting.agenda.filter(started_at__isnull=True).first(),
@@ -199,17 +187,62 @@ def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reads only: the presence is derived in the task worker as the platforms' events
+    arrive (or on the organiser's "反映する", `presence_refresh`)."""
     meeting = _meeting(request, pk, manage=True)
-    services.refresh_presence(meeting)
     return render(
         request,
         "meetings/timeline.html",
         {
             "meeting": meeting,
             "timeline": timeline.build(meeting),
+            "behind": selectors.presence_behind(meeting),
             "manual_form": forms.ManualMarkForm(meeting=meeting),
             "teams_form": forms.TeamsReportForm(),
         },
+    )
+
+
+@login_required
+@require_POST
+def presence_refresh(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk, manage=True)
+    if services.refresh_presence_by_request(actor=request.user, meeting=meeting):
+        messages.success(request, _("新しい接続記録を反映しました。"))
+    else:
+        messages.info(request, _("接続記録はすべて反映済みです。"))
+    return redirect("meetings:timeline", pk=meeting.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_times(request: HttpRequest, pk: int) -> HttpResponse:
+    """The actual start of each agenda item, entered after the meeting."""
+    meeting = _meeting(request, pk, manage=True)
+    items = list(meeting.agenda.order_by("order", "pk"))
+    form = forms.AgendaTimesForm(request.POST or None, meeting=meeting, items=items)
+    status = 200
+    if request.method == "POST":
+        if meeting.status == MeetingStatus.FINALISED:
+            form.add_error(None, _("議事録は確定済みです。"))
+        elif form.is_valid():
+            try:
+                n = services.set_agenda_times(
+                    actor=request.user, meeting=meeting, times=form.times()
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, _("議題の開始時刻を保存しました（%(n)d 件を変更）。") % {"n": n}
+                )
+                return redirect("meetings:meeting_detail", pk=meeting.pk)
+        status = 400
+    return render(
+        request,
+        "meetings/agenda_times.html",
+        {"meeting": meeting, "form": form, "finalised": meeting.status == MeetingStatus.FINALISED},
+        status=status,
     )
 
 
@@ -270,20 +303,19 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
 def recontact(request: HttpRequest, pk: int) -> HttpResponse:
     """Who was sent a catch-up and has not acknowledged it: the people to call."""
     meeting = _meeting(request, pk, manage=True)
-    catchups = list(
-        CatchUp.objects.filter(meeting=meeting, sent_at__isnull=False)
-        .select_related("staff__unit", "staff__user")
-        .order_by("acknowledged_at", "staff__staff_number")
-    )
-    return render(
-        request,
-        "meetings/recontact.html",
-        {
-            "meeting": meeting,
-            "pending": [c for c in catchups if c.acknowledged_at is None],
-            "done": [c for c in catchups if c.acknowledged_at is not None],
-        },
-    )
+    catchups = selectors.catchups_of(meeting)
+    finalised = meeting.status == MeetingStatus.FINALISED
+    context = {
+        "meeting": meeting,
+        "finalised": finalised,
+        # Finalised, but the catch-up task has not finished: the list is not complete yet.
+        "preparing": finalised and meeting.catchups_prepared_at is None,
+        "pending": [c for c in catchups if c.acknowledged_at is None],
+        "done": [c for c in catchups if c.acknowledged_at is not None],
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "meetings/partials/recontact_body.html", context)
+    return render(request, "meetings/recontact.html", context)
 
 
 @login_required
@@ -347,8 +379,8 @@ def platforms(request: HttpRequest) -> HttpResponse:
         request,
         "meetings/platforms.html",
         {
-            "zoom_accounts": ZoomAccount.objects.all(),
-            "jitsi_endpoints": JitsiEndpoint.objects.all(),
+            "zoom_accounts": selectors.zoom_accounts(),
+            "jitsi_endpoints": selectors.jitsi_endpoints(),
             "zoom_form": zoom_form,
             "jitsi_form": jitsi_form,
             "new_token": new_token,
@@ -394,7 +426,7 @@ _ZOOM_ANSWERS = {
 @csrf_exempt
 @require_POST
 def zoom_webhook(request: HttpRequest, key: str) -> HttpResponse:
-    secret = services.zoom_secret_for(key)
+    secret = selectors.zoom_secret_for(key)
     if secret is None:
         return _error(404, "unknown account")
     body = _read_body(request, zoom.MAX_BODY_BYTES)
@@ -431,6 +463,8 @@ def zoom_webhook(request: HttpRequest, key: str) -> HttpResponse:
         payload={"name": event.name, "email": event.email, "raw": data},
         dedup=event.dedup_key,
     )
+    if stored:
+        services.presence_changed(event.room, event.at)
     return HttpResponse(_ZOOM_ANSWERS[stored], content_type="application/json")
 
 
@@ -442,7 +476,7 @@ def jitsi_event(request: HttpRequest, group: str, action: str) -> HttpResponse:
     token = header[7:].strip() if header.startswith("Bearer ") else ""
     if not token or len(token) > 200:
         return _error(401, "invalid token")
-    if not JitsiEndpoint.objects.filter(token_hash=JitsiEndpoint.hash_token(token)).exists():
+    if not selectors.jitsi_token_known(token):
         return _error(401, "invalid token")
     if kind not in jitsi.KINDS:
         return _error(404, "unknown event")
@@ -455,8 +489,9 @@ def jitsi_event(request: HttpRequest, group: str, action: str) -> HttpResponse:
     except zoom.Malformed as exc:
         return _error(400, f"malformed event: {exc}")
     stored = 0
+    rooms: dict[str, Any] = {}
     for p in points:
-        stored += services.store_event(
+        new = services.store_event(
             source=AttendanceSource.JITSI,
             event=p.kind,
             room=p.room,
@@ -465,4 +500,9 @@ def jitsi_event(request: HttpRequest, group: str, action: str) -> HttpResponse:
             payload={"name": p.name, "email": p.email, "raw": data if len(points) == 1 else {}},
             dedup=p.dedup_key,
         )
+        if new:
+            stored += 1
+            rooms.setdefault(p.room, p.at)
+    for room, at in rooms.items():
+        services.presence_changed(room, at)
     return JsonResponse({"stored": stored, "duplicates": len(points) - stored})

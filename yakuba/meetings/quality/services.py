@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
-from yakuba.meetings import quality
-from yakuba.meetings import quality_selectors as selectors
 from yakuba.meetings.models import ConnectionNudge, ConnectionQualitySettings
+from yakuba.meetings.quality import scoring, selectors
 from yakuba.notifications.services import EMAIL, IN_APP, notify
 from yakuba.org.models import Staff
 
+# The name of the scheduled job that sends the nudges (`meetings.jobs`): the actor the
+# audit trail records for them.
+NUDGES_JOB = "meetings.connection_quality_nudges"
 SETTING_FIELDS = (
     "drops_per_hour",
     "min_hours",
@@ -55,7 +57,7 @@ def save_settings(*, actor: Any, values: dict[str, Any]) -> ConnectionQualitySet
     return row
 
 
-def nudge_text(person: quality.PersonQuality, cfg: selectors.Config) -> str:
+def nudge_text(person: scoring.PersonQuality, cfg: selectors.Config) -> str:
     return "\n".join(
         [
             _(
@@ -133,7 +135,7 @@ def send_nudges(now: dt.datetime | None = None) -> int:
             record(
                 AuditAction.CREATE,
                 obj=nudge,
-                actor_label="system",
+                actor_label=NUDGES_JOB,
                 changes={
                     "drops_per_hour": round(nudge.drops_per_hour, 2),
                     "threshold": cfg.thresholds.drops_per_hour,
