@@ -138,7 +138,12 @@ class AgendaTimesForm(forms.Form):
     day (one field per item, `item_<id>`; empty: the planned minutes count)."""
 
     def __init__(
-        self, *args: Any, meeting: Meeting, items: list[AgendaItem], **kwargs: Any
+        self,
+        *args: Any,
+        meeting: Meeting,
+        items: list[AgendaItem],
+        starts: dict[int, dt.datetime] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.meeting = meeting
@@ -150,7 +155,13 @@ class AgendaTimesForm(forms.Form):
                 required=False,
                 widget=TIME_INPUT,
                 initial=timezone.localtime(item.started_at).time() if item.started_at else None,
-                help_text=_("予定: %(n)s分") % {"n": item.planned_minutes},
+                help_text=_("予定: %(n)s分 ・ いまの扱い: %(at)s 開始")
+                % {
+                    "n": item.planned_minutes,
+                    "at": timezone.localtime(starts[item.pk]).strftime("%H:%M:%S")
+                    if starts and item.pk in starts
+                    else "—",
+                },
                 disabled=finalised,
             )
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yakuba.accounts.roles import Capability
 from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
-from yakuba.meetings import forms, jitsi, selectors, services, timeline, zoom
+from yakuba.meetings import forms, intervals, jitsi, selectors, services, timeline, zoom
 from yakuba.meetings.models import AttendanceSource, CatchUp, Meeting, MeetingStatus
 
 
@@ -219,8 +219,11 @@ def presence_refresh(request: HttpRequest, pk: int) -> HttpResponse:
 def agenda_times(request: HttpRequest, pk: int) -> HttpResponse:
     """The actual start of each agenda item, entered after the meeting."""
     meeting = _meeting(request, pk, manage=True)
-    items = list(meeting.agenda.order_by("order", "pk"))
-    form = forms.AgendaTimesForm(request.POST or None, meeting=meeting, items=items)
+    spans = selectors.agenda_spans(meeting)
+    items = [item for item, _s, _e in spans]
+    # What the catch-up uses now: the stamped time, else the time the plan gives.
+    starts = {item.pk: intervals.to_dt(s) for item, s, _e in spans}
+    form = forms.AgendaTimesForm(request.POST or None, meeting=meeting, items=items, starts=starts)
     status = 200
     if request.method == "POST":
         if meeting.status == MeetingStatus.FINALISED:
