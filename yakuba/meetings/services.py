@@ -54,8 +54,9 @@ MEETING_FIELDS = (
 )
 # What a system job records as the actor (the job's or task's name).
 CATCHUPS_ACTOR = "meetings.send_catchups"
-# Fields that decide which raw events are the meeting's: a change re-derives its presence.
-PRESENCE_FIELDS = ("platform_meeting_id", "start", "end", "drop_threshold_s")
+# Fields the derived presence depends on (which events, clipped to which times): a change
+# re-derives it.
+PRESENCE_FIELDS = ("platform_meeting_id", "start", "end")
 
 
 # --- meetings, agenda, minutes -------------------------------------------------------
@@ -79,10 +80,11 @@ def save_meeting(
             meeting.unit = staff.unit
         if values["end"] <= values["start"]:
             raise ValidationError(_("終了は開始より後にしてください。"))
-        values = {
-            **values,
-            "platform_meeting_id": zoom.normalise_meeting_id(values.get("platform_meeting_id")),
-        }
+        if "platform_meeting_id" in values:
+            values = {
+                **values,
+                "platform_meeting_id": zoom.normalise_meeting_id(values["platform_meeting_id"]),
+            }
         before_presence = [getattr(meeting, f, None) for f in PRESENCE_FIELDS]
         if not creating:
             before_presence = list(
@@ -108,6 +110,10 @@ def save_meeting(
                 changes={"invitees": [len(before), len(after)]},
             )
         if creating or before_presence != [getattr(meeting, f) for f in PRESENCE_FIELDS]:
+            # Forget what the stored presence was derived from, so it is rebuilt even when
+            # the same events remain the meeting's.
+            Meeting.objects.filter(pk=meeting.pk).update(presence_fingerprint="")
+            meeting.presence_fingerprint = ""
             pk = meeting.pk
             transaction.on_commit(lambda: _enqueue_presence(pk))
     return meeting

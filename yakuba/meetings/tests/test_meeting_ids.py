@@ -128,3 +128,34 @@ def test_the_data_migration_normalises_existing_rows(org, make_user) -> None:
     # Meetings finalised earlier had their catch-ups prepared then.
     assert finalised.catchups_prepared_at == START + dt.timedelta(hours=2)
     assert meeting.catchups_prepared_at is None
+
+
+def test_correcting_the_id_afterwards_picks_up_the_events_already_received(
+    client, org, make_user, django_capture_on_commit_callbacks
+) -> None:
+    organiser = make_user("staff", username="organiser")
+    c = verified_client(client, organiser)
+    r = c.post(reverse("meetings:meeting_create"), _form(org, platform_meeting_id="850 1234 5679"))
+    assert r.status_code == 302
+    meeting = Meeting.objects.get()
+    zoom_account()
+    # Joined and still connected (no "left" event yet).
+    event = zoom_event("join", name="山田 太郎", email="s1001@example.jp", at=meeting.start)
+    assert post_zoom(client, event).status_code == 200
+    assert not PresenceInterval.objects.exists()  # the ID was mistyped
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.post(
+            reverse("meetings:meeting_edit", args=[meeting.pk]),
+            _form(org, platform_meeting_id="850-1234-5678"),
+        )
+    assert r.status_code == 302
+    assert PresenceInterval.objects.filter(meeting=meeting, staff=org["staff"]["1001"]).exists()
+    # Moving the meeting's end re-derives the presence: the open connection ends with it.
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.post(
+            reverse("meetings:meeting_edit", args=[meeting.pk]),
+            _form(org, platform_meeting_id="85012345678", end="2026-11-20T19:30"),
+        )
+    assert r.status_code == 302
+    row = PresenceInterval.objects.get(meeting=meeting)
+    assert row.leave == meeting.start + dt.timedelta(minutes=30)
