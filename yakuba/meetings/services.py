@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record, save_audited
+from yakuba.core.system_actor import acting_as
 from yakuba.meetings import intervals, selectors, teams, zoom
 from yakuba.meetings.models import (
     AgendaItem,
@@ -52,8 +53,8 @@ MEETING_FIELDS = (
     "host",
     "drop_threshold_s",
 )
-# What a system job records as the actor (the job's or task's name).
-CATCHUPS_ACTOR = "meetings.send_catchups"
+# The system job the audit trail names for the catch-ups (`core.system_actor`).
+CATCHUPS_ACTOR = "meetings.catchups"
 # Fields the derived presence depends on (which events, clipped to which times): a change
 # re-derives it.
 PRESENCE_FIELDS = ("platform_meeting_id", "start", "end")
@@ -502,7 +503,13 @@ def finalise(*, actor: Any, meeting: Meeting) -> None:
 def compute_and_send_catchups(meeting_id: int) -> int:
     """Write each absent invitee's catch-up and notify them (in-app and e-mail). Idempotent:
     a catch-up already sent is not sent again. Marks the meeting's catch-ups as prepared
-    (the re-contact list says "being prepared" until then)."""
+    (the re-contact list says "being prepared" until then). Recorded in the audit trail as
+    done by the system job `CATCHUPS_ACTOR`, however it is started."""
+    with acting_as(CATCHUPS_ACTOR):
+        return _compute_and_send_catchups(meeting_id)
+
+
+def _compute_and_send_catchups(meeting_id: int) -> int:
     meeting = Meeting.objects.get(pk=meeting_id)
     refresh_presence(meeting)
     items, details = selectors.build_catchup_inputs(meeting)
@@ -523,7 +530,6 @@ def compute_and_send_catchups(meeting_id: int) -> int:
             record(
                 AuditAction.CREATE,
                 obj=obj,
-                actor_label=CATCHUPS_ACTOR,
                 changes={"items": len(content["items"])},
             )
             user = person.staff.user
@@ -545,7 +551,6 @@ def compute_and_send_catchups(meeting_id: int) -> int:
             record(
                 AuditAction.UPDATE,
                 obj=locked,
-                actor_label=CATCHUPS_ACTOR,
                 changes={
                     "catchups_prepared_at": [None, locked.catchups_prepared_at.isoformat()],
                     "catchups": CatchUp.objects.filter(meeting=locked).count(),

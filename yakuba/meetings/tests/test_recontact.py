@@ -89,9 +89,9 @@ def test_the_catchup_job_is_named_in_the_audit_trail(meeting) -> None:
     services.compute_and_send_catchups(meeting.pk)
     entries = AuditEntry.objects.filter(object_type="meetings.catchup")
     assert entries.count() == 2
-    assert set(entries.values_list("actor_label", flat=True)) == {"meetings.send_catchups"}
+    assert set(entries.values_list("actor_label", flat=True)) == {"meetings.catchups"}
     prepared = AuditEntry.objects.get(
-        object_type="meetings.meeting", actor_label="meetings.send_catchups"
+        object_type="meetings.meeting", actor_label="meetings.catchups"
     )
     assert prepared.changes["catchups"] == 2
     assert not AuditEntry.objects.filter(actor_label="system").exists()
