@@ -188,7 +188,7 @@ def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Reads only: the presence is derived in the task worker as the platforms' events
-    arrive (or on the organiser's "反映する", `presence_refresh`)."""
+    arrive (or on the organiser's "今すぐ反映する", `presence_refresh`)."""
     meeting = _meeting(request, pk, manage=True)
     return render(
         request,
