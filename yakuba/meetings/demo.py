@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from yakuba.accounts.models import User
 from yakuba.demo import accounts
-from yakuba.meetings import quality_services, services, zoom
+from yakuba.meetings import services, zoom
 from yakuba.meetings.models import (
     AgendaItem,
     CatchUp,
@@ -38,6 +38,7 @@ from yakuba.meetings.models import (
     MinutesEntry,
     Platform,
 )
+from yakuba.meetings.quality import services as quality_services
 from yakuba.meetings.tests.factories import zoom_event
 from yakuba.meetings.tests.teams_files import report
 from yakuba.org.models import Staff, Unit

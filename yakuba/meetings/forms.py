@@ -9,8 +9,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yakuba.core import forms as core_forms
 from yakuba.core.forms import field_of, model_choice
-from yakuba.meetings.models import EntryKind, Meeting
+from yakuba.meetings.models import AgendaItem, EntryKind, Meeting, MeetingStatus, Platform
+from yakuba.meetings.zoom import normalise_meeting_id
 from yakuba.org.models import Staff, Unit
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -50,6 +52,7 @@ class MeetingForm(forms.ModelForm):
             "drop_threshold_s",
         ]
         widgets = {"start": DATETIME_INPUT, "end": DATETIME_INPUT}
+        field_classes = {"start": core_forms.DateTimeField, "end": core_forms.DateTimeField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -61,6 +64,16 @@ class MeetingForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["invited_staff"].initial = list(self.instance.invited_staff.all())
             self.fields["invited_units"].initial = list(self.instance.invited_units.all())
+
+    def clean_platform_meeting_id(self) -> str:
+        value = normalise_meeting_id(self.cleaned_data.get("platform_meeting_id"))
+        zoom_id = self.cleaned_data.get("platform") == Platform.ZOOM and value
+        # Zoom IDs have 9 to 11 digits; a mistyped one would never receive attendance.
+        if zoom_id and not (value.isascii() and value.isdigit() and 9 <= len(value) <= 11):
+            raise forms.ValidationError(
+                _("Zoom の会議IDは9〜11桁の数字です（例: 850 1234 5678）。")
+            )
+        return value
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -95,7 +108,7 @@ class EntryForm(forms.Form):
         label=_("時刻（後から記入する場合）"), required=False, widget=TIME_INPUT
     )
     owner = forms.ModelChoiceField(label=_("担当者"), queryset=Staff.objects.none(), required=False)
-    due = forms.DateField(label=_("期限"), required=False, widget=DATE_INPUT)
+    due = core_forms.DateField(label=_("期限"), required=False, widget=DATE_INPUT)
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -123,6 +136,65 @@ class EntryForm(forms.Form):
         else:
             data["at"] = None
         return data
+
+
+class AgendaTimesForm(forms.Form):
+    """The actual start of each agenda item, typed afterwards as a time of the meeting's
+    day (one field per item, `item_<id>`; empty: the planned minutes count)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        meeting: Meeting,
+        items: list[AgendaItem],
+        starts: dict[int, dt.datetime] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.items = items
+        finalised = meeting.status == MeetingStatus.FINALISED
+        for item in items:
+            self.fields[f"item_{item.pk}"] = forms.TimeField(
+                label=f"{item.order}. {item.title}",
+                required=False,
+                widget=TIME_INPUT,
+                initial=timezone.localtime(item.started_at).time() if item.started_at else None,
+                help_text=_("予定: %(n)s分 ・ いまの扱い: %(at)s 開始")
+                % {
+                    "n": item.planned_minutes,
+                    "at": timezone.localtime(starts[item.pk]).strftime("%H:%M:%S")
+                    if starts and item.pk in starts
+                    else "—",
+                },
+                disabled=finalised,
+            )
+
+    def _moment(self, at: dt.time) -> dt.datetime:
+        """`at` on the meeting's day; on the next day for a meeting that runs past midnight
+        and a time before its start."""
+        start = timezone.localtime(self.meeting.start)
+        moment = timezone.make_aware(dt.datetime.combine(start.date(), at))
+        end_day = timezone.localtime(self.meeting.end).date()
+        if moment < start.replace(second=0, microsecond=0) and end_day > start.date():
+            moment = timezone.make_aware(
+                dt.datetime.combine(start.date() + dt.timedelta(days=1), at)
+            )
+        return moment
+
+    def times(self) -> dict[int, dt.datetime | None]:
+        """Item id → the start entered (None when left empty); after `is_valid()`."""
+        out: dict[int, dt.datetime | None] = {}
+        for item in self.items:
+            at = self.cleaned_data.get(f"item_{item.pk}")
+            moment = self._moment(at) if at is not None else None
+            # A time stamped live has fractions of a second the field does not show: the
+            # same second typed back is no change.
+            stamped = item.started_at
+            if moment is not None and stamped and stamped.replace(microsecond=0) == moment:
+                moment = stamped
+            out[item.pk] = moment
+        return out
 
 
 class ManualMarkForm(forms.Form):

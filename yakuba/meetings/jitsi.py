@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from yakuba.meetings.zoom import Malformed, person_key
+from yakuba.meetings.zoom import Malformed, normalise_meeting_id, person_key
 
 MAX_BODY_BYTES = 256 * 1024
 KINDS = ("occupant-joined", "occupant-left", "room-destroyed")
@@ -36,8 +36,8 @@ def _epoch(value: Any) -> dt.datetime | None:
 def _room(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise Malformed("room")
-    # "room@conference.example" → "room"
-    return value.strip().split("@", 1)[0][:200]
+    # "room@conference.example" → "room", normalised as the meeting's ID is.
+    return normalise_meeting_id(value.strip().split("@", 1)[0][:200])
 
 
 def _string(value: object) -> str:

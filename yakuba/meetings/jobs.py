@@ -1,6 +1,6 @@
 """Meetings' periodic job, registered with the core scheduler: the daily connection-quality
 nudge (from ``MEETINGS_QUALITY_NUDGE_HOUR``, once a day; nobody is nudged twice within
-the interval, see `quality_services.send_nudges`)."""
+the interval, see `quality.services.send_nudges`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from yakuba.core.scheduling import Due, Job, register
 
 
 def due_nudges(now: dt.datetime, claimed: Set[str]) -> Iterable[Due]:
-    from yakuba.meetings.quality_services import nudge_due
+    from yakuba.meetings.quality.services import nudge_due
 
     if not nudge_due(now):
         return []
@@ -22,14 +22,14 @@ def due_nudges(now: dt.datetime, claimed: Set[str]) -> Iterable[Due]:
 
 
 def send_nudges(day: str) -> int:
-    from yakuba.meetings.quality_services import send_nudges
+    from yakuba.meetings.quality.services import send_nudges
 
     return send_nudges()
 
 
 NUDGES = register(
     Job(
-        name="meetings.connection_quality_nudges",
+        name="meetings.connection_quality_nudges",  # quality.services.NUDGES_JOB
         due=due_nudges,
         run=send_nudges,
         description="nudge people whose connection kept dropping in meetings",

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from yakuba.meetings.zoom import normalise_meeting_id
 
 
 class Platform(models.TextChoices):
@@ -79,6 +82,8 @@ class Meeting(models.Model):
     )
     drop_threshold_s = models.PositiveIntegerField(_("中断とみなす秒数"), default=60)
     finalised_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
+    # Set by the catch-up task when it has finished (until then they are being prepared).
+    catchups_prepared_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Count and last id of the raw events the stored presence was derived from.
     presence_fingerprint = models.CharField(max_length=60, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -90,6 +95,11 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Typed as Zoom shows it ("850 1234 5678"), stored as the webhooks send it.
+        self.platform_meeting_id = normalise_meeting_id(self.platform_meeting_id)
+        super().save(*args, **kwargs)
 
 
 class AgendaItem(models.Model):

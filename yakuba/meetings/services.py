@@ -1,20 +1,23 @@
-"""Writes for meetings: every change runs in a transaction and is recorded in the audit trail."""
+"""Writes for meetings: every change runs in a transaction and is recorded in the audit trail.
+
+The reads they compute with (attendance, agenda spans, catch-up contents, who a platform
+participant is) live in `selectors`. Jobs of the system record the job's name as the
+actor, so the trail says which one acted.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import time
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,8 +25,8 @@ from django.utils.translation import gettext as _
 from yakuba.accounts.models import User
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record, save_audited
-from yakuba.meetings import catchup as catchup_mod
-from yakuba.meetings import intervals, teams
+from yakuba.core.system_actor import acting_as
+from yakuba.meetings import intervals, selectors, teams, zoom
 from yakuba.meetings.models import (
     AgendaItem,
     AttendanceEvent,
@@ -51,20 +54,14 @@ MEETING_FIELDS = (
     "host",
     "drop_threshold_s",
 )
-# Raw events this long before the start or after the end still belong to the meeting.
-EVENT_MARGIN = dt.timedelta(hours=6)
+# The system job the audit trail names for the catch-ups (`core.system_actor`).
+CATCHUPS_ACTOR = "meetings.catchups"
+# Fields the derived presence depends on (which events, clipped to which times): a change
+# re-derives it.
+PRESENCE_FIELDS = ("platform_meeting_id", "start", "end")
 
 
 # --- meetings, agenda, minutes -------------------------------------------------------
-
-
-def resolve_invitees(meeting: Meeting) -> list[Staff]:
-    """Invited people plus the active staff of invited units (and their sub-units)."""
-    people = {s.pk: s for s in meeting.invited_staff.all()}
-    for unit in meeting.invited_units.all():
-        for s in Staff.objects.filter(unit__path__startswith=unit.path, active=True):
-            people.setdefault(s.pk, s)
-    return list(people.values())
 
 
 def save_meeting(
@@ -85,6 +82,16 @@ def save_meeting(
             meeting.unit = staff.unit
         if values["end"] <= values["start"]:
             raise ValidationError(_("終了は開始より後にしてください。"))
+        if "platform_meeting_id" in values:
+            values = {
+                **values,
+                "platform_meeting_id": zoom.normalise_meeting_id(values["platform_meeting_id"]),
+            }
+        before_presence = [getattr(meeting, f, None) for f in PRESENCE_FIELDS]
+        if not creating:
+            before_presence = list(
+                Meeting.objects.filter(pk=meeting.pk).values_list(*PRESENCE_FIELDS).get()
+            )
         save_audited(
             actor=actor,
             obj=meeting,
@@ -94,7 +101,7 @@ def save_meeting(
             m2m={"invited_staff": invited_staff, "invited_units": invited_units},
         )
         before = sorted(meeting.invitees.values_list("pk", flat=True))
-        resolved = resolve_invitees(meeting)
+        resolved = selectors.resolve_invitees(meeting)
         meeting.invitees.set(resolved)
         after = sorted(s.pk for s in resolved)
         if before != after:
@@ -104,6 +111,13 @@ def save_meeting(
                 obj=meeting,
                 changes={"invitees": [len(before), len(after)]},
             )
+        if creating or before_presence != [getattr(meeting, f) for f in PRESENCE_FIELDS]:
+            # Forget what the stored presence was derived from, so it is rebuilt even when
+            # the same events remain the meeting's.
+            Meeting.objects.filter(pk=meeting.pk).update(presence_fingerprint="")
+            meeting.presence_fingerprint = ""
+            pk = meeting.pk
+            transaction.on_commit(lambda: _enqueue_presence(pk))
     return meeting
 
 
@@ -143,6 +157,65 @@ def next_item(
             changes={"started_at": [None, now.isoformat()]},
         )
     return item
+
+
+def set_agenda_times(
+    *, actor: User, meeting: Meeting, times: Mapping[int, dt.datetime | None]
+) -> int:
+    """Set the actual start of each agenda item afterwards (`times`: item id → start, None
+    to fall back to the planned minutes). Every item of the meeting must be given; a new
+    time must lie within the meeting and the times must follow the agenda's order.
+    All or nothing; each changed item is audited. Returns the number changed."""
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if locked.status == MeetingStatus.FINALISED:
+            raise ValidationError(_("議事録は確定済みです。"))
+        items = list(locked.agenda.select_for_update().order_by("order", "pk"))
+        if set(times) != {item.pk for item in items}:
+            raise ValidationError(_("議題が変わりました。画面を開き直してから入力してください。"))
+        errors: dict[str, str] = {}
+        previous: tuple[AgendaItem, dt.datetime] | None = None  # the last item given a time
+        for item in items:
+            at = times[item.pk]
+            if at is None:
+                continue
+            if at != item.started_at and not locked.start <= at <= locked.end:
+                errors[f"item_{item.pk}"] = _(
+                    "会議の時間（%(start)s〜%(end)s）の中の時刻にしてください。"
+                ) % {
+                    "start": timezone.localtime(locked.start).strftime("%H:%M"),
+                    "end": timezone.localtime(locked.end).strftime("%H:%M"),
+                }
+            elif previous is not None and at <= previous[1]:
+                errors[f"item_{item.pk}"] = _(
+                    "前の議題「%(title)s」（%(at)s）より後の時刻にしてください。"
+                ) % {
+                    "title": previous[0].title,
+                    "at": timezone.localtime(previous[1]).strftime("%H:%M:%S"),
+                }
+            previous = (item, at)
+        if errors:
+            raise ValidationError(errors)
+        changed = 0
+        for item in items:
+            at = times[item.pk]
+            if at == item.started_at:
+                continue
+            record(
+                AuditAction.UPDATE,
+                actor=actor,
+                obj=item,
+                changes={
+                    "started_at": [
+                        item.started_at.isoformat() if item.started_at else None,
+                        at.isoformat() if at else None,
+                    ]
+                },
+            )
+            item.started_at = at
+            item.save(update_fields=["started_at"])
+            changed += 1
+    return changed
 
 
 def add_entry(
@@ -191,37 +264,8 @@ def create_zoom_account(*, actor: User | None, name: str, key: str, secret: str)
         account.save()
         record(AuditAction.CREATE, actor=actor, obj=account, changes={"secret": "(set)"})
     # A new account is usable at once in this process, even if its key was cached before.
-    _account_cache.pop(key, None)
+    selectors.forget_zoom_account(key)
     return account
-
-
-def zoom_secret(account: ZoomAccount) -> str:
-    return crypto.decrypt(account.secret_encrypted) or ""
-
-
-# Webhook senders retry within seconds: the account and its decrypted secret are kept for
-# a short while per process (a changed or removed account takes effect within the TTL).
-_ACCOUNT_TTL_S = 30.0
-_account_cache: dict[str, tuple[float, str]] = {}
-
-
-def zoom_secret_for(key: str) -> str | None:
-    """The webhook secret of the Zoom account `key` (None when there is no such account)."""
-    now = time.monotonic()
-    hit = _account_cache.get(key)
-    if hit is not None and now - hit[0] < _ACCOUNT_TTL_S:
-        return hit[1]
-    encrypted = (
-        ZoomAccount.objects.filter(key=key).values_list("secret_encrypted", flat=True).first()
-    )
-    if encrypted is None:
-        _account_cache.pop(key, None)
-        return None
-    secret = crypto.decrypt(encrypted) or ""
-    if len(_account_cache) > 100:
-        _account_cache.clear()
-    _account_cache[key] = (now, secret)
-    return secret
 
 
 def create_jitsi_endpoint(*, actor: User | None, name: str, token: str) -> JitsiEndpoint:
@@ -270,84 +314,103 @@ def store_event(
         return cursor.rowcount == 1
 
 
-@dataclass
-class _Matcher:
-    by_email: dict[str, Staff]
-    by_name: dict[str, Staff]
-
-    @classmethod
-    def build(cls) -> _Matcher:
-        by_email: dict[str, Staff] = {}
-        names: dict[str, list[Staff]] = defaultdict(list)
-        for s in Staff.objects.filter(active=True).select_related("user"):
-            for address in (s.email, getattr(s.user, "email", "") if s.user_id else ""):
-                if address:
-                    by_email.setdefault(address.strip().lower(), s)
-            names["".join(s.name.split())].append(s)
-        return cls(by_email, {k: v[0] for k, v in names.items() if len(v) == 1})
-
-    def match(self, name: str, email: str) -> Staff | None:
-        if email and email.strip().lower() in self.by_email:
-            return self.by_email[email.strip().lower()]
-        return self.by_name.get("".join(name.split()))
-
-
-def _event_sources(meeting: Meeting) -> list[str]:
-    return [AttendanceSource.ZOOM, AttendanceSource.JITSI]
-
-
-def _events(meeting: Meeting) -> QuerySet[AttendanceEvent]:
-    if not meeting.platform_meeting_id:
-        return AttendanceEvent.objects.none()
-    return AttendanceEvent.objects.filter(
-        room=meeting.platform_meeting_id,
-        source__in=_event_sources(meeting),
-        at__gte=meeting.start - EVENT_MARGIN,
-        at__lte=meeting.end + EVENT_MARGIN,
-    )
-
-
 def refresh_presence(meeting: Meeting, *, force: bool = False) -> bool:
     """Derive Zoom/Jitsi presence from the raw events when new ones arrived (by their own
-    times, so arrival order and redeliveries do not matter). True when rebuilt."""
-    stats = _events(meeting).aggregate(n=Count("pk"), last=Max("pk"))
-    fingerprint = f"{stats['n']}:{stats['last']}"
-    if not force and fingerprint == meeting.presence_fingerprint:
-        return False
-    start, end = intervals.ts(meeting.start), intervals.ts(meeting.end)
-    people: dict[tuple[str, str], dict[str, Any]] = {}
-    for source, key, event, at, payload in _events(meeting).values_list(
-        "source", "person_key", "event", "at", "payload"
-    ):
-        person = people.setdefault(
-            (source, key), {"points": [], "name": "", "email": payload.get("email", "")}
-        )
-        person["name"] = person["name"] or payload.get("name", "")
-        if at is not None:  # always set on stored events (see `_events`)
-            person["points"].append((intervals.ts(at), event))
-    matcher = _Matcher.build()
-    rows = []
-    for (source, key), person in people.items():
-        staff = matcher.match(person["name"], person["email"])
-        for s, e in intervals.pair(person["points"], start, end):
-            rows.append(
-                PresenceInterval(
-                    meeting=meeting,
-                    staff=staff,
-                    guest_name="" if staff else person["name"][:200],
-                    guest_email="" if staff else person["email"][:200],
-                    connection_key=key,
-                    join=intervals.to_dt(s),
-                    leave=intervals.to_dt(e),
-                    source=source,
-                )
-            )
+    times, so arrival order and redeliveries do not matter). True when rebuilt.
+
+    Runs in the task worker (after webhook deliveries, `refresh_meeting_presence`), when
+    the catch-ups are computed, or on the organiser's request: never while a page is read.
+    The meeting row is locked so two rebuilds at once cannot both insert their rows.
+    """
     with transaction.atomic():
-        meeting.presence.filter(source__in=_event_sources(meeting)).delete()
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        fingerprint = selectors.presence_fingerprint(locked)
+        if not force and fingerprint == locked.presence_fingerprint:
+            meeting.presence_fingerprint = fingerprint
+            return False
+        start, end = intervals.ts(locked.start), intervals.ts(locked.end)
+        people: dict[tuple[str, str], dict[str, Any]] = {}
+        for source, key, event, at, payload in selectors.attendance_events(locked).values_list(
+            "source", "person_key", "event", "at", "payload"
+        ):
+            person = people.setdefault(
+                (source, key), {"points": [], "name": "", "email": payload.get("email", "")}
+            )
+            person["name"] = person["name"] or payload.get("name", "")
+            if at is not None:  # always set on stored events (see selectors.attendance_events)
+                person["points"].append((intervals.ts(at), event))
+        matcher = selectors.StaffMatcher.build()
+        rows = []
+        for (source, key), person in people.items():
+            staff = matcher.match(person["name"], person["email"])
+            for s, e in intervals.pair(person["points"], start, end):
+                rows.append(
+                    PresenceInterval(
+                        meeting=locked,
+                        staff=staff,
+                        guest_name="" if staff else person["name"][:200],
+                        guest_email="" if staff else person["email"][:200],
+                        connection_key=key,
+                        join=intervals.to_dt(s),
+                        leave=intervals.to_dt(e),
+                        source=source,
+                    )
+                )
+        locked.presence.filter(source__in=selectors.EVENT_SOURCES).delete()
         PresenceInterval.objects.bulk_create(rows, batch_size=500)
-        Meeting.objects.filter(pk=meeting.pk).update(presence_fingerprint=fingerprint)
+        Meeting.objects.filter(pk=locked.pk).update(presence_fingerprint=fingerprint)
         meeting.presence_fingerprint = fingerprint
     return True
+
+
+def refresh_presence_by_request(*, actor: User, meeting: Meeting) -> bool:
+    """The organiser's "反映する": rebuild now instead of waiting for the worker (audited,
+    as a change the organiser caused). True when something changed."""
+    rebuilt = refresh_presence(meeting)
+    if rebuilt:
+        record(
+            AuditAction.UPDATE,
+            actor=actor,
+            obj=meeting,
+            changes={"presence": "(rebuilt)", "events": meeting.presence_fingerprint},
+        )
+    return rebuilt
+
+
+# A burst of deliveries (everyone joining at 10:00) asks for one rebuild per room and web
+# process every PRESENCE_DELAY: the rebuild is deferred by that much, so it sees every
+# event stored before it was asked for; an event stored after the deadline asks again.
+PRESENCE_DELAY = dt.timedelta(seconds=5)
+_presence_asked: dict[str, float] = {}
+
+
+def _enqueue_presence(meeting_id: int, *, deferred: bool = False) -> None:
+    from yakuba.meetings.tasks import refresh_meeting_presence
+
+    task = refresh_meeting_presence
+    if deferred and task.get_backend().supports_defer:
+        task = task.using(run_after=timezone.now() + PRESENCE_DELAY)
+    task.enqueue(meeting_id)
+
+
+def presence_changed(room: str, at: dt.datetime | None) -> int:
+    """A new raw event for `room` was stored: have the presence of its meetings re-derived
+    in the task worker. Returns how many rebuilds were asked for."""
+    from yakuba.meetings.tasks import refresh_meeting_presence
+
+    defer = refresh_meeting_presence.get_backend().supports_defer
+    now = time.monotonic()
+    if defer and _presence_asked.get(room, 0.0) > now:
+        return 0  # a rebuild that will run after this event was stored is already waiting
+    ids = list(selectors.meetings_for_room(room, at).values_list("pk", flat=True))
+    for pk in ids:
+        _enqueue_presence(pk, deferred=True)
+    if defer:
+        if len(_presence_asked) > 1000:
+            _presence_asked.clear()
+        # A little short of the deferral, so the waiting rebuild surely runs after `now`.
+        _presence_asked[room] = now + PRESENCE_DELAY.total_seconds() - 0.5
+    return len(ids)
 
 
 def import_teams_report(*, actor: User, meeting: Meeting, data: bytes, filename: str = "") -> int:
@@ -358,7 +421,7 @@ def import_teams_report(*, actor: User, meeting: Meeting, data: bytes, filename:
     except teams.ReportError as exc:
         raise ValidationError(_("Teams の出席レポートとして読めませんでした。")) from exc
     digest = hashlib.sha256(f"teams:{meeting.pk}:".encode() + data).hexdigest()
-    matcher = _Matcher.build()
+    matcher = selectors.StaffMatcher.build()
     with transaction.atomic():
         stored = store_event(
             source=AttendanceSource.TEAMS,
@@ -420,150 +483,6 @@ def mark_manual(
     return interval
 
 
-# --- attendance per person, catch-up -------------------------------------------------
-
-
-@dataclass
-class PersonAttendance:
-    label: str
-    staff: Staff | None
-    invited: bool
-    attendance: intervals.Attendance
-    sources: set[str] = field(default_factory=set)
-
-
-def attendance(meeting: Meeting) -> list[PersonAttendance]:
-    """Invitees first (in staff-number order), then uninvited staff, then guests."""
-    start, end = intervals.ts(meeting.start), intervals.ts(meeting.end)
-    by_staff: dict[int, list[intervals.Interval]] = defaultdict(list)
-    guests: dict[str, list[intervals.Interval]] = defaultdict(list)
-    sources: dict[Any, set[str]] = defaultdict(set)
-    staff_objs: dict[int, Staff] = {}
-    for p in meeting.presence.select_related("staff"):
-        if p.join is None:
-            continue
-        span = (intervals.ts(p.join), intervals.ts(p.leave) if p.leave else end)
-        if p.staff_id and p.staff is not None:
-            by_staff[p.staff_id].append(span)
-            staff_objs[p.staff_id] = p.staff
-            sources[p.staff_id].add(p.source)
-        else:
-            label = p.guest_name or p.guest_email
-            guests[label].append(span)
-            sources[label].add(p.source)
-    threshold = float(meeting.drop_threshold_s)
-    # When nobody was connected (a restarted meeting) nobody missed anything.
-    everyone = [span for spans in (*by_staff.values(), *guests.values()) for span in spans]
-    idle = intervals.complement(everyone, start, end) if everyone else []
-    invitees = list(meeting.invitees.order_by("staff_number"))
-    invited_ids = {s.pk for s in invitees}
-    rows = [
-        PersonAttendance(
-            s.name,
-            s,
-            True,
-            intervals.classify(by_staff.get(s.pk, []), start, end, threshold, idle),
-            sources.get(s.pk, set()),
-        )
-        for s in invitees
-    ]
-    for pk, spans in by_staff.items():
-        if pk not in invited_ids:
-            s = staff_objs[pk]
-            rows.append(
-                PersonAttendance(
-                    s.name,
-                    s,
-                    False,
-                    intervals.classify(spans, start, end, threshold, idle),
-                    sources[pk],
-                )
-            )
-    for label, spans in sorted(guests.items()):
-        rows.append(
-            PersonAttendance(
-                label,
-                None,
-                False,
-                intervals.classify(spans, start, end, threshold, idle),
-                sources[label],
-            )
-        )
-    return rows
-
-
-def agenda_spans(meeting: Meeting) -> list[tuple[AgendaItem, float, float]]:
-    """Each agenda item with its start (stamped, else planned) and the next item's start."""
-    start, end = intervals.ts(meeting.start), intervals.ts(meeting.end)
-    items = list(meeting.agenda.select_related("presenter"))
-    starts: list[float] = []
-    cursor = start
-    for item in items:
-        at = intervals.ts(item.started_at) if item.started_at else cursor
-        starts.append(at)
-        cursor = at + item.planned_minutes * 60
-    spans = []
-    for i, item in enumerate(items):
-        until = starts[i + 1] if i + 1 < len(items) else max(end, starts[i])
-        spans.append((item, starts[i], max(until, starts[i])))
-    return spans
-
-
-def _iso(t: float | None) -> str | None:
-    return intervals.to_dt(t).isoformat() if t is not None else None
-
-
-def build_catchup_inputs(meeting: Meeting) -> tuple[list[catchup_mod.Item], dict[str, dict]]:
-    items: list[catchup_mod.Item] = []
-    details: dict[str, dict] = {}
-    for item, s, e in agenda_spans(meeting):
-        key = f"a{item.pk}"
-        items.append(catchup_mod.Item(key, "agenda", s, e))
-        details[key] = {
-            "text": item.title,
-            "presenter": item.presenter.name if item.presenter is not None else "",
-        }
-    for entry in meeting.minutes.select_related("owner"):
-        key = f"m{entry.pk}"
-        items.append(
-            catchup_mod.Item(key, entry.kind, intervals.ts(entry.at), None, entry.owner_id)
-        )
-        details[key] = {
-            "text": entry.text,
-            "owner": entry.owner.name if entry.owner is not None else "",
-            "due": entry.due.isoformat() if entry.due else "",
-        }
-    return items, details
-
-
-def catchup_content(
-    person: PersonAttendance, items: list[catchup_mod.Item], details: dict[str, dict]
-) -> dict[str, Any]:
-    att = person.attendance
-    chosen = catchup_mod.select(att.absences, items, person.staff.pk if person.staff else None)
-    return {
-        "absences": [[_iso(s), _iso(e)] for s, e in att.absences],
-        "absent_entirely": att.absent_entirely,
-        "late": att.late,
-        "left_early": att.left_early,
-        "drops": att.long_drops,
-        "items": [
-            {
-                "key": c.item.key,
-                "kind": c.item.kind,
-                "at": _iso(c.item.at),
-                "until": _iso(c.item.until),
-                "missed": c.missed,
-                "assigned": c.assigned,
-                "missed_from": _iso(c.missed_from),
-                "missed_to": _iso(c.missed_to),
-                **details[c.item.key],
-            }
-            for c in chosen
-        ],
-    }
-
-
 def finalise(*, actor: User, meeting: Meeting) -> None:
     """ "議事録を確定": freeze the minutes and compute and send the catch-ups in the background."""
     from yakuba.meetings.tasks import send_catchups
@@ -587,15 +506,22 @@ def finalise(*, actor: User, meeting: Meeting) -> None:
 
 def compute_and_send_catchups(meeting_id: int) -> int:
     """Write each absent invitee's catch-up and notify them (in-app and e-mail). Idempotent:
-    a catch-up already sent is not sent again."""
+    a catch-up already sent is not sent again. Marks the meeting's catch-ups as prepared
+    (the re-contact list says "being prepared" until then). Recorded in the audit trail as
+    done by the system job `CATCHUPS_ACTOR`, however it is started."""
+    with acting_as(CATCHUPS_ACTOR):
+        return _compute_and_send_catchups(meeting_id)
+
+
+def _compute_and_send_catchups(meeting_id: int) -> int:
     meeting = Meeting.objects.get(pk=meeting_id)
     refresh_presence(meeting)
-    items, details = build_catchup_inputs(meeting)
+    items, details = selectors.build_catchup_inputs(meeting)
     sent = 0
-    for person in attendance(meeting):
+    for person in selectors.attendance(meeting):
         if not person.invited or person.staff is None or not person.attendance.needs_catchup:
             continue
-        content = catchup_content(person, items, details)
+        content = selectors.catchup_content(person, items, details)
         with transaction.atomic():
             obj, _created = CatchUp.objects.select_for_update().get_or_create(
                 meeting=meeting, staff=person.staff, defaults={"content": content}
@@ -608,7 +534,6 @@ def compute_and_send_catchups(meeting_id: int) -> int:
             record(
                 AuditAction.CREATE,
                 obj=obj,
-                actor_label="system",
                 changes={"items": len(content["items"])},
             )
             user = person.staff.user
@@ -616,39 +541,26 @@ def compute_and_send_catchups(meeting_id: int) -> int:
                 notify(
                     [user],
                     subject=_("「%(title)s」の欠席・中断分の共有") % {"title": meeting.title},
-                    body=catchup_text(meeting, content),
+                    body=selectors.catchup_text(meeting, content),
                     url=reverse("meetings:catchup_detail", args=[obj.pk]),
                     channels=(IN_APP, EMAIL),
                     purpose=f"catchup:{obj.pk}",
                 )
             sent += 1
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if locked.catchups_prepared_at is None:
+            locked.catchups_prepared_at = timezone.now()
+            locked.save(update_fields=["catchups_prepared_at"])
+            record(
+                AuditAction.UPDATE,
+                obj=locked,
+                changes={
+                    "catchups_prepared_at": [None, locked.catchups_prepared_at.isoformat()],
+                    "catchups": CatchUp.objects.filter(meeting=locked).count(),
+                },
+            )
     return sent
-
-
-def _local(iso: str | None) -> str:
-    if not iso:
-        return ""
-    return timezone.localtime(dt.datetime.fromisoformat(iso)).strftime("%H:%M")
-
-
-def catchup_text(meeting: Meeting, content: dict[str, Any]) -> str:
-    labels = {
-        "agenda": _("議題"),
-        "note": _("メモ"),
-        "decision": _("決定事項"),
-        "action": _("対応事項"),
-    }
-    lines = [
-        _("%(title)s（%(date)s）で、参加できなかった時間の内容です。")
-        % {"title": meeting.title, "date": timezone.localtime(meeting.start).strftime("%Y-%m-%d")}
-    ]
-    for s, e in content["absences"]:
-        lines.append(_("不在: %(from)s〜%(to)s") % {"from": _local(s), "to": _local(e)})
-    for item in content["items"]:
-        mark = _("［担当］") if item["assigned"] else ""
-        lines.append(f"{_local(item['at'])} {labels.get(item['kind'], '')}{mark}: {item['text']}")
-    lines.append(_("内容を確認したら「確認しました」を押してください。"))
-    return "\n".join(lines)
 
 
 def acknowledge(*, actor: User, catchup: CatchUp) -> CatchUp:

@@ -13,9 +13,11 @@ def send_catchups(meeting_id: int) -> int:
 
 
 @task()
-def nudge_connection_quality(day: str) -> int:
-    """The daily run (`day`, ISO date, only labels it): nudge people whose connection kept
-    dropping in meetings. Safe to run again: nobody is nudged twice within the interval."""
-    from yakuba.meetings.quality_services import send_nudges
+def refresh_meeting_presence(meeting_id: int) -> bool:
+    """Re-derive one meeting's presence from its raw events (asked for by the webhooks and
+    by a change of the meeting's ID or times); nothing happens when none arrived since."""
+    from yakuba.meetings.models import Meeting
+    from yakuba.meetings.services import refresh_presence
 
-    return send_nudges()
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    return meeting is not None and refresh_presence(meeting)

@@ -1,17 +1,22 @@
 """The attendance timeline: one row per person, present segments drawn as SVG rectangles
-(attributes only, so the Content Security Policy needs no inline styles)."""
+(attributes only, so the Content Security Policy needs no inline styles).
+
+The 中断 column counts the breaks the catch-up counts: gaps between two connections at
+least as long as the meeting's threshold (`drop_threshold_s`). Shorter reconnections are
+listed beside it with their length in seconds, not counted."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yakuba.meetings import intervals, services
+from yakuba.meetings import intervals, selectors
 from yakuba.meetings.models import Meeting
 
 WIDTH = 1000.0
+SHORT_GAPS_SHOWN = 5
 
 
 @dataclass
@@ -39,13 +44,27 @@ class Row:
     present: list[Segment]
     absent: list[Segment]
     status: str
-    drops: int
+    drops: int  # breaks at least as long as the threshold
     summary: str
     present_pct: int
+    short_gaps: list[str] = field(default_factory=list)  # "10:17:05（12秒）"
+    short_more: int = 0  # short gaps beyond those listed
 
 
 def _hm(t: float) -> str:
     return timezone.localtime(intervals.to_dt(t)).strftime("%H:%M")
+
+
+def _hms(t: float) -> str:
+    return timezone.localtime(intervals.to_dt(t)).strftime("%H:%M:%S")
+
+
+def _span(s: float, e: float) -> str:
+    """ "10:00–10:20", with seconds when the span does not fall on whole minutes (a gap of
+    40 seconds would read "10:17–10:17")."""
+    if int(s) % 60 == 0 and int(e) % 60 == 0:
+        return f"{_hm(s)}–{_hm(e)}"
+    return f"{_hms(s)}–{_hms(e)}"
 
 
 def build(meeting: Meeting) -> dict:
@@ -57,16 +76,18 @@ def build(meeting: Meeting) -> dict:
 
     columns = [
         Column(i + 1, item.title, x(s), max(x(e) - x(s), 0.5), _hm(s), i % 2 == 0)
-        for i, (item, s, e) in enumerate(services.agenda_spans(meeting))
+        for i, (item, s, e) in enumerate(selectors.agenda_spans(meeting))
     ]
+    threshold = float(meeting.drop_threshold_s)
     rows = []
-    for person in services.attendance(meeting):
+    for person in selectors.attendance(meeting):
         att = person.attendance
-        present = [
-            Segment(x(s), max(x(e) - x(s), 0.5), f"{_hm(s)}–{_hm(e)}") for s, e in att.present
-        ]
-        absent = [
-            Segment(x(s), max(x(e) - x(s), 0.5), f"{_hm(s)}–{_hm(e)}") for s, e in att.absences
+        present = [Segment(x(s), max(x(e) - x(s), 0.5), _span(s, e)) for s, e in att.present]
+        absent = [Segment(x(s), max(x(e) - x(s), 0.5), _span(s, e)) for s, e in att.absences]
+        short = [
+            _("%(at)s（%(s)s秒）") % {"at": _hms(s), "s": max(round(e - s), 1)}
+            for s, e in att.internal
+            if e - s < threshold
         ]
         if att.absent_entirely:
             status = _("欠席")
@@ -92,9 +113,11 @@ def build(meeting: Meeting) -> dict:
                 present,
                 absent,
                 status,
-                att.drops,
+                att.long_drops,
                 summary,
                 round(100 * att.present_s / span),
+                short[:SHORT_GAPS_SHOWN],
+                max(len(short) - SHORT_GAPS_SHOWN, 0),
             )
         )
     ticks = []

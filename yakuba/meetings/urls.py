@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
-from yakuba.meetings import quality_views, views
+from yakuba.meetings import views
+from yakuba.meetings.quality import views as quality_views
 
 app_name = "meetings"
 
@@ -10,10 +11,12 @@ urlpatterns = [
     path("<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("<int:pk>/agenda/", views.agenda_add, name="agenda_add"),
+    path("<int:pk>/agenda/times/", views.agenda_times, name="agenda_times"),
     path("<int:pk>/minutes/", views.minutes, name="minutes"),
     path("<int:pk>/minutes/next/", views.next_item, name="next_item"),
     path("<int:pk>/minutes/add/", views.entry_add, name="entry_add"),
     path("<int:pk>/timeline/", views.timeline_view, name="timeline"),
+    path("<int:pk>/timeline/refresh/", views.presence_refresh, name="presence_refresh"),
     path("<int:pk>/teams-report/", views.teams_upload, name="teams_upload"),
     path("<int:pk>/attendance/", views.manual_mark, name="manual_mark"),
     path("<int:pk>/finalise/", views.finalise, name="finalise"),

@@ -17,15 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
-from yakuba.meetings import forms, jitsi, selectors, services, timeline, zoom
-from yakuba.meetings.models import (
-    AttendanceSource,
-    CatchUp,
-    JitsiEndpoint,
-    Meeting,
-    MeetingStatus,
-    ZoomAccount,
-)
+from yakuba.meetings import forms, intervals, jitsi, selectors, services, timeline, zoom
+from yakuba.meetings.models import AttendanceSource, CatchUp, Meeting, MeetingStatus
 
 
 def _meeting(request: HttpRequest, pk: int, *, manage: bool) -> Meeting:
@@ -104,19 +97,14 @@ def _meeting_form(
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, manage=False)
     manage = selectors.can_manage(request.user, meeting)
-    staff = getattr(request.user, "staff", None)
-    mine = (
-        CatchUp.objects.filter(meeting=meeting, staff=staff, sent_at__isnull=False).first()
-        if staff
-        else None
-    )
+    mine = selectors.my_catchup_for(request.user, meeting)
     return render(
         request,
         "meetings/meeting_detail.html",
         {
             "meeting": meeting,
             "manage": manage,
-            "agenda": services.agenda_spans(meeting),
+            "agenda": selectors.agenda_spans(meeting),
             "entries": meeting.minutes.select_related("owner"),
             "invitees": meeting.invitees.select_related("unit").order_by("staff_number"),
             "agenda_form": forms.AgendaItemForm() if manage else None,
@@ -142,7 +130,7 @@ def _minutes_context(meeting: Meeting, form: forms.EntryForm | None = None) -> d
     meeting.refresh_from_db(fields=["current_item"])
     return {
         "meeting": meeting,
-        "agenda": services.agenda_spans(meeting),
+        "agenda": selectors.agenda_spans(meeting),
         "entries": meeting.minutes.select_related("owner", "agenda_item"),
         "form": form or forms.EntryForm(meeting=meeting),
         "next_pending": meeting.agenda.filter(started_at__isnull=True).first(),
@@ -205,17 +193,65 @@ def entry_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reads only: the presence is derived in the task worker as the platforms' events
+    arrive (or on the organiser's "今すぐ反映する", `presence_refresh`)."""
     meeting = _meeting(request, pk, manage=True)
-    services.refresh_presence(meeting)
     return render(
         request,
         "meetings/timeline.html",
         {
             "meeting": meeting,
             "timeline": timeline.build(meeting),
+            "behind": selectors.presence_behind(meeting),
             "manual_form": forms.ManualMarkForm(meeting=meeting),
             "teams_form": forms.TeamsReportForm(),
         },
+    )
+
+
+@login_required
+@require_POST
+def presence_refresh(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk, manage=True)
+    if services.refresh_presence_by_request(actor=request.user, meeting=meeting):
+        messages.success(request, _("新しい接続記録を反映しました。"))
+    else:
+        messages.info(request, _("接続記録はすべて反映済みです。"))
+    return redirect("meetings:timeline", pk=meeting.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_times(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The actual start of each agenda item, entered after the meeting."""
+    meeting = _meeting(request, pk, manage=True)
+    spans = selectors.agenda_spans(meeting)
+    items = [item for item, _s, _e in spans]
+    # What the catch-up uses now: the stamped time, else the time the plan gives.
+    starts = {item.pk: intervals.to_dt(s) for item, s, _e in spans}
+    form = forms.AgendaTimesForm(request.POST or None, meeting=meeting, items=items, starts=starts)
+    status = 200
+    if request.method == "POST":
+        if meeting.status == MeetingStatus.FINALISED:
+            form.add_error(None, _("議事録は確定済みです。"))
+        elif form.is_valid():
+            try:
+                n = services.set_agenda_times(
+                    actor=request.user, meeting=meeting, times=form.times()
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, _("議題の開始時刻を保存しました（%(n)d 件を変更）。") % {"n": n}
+                )
+                return redirect("meetings:meeting_detail", pk=meeting.pk)
+        status = 400
+    return render(
+        request,
+        "meetings/agenda_times.html",
+        {"meeting": meeting, "form": form, "finalised": meeting.status == MeetingStatus.FINALISED},
+        status=status,
     )
 
 
@@ -276,20 +312,19 @@ def finalise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def recontact(request: HttpRequest, pk: int) -> HttpResponse:
     """Who was sent a catch-up and has not acknowledged it: the people to call."""
     meeting = _meeting(request, pk, manage=True)
-    catchups = list(
-        CatchUp.objects.filter(meeting=meeting, sent_at__isnull=False)
-        .select_related("staff__unit", "staff__user")
-        .order_by("acknowledged_at", "staff__staff_number")
-    )
-    return render(
-        request,
-        "meetings/recontact.html",
-        {
-            "meeting": meeting,
-            "pending": [c for c in catchups if c.acknowledged_at is None],
-            "done": [c for c in catchups if c.acknowledged_at is not None],
-        },
-    )
+    catchups = selectors.catchups_of(meeting)
+    finalised = meeting.status == MeetingStatus.FINALISED
+    context = {
+        "meeting": meeting,
+        "finalised": finalised,
+        # Finalised, but the catch-up task has not finished: the list is not complete yet.
+        "preparing": finalised and meeting.catchups_prepared_at is None,
+        "pending": [c for c in catchups if c.acknowledged_at is None],
+        "done": [c for c in catchups if c.acknowledged_at is not None],
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "meetings/partials/recontact_body.html", context)
+    return render(request, "meetings/recontact.html", context)
 
 
 @login_required
@@ -353,8 +388,8 @@ def platforms(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "meetings/platforms.html",
         {
-            "zoom_accounts": ZoomAccount.objects.all(),
-            "jitsi_endpoints": JitsiEndpoint.objects.all(),
+            "zoom_accounts": selectors.zoom_accounts(),
+            "jitsi_endpoints": selectors.jitsi_endpoints(),
             "zoom_form": zoom_form,
             "jitsi_form": jitsi_form,
             "new_token": new_token,
@@ -400,7 +435,7 @@ _ZOOM_ANSWERS = {
 @csrf_exempt
 @require_POST
 def zoom_webhook(request: HttpRequest, key: str) -> HttpResponse:
-    secret = services.zoom_secret_for(key)
+    secret = selectors.zoom_secret_for(key)
     if secret is None:
         return _error(404, "unknown account")
     body = _read_body(request, zoom.MAX_BODY_BYTES)
@@ -437,6 +472,8 @@ def zoom_webhook(request: HttpRequest, key: str) -> HttpResponse:
         payload={"name": event.name, "email": event.email, "raw": data},
         dedup=event.dedup_key,
     )
+    if stored:
+        services.presence_changed(event.room, event.at)
     return HttpResponse(_ZOOM_ANSWERS[stored], content_type="application/json")
 
 
@@ -448,7 +485,7 @@ def jitsi_event(request: HttpRequest, group: str, action: str) -> HttpResponse:
     token = header[7:].strip() if header.startswith("Bearer ") else ""
     if not token or len(token) > 200:
         return _error(401, "invalid token")
-    if not JitsiEndpoint.objects.filter(token_hash=JitsiEndpoint.hash_token(token)).exists():
+    if not selectors.jitsi_token_known(token):
         return _error(401, "invalid token")
     if kind not in jitsi.KINDS:
         return _error(404, "unknown event")
@@ -461,8 +498,9 @@ def jitsi_event(request: HttpRequest, group: str, action: str) -> HttpResponse:
     except zoom.Malformed as exc:
         return _error(400, f"malformed event: {exc}")
     stored = 0
+    rooms: dict[str, Any] = {}
     for p in points:
-        stored += services.store_event(
+        new = services.store_event(
             source=AttendanceSource.JITSI,
             event=p.kind,
             room=p.room,
@@ -471,4 +509,9 @@ def jitsi_event(request: HttpRequest, group: str, action: str) -> HttpResponse:
             payload={"name": p.name, "email": p.email, "raw": data if len(points) == 1 else {}},
             dedup=p.dedup_key,
         )
+        if new:
+            stored += 1
+            rooms.setdefault(p.room, p.at)
+    for room, at in rooms.items():
+        services.presence_changed(room, at)
     return JsonResponse({"stored": stored, "duplicates": len(points) - stored})

@@ -11,13 +11,31 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import re
 import time
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 MAX_AGE_SECONDS = 300
 MAX_BODY_BYTES = 64 * 1024
 PARTICIPANT_EVENTS = {"meeting.participant_joined": "join", "meeting.participant_left": "leave"}
+# What people type between the digit groups: spaces (also full-width), hyphens and dashes
+# of every kind, and the long-vowel mark a Japanese input method gives for "-".
+_ID_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc\uff70]+")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def normalise_meeting_id(value: Any) -> str:
+    """A meeting ID as Zoom displays it ("850 1234 5678", "850-1234-5678", full-width
+    "８５０…") → its digits ("85012345678"), as the webhooks send it. Anything else (a
+    Jitsi room name) is only trimmed. Applied to what is typed and to every incoming
+    event alike, so the two always compare equal."""
+    if value is None:
+        return ""
+    text = str(value).strip()
+    compact = _ID_SEPARATORS.sub("", unicodedata.normalize("NFKC", text))
+    return compact if _DIGITS.fullmatch(compact) else text
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -94,6 +112,7 @@ def parse_participant(data: dict[str, Any]) -> ParticipantEvent:
         room = str(room)
     if not isinstance(room, str) or not room.strip():
         raise Malformed("meeting id")
+    room = normalise_meeting_id(room)
     at = parse_time(participant.get("join_time" if kind == "join" else "leave_time"))
     name = _text(participant.get("user_name"))
     email = _text(participant.get("email"))

@@ -66,6 +66,12 @@ def unit_heads(unit: Unit) -> list[Any]:
     return []
 
 
+def email_of(user: Any) -> str:
+    """Where e-mail to `user` goes: the account's address, else the staff record's."""
+    staff = getattr(user, "staff", None)
+    return user.email or (staff.email if staff is not None else "")
+
+
 def channel_heads(channel: Channel) -> list[Any]:
     """Unit heads of the channel's unit, or of the nearest unit above that has one."""
     return unit_heads(channel.unit)

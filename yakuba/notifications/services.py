@@ -42,7 +42,7 @@ from yakuba.notifications.models import (
 )
 from yakuba.notifications.outbound import DeliveryError
 from yakuba.notifications.payloads import Message
-from yakuba.notifications.selectors import channel_heads
+from yakuba.notifications.selectors import channel_heads, email_of
 
 logger = logging.getLogger(__name__)
 
@@ -54,11 +54,6 @@ BACKOFF_SECONDS = (30, 120, 600, 1800, 3600)
 
 def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=BACKOFF_SECONDS[min(attempts, len(BACKOFF_SECONDS)) - 1])
-
-
-def _email_of(user: Any) -> str:
-    staff = getattr(user, "staff", None)
-    return user.email or (staff.email if staff is not None else "")
 
 
 def _enqueue(delivery_ids: list[int]) -> None:
@@ -95,7 +90,7 @@ def notify(
                 payload={"body": text},
                 purpose=purpose[:100],
             )
-            for address in {_email_of(u) for u in users} - {""}
+            for address in {email_of(u) for u in users} - {""}
         )
         ids = [d.pk for d in deliveries]
         transaction.on_commit(lambda: _enqueue(ids))

@@ -293,6 +293,10 @@ MATRIX: dict[str, Rule] = {
     # An empty entry is a form error.
     "meetings:entry_add": Rule(MEETING_MANAGE, denied=404, ok=400, method="post", kwargs=_meeting),
     "meetings:timeline": Rule(MEETING_MANAGE, denied=404, kwargs=_meeting),
+    "meetings:presence_refresh": Rule(
+        MEETING_MANAGE, denied=404, ok=302, method="post", kwargs=_meeting
+    ),
+    "meetings:agenda_times": Rule(MEETING_MANAGE, denied=404, kwargs=_meeting),
     "meetings:teams_upload": Rule(
         MEETING_MANAGE, denied=404, ok=302, method="post", kwargs=_meeting
     ),

@@ -48,7 +48,7 @@ def _audit_seq() -> int:
 
 
 # Being moved onto services in this change set (issue 11); the marks go when they land.
-KNOWN_GET_WRITERS = {"meetings:timeline"}
+KNOWN_GET_WRITERS: set[str] = set()
 
 
 @pytest.mark.django_db

@@ -163,7 +163,7 @@ def test_health_purge_runs_once_a_day(make_user) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_connection_nudges_start_at_the_nudge_hour_once_a_day(settings, monkeypatch) -> None:
-    from yakuba.meetings import quality_services
+    from yakuba.meetings.quality import services as quality_services
 
     sent: list[int] = []
 

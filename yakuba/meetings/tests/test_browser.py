@@ -15,7 +15,7 @@ from yakuba.core.tests.browser_support import (
     screenshot,
     session_cookies,
 )
-from yakuba.meetings import services
+from yakuba.meetings import selectors
 from yakuba.meetings.models import AgendaItem, CatchUp, MinutesEntry
 from yakuba.meetings.tests.factories import START, make_meeting, post_zoom, zoom_account, zoom_event
 
@@ -101,5 +101,5 @@ def test_timeline_minutes_and_catchup(browser, live_server, org, make_user) -> N
     me.get_by_role("status").filter(has_text="確認しました").first.wait_for()
     catchup.refresh_from_db()
     assert catchup.acknowledged_at is not None
-    assert services.attendance(meeting)  # still readable after the browser run
+    assert selectors.attendance(meeting)  # still readable after the browser run
     assert not problems, "\n".join(problems)

@@ -8,7 +8,6 @@ import pytest
 from django.core.management import call_command
 
 from yakuba.demo import accounts
-from yakuba.meetings import quality_selectors
 from yakuba.meetings.models import (
     AttendanceEvent,
     CatchUp,
@@ -16,6 +15,7 @@ from yakuba.meetings.models import (
     Meeting,
     PresenceInterval,
 )
+from yakuba.meetings.quality import selectors as quality_selectors
 from yakuba.notifications.models import Notice
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from conftest import verified_client
 from yakuba.audit.models import AuditEntry
-from yakuba.meetings import services
+from yakuba.meetings import selectors
 from yakuba.meetings.models import AgendaItem, CatchUp, Meeting, MinutesEntry
 from yakuba.meetings.tests.factories import START, make_meeting, post_zoom, zoom_account, zoom_event
 from yakuba.notifications.models import Delivery, Notice
@@ -26,7 +26,7 @@ def test_create_meeting_resolves_unit_invitees(client, org, make_user) -> None:
             "end": "2026-12-01T11:00",
             "platform": "zoom",
             "join_url": "https://zoom.example/j/1",
-            "platform_meeting_id": "123",
+            "platform_meeting_id": "850 1234 5678",
             "drop_threshold_s": 60,
             "invited_units": [org["zeimu"].pk],
             "invited_staff": [org["staff"]["1001"].pk],
@@ -192,5 +192,5 @@ def test_manual_marks_for_in_person(client, meeting, org) -> None:
         },
     )
     assert r.status_code == 302
-    rows = {p.label: p for p in services.attendance(meeting)}
+    rows = {p.label: p for p in selectors.attendance(meeting)}
     assert not rows["鈴木 一郎"].attendance.needs_catchup

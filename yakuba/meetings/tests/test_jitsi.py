@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from yakuba.meetings import services
+from yakuba.meetings import selectors, services
 from yakuba.meetings.models import AttendanceEvent, Platform
 from yakuba.meetings.tests.factories import START, make_meeting
 
@@ -69,6 +69,6 @@ def test_joined_left_destroyed(client, meeting, org) -> None:
     r = post(client, "room/destroyed", {"room_name": room, "all_occupants": [left, back, guest]})
     assert r.status_code == 200
     services.refresh_presence(meeting)
-    rows = {p.label: p for p in services.attendance(meeting)}
+    rows = {p.label: p for p in selectors.attendance(meeting)}
     assert rows["山田 太郎"].attendance.long_drops == 1
     assert rows["来庁者"].staff is None

@@ -8,8 +8,9 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from yakuba.meetings import intervals, quality
-from yakuba.meetings.quality import MeetingRecord, PersonQuality, Thresholds
+from yakuba.meetings import intervals
+from yakuba.meetings.quality import scoring as quality
+from yakuba.meetings.quality.scoring import MeetingRecord, PersonQuality, Thresholds
 
 T = Thresholds(drops_per_hour=2.0, min_hours=1.0, min_gap_s=5.0)
 

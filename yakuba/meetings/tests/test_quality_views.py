@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yakuba.audit.models import AuditEntry
-from yakuba.meetings import quality_selectors, quality_services
+from yakuba.core import scheduling
 from yakuba.meetings.models import ConnectionNudge, ConnectionQualitySettings
-from yakuba.meetings.tasks import nudge_connection_quality
+from yakuba.meetings.quality import selectors as quality_selectors
+from yakuba.meetings.quality import services as quality_services
 from yakuba.meetings.tests.factories import connect, make_meeting, quality_objects
 from yakuba.notifications.models import Delivery, Notice
 
@@ -142,7 +143,9 @@ def test_nudge_is_private_idempotent_and_audited(q, settings) -> None:
     often.save()
     user = _give_account(often, "often-drops")
     _give_account(q["people"][1], "steady")
-    assert nudge_connection_quality.call(timezone.localdate().isoformat()) == 1
+    # The daily scheduled job (what the scheduler's claim runs in the worker).
+    job = scheduling.get_job("meetings.connection_quality_nudges")
+    assert job.run(timezone.localdate().isoformat()) == 1
     notice = Notice.objects.get()
     assert notice.recipient == user
     assert "2.6" in notice.body and notice.url == reverse("netcheck:check")
@@ -150,7 +153,9 @@ def test_nudge_is_private_idempotent_and_audited(q, settings) -> None:
     nudge = ConnectionNudge.objects.get()
     assert nudge.staff == often and nudge.drops == 5
     entry = AuditEntry.objects.get(object_type="meetings.connectionnudge")
-    assert entry.actor_label == "system" and often.name not in entry.object_repr
+    # The trail names the system job that acted, not just "system".
+    assert entry.actor_label == job.name == "meetings.connection_quality_nudges"
+    assert often.name not in entry.object_repr
     # The daily run again (or twice at once): nothing new within the interval.
     assert quality_services.send_nudges() == 0
     now = timezone.now()

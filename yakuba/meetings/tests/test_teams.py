@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import verified_client
-from yakuba.meetings import services, teams
+from yakuba.meetings import selectors, services, teams
 from yakuba.meetings.models import Platform, PresenceInterval
 from yakuba.meetings.tests.factories import make_meeting
 from yakuba.meetings.tests.teams_files import report
@@ -86,7 +86,7 @@ def test_restarted_meeting_reports_merge(meeting, org) -> None:
     services.import_teams_report(actor=meeting.organiser, meeting=meeting, data=second)
     with pytest.raises(ValidationError):
         services.import_teams_report(actor=meeting.organiser, meeting=meeting, data=second)
-    by_name = {p.label: p for p in services.attendance(meeting)}
+    by_name = {p.label: p for p in selectors.attendance(meeting)}
     yamada = by_name["山田 太郎"].attendance
     assert len(yamada.present) == 2 and yamada.long_drops == 1
     assert by_name["佐藤 花子"].attendance.late

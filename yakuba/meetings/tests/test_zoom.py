@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from yakuba.meetings import services, zoom
+from yakuba.meetings import selectors, services, zoom
 from yakuba.meetings.models import AttendanceEvent, PresenceInterval
 from yakuba.meetings.tests.factories import (
     START,
@@ -136,7 +136,7 @@ def test_duplicates_ignored_and_order_by_payload_times(client, meeting, org) -> 
     assert services.refresh_presence(meeting) is False
     post_zoom(client, events[0])
     assert services.refresh_presence(meeting) is False
-    by_name = {p.label: p for p in services.attendance(meeting)}
+    by_name = {p.label: p for p in selectors.attendance(meeting)}
     assert by_name["山田 太郎"].attendance.long_drops == 1
     assert by_name["佐藤 花子"].attendance.late and by_name["佐藤 花子"].attendance.left_early
     assert by_name["鈴木 一郎"].attendance.absent_entirely

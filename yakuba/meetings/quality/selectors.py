@@ -17,26 +17,28 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from yakuba.core.conf import setting
-from yakuba.meetings import intervals, quality, services
+from yakuba.meetings import intervals
+from yakuba.meetings import selectors as meeting_selectors
 from yakuba.meetings.models import (
     ConnectionNudge,
     ConnectionQualitySettings,
     Meeting,
     Platform,
 )
+from yakuba.meetings.quality import scoring
 from yakuba.org.models import Staff
 
 # Settings (MEETINGS_QUALITY_<NAME>, or the environment variable of the same name).
 DEFAULTS: dict[str, Any] = {
-    "DROPS_PER_HOUR": quality.DEFAULT_DROPS_PER_HOUR,
-    "MIN_HOURS": quality.DEFAULT_MIN_HOURS,
-    "MIN_GAP_SECONDS": quality.DEFAULT_MIN_GAP_S,
-    "WINDOW_DAYS": quality.DEFAULT_WINDOW_DAYS,
+    "DROPS_PER_HOUR": scoring.DEFAULT_DROPS_PER_HOUR,
+    "MIN_HOURS": scoring.DEFAULT_MIN_HOURS,
+    "MIN_GAP_SECONDS": scoring.DEFAULT_MIN_GAP_S,
+    "WINDOW_DAYS": scoring.DEFAULT_WINDOW_DAYS,
     "NUDGE_EVERY_DAYS": 14,
     "NUDGES_ENABLED": True,
     "NUDGE_EMAIL": True,
     "NUDGE_HOUR": 9,  # the daily run starts at this local hour
-    "MIN_GROUP_SIZE": quality.DEFAULT_MIN_GROUP,
+    "MIN_GROUP_SIZE": scoring.DEFAULT_MIN_GROUP,
     "SHOW_NAMES": False,
 }
 
@@ -47,7 +49,7 @@ def conf(name: str) -> Any:
 
 @dataclass(frozen=True)
 class Config:
-    thresholds: quality.Thresholds
+    thresholds: scoring.Thresholds
     window_days: int
     nudge_every_days: int
     nudges_enabled: bool
@@ -62,13 +64,13 @@ def config() -> Config:
     min_gap = float(conf("MIN_GAP_SECONDS"))
     if row is None:
         return Config(
-            quality.Thresholds(float(conf("DROPS_PER_HOUR")), float(conf("MIN_HOURS")), min_gap),
+            scoring.Thresholds(float(conf("DROPS_PER_HOUR")), float(conf("MIN_HOURS")), min_gap),
             int(conf("WINDOW_DAYS")),
             int(conf("NUDGE_EVERY_DAYS")),
             bool(conf("NUDGES_ENABLED")),
         )
     return Config(
-        quality.Thresholds(row.drops_per_hour, row.min_hours, min_gap),
+        scoring.Thresholds(row.drops_per_hour, row.min_hours, min_gap),
         row.window_days,
         row.nudge_every_days,
         row.nudges_enabled,
@@ -98,7 +100,7 @@ def _attended(
     if staff is not None:
         meetings = meetings.filter(presence__staff=staff)
     for meeting in meetings:
-        for person in services.attendance(meeting):
+        for person in meeting_selectors.attendance(meeting):
             if person.staff is None or person.attendance.present_s <= 0:
                 continue
             if staff is None or person.staff.pk == staff.pk:
@@ -107,19 +109,19 @@ def _attended(
 
 def records(
     *, since: dt.datetime, until: dt.datetime, staff: Staff | None = None
-) -> list[quality.MeetingRecord]:
+) -> list[scoring.MeetingRecord]:
     return [
-        quality.MeetingRecord.from_attendance(pk, meeting.pk, att)
+        scoring.MeetingRecord.from_attendance(pk, meeting.pk, att)
         for meeting, pk, att in _attended(since, until, staff)
     ]
 
 
 def everyone(
     cfg: Config, now: dt.datetime | None = None
-) -> tuple[dict[int, quality.PersonQuality], dt.datetime]:
+) -> tuple[dict[int, scoring.PersonQuality], dt.datetime]:
     now = now or timezone.now()
     recs = records(since=cfg.since(now), until=now)
-    return quality.per_person(recs, min_gap_s=cfg.thresholds.min_gap_s), now
+    return scoring.per_person(recs, min_gap_s=cfg.thresholds.min_gap_s), now
 
 
 @dataclass
@@ -133,7 +135,7 @@ class MeetingLine:
 @dataclass
 class Mine:
     config: Config
-    person: quality.PersonQuality
+    person: scoring.PersonQuality
     lines: list[MeetingLine]
     above: bool
     measured: bool
@@ -154,15 +156,15 @@ def mine(user: Any, now: dt.datetime | None = None) -> Mine | None:
     now = now or timezone.now()
     since = cfg.since(now)
     min_gap = cfg.thresholds.min_gap_s
-    recs: list[quality.MeetingRecord] = []
+    recs: list[scoring.MeetingRecord] = []
     lines: list[MeetingLine] = []
     for meeting, pk, att in _attended(since, now, staff):
-        record = quality.MeetingRecord.from_attendance(pk, meeting.pk, att)
+        record = scoring.MeetingRecord.from_attendance(pk, meeting.pk, att)
         recs.append(record)
         gaps = [f"{_hm(s)}–{_hm(e)}" for s, e in att.internal if e - s > min_gap]
         lines.append(MeetingLine(meeting, round(att.present_s / 60), record.drops(min_gap), gaps))
-    person = quality.per_person(recs, min_gap_s=min_gap).get(
-        staff.pk, quality.PersonQuality(staff.pk)
+    person = scoring.per_person(recs, min_gap_s=min_gap).get(
+        staff.pk, scoring.PersonQuality(staff.pk)
     )
     return Mine(
         config=cfg,
@@ -185,14 +187,14 @@ def my_nudges(user: Any) -> QuerySet[ConnectionNudge]:
 @dataclass
 class UnitLine:
     unit: Any
-    group: quality.Group
+    group: scoring.Group
     names: list[str]  # people above the threshold, only with SHOW_NAMES
 
 
 @dataclass
 class UnitSummary:
     config: Config
-    summary: quality.Summary
+    summary: scoring.Summary
     lines: list[UnitLine]
     show_names: bool
     since: dt.datetime
@@ -207,7 +209,7 @@ def unit_summary(now: dt.datetime | None = None) -> UnitSummary:
         for s in Staff.objects.filter(pk__in=people.keys(), active=True).select_related("unit")
     }
     units = {s.unit_id: s.unit for s in staff.values()}
-    summary = quality.by_unit(
+    summary = scoring.by_unit(
         people.values(),
         {pk: s.unit_id for pk, s in staff.items()},
         cfg.thresholds,

@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core.permissions import capability_required, login_required
-from yakuba.meetings import quality_selectors as selectors
-from yakuba.meetings import quality_services as services
-from yakuba.meetings.quality_forms import QualitySettingsForm
+from yakuba.meetings.quality import selectors, services
+from yakuba.meetings.quality.forms import QualitySettingsForm
 
 
 @login_required

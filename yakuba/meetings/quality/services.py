@@ -14,12 +14,15 @@ from django.utils.translation import gettext as _
 from yakuba.accounts.models import User
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
-from yakuba.meetings import quality
-from yakuba.meetings import quality_selectors as selectors
+from yakuba.core.system_actor import acting_as
 from yakuba.meetings.models import ConnectionNudge, ConnectionQualitySettings
+from yakuba.meetings.quality import scoring, selectors
 from yakuba.notifications.services import EMAIL, IN_APP, notify
 from yakuba.org.models import Staff
 
+# The scheduled job that sends the nudges (`meetings.jobs`): the actor the audit trail
+# records for them (`core.system_actor`), also when `send_nudges` is called directly.
+NUDGES_JOB = "meetings.connection_quality_nudges"
 SETTING_FIELDS = (
     "drops_per_hour",
     "min_hours",
@@ -56,7 +59,7 @@ def save_settings(*, actor: User, values: dict[str, Any]) -> ConnectionQualitySe
     return row
 
 
-def nudge_text(person: quality.PersonQuality, cfg: selectors.Config) -> str:
+def nudge_text(person: scoring.PersonQuality, cfg: selectors.Config) -> str:
     return "\n".join(
         [
             _(
@@ -92,6 +95,11 @@ def send_nudges(now: dt.datetime | None = None) -> int:
     Idempotent: the nudge is stored (person locked while deciding), so a second run —
     or two runs at once — sends nothing new. Returns the number of people nudged.
     """
+    with acting_as(NUDGES_JOB):
+        return _send_nudges(now)
+
+
+def _send_nudges(now: dt.datetime | None) -> int:
     cfg = selectors.config()
     if not cfg.nudges_enabled:
         return 0
@@ -134,7 +142,6 @@ def send_nudges(now: dt.datetime | None = None) -> int:
             record(
                 AuditAction.CREATE,
                 obj=nudge,
-                actor_label="system",
                 changes={
                     "drops_per_hour": round(nudge.drops_per_hour, 2),
                     "threshold": cfg.thresholds.drops_per_hour,
