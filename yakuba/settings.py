@@ -72,7 +72,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
+    # Outermost, so that every response carries the security headers, error pages raised
+    # by any layer below included (a bad Host header is refused in CommonMiddleware):
+    # nosniff, Referrer-Policy, HSTS…, then the Content-Security-Policy (django-csp, site
+    # policy built once) and X-Frame-Options.
+    "yakuba.core.middleware.SecurityHeadersMiddleware",
+    "yakuba.core.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.security.SecurityMiddleware",  # the HTTPS redirect
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # yakuba.core.middleware.X = the usual X, skipped on WEBHOOK_PATH_PREFIXES (platform
     # webhooks: no cookies, no user, authenticated by signature/token in the view).
@@ -81,13 +88,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "yakuba.core.middleware.AuthenticationMiddleware",
+    # Responses to a signed-in person (or an API token) are Cache-Control: no-store.
+    "yakuba.core.middleware.NoStoreForSignedInMiddleware",
     "yakuba.core.middleware.OTPMiddleware",
     "yakuba.core.middleware.RequireTwoFactorMiddleware",
     "yakuba.core.middleware.MessageMiddleware",
     # Query strings and forms with control characters (NUL…) are refused here, with 400.
     "yakuba.core.middleware.RejectControlCharactersMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "yakuba.core.middleware.CSPMiddleware",  # django-csp, site policy built once
     "yakuba.core.middleware.HtmxMiddleware",
     "yakuba.audit.middleware.AuditContextMiddleware",
     # Every 403 (PermissionDenied) and out-of-scope 404 raised by a view is audited here, once.
