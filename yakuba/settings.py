@@ -72,7 +72,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
+    # Outermost, so that every response carries the security headers, error pages raised
+    # by any layer below included (a bad Host header is refused in CommonMiddleware):
+    # nosniff, Referrer-Policy, HSTS…, then the Content-Security-Policy (django-csp, site
+    # policy built once) and X-Frame-Options.
+    "yakuba.core.middleware.SecurityHeadersMiddleware",
+    "yakuba.core.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.security.SecurityMiddleware",  # the HTTPS redirect
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # yakuba.core.middleware.X = the usual X, skipped on WEBHOOK_PATH_PREFIXES (platform
     # webhooks: no cookies, no user, authenticated by signature/token in the view).
@@ -81,13 +88,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "yakuba.core.middleware.AuthenticationMiddleware",
+    # Responses to a signed-in person (or an API token) are Cache-Control: no-store.
+    "yakuba.core.middleware.NoStoreForSignedInMiddleware",
     "yakuba.core.middleware.OTPMiddleware",
     "yakuba.core.middleware.RequireTwoFactorMiddleware",
     "yakuba.core.middleware.MessageMiddleware",
     # Query strings and forms with control characters (NUL…) are refused here, with 400.
     "yakuba.core.middleware.RejectControlCharactersMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "yakuba.core.middleware.CSPMiddleware",  # django-csp, site policy built once
     "yakuba.core.middleware.HtmxMiddleware",
     "yakuba.audit.middleware.AuditContextMiddleware",
     # Every 403 (PermissionDenied) and out-of-scope 404 raised by a view is audited here, once.
@@ -194,14 +201,24 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sign-in throttling (django-axes): lock the account after repeated failures.
+# Sign-in throttling (django-axes, yakuba/accounts/throttle.py). An account is locked for
+# the address that failed (user name *and* address), so nobody can lock a colleague out
+# from elsewhere; an address that fails too often over any user names is locked as well.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+SIGNIN_IP_FAILURE_LIMIT = int(os.environ.get("SIGNIN_IP_FAILURE_LIMIT", "20"))
+AXES_HANDLER = "yakuba.accounts.throttle.SignInThrottle"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "yakuba.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# The client address (for throttling and the audit trail) is REMOTE_ADDR. Behind a reverse
+# proxy, list the proxy's addresses/networks in TRUSTED_PROXIES: only for connections from
+# them is CLIENT_IP_HEADER read (right to left, past the trusted proxies). See core.clientip.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "X-Forwarded-For")
+AXES_CLIENT_IP_CALLABLE = "yakuba.core.clientip.client_ip"
 
 # Sessions end after inactivity; every request slides the window.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
@@ -316,7 +333,3 @@ LOGGING = {
         "urllib3": {"level": "WARNING"},
     },
 }
-
-# Staff sign in from behind the office's NAT: locking by IP would lock out the whole
-# office after one person's typos, so lock-out is per account (username) only.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]

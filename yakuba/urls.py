@@ -21,5 +21,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
 ]
 
+handler400 = "yakuba.core.errors.bad_request"
 handler403 = "yakuba.core.errors.forbidden"
 handler404 = "yakuba.core.errors.not_found"
+handler500 = "yakuba.core.errors.server_error"

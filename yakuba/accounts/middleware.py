@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -17,7 +18,7 @@ _ALLOWED_URL_NAMES = (
 
 
 class RequireTwoFactorMiddleware:
-    """Privileged roles (sysadmin, infosec, HR) must pass TOTP before using anything else."""
+    """Privileged roles (sysadmin, infosec, HR, auditor) must pass TOTP before anything else."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -41,5 +42,6 @@ class RequireTwoFactorMiddleware:
 
             has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
             target = "accounts:otp_verify" if has_device else "accounts:otp_setup"
-            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+            # Quoted, so a query string of its own (an export's format) survives the detour.
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -20,8 +20,10 @@ class Role(models.TextChoices):
     SYSADMIN = "sysadmin", _("システム管理者")
 
 
-# Roles that must pass TOTP two-factor sign-in before anything else.
-PRIVILEGED_ROLES = frozenset({Role.SYSADMIN, Role.INFOSEC, Role.HR})
+# Roles that must pass TOTP two-factor sign-in before anything else: those that change
+# settings or accounts, and the auditor, who reads and exports every member of staff and
+# the whole audit trail. Only a system administrator grants or takes away these roles.
+PRIVILEGED_ROLES = frozenset({Role.SYSADMIN, Role.INFOSEC, Role.HR, Role.AUDITOR})
 
 
 class Capability(models.TextChoices):

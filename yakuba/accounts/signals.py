@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from yakuba.accounts import throttle
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
 
@@ -41,10 +42,13 @@ def on_login_failed(
 
 @receiver(user_locked_out)
 def on_locked_out(sender: Any, request: Any, username: str | None = None, **kwargs: Any) -> None:
+    # "account": this user name from this address; "address": every sign-in from the
+    # address (the entry's IP), reached over many user names — the name is the last tried.
     name = (username or "")[:150]
     record(
         AuditAction.LOCKED_OUT,
         actor_label=name,
         object_type="accounts.user",
         object_repr=name,
+        changes={"lock": throttle.lock_scope(request)},
     )

@@ -14,7 +14,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from yakuba.accounts import services
+from yakuba.accounts import services, throttle
 from yakuba.accounts.directory import DirectoryConfig
 from yakuba.accounts.forms import (
     ApiTokenCreateForm,
@@ -52,8 +52,10 @@ class SignOutView(auth_views.LogoutView):
 def locked_out(
     request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
 ) -> HttpResponse:
-    """django-axes calls this when an account is locked after repeated failures."""
-    return render(request, "accounts/locked_out.html", status=429)
+    """django-axes calls this when a sign-in is locked after repeated failures: the account
+    from this address, or (many user names failed) the address itself."""
+    address = throttle.lock_scope(request) == throttle.ADDRESS
+    return render(request, "accounts/locked_out.html", {"address_locked": address}, status=429)
 
 
 def _safe_next(request: HttpRequest) -> str:

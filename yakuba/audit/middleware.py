@@ -6,10 +6,8 @@ from django.http import HttpRequest, HttpResponse
 
 from yakuba.audit.services import reset_request_context, set_request_context
 
-
-def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: a forwarded header is trusted by the reverse proxy config, not here.
-    return request.META.get("REMOTE_ADDR") or None
+# REMOTE_ADDR, or the forwarded header only from a configured trusted proxy (core.clientip).
+from yakuba.core.clientip import client_ip
 
 
 class AuditContextMiddleware:

@@ -45,13 +45,19 @@ def production_settings_problems() -> list[Error]:
     return errors
 
 
+def client_ip_problems() -> list[Error]:
+    from yakuba.core.clientip import trusted_proxy_problems
+
+    return [Error(message, id="yakuba.E003") for message in trusted_proxy_problems()]
+
+
 @register(Tags.security)
 def production_settings_check(app_configs: Any, **kwargs: Any) -> list[Error]:
-    return production_settings_problems()
+    return production_settings_problems() + client_ip_problems()
 
 
 def validate_production_settings() -> None:
     """Called by the WSGI entry point: gunicorn does not run system checks."""
-    problems = production_settings_problems()
+    problems = production_settings_problems() + client_ip_problems()
     if problems:
         raise ImproperlyConfigured("\n".join(p.msg for p in problems))

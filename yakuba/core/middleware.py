@@ -41,6 +41,8 @@ from csp.middleware import CSPMiddleware as _CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.security import SecurityMiddleware
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.module_loading import import_string
 
 DEFAULT_WEBHOOK_PATH_PREFIXES = ("/meetings/hooks/",)
@@ -126,6 +128,39 @@ class MessageMiddleware(BrowserOnly):
 
 class HtmxMiddleware(BrowserOnly):
     wrapped = "django_htmx.middleware.HtmxMiddleware"
+
+
+# --- security headers on every response, error pages included ------------------------
+
+
+class SecurityHeadersMiddleware(SecurityMiddleware):
+    """SecurityMiddleware's response headers (nosniff, Referrer-Policy, HSTS, COOP), from
+    the outermost layer. An exception inside any middleware is turned into its error page
+    at that layer and passes only the layers outside it: a bad Host header, for one, is
+    refused in CommonMiddleware (or in SecurityMiddleware's HTTPS redirect), and its 400
+    skipped every header set further in. The HTTPS redirect stays with Django's own
+    SecurityMiddleware further down; setting a header twice changes nothing."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        return None
+
+
+class NoStoreForSignedInMiddleware:
+    """Every response to a signed-in person (or to an API token) is ``no-store``: pages
+    show names, reports, health checks and rosters, and nothing of it may stay in a shared
+    PC's browser cache or a proxy. Downloads already say so (core.downloads); anonymous
+    pages (sign-in, static files) stay cacheable."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 # --- Content-Security-Policy, built once -------------------------------------------------

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
 from django.conf import settings
 from django.urls import reverse
+from django.utils.html import escape
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -54,7 +56,7 @@ def test_repeated_failures_lock_the_account(client, person) -> None:
     assert "_auth_user_id" not in client.session
 
 
-@pytest.mark.parametrize("role", ["sysadmin", "infosec", "hr"])
+@pytest.mark.parametrize("role", ["sysadmin", "infosec", "hr", "auditor"])
 def test_privileged_roles_must_pass_totp(client, db, role) -> None:
     User.objects.create_user("boss", password=PASSWORD, role=role)
     sign_in(client, "boss", PASSWORD)
@@ -80,6 +82,37 @@ def test_enrolled_admin_is_sent_to_verify_and_a_code_lets_them_in(client, db) ->
     client.post(reverse("accounts:otp_verify"), {"token": f"{code:06d}"})
     assert client.get(reverse("accounts:token_list")).status_code == 200
     assert AuditEntry.objects.filter(action="otp_failed").exists()
+
+
+def test_an_auditor_passes_totp_before_the_audit_trail_or_any_export(client, make_user) -> None:
+    """The auditor reads and exports every member of staff and the whole audit trail."""
+    auditor = make_user("auditor")
+    auditor.set_password(PASSWORD)
+    auditor.save()
+    device = TOTPDevice.objects.create(user=auditor, name="app", confirmed=True)
+    sign_in(client, auditor.username, PASSWORD)
+    for url in (
+        reverse("audit:entry_list"),
+        reverse("audit:entry_export"),
+        reverse("org:export_download") + "?format=staff_csv&encoding=utf-8",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert (
+            response["Location"] == f"{reverse('accounts:otp_verify')}?{urlencode({'next': url})}"
+        )
+        assert "Content-Disposition" not in response
+    # The code sends the auditor on to the export they asked for, its options intact.
+    code = TOTP(device.bin_key, device.step, device.t0, device.digits).token()
+    verify_page = client.get(response["Location"])
+    assert f'value="{escape(url)}"' in verify_page.content.decode()
+    done = client.post(response["Location"], {"token": f"{code:06d}", "next": url})
+    assert done["Location"] == url
+    assert "attachment" in client.get(url)["Content-Disposition"]
+    assert client.get(reverse("audit:entry_list")).status_code == 200
+    export = client.get(reverse("audit:entry_export"))
+    assert export.status_code == 200
+    assert "attachment" in export["Content-Disposition"]
 
 
 def test_enrolment_confirms_device_and_issues_recovery_codes(client, db) -> None:

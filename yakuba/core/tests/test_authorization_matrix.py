@@ -129,7 +129,7 @@ MATRIX: dict[str, Rule] = {
     "set_language": Rule(ALL, ok=302, method="post"),
     "accounts:login": Rule(("anonymous",), denied=302),
     "accounts:logout": Rule(ALL, ok=302, method="post"),
-    "accounts:otp_verify": Rule(("staff", "unit_head", "auditor"), denied=302),
+    "accounts:otp_verify": Rule(("staff", "unit_head"), denied=302),
     "accounts:otp_setup": Rule(SIGNED_IN),
     "accounts:profile": Rule(SIGNED_IN),
     "accounts:token_list": Rule(("sysadmin",)),

@@ -28,11 +28,16 @@ WRAPPED = {
 
 
 def test_settings_wrap_only_the_browser_middleware() -> None:
-    names = {
-        m.rsplit(".", 1)[1]
-        for m in settings.MIDDLEWARE
-        if m.startswith("yakuba.core.middleware.") and not m.endswith("ControlCharactersMiddleware")
+    # Not wrappers, and run for every path: control characters refused, the security
+    # headers from the outermost layer, no-store for signed-in people (none on webhooks).
+    every_path = {
+        "RejectControlCharactersMiddleware",
+        "SecurityHeadersMiddleware",
+        "NoStoreForSignedInMiddleware",
     }
+    names = {
+        m.rsplit(".", 1)[1] for m in settings.MIDDLEWARE if m.startswith("yakuba.core.middleware.")
+    } - every_path
     assert names == WRAPPED
     # Security headers, CSRF, CSP, audit context and axes run for every path.
     for kept in (

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from django.utils import translation
 
 from yakuba.accounts.models import User
@@ -109,7 +110,7 @@ def test_every_loader_loads_once_then_refuses_or_skips(demo_city: str) -> None:
     assert rows() == before
 
 
-def test_demo_sign_ins_come_from_one_module(demo_city: str) -> None:
+def test_demo_sign_ins_come_from_one_module(demo_city: str, client: Any) -> None:
     run("seed_reports_demo")  # adds demo-colleague
     run("seed_licences_demo")  # adds demo-zoom-sync
     on_file = set(
@@ -126,8 +127,20 @@ def test_demo_sign_ins_come_from_one_module(demo_city: str) -> None:
     lines = [line.split() for line in table.splitlines() if line.strip().startswith("demo-")]
     assert [cells[0] for cells in lines] == list(accounts.SIGN_IN_USERNAMES)
     assert all(accounts.DEMO_PASSWORD in cells for cells in lines)
+    # The privileged roles, the auditor among them, are told to enrol TOTP; staff are not.
+    enrol = {cells[0] for cells in lines if any("TOTP" in cell for cell in cells)}
+    assert enrol == {accounts.HR, accounts.INFOSEC, accounts.AUDITOR, accounts.SYSADMIN}
     english = run("demo_sign_ins", lang="en")
     assert "Username" in english and "Unit head" in english
+
+    # Signing in as the demo auditor works and leads to TOTP enrolment before the trail.
+    client.post(
+        reverse("accounts:login"),
+        {"username": accounts.AUDITOR, "password": accounts.DEMO_PASSWORD},
+    )
+    response = client.get(reverse("audit:entry_list"))
+    assert response["Location"].startswith(reverse("accounts:otp_setup"))
+    assert client.get(response["Location"]).status_code == 200
 
 
 @pytest.mark.django_db
