@@ -6,11 +6,13 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yakuba.meetings.models import EntryKind, Meeting
 from yakuba.org.models import Staff, Unit
+from yakuba.org.picker import StaffPickerChoiceField, StaffPickerField
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time", "step": "1"}, format="%H:%M:%S")
@@ -18,16 +20,23 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_REPORT_BYTES = 5 * 1024 * 1024
 
 
+def meeting_people(meeting: Meeting) -> Any:
+    """The meeting's invitees and host: whom its presenters and action owners are chosen from."""
+    return (
+        Staff.objects.filter(Q(meeting_invitations=meeting) | Q(hosted_meetings=meeting))
+        .distinct()
+        .select_related("unit")
+        .order_by("unit__path", "name_kana")
+    )
+
+
 class MeetingForm(forms.ModelForm):
     join_url = forms.URLField(
         label=_("参加URL"), required=False, max_length=500, assume_scheme="https"
     )
-    invited_staff = forms.ModelMultipleChoiceField(
-        label=_("招待する職員"),
-        queryset=Staff.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
+    # Pickers offer and accept only the people the user may pick (org.selectors).
+    host = StaffPickerChoiceField(label=_("ホスト"), required=False)
+    invited_staff = StaffPickerField(label=_("招待する職員"), required=False)
     invited_units = forms.ModelMultipleChoiceField(
         label=_("招待する所属"),
         queryset=Unit.objects.none(),
@@ -35,6 +44,19 @@ class MeetingForm(forms.ModelForm):
         help_text=_("所属を選ぶと、その所属と下位所属の職員全員が出席予定者になります。"),
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
+
+    field_order = [
+        "title",
+        "start",
+        "end",
+        "platform",
+        "join_url",
+        "platform_meeting_id",
+        "drop_threshold_s",
+        "invited_staff",
+        "invited_units",
+        "host",
+    ]
 
     class Meta:
         model = Meeting
@@ -50,16 +72,20 @@ class MeetingForm(forms.ModelForm):
         ]
         widgets = {"start": DATETIME_INPUT, "end": DATETIME_INPUT}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, picker_data: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        people = Staff.objects.filter(active=True).select_related("unit").order_by("staff_number")
-        self.fields["invited_staff"].queryset = people
         self.fields["invited_units"].queryset = Unit.objects.filter(active=True)
-        self.fields["host"].queryset = people
         self.fields["drop_threshold_s"].min_value = 10
+        # People already on the meeting stay choosable for whoever edits it.
+        keep: list[int] = []
         if self.instance.pk:
-            self.fields["invited_staff"].initial = list(self.instance.invited_staff.all())
+            invited = list(self.instance.invited_staff.all())
+            keep = [s.pk for s in invited] + [self.instance.host_id or 0]
+            self.fields["invited_staff"].initial = invited
             self.fields["invited_units"].initial = list(self.instance.invited_units.all())
+        data = picker_data if picker_data is not None else self.data
+        for name in ("invited_staff", "host"):
+            self.fields[name].limit_to(user, keep=keep, data=data)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -78,8 +104,16 @@ class AgendaItemForm(forms.Form):
         label=_("予定時間（分）"), min_value=1, max_value=600, initial=10
     )
     presenter = forms.ModelChoiceField(
-        label=_("説明者"), queryset=Staff.objects.filter(active=True), required=False
+        label=_("説明者"),
+        queryset=Staff.objects.none(),
+        required=False,
+        help_text=_("会議に招待した人から選びます。"),
     )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The people chosen for the meeting through the picker: nobody outside its list.
+        self.fields["presenter"].queryset = meeting_people(meeting)
 
 
 class EntryForm(forms.Form):
@@ -98,7 +132,7 @@ class EntryForm(forms.Form):
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.meeting = meeting
-        self.fields["owner"].queryset = Staff.objects.filter(active=True).order_by("staff_number")
+        self.fields["owner"].queryset = meeting_people(meeting)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -19,8 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record, save_audited
+from yakuba.core.conf import setting
 from yakuba.meetings import catchup as catchup_mod
 from yakuba.meetings import intervals, teams
 from yakuba.meetings.models import (
@@ -38,6 +40,7 @@ from yakuba.meetings.models import (
 )
 from yakuba.notifications import crypto
 from yakuba.notifications.services import EMAIL, IN_APP, notify
+from yakuba.org import selectors as org_selectors
 from yakuba.org.models import Staff, Unit
 
 MEETING_FIELDS = (
@@ -59,11 +62,42 @@ EVENT_MARGIN = dt.timedelta(hours=6)
 
 def resolve_invitees(meeting: Meeting) -> list[Staff]:
     """Invited people plus the active staff of invited units (and their sub-units)."""
-    people = {s.pk: s for s in meeting.invited_staff.all()}
-    for unit in meeting.invited_units.all():
+    return _resolve(meeting.invited_staff.all(), meeting.invited_units.all())
+
+
+def _resolve(staff: Iterable[Staff], units: Iterable[Unit]) -> list[Staff]:
+    people = {s.pk: s for s in staff}
+    for unit in units:
         for s in Staff.objects.filter(unit__path__startswith=unit.path, active=True):
             people.setdefault(s.pk, s)
     return list(people.values())
+
+
+def large_invitation_limit() -> int:
+    """More invitees than this in one meeting need a unit head or an organiser role."""
+    return int(setting("MEETING_LARGE_INVITATION_LIMIT", 30))
+
+
+def _check_invitation_size(
+    *, actor: Any, meeting: Meeting, creating: bool, before: set[int], after: set[int]
+) -> None:
+    """Refuse adding people to a meeting of more than the limit unless the actor manages
+    meetings (unit heads, HR) for the meeting's unit. Keeping or shrinking a large list
+    that such a person made is allowed to its organiser (they can still edit the rest)."""
+    limit = large_invitation_limit()
+    if len(after) <= limit or not (after - before):
+        return
+    if actor is not None and actor.can(Capability.MANAGE_MEETINGS):
+        in_scope = org_selectors.visible_units(actor).filter(pk=meeting.unit_id).exists()
+        if creating or in_scope:
+            return
+    raise ValidationError(
+        _(
+            "%(limit)d 人を超える招待（今回 %(count)d 人）は、所属長または会議を管理する役割の"
+            "人だけができます。招待する人を減らすか、所属長に依頼してください。保存していません。"
+        )
+        % {"limit": limit, "count": len(after)}
+    )
 
 
 def save_meeting(
@@ -84,6 +118,15 @@ def save_meeting(
             meeting.unit = staff.unit
         if values["end"] <= values["start"]:
             raise ValidationError(_("終了は開始より後にしてください。"))
+        invited_staff, invited_units = list(invited_staff), list(invited_units)
+        # Checked before anything is written: a refused invitation leaves no trace.
+        _check_invitation_size(
+            actor=actor,
+            meeting=meeting,
+            creating=creating,
+            before=set(meeting.invitees.values_list("pk", flat=True)) if meeting.pk else set(),
+            after={s.pk for s in _resolve(invited_staff, invited_units)},
+        )
         save_audited(
             actor=actor,
             obj=meeting,
