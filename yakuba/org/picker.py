@@ -77,12 +77,14 @@ def search(
     user: Any, *, query: str = "", unit: object = None, exclude: Iterable[object] = ()
 ) -> Result:
     """Up to :func:`max_results` people the user may pick, matching `query` within `unit`
-    (an id; ignored unless it is a unit the user may pick from), minus `exclude` (ids)."""
+    (an id of a unit the user may pick from), minus `exclude` (ids)."""
     limit = max_results()
     unit_obj: Unit | None = None
     unit_pk = parse_pk(unit)
     if unit_pk is not None:
         unit_obj = selectors.pickable_units(user).filter(pk=unit_pk).first()
+        if unit_obj is None:  # a unit the user may not pick from holds nobody for them
+            return Result(people=[], more=False, limit=limit)
     rows = selectors.search_pickable(
         user,
         query=(query or "")[:MAX_QUERY],
