@@ -112,3 +112,18 @@ def test_picker_view_scoped_and_excludes_chosen(org, make_user, client) -> None:
 def test_picker_view_needs_sign_in(client) -> None:
     r = client.get("/org/staff/picker/", {"q": "やまだ"})
     assert r.status_code == 302 and "/login" in r["Location"]
+
+
+@pytest.mark.django_db
+def test_htmx_search_survives_hostile_values(org, make_user, client) -> None:
+    from yakuba.core.tests.hostile import HOSTILE_VALUES
+
+    c = verified_client(client, make_user("staff"))
+    c.raise_request_exception = False
+    for value in HOSTILE_VALUES:
+        if "\x00" in value:
+            continue  # refused with 400 before any view (core middleware)
+        for key in ("field", "id", "multiple", "invited_staff__q", "invited_staff__unit"):
+            params = {"field": "invited_staff", key: value, "invited_staff": [value, "1"]}
+            r = c.get("/org/staff/picker/", params, HTTP_HX_REQUEST="true")
+            assert r.status_code == 200, (key, value, r.status_code)
