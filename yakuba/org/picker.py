@@ -159,6 +159,12 @@ class StaffPickerWidget(forms.Widget):
         result = None
         if query.strip() or parse_pk(unit):
             result = search(self.user, query=query, unit=unit, exclude=[p.pk for p in selected])
+        # After a search without JavaScript the page reloads: put the keyboard (and the
+        # view) back in the search box whose button was pressed, or else that has a query.
+        pressed = str(self.data.get(SEARCH_BUTTON, "") or "")
+        autofocus = result is not None and (
+            pressed == name or not str(self.data.get(f"{pressed}__q", "") or "").strip()
+        )
         can_view_numbers = bool(self.user is not None and self.user.can(Capability.VIEW_ORG))
         context["picker"] = {
             "id": context["widget"]["attrs"].get("id") or f"id_{name}",
@@ -170,6 +176,7 @@ class StaffPickerWidget(forms.Widget):
             "unit": parse_pk(unit),
             "units": selectors.pickable_units(self.user) if self.user is not None else [],
             "result": result,
+            "autofocus": autofocus,
             "numbers": can_view_numbers,
         }
         return context

@@ -44,10 +44,12 @@
     if (input.type === "radio") {
       chips.querySelectorAll("li[data-pk]").forEach((chip) => chip.remove());
     }
+    const list = item.parentElement;
     const next = item.nextElementSibling || item.previousElementSibling;
     item.classList.add("chip");
     chips.insertBefore(item, chips.querySelector("[data-picker-none]"));
     addRemoveButton(picker, item);
+    if (!list.querySelector("li")) list.remove();
     syncEmpty(picker);
     const name = item.querySelector("label").firstChild.textContent.trim();
     announce(picker, fill(picker.dataset.added, name));
