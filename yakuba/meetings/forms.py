@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from yakuba.core.forms import field_of, model_choice
 from yakuba.meetings.models import AgendaItem, EntryKind, Meeting, MeetingStatus, Platform
 from yakuba.meetings.zoom import normalise_meeting_id
 from yakuba.org.models import Staff, Unit
+from yakuba.org.picker import PickerMixin, StaffPickerChoiceField, StaffPickerField
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time", "step": "1"}, format="%H:%M:%S")
@@ -21,16 +23,23 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_REPORT_BYTES = 5 * 1024 * 1024
 
 
+def meeting_people(meeting: Meeting) -> Any:
+    """The meeting's invitees and host: whom its presenters and action owners are chosen from."""
+    return (
+        Staff.objects.filter(Q(meeting_invitations=meeting) | Q(hosted_meetings=meeting))
+        .distinct()
+        .select_related("unit")
+        .order_by("unit__path", "name_kana")
+    )
+
+
 class MeetingForm(forms.ModelForm):
     join_url = forms.URLField(
         label=_("参加URL"), required=False, max_length=500, assume_scheme="https"
     )
-    invited_staff = forms.ModelMultipleChoiceField(
-        label=_("招待する職員"),
-        queryset=Staff.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
+    # Pickers offer and accept only the people the user may pick (org.selectors).
+    host = StaffPickerChoiceField(label=_("ホスト"), required=False)
+    invited_staff = StaffPickerField(label=_("招待する職員"), required=False)
     invited_units = forms.ModelMultipleChoiceField(
         label=_("招待する所属"),
         queryset=Unit.objects.none(),
@@ -38,6 +47,19 @@ class MeetingForm(forms.ModelForm):
         help_text=_("所属を選ぶと、その所属と下位所属の職員全員が出席予定者になります。"),
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
+
+    field_order = [
+        "title",
+        "start",
+        "end",
+        "platform",
+        "join_url",
+        "platform_meeting_id",
+        "drop_threshold_s",
+        "invited_staff",
+        "invited_units",
+        "host",
+    ]
 
     class Meta:
         model = Meeting
@@ -54,16 +76,22 @@ class MeetingForm(forms.ModelForm):
         widgets = {"start": DATETIME_INPUT, "end": DATETIME_INPUT}
         field_classes = {"start": core_forms.DateTimeField, "end": core_forms.DateTimeField}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, picker_data: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        people = Staff.objects.filter(active=True).select_related("unit").order_by("staff_number")
-        model_choice(self, "invited_staff").queryset = people
         model_choice(self, "invited_units").queryset = Unit.objects.filter(active=True)
-        model_choice(self, "host").queryset = people
         field_of(self, "drop_threshold_s", forms.IntegerField).min_value = 10
+        # People already on the meeting stay choosable for whoever edits it.
+        keep: list[int] = []
         if self.instance.pk:
-            self.fields["invited_staff"].initial = list(self.instance.invited_staff.all())
+            invited = list(self.instance.invited_staff.all())
+            keep = [s.pk for s in invited] + [self.instance.host_id or 0]
+            self.fields["invited_staff"].initial = invited
             self.fields["invited_units"].initial = list(self.instance.invited_units.all())
+        data = picker_data if picker_data is not None else self.data
+        for name in ("invited_staff", "host"):
+            field = self.fields[name]
+            assert isinstance(field, PickerMixin)  # the two picker fields above
+            field.limit_to(user, keep=keep, data=data)
 
     def clean_platform_meeting_id(self) -> str:
         value = normalise_meeting_id(self.cleaned_data.get("platform_meeting_id"))
@@ -93,8 +121,16 @@ class AgendaItemForm(forms.Form):
         label=_("予定時間（分）"), min_value=1, max_value=600, initial=10
     )
     presenter = forms.ModelChoiceField(
-        label=_("説明者"), queryset=Staff.objects.filter(active=True), required=False
+        label=_("説明者"),
+        queryset=Staff.objects.none(),
+        required=False,
+        help_text=_("会議に招待した人から選びます。"),
     )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The people chosen for the meeting through the picker: nobody outside its list.
+        model_choice(self, "presenter").queryset = meeting_people(meeting)
 
 
 class EntryForm(forms.Form):
@@ -113,9 +149,7 @@ class EntryForm(forms.Form):
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.meeting = meeting
-        model_choice(self, "owner").queryset = Staff.objects.filter(active=True).order_by(
-            "staff_number"
-        )
+        model_choice(self, "owner").queryset = meeting_people(meeting)
 
     def clean(self) -> dict[str, Any]:
         super().clean()

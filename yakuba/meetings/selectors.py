@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +37,7 @@ from yakuba.meetings.models import (
 )
 from yakuba.notifications import crypto
 from yakuba.org import selectors as org_selectors
-from yakuba.org.models import Staff
+from yakuba.org.models import Staff, Unit
 
 
 def _staff(user: Any) -> Any:
@@ -115,8 +116,13 @@ def jitsi_token_known(token: str) -> bool:
 
 def resolve_invitees(meeting: Meeting) -> list[Staff]:
     """Invited people plus the active staff of invited units (and their sub-units)."""
-    people = {s.pk: s for s in meeting.invited_staff.all()}
-    for unit in meeting.invited_units.all():
+    return resolve_people(meeting.invited_staff.all(), meeting.invited_units.all())
+
+
+def resolve_people(staff: Iterable[Staff], units: Iterable[Unit]) -> list[Staff]:
+    """These people plus the active staff of these units (and their sub-units)."""
+    people = {s.pk: s for s in staff}
+    for unit in units:
         for s in Staff.objects.filter(unit__path__startswith=unit.path, active=True):
             people.setdefault(s.pk, s)
     return list(people.values())

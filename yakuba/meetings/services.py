@@ -23,8 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yakuba.accounts.models import User
+from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record, save_audited
+from yakuba.core.conf import setting
 from yakuba.core.system_actor import acting_as
 from yakuba.meetings import intervals, selectors, teams, zoom
 from yakuba.meetings.models import (
@@ -42,6 +44,7 @@ from yakuba.meetings.models import (
 )
 from yakuba.notifications import crypto
 from yakuba.notifications.services import EMAIL, IN_APP, notify
+from yakuba.org import selectors as org_selectors
 from yakuba.org.models import Staff, Unit
 
 MEETING_FIELDS = (
@@ -62,6 +65,33 @@ PRESENCE_FIELDS = ("platform_meeting_id", "start", "end")
 
 
 # --- meetings, agenda, minutes -------------------------------------------------------
+
+
+def large_invitation_limit() -> int:
+    """More invitees than this in one meeting need a unit head or an organiser role."""
+    return int(setting("MEETING_LARGE_INVITATION_LIMIT", 30))
+
+
+def _check_invitation_size(
+    *, actor: User, meeting: Meeting, creating: bool, before: set[int], after: set[int]
+) -> None:
+    """Refuse adding people to a meeting of more than the limit unless the actor manages
+    meetings (unit heads, HR) for the meeting's unit. Keeping or shrinking a large list
+    that such a person made is allowed to its organiser (they can still edit the rest)."""
+    limit = large_invitation_limit()
+    if len(after) <= limit or not (after - before):
+        return
+    if actor is not None and actor.can(Capability.MANAGE_MEETINGS):
+        in_scope = org_selectors.visible_units(actor).filter(pk=meeting.unit_id).exists()
+        if creating or in_scope:
+            return
+    raise ValidationError(
+        _(
+            "%(limit)d 人を超える招待（今回 %(count)d 人）は、所属長または会議を管理する役割の"
+            "人だけができます。招待する人を減らすか、所属長に依頼してください。保存していません。"
+        )
+        % {"limit": limit, "count": len(after)}
+    )
 
 
 def save_meeting(
@@ -92,6 +122,15 @@ def save_meeting(
             before_presence = list(
                 Meeting.objects.filter(pk=meeting.pk).values_list(*PRESENCE_FIELDS).get()
             )
+        invited_staff, invited_units = list(invited_staff), list(invited_units)
+        # Checked before anything is written: a refused invitation leaves no trace.
+        _check_invitation_size(
+            actor=actor,
+            meeting=meeting,
+            creating=creating,
+            before=set(meeting.invitees.values_list("pk", flat=True)) if meeting.pk else set(),
+            after={s.pk for s in selectors.resolve_people(invited_staff, invited_units)},
+        )
         save_audited(
             actor=actor,
             obj=meeting,

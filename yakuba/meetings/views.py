@@ -19,6 +19,7 @@ from yakuba.accounts.roles import Capability
 from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
 from yakuba.meetings import forms, intervals, jitsi, selectors, services, timeline, zoom
 from yakuba.meetings.models import AttendanceSource, CatchUp, Meeting, MeetingStatus
+from yakuba.org import picker
 
 
 def _meeting(request: HttpRequest, pk: int, *, manage: bool) -> Meeting:
@@ -67,8 +68,13 @@ def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _meeting_form(
     request: AuthenticatedHttpRequest, meeting: Meeting, *, creating: bool
 ) -> HttpResponse:
-    form = forms.MeetingForm(request.POST or None, instance=meeting)
-    if request.method == "POST" and form.is_valid():
+    form = forms.MeetingForm(request.POST or None, instance=meeting, user=request.user)
+    if request.method == "POST" and picker.is_search(request.POST):
+        # A picker's search without JavaScript: show the form again, nothing saved.
+        form = picker.search_again(
+            forms.MeetingForm, request.POST, instance=meeting, user=request.user
+        )
+    elif request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         staff = data.pop("invited_staff")
         units = data.pop("invited_units")
@@ -107,7 +113,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agenda": selectors.agenda_spans(meeting),
             "entries": meeting.minutes.select_related("owner"),
             "invitees": meeting.invitees.select_related("unit").order_by("staff_number"),
-            "agenda_form": forms.AgendaItemForm() if manage else None,
+            "agenda_form": forms.AgendaItemForm(meeting=meeting) if manage else None,
             "my_catchup": mine,
         },
     )
@@ -117,7 +123,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, manage=True)
-    form = forms.AgendaItemForm(request.POST)
+    form = forms.AgendaItemForm(request.POST, meeting=meeting)
     if form.is_valid():
         services.add_agenda_item(actor=request.user, meeting=meeting, **form.cleaned_data)
         messages.success(request, _("議題を追加しました。"))

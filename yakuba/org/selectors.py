@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol, TypeVar, cast
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BooleanField, Exists, Model, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Length, Substr
 
 from yakuba.accounts.roles import Capability
 from yakuba.core.text import search_key
@@ -137,3 +138,81 @@ def nearest_for_unit(
     if nearest is not None and unit is not None:
         return nearest[0], nearest[1], nearest[1].pk != unit.pk
     return default, None, unit is not None
+
+
+# --- people pickers (choosing invitees, hosts…) -------------------------------------------
+#
+# A picker shows what the role may see. Everyone with a staff record may pick the people of
+# their own division (their unit's 課 and its 係) by name and unit only; on top of that the
+# organisation scope of roles that may open the staff directory (unit heads: their unit and
+# below; HR, auditors, system admins: the office) with staff numbers, as the directory shows.
+
+
+def picker_root(user: Any) -> Unit | None:
+    """The division (課) of the user's unit: the unit itself, its nearest division above, or,
+    for a unit outside any division (a 部), the unit itself."""
+    unit = scope_root(user)
+    if unit is None or unit.kind == "division":
+        return unit
+    for ancestor in reversed(unit.ancestors()):
+        if ancestor.kind == "division":
+            return ancestor
+    return unit
+
+
+def pickable_staff(user: Any, *, keep: Iterable[int] = ()) -> QuerySet[Staff]:
+    """People the user may choose in a picker, each annotated with `number_visible` (True
+    where the staff directory would show this person to the user). Only active people,
+    except those in `keep` (people already chosen, who stay choosable whatever their state
+    or unit, so that editing a meeting does not silently drop them)."""
+    keep = [pk for pk in keep if pk]
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Staff.objects.filter(pk__in=keep).annotate(
+            number_visible=Value(False, output_field=BooleanField())
+        )
+    directory = visible_staff(user)
+    in_scope = Q(pk__in=directory.values("pk"))
+    root = picker_root(user)
+    if root is not None:
+        in_scope |= Q(unit__path__startswith=root.path)
+    number_visible: Any = (
+        Exists(directory.filter(pk=OuterRef("pk")))
+        if user.can(Capability.VIEW_ORG)
+        else Value(False, output_field=BooleanField())
+    )
+    return Staff.objects.filter((Q(active=True) & in_scope) | Q(pk__in=keep)).annotate(
+        number_visible=number_visible
+    )
+
+
+def pickable_units(user: Any) -> QuerySet[Unit]:
+    """Units a picker may be narrowed to: the user's division and their directory scope."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Unit.objects.none()
+    qs = visible_units(user)
+    root = picker_root(user)
+    if root is not None:
+        qs = qs | Unit.objects.filter(path__startswith=root.path)
+    return qs.filter(active=True).order_by("path")
+
+
+def search_pickable(
+    user: Any, *, query: str = "", unit: Unit | None = None, exclude: Iterable[int] = ()
+) -> QuerySet[Staff]:
+    """People the user may pick whose name or reading (any kana, any width, spaces ignored)
+    contains `query`; a staff number matches only where the number is visible to the user,
+    so a number cannot be tried out to learn whose it is."""
+    qs = pickable_staff(user).select_related("unit")
+    key = search_key(query)
+    if key:
+        # search_text is the key of "number name reading": after the (ASCII) number comes
+        # the name and reading only.
+        qs = qs.annotate(name_key=Substr("search_text", Length("staff_number") + 1)).filter(
+            Q(number_visible=True, search_text__contains=key) | Q(name_key__contains=key)
+        )
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    exclude = [pk for pk in exclude if pk]
+    if exclude:
+        qs = qs.exclude(pk__in=exclude)
+    return qs.order_by("unit__path", "name_kana", "staff_number")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/new/", views.staff_create, name="staff_create"),
     path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("staff/<int:pk>/edit/", views.staff_edit, name="staff_edit"),
+    path("staff/picker/", views.staff_picker, name="staff_picker"),
     path("counters/", views.counter_list, name="counter_list"),
     path("counters/new/", views.counter_create, name="counter_create"),
     path("counters/<int:pk>/edit/", views.counter_edit, name="counter_edit"),

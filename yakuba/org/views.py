@@ -17,9 +17,14 @@ from django.views.decorators.http import require_POST
 from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core.downloads import download
-from yakuba.core.permissions import capability_required, get_for_user_or_404
+from yakuba.core.permissions import (
+    capability_required,
+    get_for_user_or_404,
+    login_required,
+    parse_pk,
+)
 from yakuba.core.tabular import XLSX_CONTENT_TYPE
-from yakuba.org import exporting, selectors, services
+from yakuba.org import exporting, picker, selectors, services
 from yakuba.org.forms import (
     CounterForm,
     ExportForm,
@@ -306,5 +311,47 @@ def export_download(request: HttpRequest) -> HttpResponse:
             "encoding": encoding,
             "staff": staff.count(),
             "units": units.count(),
+        },
+    )
+
+
+@login_required
+def staff_picker(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Search people the user may pick (``selectors.pickable_staff``: everyone sees their own
+    division by name and unit; the directory scope of their role adds the rest). htmx asks
+    for the results of one picker; a plain GET gets a page of its own."""
+    units = selectors.pickable_units(request.user)
+    numbers = request.user.can(Capability.VIEW_ORG)
+    if request.headers.get("HX-Request"):
+        field = picker.safe_name(request.GET.get("field"), "staff")
+        result = picker.search(
+            request.user,
+            query=request.GET.get(f"{field}__q", ""),
+            unit=request.GET.get(f"{field}__unit"),
+            exclude=request.GET.getlist(field),
+        )
+        multiple = request.GET.get("multiple", "1") != "0"
+        return render(
+            request,
+            "org/picker/response.html",
+            {
+                "result": result,
+                "field": field,
+                "id": picker.safe_name(request.GET.get("id"), f"id_{field}"),
+                "input_type": "checkbox" if multiple else "radio",
+            },
+        )
+    query = request.GET.get("q", "")[: picker.MAX_QUERY]
+    unit = request.GET.get("unit")
+    found = picker.search(request.user, query=query, unit=unit) if query or unit else None
+    return render(
+        request,
+        "org/staff_picker.html",
+        {
+            "result": found,
+            "query": query,
+            "unit": parse_pk(unit),
+            "units": units,
+            "numbers": numbers,
         },
     )

@@ -147,6 +147,9 @@ MATRIX: dict[str, Rule] = {
     "org:staff_list": Rule(VIEW_ORG),
     "org:staff_create": Rule(EDIT_ORG),
     "org:staff_detail": Rule(VIEW_ORG, kwargs=lambda o: {"pk": o["org"]["staff"]["1001"].pk}),
+    # Everyone signed in picks people (meeting invitees): each sees only whom their role may
+    # pick (own division by name; the directory scope), tested in org/tests/test_picker.py.
+    "org:staff_picker": Rule(SIGNED_IN, query="q=%E3%82%84%E3%81%BE%E3%81%A0&unit="),
     "org:staff_edit": Rule(EDIT_ORG, kwargs=lambda o: {"pk": o["org"]["staff"]["1001"].pk}),
     "org:counter_list": Rule(VIEW_ORG),
     "org:counter_create": Rule(EDIT_ORG),
