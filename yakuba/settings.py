@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from yakuba.core.faults import parse as _parse_fault_pauses
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("YAKUBA_VAR_DIR", BASE_DIR / "var"))
 
@@ -54,9 +56,11 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    # Before django_tasks_db: its `db_worker` command is replaced by core's (heartbeat and
+    # recovery of the tasks of killed workers, see yakuba/core/workers.py).
+    "yakuba.core",
     "django_tasks",
     "django_tasks_db",
-    "yakuba.core",
     "yakuba.accounts",
     "yakuba.audit",
     "yakuba.org",
@@ -260,6 +264,13 @@ OUTBOUND_WEBHOOK_ALLOW_HTTP = env_bool("OUTBOUND_WEBHOOK_ALLOW_HTTP")
 OUTBOUND_WEBHOOK_PRIVATE_NETWORKS = env_list("OUTBOUND_WEBHOOK_PRIVATE_NETWORKS")
 # Seconds between scheduler ticks (`manage.py run_scheduler`, started by `make run`).
 SCHEDULER_INTERVAL_SECONDS = int(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "30"))
+# Task workers beat this often; a worker silent for the lease is gone and its running task
+# is put back in the queue (yakuba/core/workers.py).
+TASK_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("TASK_WORKER_HEARTBEAT_SECONDS", "10"))
+TASK_WORKER_LEASE_SECONDS = float(os.environ.get("TASK_WORKER_LEASE_SECONDS", "60"))
+# Test-only pause points (yakuba/core/faults.py): empty unless the fault tests set the
+# environment variable on the processes they start.
+FAULT_PAUSES = _parse_fault_pauses(os.environ.get("YAKUBA_FAULT_PAUSES", ""))
 # Public address of this server, for links in chat digests (e.g. https://yakuba.city.lg.jp).
 YAKUBA_BASE_URL = os.environ.get("YAKUBA_BASE_URL", "").rstrip("/")
 

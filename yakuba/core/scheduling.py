@@ -49,6 +49,8 @@ class Job:
     memory: dt.timedelta = dt.timedelta(days=2)
     stale_after: dt.timedelta = dt.timedelta(minutes=15)
     max_attempts: int = 5
+    # How long the claims of this job are kept (`core.purge_claims`).
+    keep: dt.timedelta = dt.timedelta(days=60)
 
 
 _JOBS: dict[str, Job] = {}
@@ -177,3 +179,8 @@ def daily(
         return [Due(day.isoformat(), (day.isoformat(),))]
 
     return due
+
+
+def every_minute(now: dt.datetime, claimed: Set[str]) -> Iterable[Due]:
+    """A ``due`` function for a job that runs once a minute; key: the local minute."""
+    return [Due(f"{timezone.localtime(now):%Y-%m-%dT%H:%M}")]
