@@ -97,6 +97,8 @@ MIDDLEWARE = [
     # Every 403 (PermissionDenied) and out-of-scope 404 raised by a view is audited here, once.
     "yakuba.core.permissions.DenialAuditMiddleware",
     "axes.middleware.AxesMiddleware",  # cheap, and its system check wants it by name
+    # A view that cannot reach the database answers 503 + Retry-After (webhooks redeliver).
+    "yakuba.core.middleware.DatabaseUnavailableMiddleware",
 ]
 # Machine-to-machine endpoints that skip the browser-only middleware above (see
 # yakuba/core/middleware.py for what is kept and why that is safe).

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record, save_audited
+from yakuba.core.faults import pause
 from yakuba.meetings import catchup as catchup_mod
 from yakuba.meetings import intervals, teams
 from yakuba.meetings.models import (
@@ -618,6 +619,7 @@ def compute_and_send_catchups(meeting_id: int) -> int:
                     purpose=f"catchup:{obj.pk}",
                 )
             sent += 1
+        pause("meetings.catchup_sent")
     return sent
 
 
