@@ -235,6 +235,7 @@ def attempt_delivery(delivery_id: int) -> Delivery:
         if gave_up and delivery.channel is not None:
             _tell_heads_about_failure(delivery)
         return delivery
+    pause("notifications.before_record")  # the window of unknown outcome (fault tests)
     delivery.status = DeliveryStatus.SENT
     delivery.sent_at = timezone.now()
     delivery.next_attempt_at = None

@@ -502,16 +502,11 @@ def scenario_roster(
     return outcome
 
 
-def drive(args: argparse.Namespace) -> dict[str, Any]:
-    """Inside the site (Django set up on its database): the four kill scenarios."""
-    import django
-
-    django.setup()
-    rng = random.Random(args.seed)
-    smtp, chat = SmtpSink(), ChatSink()
-    env = {
-        **os.environ,
-        "YAKUBA_FAULT_PAUSES": ",".join(f"{k}={v}" for k, v in PAUSES.items()),
+def worker_env(smtp: SmtpSink, chat: ChatSink, pauses: dict[str, float]) -> dict[str, str]:
+    """What a worker under test needs: the pause points, mail to ``smtp``, chat posts to
+    ``chat`` (plain http on loopback, allowed explicitly as for an on-premise chat)."""
+    return {
+        "YAKUBA_FAULT_PAUSES": ",".join(f"{k}={v}" for k, v in pauses.items()),
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp.port),
@@ -519,6 +514,16 @@ def drive(args: argparse.Namespace) -> dict[str, Any]:
         "OUTBOUND_WEBHOOK_ALLOW_HTTP": "1",
         "OUTBOUND_WEBHOOK_PRIVATE_NETWORKS": "127.0.0.1/32",
     }
+
+
+def drive(args: argparse.Namespace) -> dict[str, Any]:
+    """Inside the site (Django set up on its database): the four kill scenarios."""
+    import django
+
+    django.setup()
+    rng = random.Random(args.seed)
+    smtp, chat = SmtpSink(), ChatSink()
+    env = {**os.environ, **worker_env(smtp, chat, PAUSES)}
     worker = Worker(env)
     outcomes = []
     try:
@@ -620,6 +625,9 @@ def fuzz(budget_seconds: float, roles: list[str]) -> dict[str, Any]:
                 continue
             seen.add(shape)
             response = client.get(url)
+            result.requests += 1
+            if response.status_code >= 500:
+                result.failures.append(f"{role} GET {url} -> {response.status_code}")
             if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
                 continue
             queue.extend(link.findall(response.content.decode(errors="replace")))
@@ -639,7 +647,7 @@ def fuzz(budget_seconds: float, roles: list[str]) -> dict[str, Any]:
 
 def _child(site: Any, mode: str, *args: str) -> dict[str, Any]:
     out = site.work / f"{mode}.json"
-    site.run_module("yakuba.core.faultbench", f"--{mode}", str(out), *args)
+    site.run_module("yakuba.demo.faultbench", f"--{mode}", str(out), *args)
     return json.loads(out.read_text())
 
 
@@ -657,7 +665,8 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     fuzzed: dict[str, Any] = {}
     started = time.monotonic()
     for database in args.databases:
-        with bench_site(database, prefix="faults") as site:
+        # Static files collected: the crawl renders pages with DEBUG off (manifest storage).
+        with bench_site(database, prefix="faults", collectstatic=True) as site:
             t = time.monotonic()
             seed(site)
             print(f"[{database}] demo city loaded in {time.monotonic() - t:.0f} s", flush=True)
