@@ -23,3 +23,4 @@ urlpatterns = [
 
 handler403 = "yakuba.core.errors.forbidden"
 handler404 = "yakuba.core.errors.not_found"
+handler500 = "yakuba.core.errors.server_error"

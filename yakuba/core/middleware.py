@@ -272,29 +272,40 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from django.db import InterfaceError, OperationalError
-
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not is_database_unavailable(exception):
             return None
-        import logging
+        return database_unavailable(request, exception)
 
-        from django.utils.translation import gettext
 
-        logging.getLogger(__name__).warning(
-            "database unavailable on %s: %s", request.path, type(exception).__name__
+def is_database_unavailable(exception: BaseException | None) -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(exception, (OperationalError, InterfaceError))
+
+
+def database_unavailable(request: HttpRequest, exception: BaseException) -> HttpResponse:
+    """503 + Retry-After, JSON for machines, a short text for browsers. Also used by the
+    500 handler (`core.errors.server_error`) when a middleware, not a view, hit the outage
+    (a browser request loads its session before any view runs)."""
+    import logging
+
+    from django.utils.translation import gettext
+
+    logging.getLogger(__name__).warning(
+        "database unavailable on %s: %s", request.path, type(exception).__name__
+    )
+    # Machines (webhooks, chat commands, API clients; they rarely send Accept) get JSON;
+    # a browser (it always asks for text/html) a short text: rendering the site's
+    # templates would query the database again.
+    if is_webhook_path(request) or "text/html" not in request.META.get("HTTP_ACCEPT", ""):
+        response: HttpResponse = JsonResponse(
+            {"error": "database unavailable", "retry_after": RETRY_AFTER_SECONDS}, status=503
         )
-        # Machines (webhooks, chat commands, API clients) get JSON; a browser a short text
-        # (rendering the site's templates would query the database again).
-        if is_webhook_path(request) or not request.accepts("text/html"):
-            response: HttpResponse = JsonResponse(
-                {"error": "database unavailable", "retry_after": RETRY_AFTER_SECONDS},
-                status=503,
-            )
-        else:
-            response = HttpResponse(
-                gettext("データベースに接続できません。しばらくしてからもう一度お試しください。"),
-                status=503,
-                content_type="text/plain; charset=utf-8",
-            )
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+    else:
+        response = HttpResponse(
+            gettext("データベースに接続できません。しばらくしてからもう一度お試しください。"),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
