@@ -45,6 +45,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -660,23 +661,30 @@ def seed(site: Any) -> None:
 def bench(args: argparse.Namespace) -> dict[str, Any]:
     from yakuba.core.benchserver import bench_site
 
-    outcomes: list[dict[str, Any]] = []
-    restores: dict[str, Any] = {}
-    fuzzed: dict[str, Any] = {}
     started = time.monotonic()
-    for database in args.databases:
+
+    def leg(database: str) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
         # Static files collected: the crawl renders pages with DEBUG off (manifest storage).
         with bench_site(database, prefix="faults", collectstatic=True) as site:
             t = time.monotonic()
             seed(site)
             print(f"[{database}] demo city loaded in {time.monotonic() - t:.0f} s", flush=True)
             driven = _child(site, "drive", *_drive_args(args))
-            for o in driven["outcomes"]:
-                o["database"] = database
-                outcomes.append(o)
-            restores[database] = _child(site, "backup", str(site.work))
+            print(f"[{database}] kill scenarios done", flush=True)
+            restore = _child(site, "backup", str(site.work))
+            fuzzed = {}
             if database == args.databases[0] and args.fuzz_seconds > 0:
                 fuzzed = _child(site, "fuzz", str(args.fuzz_seconds))
+        for o in driven["outcomes"]:
+            o["database"] = database
+        return driven["outcomes"], restore, fuzzed
+
+    # The two databases in parallel: each leg mostly waits (worker start-up, pauses).
+    with ThreadPoolExecutor(max_workers=len(args.databases)) as pool:
+        legs = dict(zip(args.databases, pool.map(leg, args.databases), strict=True))
+    outcomes = [o for database in args.databases for o in legs[database][0]]
+    restores = {database: legs[database][1] for database in args.databases}
+    fuzzed = next((legs[d][2] for d in args.databases if legs[d][2]), {})
     total = {
         k: sum(o[k] for o in outcomes)
         for k in ("kills", "lost", "duplicated", "half_written", "uncertain")
@@ -749,7 +757,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--import-size", type=int, default=40)
     parser.add_argument("--roster-kills", type=int, default=2)
     parser.add_argument("--roster-time-limit", type=int, default=3)
-    parser.add_argument("--fuzz-seconds", type=float, default=60)
+    parser.add_argument("--fuzz-seconds", type=float, default=45)
     parser.add_argument("--seed", type=int, default=12)
     args = parser.parse_args(argv)
     if args.drive:
