@@ -288,6 +288,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "yakuba@localhost")
+# A mail server that stops answering must not hold a delivery for ever: an attempt in
+# flight is trusted to its sender for 5 minutes (notifications.services.SEND_LEASE).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 
 LOGGING = {
     "version": 1,

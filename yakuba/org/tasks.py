@@ -19,14 +19,21 @@ logger = logging.getLogger(__name__)
 def validate_import(batch_id: int) -> None:
     """Check every row of an uploaded file and store the preview (writes no staff/unit)."""
     batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.status != ImportStatus.VALIDATING:
+        # Checked already: this is the task run again after its worker was killed. Only
+        # an automatic apply whose enqueue may have been lost with the worker is resent
+        # (apply_import itself does nothing unless the batch is still APPLYING).
+        if batch.status == ImportStatus.APPLYING:
+            apply_import.enqueue(batch.pk)
+        return
     plan = build_plan(batch.filename, bytes(batch.data))
-    batch.errors = [e.as_dict() for e in plan.errors]
-    batch.summary = plan.summary()
-    batch.status = ImportStatus.READY if plan.ok else ImportStatus.INVALID
+    status = ImportStatus.READY if plan.ok else ImportStatus.INVALID
     if plan.ok and batch.auto_apply:
-        batch.status = ImportStatus.APPLYING
-    batch.save(update_fields=["errors", "summary", "status"])
-    if batch.status == ImportStatus.APPLYING:
+        status = ImportStatus.APPLYING
+    checked = ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.VALIDATING).update(
+        errors=[e.as_dict() for e in plan.errors], summary=plan.summary(), status=status
+    )
+    if checked and status == ImportStatus.APPLYING:
         apply_import.enqueue(batch.pk)
 
 
