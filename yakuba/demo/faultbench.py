@@ -204,7 +204,7 @@ def run_with_kills(
     check: Callable[[], list[str]],
     extra_kill: Callable[[], bool] | None = None,
     rng: random.Random,
-    timeout: float = 240,
+    timeout: float = 900,
 ) -> None:
     """Run the queue to empty; kill the worker when ``kill_at(point)`` says so at a pause
     (or when ``extra_kill()`` says so), check for half-written state after every kill."""
@@ -229,8 +229,9 @@ def run_with_kills(
             if worker.process is not None and worker.process.poll() is not None:
                 outcome.notes.append(f"worker exited by itself ({worker.process.returncode})")
                 worker.start()
-        outcome.notes.append("timed out")
-        outcome.lost += queue_busy()
+        # Not a loss by itself: the scenario's own count (deliveries, rows, versions that
+        # never arrived) says what is missing; the note says why.
+        outcome.notes.append(f"timed out after {timeout:.0f} s with {queue_busy()} task(s) queued")
     finally:
         worker.stop()
 
