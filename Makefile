@@ -8,7 +8,7 @@ PORT ?= 8000
 BENCH_DIR ?= ../shared/bench/curtois-qu
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-db lint format messages bench-planner bench-rosters bench-reports bench-meetings bench-netcheck install clean-db
+.PHONY: run test test-db lint format messages bench-planner bench-rosters bench-reports bench-meetings bench-netcheck bench-faults install clean-db
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -94,6 +94,15 @@ bench-meetings: install
 # Connection check alone: gunicorn on 127.0.0.1, parallel download streams ~10 s, upload ~5 s.
 bench-netcheck: install
 	$(PY) -m yakuba.netcheck.bench
+
+# Faults: on SQLite then PostgreSQL (the demo city in a bench site of its own), real task
+# workers are SIGKILLed mid digest delivery, catch-up send, staff import and roster solve
+# (>= 20 kills) and restarted; then counts what was lost, sent twice or half-written; a
+# backup -> wipe -> restore round trip of the demo city on each database; and a crawl of
+# the demo city with hostile query parameters (no 500). A table, then one JSON line.
+BENCH_FAULTS_ARGS ?=
+bench-faults: install
+	$(PY) -m yakuba.demo.faultbench $(BENCH_FAULTS_ARGS)
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -149,3 +149,42 @@ def browser():
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def task_worker(settings):
+    """Tasks enqueued by the test go to the database queue of the test database, and
+    ``task_worker(**env)`` gives a real `manage.py db_worker` (`yakuba.demo.faultbench.Worker`)
+    on that same database: started, SIGKILLed and restarted by the test. Extra environment
+    (fault pauses, SMTP port, outbound policy) is passed as keyword arguments."""
+    from django.db import connection
+
+    from yakuba.demo.faultbench import Worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        url = (
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    base = {k: v for k, v in os.environ.items() if k not in ("YAKUBA_TESTING", "DATABASE_URL")}
+    base.update(
+        DATABASE_URL=url,
+        DEBUG="1",  # the test's SECRET_KEY is short; it must be the same to read channel URLs
+        SECRET_KEY=settings.SECRET_KEY,
+        TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+        LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="yakuba.settings",
+    )
+    started: list[Worker] = []
+
+    def make(**env: str) -> Worker:
+        worker = Worker({**base, **env})
+        started.append(worker)
+        return worker
+
+    yield make
+    for worker in started:
+        worker.stop()

@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from yakuba.core.faults import parse as _parse_fault_pauses
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("YAKUBA_VAR_DIR", BASE_DIR / "var"))
 
@@ -54,9 +56,11 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    # Before django_tasks_db: its `db_worker` command is replaced by core's (heartbeat and
+    # recovery of the tasks of killed workers, see yakuba/core/workers.py).
+    "yakuba.core",
     "django_tasks",
     "django_tasks_db",
-    "yakuba.core",
     "yakuba.accounts",
     "yakuba.audit",
     "yakuba.org",
@@ -100,6 +104,8 @@ MIDDLEWARE = [
     # Every 403 (PermissionDenied) and out-of-scope 404 raised by a view is audited here, once.
     "yakuba.core.permissions.DenialAuditMiddleware",
     "axes.middleware.AxesMiddleware",  # cheap, and its system check wants it by name
+    # A view that cannot reach the database answers 503 + Retry-After (webhooks redeliver).
+    "yakuba.core.middleware.DatabaseUnavailableMiddleware",
 ]
 # Machine-to-machine endpoints that skip the browser-only middleware above (see
 # yakuba/core/middleware.py for what is kept and why that is safe).
@@ -306,6 +312,13 @@ OUTBOUND_WEBHOOK_ALLOW_HTTP = env_bool("OUTBOUND_WEBHOOK_ALLOW_HTTP")
 OUTBOUND_WEBHOOK_PRIVATE_NETWORKS = env_list("OUTBOUND_WEBHOOK_PRIVATE_NETWORKS")
 # Seconds between scheduler ticks (`manage.py run_scheduler`, started by `make run`).
 SCHEDULER_INTERVAL_SECONDS = int(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "30"))
+# Task workers beat this often; a worker silent for the lease is gone and its running task
+# is put back in the queue (yakuba/core/workers.py).
+TASK_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("TASK_WORKER_HEARTBEAT_SECONDS", "10"))
+TASK_WORKER_LEASE_SECONDS = float(os.environ.get("TASK_WORKER_LEASE_SECONDS", "60"))
+# Test-only pause points (yakuba/core/faults.py): empty unless the fault tests set the
+# environment variable on the processes they start.
+FAULT_PAUSES = _parse_fault_pauses(os.environ.get("YAKUBA_FAULT_PAUSES", ""))
 # Public address of this server, for links in chat digests (e.g. https://yakuba.city.lg.jp).
 YAKUBA_BASE_URL = os.environ.get("YAKUBA_BASE_URL", "").rstrip("/")
 
@@ -321,6 +334,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "yakuba@localhost")
+# A mail server that stops answering must not hold a delivery for ever: an attempt in
+# flight is trusted to its sender for 5 minutes (notifications.services.SEND_LEASE).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 
 LOGGING = {
     "version": 1,

@@ -8,5 +8,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from yakuba.core import (
             checks,  # noqa: F401  (registers start-up checks)
-            tasks,  # noqa: F401  (registers the core's periodic job)
+            tasks,  # noqa: F401  (registers the core's periodic jobs)
+            workers,
         )
+
+        workers.connect_signals()

@@ -10,6 +10,8 @@ the same security headers as any page (see settings.MIDDLEWARE).
 
 from __future__ import annotations
 
+import sys
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -49,6 +51,15 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """The product's own 500 page (JSON for the API), except when the error is the database
+    being unreachable: then 503 with Retry-After, as `DatabaseUnavailableMiddleware` answers
+    for views."""
+    from yakuba.core.middleware import database_unavailable, is_database_unavailable
+
+    exception = sys.exc_info()[1]
+    if is_database_unavailable(exception):
+        assert exception is not None
+        return database_unavailable(request, exception)
     if _is_api(request):
         return JsonResponse({"detail": "Internal Server Error"}, status=500)
     return _standalone("500.html", 500)

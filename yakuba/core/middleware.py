@@ -40,7 +40,7 @@ from csp.middleware import CheckableLazyObject
 from csp.middleware import CSPMiddleware as _CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.middleware.security import SecurityMiddleware
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.module_loading import import_string
@@ -284,3 +284,65 @@ def control_characters_refused(request: HttpRequest) -> HttpResponse:
     if is_webhook_path(request):
         return JsonResponse({"detail": message}, status=400)
     return render(request, "core/400.html", {"message": message}, status=400)
+
+
+# --- The database is unreachable ---------------------------------------------------------
+
+RETRY_AFTER_SECONDS = 30
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that could not reach the database answers 503 with ``Retry-After``.
+
+    Without this, PostgreSQL stopped (restart, fail-over, full disk) or SQLite locked
+    turns every request into a 500. For a platform webhook the difference matters: Zoom
+    and the chats redeliver on 5xx, and a 503 says "not stored, send it again" — no event
+    is answered 200 unless its row was written (the views store before they answer).
+    Only connection-level errors (``OperationalError``, ``InterfaceError``) are handled;
+    an ``IntegrityError`` or a programming error is a bug and stays a 500.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_database_unavailable(exception):
+            return None
+        return database_unavailable(request, exception)
+
+
+def is_database_unavailable(exception: BaseException | None) -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(exception, (OperationalError, InterfaceError))
+
+
+def database_unavailable(request: HttpRequest, exception: BaseException) -> HttpResponse:
+    """503 + Retry-After, JSON for machines, a short text for browsers. Also used by the
+    500 handler (`core.errors.server_error`) when a middleware, not a view, hit the outage
+    (a browser request loads its session before any view runs)."""
+    import logging
+
+    from django.utils.translation import gettext
+
+    logging.getLogger(__name__).warning(
+        "database unavailable on %s: %s", request.path, type(exception).__name__
+    )
+    # Machines (webhooks, chat commands, API clients; they rarely send Accept) get JSON;
+    # a browser (it always asks for text/html) a short text: rendering the site's
+    # templates would query the database again.
+    if is_webhook_path(request) or "text/html" not in request.META.get("HTTP_ACCEPT", ""):
+        response: HttpResponse = JsonResponse(
+            {"error": "database unavailable", "retry_after": RETRY_AFTER_SECONDS}, status=503
+        )
+    else:
+        response = HttpResponse(
+            gettext("データベースに接続できません。しばらくしてからもう一度お試しください。"),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -29,3 +29,22 @@ class JobClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.key}"
+
+
+class WorkerBeat(models.Model):
+    """A running task worker (`manage.py db_worker`) and its last heartbeat; a task
+    RUNNING under a worker whose beat is gone is put back in the queue
+    (`yakuba.core.workers`)."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=100)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    beat_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("タスク実行プロセス")
+        verbose_name_plural = _("タスク実行プロセス")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.host}:{self.pid})"

@@ -12,8 +12,11 @@ proposed again); ``run(*args)`` does the work in the task worker.
 Why claims and not timers: `tick` inserts one `JobClaim` row per (job, key) before it
 enqueues the step. The row survives restarts (a scheduler started at 10:00 still closes
 the 8:45 window) and its unique constraint makes a second scheduler, or a second tick, a
-no-op. A claim whose task never finished (worker killed) is enqueued again after
-``stale_after``, at most ``max_attempts`` times. `manage.py run_scheduler` (started by
+no-op. A worker killed mid-step leaves its task RUNNING; `yakuba.core.workers` notices
+the worker is gone (no heartbeat, or no process) and puts that same task back in the queue
+within a minute. A claim whose task never finished for another reason (the enqueue was lost,
+the task failed) is enqueued again after ``stale_after``, at most ``max_attempts`` times;
+jobs are idempotent, so a step run twice does its work once. `manage.py run_scheduler` (started by
 ``make run``) calls `tick` every ``SCHEDULER_INTERVAL_SECONDS``.
 """
 
@@ -50,6 +53,8 @@ class Job:
     memory: dt.timedelta = dt.timedelta(days=2)
     stale_after: dt.timedelta = dt.timedelta(minutes=15)
     max_attempts: int = 5
+    # How long the claims of this job are kept (`core.purge_claims`).
+    keep: dt.timedelta = dt.timedelta(days=60)
 
 
 _JOBS: dict[str, Job] = {}
@@ -178,3 +183,8 @@ def daily(
         return [Due(day.isoformat(), (day.isoformat(),))]
 
     return due
+
+
+def every_minute(now: dt.datetime, claimed: Set[str]) -> Iterable[Due]:
+    """A ``due`` function for a job that runs once a minute; key: the local minute."""
+    return [Due(f"{timezone.localtime(now):%Y-%m-%dT%H:%M}")]

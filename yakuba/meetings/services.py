@@ -27,6 +27,7 @@ from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record, save_audited
 from yakuba.core.conf import setting
+from yakuba.core.faults import pause
 from yakuba.core.system_actor import acting_as
 from yakuba.meetings import intervals, selectors, teams, zoom
 from yakuba.meetings.models import (
@@ -586,6 +587,7 @@ def _compute_and_send_catchups(meeting_id: int) -> int:
                     purpose=f"catchup:{obj.pk}",
                 )
             sent += 1
+        pause("meetings.catchup_sent")
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if locked.catchups_prepared_at is None:

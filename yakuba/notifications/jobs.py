@@ -2,7 +2,8 @@
 
 Each delivery waiting for its next attempt is one step, keyed by the delivery and its
 attempt number, so every attempt is enqueued once; `attempt_delivery` itself refuses to
-send twice (it claims the attempt under a row lock).
+send twice (it claims the attempt under a row lock). A delivery still SENDING after its
+lease was being sent by a run that died: it is picked up too.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from yakuba.notifications.models import Delivery, DeliveryStatus
 
 def due_retries(now: dt.datetime, claimed: Set[str]) -> Iterator[Due]:
     waiting = Delivery.objects.filter(
-        status=DeliveryStatus.RETRYING, next_attempt_at__lte=now
-    ).values_list("pk", "attempts")[:500]
-    for pk, attempts in waiting:
-        yield Due(f"{pk}:{attempts}", (pk,))
+        status__in=(DeliveryStatus.RETRYING, DeliveryStatus.SENDING), next_attempt_at__lte=now
+    ).values_list("pk", "attempts", "status")[:500]
+    for pk, attempts, status in waiting:
+        # SENDING past its lease: the run sending it died (attempt_delivery decides what
+        # a send of unknown outcome becomes).
+        suffix = ":sending" if status == DeliveryStatus.SENDING else ""
+        yield Due(f"{pk}:{attempts}{suffix}", (pk,))
 
 
 def retry_delivery(delivery_id: int) -> None:

@@ -84,6 +84,7 @@ class DeliveryKind(models.TextChoices):
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("送信待ち")
     RETRYING = "retrying", _("再送待ち")
+    SENDING = "sending", _("送信中")
     SENT = "sent", _("送信済み")
     FAILED = "failed", _("送信失敗")
 
@@ -92,7 +93,10 @@ class Delivery(models.Model):
     """One message to one e-mail address or one chat post, with its retry state.
 
     The content is stored before anything is sent, so a chat outage loses nothing:
-    the scheduler re-enqueues due retries until `MAX_ATTEMPTS`.
+    the scheduler re-enqueues due retries until `MAX_ATTEMPTS`. Each attempt is claimed
+    (``SENDING``, with the task that sends it in ``runner``) in its own transaction before
+    the network call, so a task run twice never sends twice; see
+    `yakuba.notifications.services.attempt_delivery` for a worker killed mid-send.
     """
 
     MAX_ATTEMPTS = 6
@@ -111,6 +115,8 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("試行回数"), default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_error = models.CharField(_("エラー"), max_length=300, blank=True)
+    # The task run (django-tasks result id) that claimed the attempt in flight.
+    runner = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("日時"), default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 

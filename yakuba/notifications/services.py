@@ -17,15 +17,17 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yakuba.accounts.models import User
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
+from yakuba.core.faults import pause
 from yakuba.notifications import outbound, payloads
 from yakuba.notifications.models import (
     HANDLE_TAKEN,
@@ -115,15 +117,34 @@ def post_to_channel(channel: Channel, message: Message, *, purpose: str = "") ->
     return deliveries
 
 
+# How long an attempt in flight (SENDING) belongs to the run that claimed it. Longer than
+# any send can take (SMTP and chat timeouts are seconds), so only a run that died leaves it.
+SEND_LEASE = dt.timedelta(minutes=5)
+
+UNCERTAIN_CHAT = gettext_lazy(
+    "送信中に処理が止まったため、届いたか確かめられません。二重投稿を避けるため再送していません。"
+    "チャットを確認してください。"
+)
+
+
+def message_id(delivery: Delivery) -> str:
+    """The same Message-ID every time this delivery is sent: a mail sent again after a
+    crash is recognisably the same message (mail clients and archives drop the copy)."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("<> ") or "localhost"
+    return f"<yakuba-delivery-{delivery.pk}.{delivery.created_at:%Y%m%d%H%M%S}@{domain}>"
+
+
 def _send(delivery: Delivery) -> None:
     if delivery.kind == DeliveryKind.EMAIL:
+        mail = EmailMessage(
+            delivery.subject,
+            delivery.payload.get("body", ""),
+            settings.DEFAULT_FROM_EMAIL,
+            [delivery.email],
+            headers={"Message-ID": message_id(delivery)},
+        )
         try:
-            send_mail(
-                delivery.subject,
-                delivery.payload.get("body", ""),
-                settings.DEFAULT_FROM_EMAIL,
-                [delivery.email],
-            )
+            mail.send()
         except OSError as exc:
             raise DeliveryError(f"mail failed ({type(exc).__name__})") from None
         return
@@ -139,7 +160,25 @@ def _send(delivery: Delivery) -> None:
 
 
 def attempt_delivery(delivery_id: int) -> Delivery:
-    """Try to send one delivery once; on failure schedule the next try or give up."""
+    """Try to send one delivery once; on failure schedule the next try or give up.
+
+    The attempt is claimed (``SENDING``, ``runner`` = this task run) and committed before
+    the network call, and the outcome is recorded right after it. A worker killed between
+    the two leaves the delivery ``SENDING``: when the same task run is delivered again
+    (its worker was found dead, `yakuba.core.workers`) or the claim's lease has passed,
+    nobody knows whether the message went out, and the channel decides:
+
+    - e-mail, **at least once**: sent again, with the same Message-ID (`message_id`);
+      a missed notice costs more than a copy that mail software can recognise.
+    - chat, **at most once**: not posted again (a whole channel would read it twice and
+      there is no way to recognise the copy); marked failed with that reason and shown
+      to the unit's heads, who can look at the chat and post it by hand.
+
+    The window is the network call itself (milliseconds on a local SMTP relay or chat).
+    """
+    from yakuba.core.workers import current_task_id
+
+    runner = current_task_id()
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update(of=("self",))
@@ -149,13 +188,33 @@ def attempt_delivery(delivery_id: int) -> Delivery:
         if delivery.status in (DeliveryStatus.SENT, DeliveryStatus.FAILED):
             return delivery  # tasks may run twice; a sent message is never re-sent
         now = timezone.now()
-        if delivery.next_attempt_at and delivery.next_attempt_at > now:
+        if delivery.status == DeliveryStatus.SENDING:
+            rerun = bool(runner) and delivery.runner == runner
+            if not rerun and delivery.next_attempt_at and delivery.next_attempt_at > now:
+                return delivery  # another run is sending it right now
+            # The run that was sending it died before recording the outcome.
+            if delivery.kind == DeliveryKind.CHAT:
+                delivery.status = DeliveryStatus.FAILED
+                delivery.next_attempt_at = None
+                delivery.last_error = str(UNCERTAIN_CHAT)[:300]
+                delivery.save(update_fields=["status", "next_attempt_at", "last_error"])
+                logger.warning(
+                    "delivery %s: outcome unknown after a crash, not resent", delivery.pk
+                )
+                if delivery.channel is not None:
+                    _tell_heads_about_failure(delivery, delivery.channel)
+                return delivery
+            logger.warning(
+                "delivery %s: outcome unknown after a crash, e-mail sent again", delivery.pk
+            )
+        elif delivery.next_attempt_at and delivery.next_attempt_at > now:
             return delivery
         # Claim the attempt before the network call so a parallel worker skips it.
         delivery.attempts += 1
-        delivery.next_attempt_at = now + backoff(delivery.attempts)
-        delivery.status = DeliveryStatus.RETRYING
-        delivery.save(update_fields=["attempts", "next_attempt_at", "status"])
+        delivery.next_attempt_at = now + SEND_LEASE
+        delivery.status = DeliveryStatus.SENDING
+        delivery.runner = runner
+        delivery.save(update_fields=["attempts", "next_attempt_at", "status", "runner"])
     try:
         _send(delivery)
     except DeliveryError as exc:
@@ -164,16 +223,21 @@ def attempt_delivery(delivery_id: int) -> Delivery:
         if gave_up:
             delivery.status = DeliveryStatus.FAILED
             delivery.next_attempt_at = None
+        else:
+            delivery.status = DeliveryStatus.RETRYING
+            delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
         logger.warning("delivery %s attempt %s failed: %s", delivery.pk, delivery.attempts, exc)
         delivery.save(update_fields=["last_error", "status", "next_attempt_at"])
         if gave_up and delivery.channel is not None:
             _tell_heads_about_failure(delivery, delivery.channel)
         return delivery
+    pause("notifications.before_record")  # the window of unknown outcome (fault tests)
     delivery.status = DeliveryStatus.SENT
     delivery.sent_at = timezone.now()
     delivery.next_attempt_at = None
     delivery.last_error = ""
     delivery.save(update_fields=["status", "sent_at", "next_attempt_at", "last_error"])
+    pause("notifications.after_send")
     return delivery
 
 

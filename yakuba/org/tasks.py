@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from yakuba.core.faults import pause
 from yakuba.org.importing import apply_plan, build_plan
 from yakuba.org.models import ImportBatch, ImportStatus
 
@@ -18,14 +19,21 @@ logger = logging.getLogger(__name__)
 def validate_import(batch_id: int) -> None:
     """Check every row of an uploaded file and store the preview (writes no staff/unit)."""
     batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.status != ImportStatus.VALIDATING:
+        # Checked already: this is the task run again after its worker was killed. Only
+        # an automatic apply whose enqueue may have been lost with the worker is resent
+        # (apply_import itself does nothing unless the batch is still APPLYING).
+        if batch.status == ImportStatus.APPLYING:
+            apply_import.enqueue(batch.pk)
+        return
     plan = build_plan(batch.filename, bytes(batch.data))
-    batch.errors = [e.as_dict() for e in plan.errors]
-    batch.summary = plan.summary()
-    batch.status = ImportStatus.READY if plan.ok else ImportStatus.INVALID
+    status = ImportStatus.READY if plan.ok else ImportStatus.INVALID
     if plan.ok and batch.auto_apply:
-        batch.status = ImportStatus.APPLYING
-    batch.save(update_fields=["errors", "summary", "status"])
-    if batch.status == ImportStatus.APPLYING:
+        status = ImportStatus.APPLYING
+    checked = ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.VALIDATING).update(
+        errors=[e.as_dict() for e in plan.errors], summary=plan.summary(), status=status
+    )
+    if checked and status == ImportStatus.APPLYING:
         apply_import.enqueue(batch.pk)
 
 
@@ -38,21 +46,29 @@ def apply_import(batch_id: int) -> None:
             return  # applied already or not confirmed: tasks may be delivered twice
     plan = build_plan(batch.filename, bytes(batch.data))
     if plan.errors:
-        batch.errors = [e.as_dict() for e in plan.errors]
-        batch.summary = plan.summary()
-        batch.status = ImportStatus.INVALID
-        batch.save(update_fields=["errors", "summary", "status"])
+        ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.APPLYING).update(
+            errors=[e.as_dict() for e in plan.errors],
+            summary=plan.summary(),
+            status=ImportStatus.INVALID,
+        )
         return
     try:
-        result = apply_plan(plan, actor=batch.created_by, source=batch.filename)
+        # The rows and the batch's "done" go in one transaction: a worker killed anywhere
+        # leaves either nothing applied (the requeued task applies it) or all of it and
+        # the batch marked done (the requeued task stops above).
+        with transaction.atomic():
+            batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+            if batch.status != ImportStatus.APPLYING:
+                return
+            result = apply_plan(plan, actor=batch.created_by, source=batch.filename)
+            pause("org.apply_import")
+            batch.result = result.as_dict()
+            batch.status = ImportStatus.DONE
+            batch.applied_at = timezone.now()
+            batch.data = b""  # the personal data in the upload is not kept once applied
+            batch.save(update_fields=["result", "status", "applied_at", "data"])
     except Exception as exc:
         logger.exception("import %s failed", batch_id)
-        batch.status = ImportStatus.FAILED
-        batch.failure = str(exc)[:2000]
-        batch.save(update_fields=["status", "failure"])
-        return
-    batch.result = result.as_dict()
-    batch.status = ImportStatus.DONE
-    batch.applied_at = timezone.now()
-    batch.data = b""  # the personal data in the upload is not kept once applied
-    batch.save(update_fields=["result", "status", "applied_at", "data"])
+        ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.APPLYING).update(
+            status=ImportStatus.FAILED, failure=str(exc)[:2000]
+        )

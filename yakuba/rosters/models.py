@@ -394,6 +394,9 @@ class RosterVersion(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The task run (django-tasks result id) solving it: the same run delivered again after
+    # its worker was killed takes the version up again (`rosters.tasks.claim_version`).
+    run_id = models.CharField(max_length=64, blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True)
     time_limit = models.PositiveIntegerField(_("計算時間の上限（秒）"), default=30)
     cancel_requested = models.BooleanField(default=False)

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from yakuba import planner
+from yakuba.core.faults import pause
+from yakuba.core.workers import current_task_id
 from yakuba.rosters.models import RosterPeriod, RosterVersion, VersionStatus
 from yakuba.rosters.solver_io import build_problem, start_roster, write_result
 
@@ -39,7 +41,13 @@ def solve_version(version_id: int) -> None:
 
 def claim_version(version_id: int) -> RosterVersion | None:
     """Mark a queued version running, or None if it is not queued (delivered twice,
-    cancelled) or must wait for the run of its period that is going."""
+    cancelled) or must wait for the run of its period that is going.
+
+    A version RUNNING under this very task run is taken up again: its worker was killed
+    mid-solve and the task was put back in the queue (`yakuba.core.workers`). Nothing of
+    the killed run was kept: cells and figures are written in one transaction at the end.
+    """
+    run_id = current_task_id()
     with transaction.atomic():
         period_id = (
             RosterVersion.objects.filter(pk=version_id).values_list("period_id", flat=True).first()
@@ -53,7 +61,10 @@ def claim_version(version_id: int) -> RosterVersion | None:
             .select_related("period__unit")
             .get(pk=version_id)
         )
-        if version.status != VersionStatus.QUEUED:
+        resumed = bool(run_id) and version.run_id == run_id
+        if version.status != VersionStatus.QUEUED and not (
+            resumed and version.status == VersionStatus.RUNNING
+        ):
             return None
         running = RosterVersion.objects.filter(period_id=period_id, status=VersionStatus.RUNNING)
         if running.exclude(pk=version_id).exists():
@@ -61,7 +72,8 @@ def claim_version(version_id: int) -> RosterVersion | None:
         version.status = VersionStatus.RUNNING
         version.started_at = timezone.now()
         version.progress = []
-        version.save(update_fields=["status", "started_at", "progress"])
+        version.run_id = run_id
+        version.save(update_fields=["status", "started_at", "progress", "run_id"])
     return version
 
 
@@ -155,7 +167,9 @@ def _solve(version: RosterVersion) -> None:
         return
     result = outcome["result"]
     assert isinstance(result, planner.SolveResult)
-    write_result(version, ctx, result)
-    RosterVersion.objects.filter(pk=version_id).update(
-        progress=progress, finished_at=timezone.now()
-    )
+    with transaction.atomic():
+        write_result(version, ctx, result)
+        pause("rosters.write_result")
+        RosterVersion.objects.filter(pk=version_id).update(
+            progress=progress, finished_at=timezone.now()
+        )

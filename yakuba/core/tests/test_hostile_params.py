@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from yakuba.core.tests.hostile import CrawlResult, crawl
+from yakuba.core.hostile import CrawlResult, crawl
 from yakuba.core.tests.test_authorization_matrix import ALL, MATRIX, objects  # noqa: F401
 
 GET_URLS = sorted(name for name, rule in MATRIX.items() if rule.method == "get")

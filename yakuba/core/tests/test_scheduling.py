@@ -32,6 +32,7 @@ TESTED_HERE = {
     "dailyreports.purge_health",
     "meetings.connection_quality_nudges",
     "core.purge_claims",
+    "core.recover_tasks",
 }
 
 
@@ -134,9 +135,10 @@ def test_run_scheduler_lists_and_ticks() -> None:
     assert "dailyreports.window" in out.getvalue()
     with time_machine.travel(at(28, 23, 30), tick=False):
         call_command("run_scheduler", "--once", stdout=io.StringIO())
-    # The daily jobs were claimed for the day (nothing else was due on an empty database).
+    # The daily jobs were claimed for the day, the task recovery for the minute (nothing
+    # else was due on an empty database).
     assert set(JobClaim.objects.values_list("job", flat=True)) == TESTED_HERE
-    assert set(JobClaim.objects.values_list("key", flat=True)) == {"2026-04-28"}
+    assert set(JobClaim.objects.values_list("key", flat=True)) == {"2026-04-28", "2026-04-28T23:30"}
 
 
 # --- the daily jobs ---------------------------------------------------------------------
@@ -191,3 +193,70 @@ def test_old_claims_are_purged() -> None:
     with time_machine.travel(at(1, 3, 0), tick=False):
         scheduling.tick(jobs=[job])
     assert set(JobClaim.objects.filter(job="x").values_list("key", flat=True)) == {"recent"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_claims_of_the_minute_job_are_kept_a_day() -> None:
+    JobClaim.objects.create(
+        job="core.recover_tasks", key="old", claimed_at=at(1, 9) - dt.timedelta(days=2)
+    )
+    JobClaim.objects.create(
+        job="core.recover_tasks", key="recent", claimed_at=at(1, 9) - dt.timedelta(hours=3)
+    )
+    with time_machine.travel(at(1, 9, 0), tick=False):
+        scheduling.run_claim(
+            JobClaim.objects.create(job="core.purge_claims", key="now", args=["2026-04-01"]).pk
+        )
+    keys = set(JobClaim.objects.filter(job="core.recover_tasks").values_list("key", flat=True))
+    assert keys == {"recent"}
+
+
+def _task(status: str, worker_ids: list[str]):
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.create(
+        status=status,
+        args_kwargs={"args": [1], "kwargs": {}},
+        task_path="yakuba.notifications.tasks.deliver",
+        backend_name="default",
+        run_after=timezone.now(),
+        worker_ids=worker_ids,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_tasks_of_dead_workers_are_requeued_every_minute() -> None:
+    """A worker killed mid-task leaves its task RUNNING; the minute job puts it back in the
+    queue unless its worker still beats (a live process on this host, beat within the
+    lease); a task whose workers died five times is failed instead."""
+    import os
+    import subprocess
+
+    from yakuba.core import workers
+    from yakuba.core.models import WorkerBeat
+
+    gone = subprocess.Popen(["true"])  # a process id that certainly no longer runs
+    gone.wait()
+    now = timezone.now()
+    WorkerBeat.objects.create(worker_id="live", host=workers.hostname(), pid=os.getpid())
+    WorkerBeat.objects.create(worker_id="killed", host=workers.hostname(), pid=gone.pid)
+    WorkerBeat.objects.create(
+        worker_id="silent", host="other-host", pid=1, beat_at=now - dt.timedelta(minutes=5)
+    )
+    WorkerBeat.objects.create(worker_id="elsewhere", host="other-host", pid=1)
+    running = {w: _task("RUNNING", [w]) for w in ("live", "killed", "silent", "elsewhere", "none")}
+    doomed = _task("RUNNING", ["a", "b", "c", "d", "killed"])
+    done = _task("SUCCESSFUL", ["killed"])
+    job = scheduling.get_job("core.recover_tasks")
+    local = timezone.localtime(now)
+    result = scheduling.tick(now=now, jobs=[job])
+    assert result.keys(job.name) == [f"{local:%Y-%m-%dT%H:%M}"]
+    assert scheduling.tick(now=now, jobs=[job]).claimed == []  # once a minute
+    for worker, task in running.items():
+        task.refresh_from_db()
+        assert task.status == ("RUNNING" if worker in ("live", "elsewhere") else "READY"), worker
+    doomed.refresh_from_db()
+    done.refresh_from_db()
+    assert doomed.status == "FAILED" and "died 5 times" in doomed.traceback
+    assert done.status == "SUCCESSFUL"
+    assert set(WorkerBeat.objects.values_list("worker_id", flat=True)) == {"live", "elsewhere"}

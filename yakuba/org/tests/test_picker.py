@@ -116,7 +116,7 @@ def test_picker_view_needs_sign_in(client) -> None:
 
 @pytest.mark.django_db
 def test_htmx_search_survives_hostile_values(org, make_user, client) -> None:
-    from yakuba.core.tests.hostile import HOSTILE_VALUES
+    from yakuba.core.hostile import HOSTILE_VALUES
 
     c = verified_client(client, make_user("staff"))
     c.raise_request_exception = False
