@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from yakuba.accounts.roles import Capability
@@ -20,9 +21,14 @@ def start_import(
     """Store the upload and queue its check. With auto_apply, a clean file is applied next."""
     if not actor.can(Capability.IMPORT_ORG):
         raise PermissionDenied("cannot import")
-    batch = ImportBatch.objects.create(
-        created_by=actor, filename=filename[:200], data=data, auto_apply=auto_apply
-    )
+    batch = ImportBatch(created_by=actor, filename=filename[:200], auto_apply=auto_apply)
+    # The file goes to the (private) default storage; the row names it.
+    batch.upload.save("upload", ContentFile(data), save=False)
+    try:
+        batch.save()
+    except Exception:
+        batch.upload.storage.delete(batch.upload.name)  # no file without its row
+        raise
     record(
         AuditAction.CREATE,
         actor=actor,

@@ -18,7 +18,9 @@ logger = logging.getLogger(__name__)
 def validate_import(batch_id: int) -> None:
     """Check every row of an uploaded file and store the preview (writes no staff/unit)."""
     batch = ImportBatch.objects.get(pk=batch_id)
-    plan = build_plan(batch.filename, bytes(batch.data))
+    if batch.status != ImportStatus.VALIDATING:
+        return  # checked already (tasks may be delivered twice), or expired meanwhile
+    plan = build_plan(batch.filename, batch.read_upload())
     batch.errors = [e.as_dict() for e in plan.errors]
     batch.summary = plan.summary()
     batch.status = ImportStatus.READY if plan.ok else ImportStatus.INVALID
@@ -36,8 +38,8 @@ def apply_import(batch_id: int) -> None:
         batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
         if batch.status != ImportStatus.APPLYING:
             return  # applied already or not confirmed: tasks may be delivered twice
-    plan = build_plan(batch.filename, bytes(batch.data))
-    if plan.errors:
+    plan = build_plan(batch.filename, batch.read_upload())
+    if plan.errors_total:
         batch.errors = [e.as_dict() for e in plan.errors]
         batch.summary = plan.summary()
         batch.status = ImportStatus.INVALID
@@ -54,5 +56,5 @@ def apply_import(batch_id: int) -> None:
     batch.result = result.as_dict()
     batch.status = ImportStatus.DONE
     batch.applied_at = timezone.now()
-    batch.data = b""  # the personal data in the upload is not kept once applied
-    batch.save(update_fields=["result", "status", "applied_at", "data"])
+    batch.save(update_fields=["result", "status", "applied_at"])
+    batch.delete_upload()  # the personal data in the upload is not kept once applied

@@ -233,7 +233,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         batch = start_import(actor=request.user, filename=upload.name, data=upload.read())
         return redirect("org:import_detail", pk=batch.pk)
-    recent = ImportBatch.objects.defer("data").select_related("created_by")[:10]
+    recent = ImportBatch.objects.select_related("created_by")[:10]
     return render(request, "org/import_start.html", {"form": form, "recent": recent})
 
 
@@ -248,21 +248,21 @@ def _batch_context(batch: ImportBatch) -> dict[str, Any]:
 
 @capability_required(Capability.IMPORT_ORG)
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_for_user_or_404(ImportBatch.objects.defer("data"), request.user, pk)
+    batch = get_for_user_or_404(ImportBatch.objects, request.user, pk)
     return render(request, "org/import_detail.html", _batch_context(batch))
 
 
 @capability_required(Capability.IMPORT_ORG)
 def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx fragment polled while the task checks or applies the file."""
-    batch = get_for_user_or_404(ImportBatch.objects.defer("data"), request.user, pk)
+    batch = get_for_user_or_404(ImportBatch.objects, request.user, pk)
     return render(request, "org/partials/import_status.html", _batch_context(batch))
 
 
 @require_POST
 @capability_required(Capability.IMPORT_ORG)
 def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_for_user_or_404(ImportBatch.objects.defer("data"), request.user, pk)
+    batch = get_for_user_or_404(ImportBatch.objects, request.user, pk)
     if batch.status != ImportStatus.READY:
         messages.error(request, _("この取り込みは確定できる状態ではありません。"))
         return redirect("org:import_detail", pk=batch.pk)
