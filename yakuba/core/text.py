@@ -137,17 +137,18 @@ class TextValidator:
         )
 
 
-def unstorable_in(value: object, depth: int = 0) -> bool:
-    """True when a string anywhere in ``value`` (decoded JSON: dicts, lists, keys) holds a
-    character no stored text may hold."""
-    if isinstance(value, str):
-        return has_unstorable(value)
-    if depth > 50:
-        return False  # deeper than any stored document; json refuses such depth anyway
-    if isinstance(value, dict):
-        return any(
-            unstorable_in(k, depth + 1) or unstorable_in(v, depth + 1) for k, v in value.items()
-        )
-    if isinstance(value, (list, tuple)):
-        return any(unstorable_in(v, depth + 1) for v in value)
+def unstorable_in(value: object) -> bool:
+    """True when a string anywhere in ``value`` (decoded JSON: dicts, lists, their keys)
+    holds a character no stored text may hold. Iterative: any depth json accepts."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if has_unstorable(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
     return False

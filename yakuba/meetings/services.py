@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record, save_audited
+from yakuba.core.text import check_text
 from yakuba.meetings import catchup as catchup_mod
 from yakuba.meetings import intervals, teams
 from yakuba.meetings.models import (
@@ -353,6 +354,10 @@ def import_teams_report(*, actor: Any, meeting: Meeting, data: bytes, filename: 
         connections = teams.parse(data, tz)
     except teams.ReportError as exc:
         raise ValidationError(_("Teams の出席レポートとして読めませんでした。")) from exc
+    for c in connections:
+        # Saved with bulk_create (no save guard): the file's names meet the rule here.
+        check_text(c.name, max_length=200, label=_("出席者の名前"))
+        check_text(c.email, max_length=200, label=_("出席者のメールアドレス"))
     digest = hashlib.sha256(f"teams:{meeting.pk}:".encode() + data).hexdigest()
     matcher = _Matcher.build()
     with transaction.atomic():

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
+from yakuba.core.tabular import import_limit
 from yakuba.org.models import ImportBatch, ImportStatus
 from yakuba.org.tasks import apply_import, validate_import
 
@@ -52,3 +55,53 @@ def confirm_import(*, actor: Any, batch: ImportBatch) -> ImportBatch:
     apply_import.enqueue(batch.pk)
     batch.refresh_from_db()
     return batch
+
+
+PURGE_JOB = "org.purge_import_uploads"
+
+
+def purge_unapplied_uploads(now: dt.datetime | None = None) -> int:
+    """Delete the files of imports never applied once they are older than IMPORT_KEEP_DAYS
+    (they hold personal data nobody is going to use); returns how many.
+
+    The batch row stays, as the record of the upload, marked expired (it can no longer be
+    applied) and without its problem list (the messages quote the file's cells). Each file
+    is deleted through the storage API and audited in the name of this job. Applied
+    imports lost their file when applied; they and recent uploads are left alone.
+    """
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=import_limit("IMPORT_KEEP_DAYS"))
+    due = (
+        ImportBatch.objects.filter(created_at__lt=cutoff)
+        .exclude(status=ImportStatus.DONE)
+        .exclude(upload="")
+        .values_list("pk", flat=True)
+    )
+    purged = 0
+    for pk in list(due):
+        with transaction.atomic():
+            batch = ImportBatch.objects.select_for_update().filter(pk=pk).first()
+            if batch is None or batch.status == ImportStatus.DONE or not batch.upload:
+                continue  # applied or purged meanwhile
+            before = batch.status
+            name = batch.upload.name
+            batch.status = ImportStatus.EXPIRED
+            batch.errors = []
+            batch.upload = ""
+            batch.save(update_fields=["status", "errors", "upload"])
+            record(
+                AuditAction.DELETE,
+                actor=None,
+                actor_label=f"job {PURGE_JOB}",
+                obj=batch,
+                changes={
+                    "status": [before, batch.status],
+                    "file": [name, None],
+                    "uploaded_at": batch.created_at.isoformat(),
+                },
+            )
+            # After the row stops naming it; if the transaction fails the file stays and
+            # the next run tries again.
+            transaction.on_commit(lambda name=name: ImportBatch.upload.field.storage.delete(name))
+        purged += 1
+    return purged

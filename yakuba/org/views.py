@@ -237,11 +237,20 @@ def import_start(request: HttpRequest) -> HttpResponse:
     return render(request, "org/import_start.html", {"form": form, "recent": recent})
 
 
-def _batch_context(batch: ImportBatch) -> dict[str, Any]:
+# Problems listed per page of the preview (at most IMPORT_MAX_ERRORS are kept in all).
+ERRORS_PER_PAGE = 50
+
+
+def _batch_context(request: HttpRequest, batch: ImportBatch) -> dict[str, Any]:
+    page = Paginator(batch.errors or [], ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    summary = batch.summary or {}
     return {
         "batch": batch,
-        "errors": batch.errors,
-        "summary": batch.summary,
+        "errors": page.object_list,
+        "error_page": page,
+        "errors_total": summary.get("errors", len(batch.errors or [])),
+        "errors_omitted": summary.get("errors_omitted", 0),
+        "summary": summary,
         "result": batch.result,
     }
 
@@ -249,14 +258,14 @@ def _batch_context(batch: ImportBatch) -> dict[str, Any]:
 @capability_required(Capability.IMPORT_ORG)
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_for_user_or_404(ImportBatch.objects, request.user, pk)
-    return render(request, "org/import_detail.html", _batch_context(batch))
+    return render(request, "org/import_detail.html", _batch_context(request, batch))
 
 
 @capability_required(Capability.IMPORT_ORG)
 def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx fragment polled while the task checks or applies the file."""
     batch = get_for_user_or_404(ImportBatch.objects, request.user, pk)
-    return render(request, "org/partials/import_status.html", _batch_context(batch))
+    return render(request, "org/partials/import_status.html", _batch_context(request, batch))
 
 
 @require_POST
