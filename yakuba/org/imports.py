@@ -13,6 +13,7 @@ from django.utils import timezone
 from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
+from yakuba.core.system_actor import acting_as
 from yakuba.core.tabular import import_limit
 from yakuba.org.models import ImportBatch, ImportStatus
 from yakuba.org.tasks import apply_import, validate_import
@@ -89,17 +90,17 @@ def purge_unapplied_uploads(now: dt.datetime | None = None) -> int:
             batch.errors = []
             batch.upload = ""
             batch.save(update_fields=["status", "errors", "upload"])
-            record(
-                AuditAction.DELETE,
-                actor=None,
-                actor_label=f"job {PURGE_JOB}",
-                obj=batch,
-                changes={
-                    "status": [before, batch.status],
-                    "file": [name, None],
-                    "uploaded_at": batch.created_at.isoformat(),
-                },
-            )
+            with acting_as(PURGE_JOB):  # the trail names this job (also when run by hand)
+                record(
+                    AuditAction.DELETE,
+                    actor=None,
+                    obj=batch,
+                    changes={
+                        "status": [before, batch.status],
+                        "file": [name, None],
+                        "uploaded_at": batch.created_at.isoformat(),
+                    },
+                )
             # After the row stops naming it; if the transaction fails the file stays and
             # the next run tries again.
             transaction.on_commit(lambda name=name: ImportBatch.upload.field.storage.delete(name))

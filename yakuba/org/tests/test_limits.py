@@ -180,7 +180,7 @@ def test_purge_deletes_old_unapplied_uploads_and_keeps_applied_and_recent(
     assert not old_ready.upload and old_invalid.errors == []  # errors quoted the file
     assert old_applied.status == ImportStatus.DONE and old_applied.result["staff_created"] == 3
     assert recent.status == ImportStatus.READY and default_storage.exists(recent.upload.name)
-    entries = AuditEntry.objects.filter(actor_label=f"job {PURGE_JOB}", action="delete")
+    entries = AuditEntry.objects.filter(actor_label=PURGE_JOB, action="delete")
     assert sorted(e.object_id for e in entries) == sorted([str(old_ready.pk), str(old_invalid.pk)])
     assert purge_unapplied_uploads(now) == 0  # nothing left to do
 
