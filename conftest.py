@@ -13,6 +13,18 @@ os.environ.setdefault("YAKUBA_TESTING", "1")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_media_root(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Files the tests store (import uploads) go to a temporary directory, not var/media."""
+    from django.conf import settings
+    from django.core.files.storage import storages
+
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    storage = storages["default"]
+    for cached in ("base_location", "location"):
+        storage.__dict__.pop(cached, None)
+
+
 @pytest.fixture(autouse=True)
 def default_language() -> Iterator[None]:
     """Each test starts in the default language (Japanese). A test-client request in English

@@ -139,8 +139,18 @@ class ImportOut(Schema):
     )
     created_at: datetime
     applied_at: datetime | None
-    summary: dict[str, int] = Field(description="Counts of rows found, new and updated.")
-    errors: list[ImportRowError] = Field(description="Every problem found; nothing is written.")
+    summary: dict[str, int] = Field(
+        description=(
+            "Counts of rows found, new and updated; `errors` counts every problem found, "
+            "`errors_omitted` those not listed."
+        )
+    )
+    errors: list[ImportRowError] = Field(
+        description=(
+            "The first problems found (at most IMPORT_MAX_ERRORS, see summary.errors for "
+            "all); nothing is written."
+        )
+    )
     result: dict[str, int] = Field(description="What was written, once status is done.")
 
     @staticmethod

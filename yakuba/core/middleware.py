@@ -274,14 +274,25 @@ class RejectControlCharactersMiddleware:
             return control_characters_refused(request)
         return self.get_response(request)
 
+    def process_exception(self, request: HttpRequest, exception: Exception) -> Any:
+        """Text refused by the save guard (`core.storedtext`) that no door caught: the
+        writing transaction was rolled back; the sender gets 400 with the field's message."""
+        from yakuba.core.storedtext import UnstorableText
 
-def control_characters_refused(request: HttpRequest) -> HttpResponse:
+        if isinstance(exception, UnstorableText):
+            return control_characters_refused(request, " ".join(exception.messages))
+        return None
+
+
+def control_characters_refused(request: HttpRequest, message: str = "") -> HttpResponse:
     from django.http import JsonResponse
     from django.shortcuts import render
     from django.utils.translation import gettext as _
 
-    message = _("送られた内容に使えない制御文字が含まれています。入力を確かめてください。")
-    if is_webhook_path(request):
+    message = message or _(
+        "送られた内容に使えない制御文字が含まれています。入力を確かめてください。"
+    )
+    if is_webhook_path(request) or request.path_info.startswith("/api/"):
         return JsonResponse({"detail": message}, status=400)
     return render(request, "core/400.html", {"message": message}, status=400)
 

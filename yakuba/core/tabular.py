@@ -13,12 +13,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar, overload
 
 from django.utils.translation import gettext as _
 
+from yakuba.core.conf import setting
 from yakuba.core.text import neutralise_formula
 
 # Characters an .xlsx cell cannot hold (openpyxl raises IllegalCharacterError): C0 controls
@@ -30,7 +32,40 @@ CSV_CP932_CONTENT_TYPE = "text/csv; charset=shift_jis"
 
 
 class TableReadError(ValueError):
-    """The file as a whole cannot be read (wrong type, encoding, damaged)."""
+    """The file as a whole cannot be read (wrong type, encoding, damaged, too large)."""
+
+
+# What one imported file may hold (settings or environment, see README). An .xlsx is a zip:
+# 490 KB of it expanded to 116 MB and kept a worker busy for half a minute, so its members'
+# sizes are checked before anything is unpacked, and reading stops at the first row or
+# column over the limit.
+IMPORT_LIMITS: dict[str, int] = {
+    "IMPORT_MAX_EXPANDED_BYTES": 50 * 1024 * 1024,
+    "IMPORT_MAX_ROWS": 20_000,
+    "IMPORT_MAX_COLUMNS": 100,
+    # Problems kept for the preview; the rest are counted.
+    "IMPORT_MAX_ERRORS": 200,
+    # Days an upload that was never applied is kept before the purge job deletes it.
+    "IMPORT_KEEP_DAYS": 7,
+}
+
+
+def import_limit(name: str) -> int:
+    return int(setting(name, IMPORT_LIMITS[name]))
+
+
+def _too_many_rows(limit: int) -> TableReadError:
+    return TableReadError(
+        _("行数が上限（%(limit)s 行）を超えています。ファイルを分けて取り込んでください。")
+        % {"limit": limit}
+    )
+
+
+def _too_many_columns(limit: int) -> TableReadError:
+    return TableReadError(
+        _("列数が上限（%(limit)s 列）を超えています。取り込む列だけを残してください。")
+        % {"limit": limit}
+    )
 
 
 @dataclass
@@ -79,35 +114,92 @@ def read_tables(filename: str, data: bytes) -> list[Sheet]:
     )
 
 
+def _trimmed(cells: list[str], max_columns: int) -> list[str]:
+    """The row without its empty cells at the end; a value beyond the column limit refuses
+    the file."""
+    end = len(cells)
+    while end and not cells[end - 1]:
+        end -= 1
+    if end > max_columns:
+        raise _too_many_columns(max_columns)
+    return cells[:end]
+
+
 def _read_csv(data: bytes) -> Sheet:
     text = decode_csv_bytes(data)
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    max_rows, max_columns = import_limit("IMPORT_MAX_ROWS"), import_limit("IMPORT_MAX_COLUMNS")
+    rows: list[tuple[int, list[str]]] = []
     try:
-        rows = [(i, [c.strip() for c in row]) for i, row in enumerate(reader, start=1)]
+        for i, row in enumerate(reader, start=1):
+            if i > max_rows:
+                raise _too_many_rows(max_rows)
+            rows.append((i, _trimmed([c.strip() for c in row], max_columns)))
     except csv.Error as exc:
         raise TableReadError(_("CSVを読み取れません: %(error)s") % {"error": exc}) from exc
     return Sheet(name="CSV", rows=rows)
 
 
+def _check_expanded_size(data: bytes) -> None:
+    """Refuse an .xlsx whose members unpack to more than the limit, before unpacking any.
+
+    The sizes come from the zip's directory; a member that claims less than it holds is
+    cut at its claimed size by zipfile (and then fails its checksum), so the claim bounds
+    the work either way."""
+    limit = import_limit("IMPORT_MAX_EXPANDED_BYTES")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise TableReadError(
+            _("Excelファイルを開けません。ファイルが壊れていないか確認してください。")
+        ) from exc
+    expanded = sum(m.file_size for m in members)
+    if expanded > limit or len(members) > 10_000:
+        mib = 1024 * 1024
+        raise TableReadError(
+            _(
+                "Excelファイルを展開すると %(size)s MB になり、上限（%(limit)s MB）を超えます。"
+                "不要な行・列・シートを削除するか、CSVで保存してください。"
+            )
+            % {"size": -(-expanded // mib), "limit": limit // mib}
+        )
+
+
 def _read_xlsx(data: bytes) -> list[Sheet]:
     from openpyxl import load_workbook
 
+    _check_expanded_size(data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise TableReadError(
             _("Excelファイルを開けません。ファイルが壊れていないか確認してください。")
         ) from exc
+    max_rows, max_columns = import_limit("IMPORT_MAX_ROWS"), import_limit("IMPORT_MAX_COLUMNS")
     sheets = []
+    count = 0
     try:
         for ws in wb.worksheets:
-            rows = [
-                (i, [_cell_text(v) for v in row])
-                for i, row in enumerate(ws.iter_rows(values_only=True), start=1)
-            ]
+            rows = []
+            # One column past the limit is read, to notice a value there; a sheet that
+            # claims 16,384 columns is not padded out to them on every row.
+            for i, row in enumerate(
+                ws.iter_rows(values_only=True, max_col=max_columns + 1), start=1
+            ):
+                count += 1
+                if count > max_rows:
+                    raise _too_many_rows(max_rows)
+                rows.append((i, _trimmed([_cell_text(v) for v in row], max_columns)))
             sheets.append(Sheet(name=ws.title, rows=rows))
+    except TableReadError:
+        raise
+    except Exception as exc:  # damaged sheet XML, a member failing its checksum
+        raise TableReadError(
+            _("Excelファイルを開けません。ファイルが壊れていないか確認してください。")
+        ) from exc
     finally:
         wb.close()
     return sheets

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yakuba.core import forms as core_forms
 from yakuba.core.forms import field_of, model_choice
+from yakuba.core.text import TextValidator
 from yakuba.dailyreports import selectors
 from yakuba.dailyreports.models import (
     MAX_ANSWER,
@@ -61,6 +62,7 @@ class ReportForm(forms.Form):
                 label=q.text,
                 required=False,
                 max_length=MAX_ANSWER,
+                validators=[TextValidator(MAX_ANSWER, multiline=True)],
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
             self.fields[f"q_{q.pk}"].question = q  # type: ignore[attr-defined]
@@ -91,6 +93,7 @@ class ReportForm(forms.Form):
                 label=_("症状（せき・のどの痛みなど。なければ空欄）"),
                 required=False,
                 max_length=MAX_SYMPTOMS,
+                validators=[TextValidator(MAX_SYMPTOMS)],
             )
 
     def question_fields(self) -> list[Any]:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from yakuba.accounts.models import User
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
-from yakuba.core.text import search_key
+from yakuba.core.text import check_text, search_key
 from yakuba.dailyreports import selectors
 from yakuba.dailyreports import window as win
 from yakuba.dailyreports.models import (
@@ -140,8 +140,9 @@ def _check_values(
     ones next to its fields."""
     if work_place and work_place not in WorkPlace.values:
         raise ValidationError(_("勤務場所を選び直してください。"))
-    if any(len(text or "") > MAX_ANSWER for text in answers.values()):
-        raise ValidationError(_("回答は %(n)s 文字以内にしてください。") % {"n": MAX_ANSWER})
+    for text in answers.values():
+        # The same rule as the form's answer fields (core.text): length, no control characters.
+        check_text(text or "", max_length=MAX_ANSWER, multiline=True, label=_("回答"))
     if not health:
         return
     temperature = health.get("temperature")
@@ -150,8 +151,7 @@ def _check_values(
             _("体温は %(min)s ℃ から %(max)s ℃ の間で入力してください。")
             % {"min": MIN_TEMPERATURE, "max": MAX_TEMPERATURE}
         )
-    if len(health.get("symptoms") or "") > MAX_SYMPTOMS:
-        raise ValidationError(_("症状は %(n)s 文字以内にしてください。") % {"n": MAX_SYMPTOMS})
+    check_text(health.get("symptoms") or "", max_length=MAX_SYMPTOMS, label=_("症状"))
 
 
 def _merged_answers(

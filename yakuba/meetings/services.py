@@ -29,6 +29,7 @@ from yakuba.audit.services import record, save_audited
 from yakuba.core.conf import setting
 from yakuba.core.faults import pause
 from yakuba.core.system_actor import acting_as
+from yakuba.core.text import check_text
 from yakuba.meetings import intervals, selectors, teams, zoom
 from yakuba.meetings.models import (
     AgendaItem,
@@ -460,6 +461,10 @@ def import_teams_report(*, actor: User, meeting: Meeting, data: bytes, filename:
         connections = teams.parse(data, tz)
     except teams.ReportError as exc:
         raise ValidationError(_("Teams の出席レポートとして読めませんでした。")) from exc
+    for c in connections:
+        # Saved with bulk_create (no save guard): the file's names meet the rule here.
+        check_text(c.name, max_length=200, label=_("出席者の名前"))
+        check_text(c.email, max_length=200, label=_("出席者のメールアドレス"))
     digest = hashlib.sha256(f"teams:{meeting.pk}:".encode() + data).hexdigest()
     matcher = selectors.StaffMatcher.build()
     with transaction.atomic():

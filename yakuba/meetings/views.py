@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
+from yakuba.core.text import unstorable_in
 from yakuba.meetings import forms, intervals, jitsi, selectors, services, timeline, zoom
 from yakuba.meetings.models import AttendanceSource, CatchUp, Meeting, MeetingStatus
 from yakuba.org import picker
@@ -425,10 +426,14 @@ def _read_body(request: HttpRequest, limit: int) -> bytes | None:
 
 
 def _json(body: bytes) -> Any:
+    """The decoded body; None when it is not JSON, or when any text in it holds a character
+    no stored text may hold (NUL, other controls, a lone surrogate from a \\ud800 escape):
+    the event is kept whole in the database, which would refuse it with a 500."""
     try:
-        return json.loads(body.decode("utf-8"))
+        data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
+    return None if unstorable_in(data) else data
 
 
 # The answer to nearly every Zoom event, encoded once (the same bytes JsonResponse gives).

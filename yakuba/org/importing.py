@@ -20,8 +20,15 @@ from django.utils.translation import gettext as _
 from yakuba.accounts.models import User
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
-from yakuba.core.tabular import Sheet, TableReadError, read_tables
-from yakuba.core.text import is_kana, nfkc, normalise_kana, normalise_name
+from yakuba.core.tabular import Sheet, TableReadError, import_limit, read_tables
+from yakuba.core.text import (
+    is_kana,
+    nfkc,
+    normalise_kana,
+    normalise_name,
+    text_problem,
+    without_unstorable,
+)
 from yakuba.org import services
 from yakuba.org.models import EmploymentType, Skill, Staff, Unit, UnitKind
 
@@ -82,6 +89,9 @@ _FALSE = {"0", "false", "no", "n", "×", "退職", "無効", "いいえ", "休�
 _SKILL_SPLIT = re.compile(r"[、,;；/／・\s]+")
 _STAFF_NUMBER = re.compile(r"^[0-9A-Za-z\-]{1,20}$")
 _UNIT_CODE = re.compile(r"^[0-9A-Za-z\-_]{1,20}$")
+# No field of a unit or a staff member holds more (e-mail: 254); a longer cell is refused
+# before it is normalised or quoted in a message.
+MAX_CELL = 500
 
 
 @dataclass(frozen=True)
@@ -130,16 +140,29 @@ class StaffRow:
 class ImportPlan:
     units: list[UnitRow] = field(default_factory=list)
     staff: list[StaffRow] = field(default_factory=list)
+    # The first `max_errors` problems are kept to show; the rest are only counted, so a
+    # file of 10,000 bad rows does not become 70,000 stored messages and a huge page.
     errors: list[RowError] = field(default_factory=list)
+    errors_total: int = 0
+    max_errors: int = field(default_factory=lambda: import_limit("IMPORT_MAX_ERRORS"))
     # Counted during validation against the database: what applying would do.
     units_new: int = 0
     units_updated: int = 0
     staff_new: int = 0
     staff_updated: int = 0
 
+    def add_error(self, error: RowError) -> None:
+        self.errors_total += 1
+        if len(self.errors) < self.max_errors:
+            self.errors.append(error)
+
+    @property
+    def errors_omitted(self) -> int:
+        return self.errors_total - len(self.errors)
+
     @property
     def ok(self) -> bool:
-        return not self.errors and bool(self.units or self.staff)
+        return not self.errors_total and bool(self.units or self.staff)
 
     def summary(self) -> dict[str, int]:
         return {
@@ -149,7 +172,8 @@ class ImportPlan:
             "staff": len(self.staff),
             "staff_new": self.staff_new,
             "staff_updated": self.staff_updated,
-            "errors": len(self.errors),
+            "errors": self.errors_total,
+            "errors_omitted": self.errors_omitted,
         }
 
 
@@ -185,6 +209,11 @@ def _clean_cell(value: str) -> str:
     return value
 
 
+def _quote(value: str, limit: int = 40) -> str:
+    """A cell's value as quoted in a message: short, so a preview of many errors stays small."""
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
 def _parse_bool(raw: str, default: bool = True) -> bool | None:
     if raw == "":
         return default
@@ -210,11 +239,29 @@ class _RowReader:
         index = self.mapping.get(name)
         if index is None or index >= len(self.cells):
             return ""
-        return _clean_cell(self.cells[index])
+        value = _clean_cell(self.cells[index])
+        # The rule every door applies (core.text): no control characters, and no cell
+        # longer than any field could hold. Such a cell fails its row; what is returned
+        # (cleaned, cut) only lets the row's other checks run without quoting it whole.
+        problem = text_problem(value, max_length=MAX_CELL, multiline=True, label="")
+        if problem:
+            self.error(name, problem)
+            return without_unstorable(value)[:MAX_CELL]
+        return value
+
+    def limit(self, name: str, value: str, model: Any, field_name: str) -> None:
+        """The model field's own maximum length, with the column's name in the message."""
+        max_length = model._meta.get_field(field_name).max_length
+        if len(value) > max_length:
+            self.error(
+                name,
+                _("%(field)sは%(n)s文字以内で入力してください。")
+                % {"field": _label(self.columns, name), "n": max_length},
+            )
 
     def error(self, name: str, message: str) -> None:
         self.failed = True
-        self.plan.errors.append(
+        self.plan.add_error(
             RowError(self.sheet.name, self.row_no, _label(self.columns, name), message)
         )
 
@@ -242,7 +289,7 @@ def build_plan(filename: str, data: bytes) -> ImportPlan:
     try:
         sheets = read_tables(filename, data)
     except TableReadError as exc:
-        plan.errors.append(RowError("", 0, "", str(exc)))
+        plan.add_error(RowError("", 0, "", str(exc)))
         return plan
     staff_sheets: list[tuple[Sheet, int, list[str]]] = []
     for sheet in sheets:
@@ -256,7 +303,7 @@ def build_plan(filename: str, data: bytes) -> ImportPlan:
         elif layout == "staff":
             staff_sheets.append((sheet, header_index, header))
         else:
-            plan.errors.append(
+            plan.add_error(
                 RowError(
                     sheet.name,
                     sheet.rows[header_index][0],
@@ -270,15 +317,15 @@ def build_plan(filename: str, data: bytes) -> ImportPlan:
     # Staff refer to units, possibly ones defined in the same file: read units first.
     for sheet, header_index, header in staff_sheets:
         _read_staff(sheet, header_index, header, plan)
-    if not plan.errors and not plan.units and not plan.staff:
-        plan.errors.append(RowError("", 0, "", _("取り込むデータ行がありません。")))
+    if not plan.errors_total and not plan.units and not plan.staff:
+        plan.add_error(RowError("", 0, "", _("取り込むデータ行がありません。")))
     return plan
 
 
 def _missing_columns(reader: _RowReader, required: Iterable[str], header_row: int) -> bool:
     missing = [c for c in required if c not in reader.mapping]
     for name in missing:
-        reader.plan.errors.append(
+        reader.plan.add_error(
             RowError(
                 reader.sheet.name,
                 header_row,
@@ -326,10 +373,11 @@ def _read_units(sheet: Sheet, header_index: int, header: list[str], plan: Import
             reader.error(
                 "kind",
                 _("種別「%(value)s」は使えません。部・課・係のいずれかを入力してください。")
-                % {"value": kind_raw},
+                % {"value": _quote(kind_raw)},
             )
         if kana and not is_kana(kana):
             reader.error("name_kana", _("所属名カナはカタカナで入力してください。"))
+        reader.limit("name_kana", kana, Unit, "name_kana")
         sort_order = 0
         if order_raw:
             if order_raw.isdigit():
@@ -351,12 +399,13 @@ def _read_units(sheet: Sheet, header_index: int, header: list[str], plan: Import
     by_code = {r.code: r for r in rows}
     for r in rows:
         if r.parent_code and r.parent_code not in codes_in_file and r.parent_code not in existing:
-            plan.errors.append(
+            plan.add_error(
                 RowError(
                     sheet.name,
                     r.row,
                     _label(UNIT_COLUMNS, "parent_code"),
-                    _("上位所属コード「%(code)s」が見つかりません。") % {"code": r.parent_code},
+                    _("上位所属コード「%(code)s」が見つかりません。")
+                    % {"code": _quote(r.parent_code)},
                 )
             )
     # A cycle among the file's parent links would make the tree unbuildable.
@@ -365,7 +414,7 @@ def _read_units(sheet: Sheet, header_index: int, header: list[str], plan: Import
         current: UnitRow | None = r
         while current is not None and current.parent_code:
             if current.code in path:
-                plan.errors.append(
+                plan.add_error(
                     RowError(
                         sheet.name,
                         r.row,
@@ -413,7 +462,7 @@ def _read_staff(sheet: Sheet, header_index: int, header: list[str], plan: Import
             reader.error(
                 "staff_number",
                 _("職員番号「%(value)s」は半角英数字20文字以内で入力してください。")
-                % {"value": number},
+                % {"value": _quote(number)},
             )
         elif number in seen:
             reader.error(
@@ -430,8 +479,11 @@ def _read_staff(sheet: Sheet, header_index: int, header: list[str], plan: Import
         elif not is_kana(kana):
             reader.error(
                 "name_kana",
-                _("氏名カナ「%(value)s」にカタカナ以外の文字が含まれています。") % {"value": kana},
+                _("氏名カナ「%(value)s」にカタカナ以外の文字が含まれています。")
+                % {"value": _quote(kana)},
             )
+        else:
+            reader.limit("name_kana", kana, Staff, "name_kana")
         employment_type: str = EmploymentType.REGULAR
         if emp_raw:
             found = _EMPLOYMENT_LABELS.get(emp_raw)
@@ -441,7 +493,7 @@ def _read_staff(sheet: Sheet, header_index: int, header: list[str], plan: Import
                     _(
                         "雇用区分「%(value)s」は使えません。正規・会計年度任用・条件付採用・再任用・任期付・臨時的任用のいずれかを入力してください。"
                     )
-                    % {"value": emp_raw},
+                    % {"value": _quote(emp_raw)},
                 )
             else:
                 employment_type = found
@@ -452,7 +504,8 @@ def _read_staff(sheet: Sheet, header_index: int, header: list[str], plan: Import
         elif unit_code not in unit_codes:
             reader.error(
                 "unit_code",
-                _("所属コード「%(value)s」の所属が登録されていません。") % {"value": unit_code},
+                _("所属コード「%(value)s」の所属が登録されていません。")
+                % {"value": _quote(unit_code)},
             )
         skill_names: list[str] = []
         for token in _SKILL_SPLIT.split(nfkc(reader.get("skills"))):
@@ -461,7 +514,8 @@ def _read_staff(sheet: Sheet, header_index: int, header: list[str], plan: Import
             skill_name = skills_by_key.get(token) or skills_by_key.get(token.lower())
             if skill_name is None:
                 reader.error(
-                    "skills", _("スキル「%(value)s」は登録されていません。") % {"value": token}
+                    "skills",
+                    _("スキル「%(value)s」は登録されていません。") % {"value": _quote(token)},
                 )
             elif skill_name not in skill_names:
                 skill_names.append(skill_name)
@@ -471,8 +525,11 @@ def _read_staff(sheet: Sheet, header_index: int, header: list[str], plan: Import
             except ValidationError:
                 reader.error(
                     "email",
-                    _("メールアドレス「%(value)s」の形式が正しくありません。") % {"value": email},
+                    _("メールアドレス「%(value)s」の形式が正しくありません。")
+                    % {"value": _quote(email)},
                 )
+            else:
+                reader.limit("email", email, Staff, "email")
         active = _parse_bool(reader.get("active"))
         if active is None:
             reader.error("active", _("在職は 1/0 または 在職/退職 で入力してください。"))
@@ -520,7 +577,7 @@ class ImportRejected(ValueError):
 @transaction.atomic
 def apply_plan(plan: ImportPlan, *, actor: User | None, source: str) -> ApplyResult:
     """Write the plan: all rows or none. Re-import updates by code/staff number."""
-    if plan.errors:
+    if plan.errors_total:
         raise ImportRejected(plan.errors)
     result = ApplyResult()
     units = {u.code: u for u in Unit.objects.select_for_update().all()}

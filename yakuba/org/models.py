@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -179,6 +180,14 @@ class ImportStatus(models.TextChoices):
     APPLYING = "applying", _("取り込み中")
     DONE = "done", _("完了")
     FAILED = "failed", _("失敗")
+    # Never applied, and its file deleted after IMPORT_KEEP_DAYS (org.jobs).
+    EXPIRED = "expired", _("期限切れ（ファイル削除済み）")
+
+
+def import_upload_path(instance: ImportBatch, filename: str) -> str:
+    """Where an upload is kept until applied: a random name (the file's own name may hold a
+    person's name), under the private default storage, which is never served."""
+    return f"imports/{uuid.uuid4().hex}"
 
 
 class ImportBatch(models.Model):
@@ -189,7 +198,8 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(_("受付日時"), auto_now_add=True)
     filename = models.CharField(_("ファイル名"), max_length=200)
-    data = models.BinaryField()
+    # The uploaded file, in the default storage until it is applied or expires.
+    upload = models.FileField(upload_to=import_upload_path, max_length=200, blank=True)
     status = models.CharField(
         _("状態"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.VALIDATING
     )
@@ -216,4 +226,23 @@ class ImportBatch(models.Model):
             ImportStatus.READY,
             ImportStatus.DONE,
             ImportStatus.FAILED,
+            ImportStatus.EXPIRED,
         }
+
+    def read_upload(self) -> bytes:
+        """The uploaded file's bytes (empty once it was deleted)."""
+        if not self.upload:
+            return b""
+        with self.upload.open("rb") as handle:
+            return handle.read()
+
+    def delete_upload(self) -> None:
+        """Forget the file: the row first, so it never points at a missing file, then the
+        file itself through the storage API."""
+        name = self.upload.name
+        if not name:
+            return
+        storage = self.upload.storage
+        ImportBatch.objects.filter(pk=self.pk).update(upload="")
+        self.upload.name = ""
+        storage.delete(name)

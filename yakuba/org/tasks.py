@@ -20,13 +20,13 @@ def validate_import(batch_id: int) -> None:
     """Check every row of an uploaded file and store the preview (writes no staff/unit)."""
     batch = ImportBatch.objects.get(pk=batch_id)
     if batch.status != ImportStatus.VALIDATING:
-        # Checked already: this is the task run again after its worker was killed. Only
-        # an automatic apply whose enqueue may have been lost with the worker is resent
-        # (apply_import itself does nothing unless the batch is still APPLYING).
+        # Checked already: this is the task run again after its worker was killed (or the
+        # upload expired meanwhile). Only an automatic apply whose enqueue may have been
+        # lost with the worker is resent (apply_import does nothing unless APPLYING).
         if batch.status == ImportStatus.APPLYING:
             apply_import.enqueue(batch.pk)
         return
-    plan = build_plan(batch.filename, bytes(batch.data))
+    plan = build_plan(batch.filename, batch.read_upload())
     status = ImportStatus.READY if plan.ok else ImportStatus.INVALID
     if plan.ok and batch.auto_apply:
         status = ImportStatus.APPLYING
@@ -44,8 +44,8 @@ def apply_import(batch_id: int) -> None:
         batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
         if batch.status != ImportStatus.APPLYING:
             return  # applied already or not confirmed: tasks may be delivered twice
-    plan = build_plan(batch.filename, bytes(batch.data))
-    if plan.errors:
+    plan = build_plan(batch.filename, batch.read_upload())
+    if plan.errors_total:
         ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.APPLYING).update(
             errors=[e.as_dict() for e in plan.errors],
             summary=plan.summary(),
@@ -65,10 +65,13 @@ def apply_import(batch_id: int) -> None:
             batch.result = result.as_dict()
             batch.status = ImportStatus.DONE
             batch.applied_at = timezone.now()
-            batch.data = b""  # the personal data in the upload is not kept once applied
-            batch.save(update_fields=["result", "status", "applied_at", "data"])
+            batch.save(update_fields=["result", "status", "applied_at"])
     except Exception as exc:
         logger.exception("import %s failed", batch_id)
         ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.APPLYING).update(
             status=ImportStatus.FAILED, failure=str(exc)[:2000]
         )
+        return
+    # Once applied, the personal data in the upload is not kept (files live outside the
+    # transaction: deleted after the commit).
+    batch.delete_upload()

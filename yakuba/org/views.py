@@ -239,36 +239,45 @@ def import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         batch = start_import(actor=request.user, filename=upload.name, data=upload.read())
         return redirect("org:import_detail", pk=batch.pk)
-    recent = ImportBatch.objects.defer("data").select_related("created_by")[:10]
+    recent = ImportBatch.objects.select_related("created_by")[:10]
     return render(request, "org/import_start.html", {"form": form, "recent": recent})
 
 
-def _batch_context(batch: ImportBatch) -> dict[str, Any]:
+# Problems listed per page of the preview (at most IMPORT_MAX_ERRORS are kept in all).
+ERRORS_PER_PAGE = 50
+
+
+def _batch_context(request: HttpRequest, batch: ImportBatch) -> dict[str, Any]:
+    page = Paginator(batch.errors or [], ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    summary = batch.summary or {}
     return {
         "batch": batch,
-        "errors": batch.errors,
-        "summary": batch.summary,
+        "errors": page.object_list,
+        "error_page": page,
+        "errors_total": summary.get("errors", len(batch.errors or [])),
+        "errors_omitted": summary.get("errors_omitted", 0),
+        "summary": summary,
         "result": batch.result,
     }
 
 
 @capability_required(Capability.IMPORT_ORG)
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_for_user_or_404(ImportBatch.objects.defer("data"), request.user, pk)
-    return render(request, "org/import_detail.html", _batch_context(batch))
+    batch = get_for_user_or_404(ImportBatch.objects.all(), request.user, pk)
+    return render(request, "org/import_detail.html", _batch_context(request, batch))
 
 
 @capability_required(Capability.IMPORT_ORG)
 def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx fragment polled while the task checks or applies the file."""
-    batch = get_for_user_or_404(ImportBatch.objects.defer("data"), request.user, pk)
-    return render(request, "org/partials/import_status.html", _batch_context(batch))
+    batch = get_for_user_or_404(ImportBatch.objects.all(), request.user, pk)
+    return render(request, "org/partials/import_status.html", _batch_context(request, batch))
 
 
 @require_POST
 @capability_required(Capability.IMPORT_ORG)
 def import_apply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    batch = get_for_user_or_404(ImportBatch.objects.defer("data"), request.user, pk)
+    batch = get_for_user_or_404(ImportBatch.objects.all(), request.user, pk)
     if batch.status != ImportStatus.READY:
         messages.error(request, _("この取り込みは確定できる状態ではありません。"))
         return redirect("org:import_detail", pk=batch.pk)

@@ -364,7 +364,7 @@ def objects(org, make_user):
     admin = User.objects.create_user("matrix-admin", password=None, role="sysadmin")
     plain = User.objects.create_user("matrix-plain", password=None, role="staff")
     token, _raw = create_api_token(actor=admin, name="matrix", owner=admin)
-    batch = ImportBatch.objects.create(created_by=admin, filename="x.csv", data=b"", status="ready")
+    batch = ImportBatch.objects.create(created_by=admin, filename="x.csv", status="ready")
     directory_link = DirectoryLinkRequest.objects.create(
         username="matrix-directory", dn="CN=matrix-directory,DC=example", problem="no_staff"
     )

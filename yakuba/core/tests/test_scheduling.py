@@ -33,6 +33,7 @@ TESTED_HERE = {
     "meetings.connection_quality_nudges",
     "core.purge_claims",
     "core.recover_tasks",
+    "org.purge_import_uploads",
 }
 
 
@@ -260,3 +261,29 @@ def test_the_tasks_of_dead_workers_are_requeued_every_minute() -> None:
     assert doomed.status == "FAILED" and "died 5 times" in doomed.traceback
     assert done.status == "SUCCESSFUL"
     assert set(WorkerBeat.objects.values_list("worker_id", flat=True)) == {"live", "elsewhere"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unapplied_import_uploads_are_purged_once_a_day_from_half_past_three(make_user) -> None:
+    from django.core.files.storage import default_storage
+
+    from yakuba.org.imports import start_import
+    from yakuba.org.models import ImportBatch, ImportStatus
+    from yakuba.org.tests.test_importing import GOOD_ROWS, csv_bytes
+
+    hr = make_user("hr")
+    with time_machine.travel(at(10, 9), tick=False):
+        old = start_import(actor=hr, filename="old.csv", data=csv_bytes(GOOD_ROWS))
+    with time_machine.travel(at(27, 9), tick=False):
+        recent = start_import(actor=hr, filename="new.csv", data=csv_bytes(GOOD_ROWS))
+    old_file = str(ImportBatch.objects.get(pk=old.pk).upload.name)
+    job = scheduling.get_job("org.purge_import_uploads")
+    with time_machine.travel(at(28, 3, 29), tick=False):
+        assert scheduling.tick(jobs=[job]).claimed == []
+    assert default_storage.exists(old_file)
+    with time_machine.travel(at(28, 3, 30), tick=False):
+        assert scheduling.tick(jobs=[job]).keys(job.name) == ["2026-04-28"]
+        assert scheduling.tick(jobs=[job]).claimed == []
+    assert not default_storage.exists(old_file)
+    assert ImportBatch.objects.get(pk=old.pk).status == ImportStatus.EXPIRED
+    assert ImportBatch.objects.get(pk=recent.pk).status == ImportStatus.READY

@@ -161,7 +161,7 @@ def test_chat_and_web_refuse_an_overlong_answer_the_same_way(client, person) -> 
     too_long = "あ" * (MAX_ANSWER + 1)
     with time_machine.travel(at(8, 35), tick=False):
         reply = _mattermost(client, "yamada", f"今日: {too_long} 昨日: 審査")
-        assert f"{MAX_ANSWER} 文字以内" in reply
+        assert f"回答は{MAX_ANSWER}文字以内" in reply
         page = verified_client(client, user).post(
             reverse("dailyreports:my_report"), _form(window, plan=too_long)
         )

@@ -72,3 +72,11 @@ def test_joined_left_destroyed(client, meeting, org) -> None:
     rows = {p.label: p for p in selectors.attendance(meeting)}
     assert rows["山田 太郎"].attendance.long_drops == 1
     assert rows["来庁者"].staff is None
+
+
+def test_an_event_with_a_control_character_is_refused_and_nothing_kept(client, meeting) -> None:
+    room = "kanai-kaigi@conference.meet"
+    nul = occupant("山田\x00太郎", "s1001@example.jp", epoch(0))
+    response = post(client, "occupant/joined", {"room_name": room, "occupant": nul})
+    assert response.status_code == 400
+    assert not AttendanceEvent.objects.exists()

@@ -103,3 +103,14 @@ def test_upload_view(client, meeting) -> None:
     r = c.post(f"/meetings/{meeting.pk}/teams-report/", {"report": junk}, follow=True)
     assert r.status_code == 200
     assert PresenceInterval.objects.filter(meeting=meeting).count() == 4
+
+
+def test_a_report_with_a_control_character_in_a_name_is_refused_whole(meeting) -> None:
+    bad = report("課内会議", [*CONNECTIONS, ("来庁\x00者", "", at(5), at(30), True)], lang="ja")
+    with pytest.raises(ValidationError, match="出席者の名前に使えない制御文字"):
+        services.import_teams_report(actor=meeting.organiser, meeting=meeting, data=bad)
+    assert not PresenceInterval.objects.filter(meeting=meeting).exists()
+    # Refused, not recorded: the corrected file is still accepted.
+    good = report("課内会議", CONNECTIONS, lang="ja")
+    services.import_teams_report(actor=meeting.organiser, meeting=meeting, data=good)
+    assert PresenceInterval.objects.filter(meeting=meeting).exists()

@@ -140,3 +140,19 @@ def test_duplicates_ignored_and_order_by_payload_times(client, meeting, org) -> 
     assert by_name["山田 太郎"].attendance.long_drops == 1
     assert by_name["佐藤 花子"].attendance.late and by_name["佐藤 花子"].attendance.left_early
     assert by_name["鈴木 一郎"].attendance.absent_entirely
+
+
+@pytest.mark.parametrize("name", ["山田\u0000太郎", "山田\ud800", "\u001b[31m山田"])
+def test_an_event_with_text_that_cannot_be_stored_is_refused_and_nothing_kept(
+    client, meeting, name
+) -> None:
+    # Kept whole in the database, such an event answered 500 (NUL, or a \ud800 escape).
+    body = json.dumps(zoom_event("join", name=name, at=START)).encode()  # \u escapes
+    response = client.post(
+        "/meetings/hooks/zoom/main/",
+        data=body,
+        content_type="application/json",
+        **signed_headers(body),
+    )
+    assert response.status_code == 400
+    assert not AttendanceEvent.objects.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -23,10 +24,15 @@ def test_upload_preview_then_confirm_imports(client, make_user) -> None:
     assert not Staff.objects.filter(staff_number="3001").exists()  # preview writes nothing
     page = hr.get(reverse("org:import_detail", args=[batch.pk]))
     assert "取り込みを確定する" in page.content.decode()
+    stored = batch.upload.name
+    assert stored is not None
+    assert default_storage.exists(stored)
     hr.post(reverse("org:import_apply", args=[batch.pk]))
     batch.refresh_from_db()
     assert batch.status == "done"
-    assert batch.data == b"" or bytes(batch.data) == b""
+    # The personal data of the upload is not kept once applied.
+    assert not batch.upload
+    assert not default_storage.exists(stored)
     assert Staff.objects.filter(staff_number="3001").exists()
     assert AuditEntry.objects.filter(action="import").exists()
 

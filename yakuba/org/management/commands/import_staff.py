@@ -26,8 +26,10 @@ class Command(BaseCommand):
         for error in plan.errors:
             where = f"{error.sheet} " if error.sheet and error.sheet != "CSV" else ""
             self.stderr.write(f"{where}{error.row}行目 [{error.column}] {error.message}")
-        if plan.errors:
-            raise CommandError(f"{len(plan.errors)} problem(s); nothing was imported")
+        if plan.errors_omitted:
+            self.stderr.write(f"... {plan.errors_omitted} more problem(s) not listed")
+        if plan.errors_total:
+            raise CommandError(f"{plan.errors_total} problem(s); nothing was imported")
         summary = plan.summary()
         self.stdout.write(
             f"units: {summary['units']} (new {summary['units_new']}, existing "
