@@ -507,8 +507,12 @@ def scenario_roster(
 def worker_env(smtp: SmtpSink, chat: ChatSink, pauses: dict[str, float]) -> dict[str, str]:
     """What a worker under test needs: the pause points, mail to ``smtp``, chat posts to
     ``chat`` (plain http on loopback, allowed explicitly as for an on-premise chat)."""
+    from django.conf import settings
+
     return {
         "YAKUBA_FAULT_PAUSES": ",".join(f"{k}={v}" for k, v in pauses.items()),
+        # The uploads the worker reads (imports) are where this process stored them.
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp.port),

@@ -29,8 +29,10 @@ WRAPPED = {
 
 def test_settings_wrap_only_the_browser_middleware() -> None:
     # Not wrappers, and run for every path: control characters refused, the security
-    # headers from the outermost layer, no-store for signed-in people (none on webhooks).
+    # headers from the outermost layer, no-store for signed-in people (none on webhooks),
+    # 503 when the database cannot be reached (webhooks above all: their senders redeliver).
     every_path = {
+        "DatabaseUnavailableMiddleware",
         "RejectControlCharactersMiddleware",
         "SecurityHeadersMiddleware",
         "NoStoreForSignedInMiddleware",

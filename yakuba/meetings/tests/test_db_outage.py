@@ -179,7 +179,9 @@ def test_webhooks_answer_503_while_postgres_is_stopped_and_nothing_is_lost(priva
         assert json.loads(body)["error"] == "database unavailable"
         # A browser whose session cannot be loaded (a middleware, before any view): 503 too.
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        conn.request("GET", "/", headers={"Accept": "text/html", "Cookie": "sessionid=abc"})
+        conn.request(
+            "GET", "/", headers={"Accept": "text/html", "Cookie": "sessionid=" + "a1b2c3d4" * 4}
+        )
         page = conn.getresponse()
         assert page.status == 503 and page.getheader("Retry-After") == "30"
         assert "データベースに接続できません" in page.read().decode()
