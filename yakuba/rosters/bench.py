@@ -95,9 +95,18 @@ def _grid(version: Any, user: Any, repeats: int = 5) -> tuple[float, int]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     client = Client()
     client.force_login(user)
+    if user.is_privileged:  # the auditor passes TOTP like every privileged role
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="bench", defaults={"confirmed": True}
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     url = reverse("rosters:version_detail", args=[version.pk])
     client.get(url)  # warm caches (templates, translations)
     times = []
