@@ -10,6 +10,7 @@ Messages are Japanese source strings, translated like the rest of the product.
 
 from __future__ import annotations
 
+import abc
 import time
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -47,7 +48,7 @@ def demo_city_exists() -> bool:
     return found == len(accounts.ROLE_USERNAMES)
 
 
-class DemoCommand(BaseCommand):
+class DemoCommand(BaseCommand, abc.ABC):
     """Base of the demo loaders. Subclasses set `subject` and implement `existing`, `load`."""
 
     #: What the loader makes, as it reads in 「<subject>のデモデータ」 (a lazy translation).
@@ -67,13 +68,13 @@ class DemoCommand(BaseCommand):
     def add_loader_arguments(self, parser: CommandParser) -> None:
         """Options of this loader besides --if-empty."""
 
+    @abc.abstractmethod
     def existing(self, **options: Any) -> list[str]:
         """What of this loader's data is already there, one short text each ([] = none)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def load(self, **options: Any) -> str:
         """Write the demo data (nothing is there yet); return a one-line summary."""
-        raise NotImplementedError
 
     def after_load(self, **options: Any) -> None:
         """Anything to print after the summary line."""
