@@ -260,6 +260,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 YAKUBA_IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Joiners of a staff import get a local account (org.joiners). Offices whose accounts come
+# from the directory (LDAP_*) turn it off: the account is made at the first sign-in.
+ORG_IMPORT_CREATES_ACCOUNTS = env_bool("ORG_IMPORT_CREATES_ACCOUNTS", True)
 
 # Background work: django-tasks with the database backend; `make run` starts a worker.
 TASKS = {

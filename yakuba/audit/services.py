@@ -94,6 +94,59 @@ def record(
     return entry
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One entry of `record_many` (the arguments `record` takes, for one object)."""
+
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    changes: Mapping[str, Any]
+
+
+def record_many(
+    entries: Iterable[Entry], *, actor: Actor = None, actor_label: str | None = None
+) -> int:
+    """Append many entries at once, in order, by the same actor: one lock of the chain
+    head and one bulk insert instead of three queries per entry (an import of thousands
+    of people stays a handful of queries). Same chain, same hashes as `record`."""
+    items = list(entries)
+    if not items:
+        return 0
+    ctx = _request_context.get()
+    user = actor if isinstance(actor, get_user_model()) and actor.is_authenticated else None
+    label = actor_label if actor_label is not None else _actor_label(actor)
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"last_hash": GENESIS_HASH}
+        )
+        seq, prev = head.last_seq, head.last_hash
+        rows: list[AuditEntry] = []
+        for item in items:
+            seq += 1
+            entry = AuditEntry(
+                seq=seq,
+                at=timezone.now(),
+                actor=user,
+                actor_label=label,
+                action=item.action,
+                object_type=item.object_type,
+                object_id=item.object_id,
+                object_repr=item.object_repr[:200],
+                changes=dict(item.changes),
+                ip_address=ctx.ip_address if ctx else None,
+                prev_hash=prev,
+            )
+            entry.entry_hash = entry.compute_hash()
+            prev = entry.entry_hash
+            rows.append(entry)
+        AuditEntry.objects.bulk_create(rows, batch_size=500)
+        head.last_seq, head.last_hash = seq, prev
+        head.save(update_fields=["last_seq", "last_hash"])
+    return len(rows)
+
+
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """Values of `fields` on `obj`, in a JSON-friendly form (M2M as sorted lists of str)."""
     values: dict[str, Any] = {}
@@ -183,8 +236,10 @@ def verify_chain(batch_size: int = 2000) -> ChainProblem | None:
 __all__ = [
     "AuditAction",
     "ChainProblem",
+    "Entry",
     "diff",
     "record",
+    "record_many",
     "save_audited",
     "snapshot",
     "verify_chain",

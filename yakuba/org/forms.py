@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yakuba.core.forms import model_choice
+from yakuba.core.forms import field_of, model_choice
 from yakuba.core.text import is_kana, nfkc, normalise_kana, normalise_name
 from yakuba.org.models import Counter, EmploymentType, Skill, Staff, Unit
 
@@ -147,6 +147,32 @@ class ImportUploadForm(forms.Form):
         label=_("ファイル"),
         help_text=_("Excel（.xlsx）または CSV（UTF-8 / Shift_JIS）。見出し行が必要です。"),
     )
+    effective_date = forms.DateField(
+        label=_("発令日"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "異動・採用・退職が効力を持つ日（空欄なら今日）。先の日付なら、その日の始めに反映します"
+            "（例：3月に取り込む4月1日の人事異動）。"
+        ),
+    )
+    complete_list = forms.BooleanField(
+        label=_("このファイルは全職員の名簿です"),
+        required=False,
+        help_text=_(
+            "チェックすると、ファイルにない在職中の職員を退職として扱います（確定の前に一覧で確認します）。"
+            "チェックしなければ、ファイルにない職員はそのままです。"
+        ),
+    )
+
+    def clean_effective_date(self) -> Any:
+        from yakuba.org.imports import effective_date_problem
+
+        day = self.cleaned_data.get("effective_date")
+        problem = effective_date_problem(day)
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
     def clean_file(self) -> Any:
         from django.conf import settings
@@ -194,3 +220,24 @@ class SkillForm(forms.ModelForm):
 
     def clean_name(self) -> str:
         return normalise_name(self.cleaned_data["name"])
+
+
+class PreviewFilterForm(forms.Form):
+    """Narrows an import's preview to one kind of change and/or one unit."""
+
+    kind = forms.ChoiceField(label=_("区分"), required=False)
+    unit = forms.ChoiceField(label=_("所属"), required=False)
+    side = forms.ChoiceField(
+        label=_("所属の見方"),
+        required=False,
+        choices=[("", _("異動前・異動後")), ("from", _("異動前")), ("to", _("異動後"))],
+    )
+
+    def __init__(self, *args: Any, units: list[tuple[str, str]], **kwargs: Any) -> None:
+        from yakuba.org.models import PlannedChangeKind
+
+        super().__init__(*args, **kwargs)
+        field_of(self, "kind", forms.ChoiceField).choices = [("", _("すべて")), *PlannedChangeKind.choices]
+        field_of(self, "unit", forms.ChoiceField).choices = [("", _("すべて"))] + [
+            (code, f"{name}（{code}）") for code, name in units
+        ]

@@ -7,17 +7,19 @@ with the row number, the column and what is wrong, in the user's language.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yakuba.accounts.models import User
+from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
 from yakuba.core.tabular import Sheet, TableReadError, import_limit, read_tables
@@ -29,7 +31,7 @@ from yakuba.core.text import (
     text_problem,
     without_unstorable,
 )
-from yakuba.org import services
+from yakuba.org import personnel, services
 from yakuba.org.models import EmploymentType, Skill, Staff, Unit, UnitKind
 
 # (field, Japanese header, English header). Export writes the Japanese headers.
@@ -150,6 +152,9 @@ class ImportPlan:
     units_updated: int = 0
     staff_new: int = 0
     staff_updated: int = 0
+    # Joiners, movers, leavers… against the database (`personnel.classify`), once the
+    # file has no problem.
+    staff_plan: personnel.StaffPlan | None = None
 
     def add_error(self, error: RowError) -> None:
         self.errors_total += 1
@@ -175,6 +180,18 @@ class ImportPlan:
             "errors": self.errors_total,
             "errors_omitted": self.errors_omitted,
         }
+
+    def preview_summary(self) -> dict[str, Any]:
+        """`summary` plus the personnel counts, the effective date and the fingerprint the
+        apply compares with (stored on the batch for the preview)."""
+        data: dict[str, Any] = dict(self.summary())
+        if self.staff_plan is not None:
+            data["people"] = self.staff_plan.counts()
+            data["effective_date"] = self.staff_plan.effective_date.isoformat()
+            data["complete_list"] = self.staff_plan.complete_list
+            data["future"] = self.staff_plan.is_future
+            data["fingerprint"] = self.staff_plan.fingerprint()
+        return data
 
 
 def _header_key(text: str) -> str:
@@ -283,8 +300,17 @@ def _detect_layout(header: list[str]) -> str | None:
     return None
 
 
-def build_plan(filename: str, data: bytes) -> ImportPlan:
-    """Parse and validate a file against the database. Writes nothing."""
+def build_plan(
+    filename: str,
+    data: bytes,
+    *,
+    effective_date: dt.date | None = None,
+    complete_list: bool = False,
+) -> ImportPlan:
+    """Parse and validate a file against the database, and sort its people into joiners,
+    movers, leavers… (`personnel.classify`) as of ``effective_date`` (today if None).
+    With ``complete_list`` the file is the whole staff list: active people it leaves out
+    become leavers. Writes nothing."""
     plan = ImportPlan()
     try:
         sheets = read_tables(filename, data)
@@ -319,6 +345,10 @@ def build_plan(filename: str, data: bytes) -> ImportPlan:
         _read_staff(sheet, header_index, header, plan)
     if not plan.errors_total and not plan.units and not plan.staff:
         plan.add_error(RowError("", 0, "", _("取り込むデータ行がありません。")))
+    if not plan.errors_total and (plan.staff or complete_list):
+        plan.staff_plan = personnel.classify(
+            plan, effective_date=effective_date, complete_list=complete_list
+        )
     return plan
 
 
@@ -438,7 +468,12 @@ def _read_staff(sheet: Sheet, header_index: int, header: list[str], plan: Import
     reader = _RowReader(sheet, mapping, STAFF_COLUMNS, plan)
     if _missing_columns(reader, STAFF_REQUIRED, sheet.rows[header_index][0]):
         return
-    unit_codes = set(Unit.objects.values_list("code", flat=True)) | {u.code for u in plan.units}
+    # Whether each unit is in use (the file's unit rows decide for the units they list).
+    unit_active = dict(Unit.objects.values_list("code", "active")) | {
+        u.code: u.active for u in plan.units
+    }
+    unit_codes = set(unit_active)
+    current_unit = dict(Staff.objects.values_list("staff_number", "unit__code"))
     skills_by_key = {}
     for skill in Skill.objects.all():
         skills_by_key[nfkc(skill.name)] = skill.name
@@ -456,6 +491,7 @@ def _read_staff(sheet: Sheet, header_index: int, header: list[str], plan: Import
         position = normalise_name(reader.get("position"))
         unit_code = nfkc(reader.get("unit_code"))
         email = nfkc(reader.get("email")).strip()
+        active = _parse_bool(reader.get("active"))
         if not number:
             reader.error("staff_number", _("職員番号が空です。"))
         elif not _STAFF_NUMBER.match(number):
@@ -507,6 +543,17 @@ def _read_staff(sheet: Sheet, header_index: int, header: list[str], plan: Import
                 _("所属コード「%(value)s」の所属が登録されていません。")
                 % {"value": _quote(unit_code)},
             )
+        elif (
+            not unit_active[unit_code]
+            and current_unit.get(number) != unit_code
+            and active is not False
+        ):
+            # Nobody in service is moved into (or hired by) a unit no longer in use.
+            reader.error(
+                "unit_code",
+                _("所属コード「%(value)s」の所属は無効になっているため、職員を配属できません。")
+                % {"value": _quote(unit_code)},
+            )
         skill_names: list[str] = []
         for token in _SKILL_SPLIT.split(nfkc(reader.get("skills"))):
             if not token:
@@ -530,7 +577,6 @@ def _read_staff(sheet: Sheet, header_index: int, header: list[str], plan: Import
                 )
             else:
                 reader.limit("email", email, Staff, "email")
-        active = _parse_bool(reader.get("active"))
         if active is None:
             reader.error("active", _("在職は 1/0 または 在職/退職 で入力してください。"))
         if number and number not in seen:
@@ -563,9 +609,16 @@ class ApplyResult:
     staff_created: int = 0
     staff_updated: int = 0
     unchanged: int = 0
+    # The personnel side (`personnel.apply_staff`): moves, leavers… applied now, changes
+    # scheduled for the effective date, pending changes replaced, accounts disabled.
+    people: dict[str, Any] = field(default_factory=dict)
+    # Joiners in service now: `org.joiners.create_joiner_accounts` runs after the commit.
+    joiner_ids: list[int] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, int]:
-        return self.__dict__.copy()
+    def as_dict(self) -> dict[str, Any]:
+        data = self.__dict__.copy()
+        data.pop("joiner_ids")
+        return data
 
 
 class ImportRejected(ValueError):
@@ -575,10 +628,17 @@ class ImportRejected(ValueError):
 
 
 @transaction.atomic
-def apply_plan(plan: ImportPlan, *, actor: User | None, source: str) -> ApplyResult:
-    """Write the plan: all rows or none. Re-import updates by code/staff number."""
+def apply_plan(
+    plan: ImportPlan, *, actor: User | None, source: str, batch_id: int | None = None
+) -> ApplyResult:
+    """Write the plan: all rows or none. Re-import updates by code/staff number; people
+    are written in bulk by `personnel.apply_staff` (moves, leavers… on the effective date)."""
     if plan.errors_total:
         raise ImportRejected(plan.errors)
+    if actor is not None and not actor.can(Capability.IMPORT_ORG):
+        raise PermissionDenied("cannot import")
+    if plan.staff_plan is None and plan.staff:
+        plan.staff_plan = personnel.classify(plan, effective_date=None, complete_list=False)
     result = ApplyResult()
     units = {u.code: u for u in Unit.objects.select_for_update().all()}
     # Parents before children: create all missing units first, then fix parents.
@@ -611,41 +671,26 @@ def apply_plan(plan: ImportPlan, *, actor: User | None, source: str) -> ApplyRes
         if unit.parent_id != (parent.pk if parent else None):
             unit.refresh_from_db()
             services.save_unit(actor=actor, unit=unit, values={"parent": parent})
-    skills = {s.name: s for s in Skill.objects.all()}
-    existing = {
-        s.staff_number: s for s in Staff.objects.select_for_update().prefetch_related("skills")
-    }
-    for sr in plan.staff:
-        staff = existing.get(sr.staff_number)
-        values = {
-            "staff_number": sr.staff_number,
-            "name": sr.name,
-            "name_kana": sr.name_kana,
-            "employment_type": sr.employment_type,
-            "position": sr.position,
-            "unit": units.get(sr.unit_code) or Unit.objects.get(code=sr.unit_code),
-            "email": sr.email,
-            "active": sr.active,
+    summary: dict[str, Any] = {}
+    if plan.staff_plan is not None:
+        staff = personnel.apply_staff(plan, units, actor=actor, batch_id=batch_id)
+        result.staff_created = staff.created
+        result.staff_updated = staff.updated
+        result.unchanged += staff.unchanged
+        result.people = staff.as_dict()
+        result.joiner_ids = staff.joiner_ids
+        summary = {
+            "effective_date": plan.staff_plan.effective_date.isoformat(),
+            "complete_list": plan.staff_plan.complete_list,
+            "planned": plan.staff_plan.counts(),
         }
-        skill_objs = [skills[n] for n in sr.skills]
-        if staff is not None:
-            same = all(getattr(staff, k) == v for k, v in values.items()) and sorted(
-                s.name for s in staff.skills.all()
-            ) == sorted(sr.skills)
-            if same:
-                result.unchanged += 1
-                continue
-        services.save_staff(actor=actor, staff=staff, values=values, skills=skill_objs)
-        if staff is None:
-            result.staff_created += 1
-        else:
-            result.staff_updated += 1
     record(
         AuditAction.IMPORT,
         actor=actor,
         object_type="org.import",
+        object_id=str(batch_id or ""),
         object_repr=source[:200],
-        changes=result.as_dict(),
+        changes=result.as_dict() | summary,
     )
     return result
 

@@ -16,17 +16,63 @@ from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
 from yakuba.core.system_actor import acting_as
 from yakuba.core.tabular import import_limit
-from yakuba.org.models import ImportBatch, ImportStatus
-from yakuba.org.tasks import apply_import, validate_import
+from yakuba.org.models import ImportBatch, ImportStatus, PlannedChange
+from yakuba.org.tasks import apply_import, needs_leaver_confirmation, validate_import
+
+# How far back an effective date (発令日) may lie: a correction of the last weeks, not a
+# rewrite of history (past records keep the unit they were made in).
+MAX_DAYS_BACK = 31
+# How far ahead: the next April 1st is always within a year.
+MAX_DAYS_AHEAD = 366
+
+
+class LeaversNotConfirmed(Exception):
+    """Applying would disable accounts nobody confirmed (or a different number of them)."""
+
+
+def effective_date_problem(day: dt.date | None, today: dt.date | None = None) -> str:
+    """The reason an effective date is refused ("" if it is fine)."""
+    from django.utils.translation import gettext as _
+
+    if day is None:
+        return ""
+    today = today or timezone.localdate()
+    if day < today - dt.timedelta(days=MAX_DAYS_BACK):
+        return _(
+            "発令日が%(n)s日より前です。過去の記録は作成時の所属のまま残るため、"
+            "さかのぼって反映できるのは%(n)s日前までです。"
+        ) % {"n": MAX_DAYS_BACK}
+    if day > today + dt.timedelta(days=MAX_DAYS_AHEAD):
+        return _("発令日は1年以内の日付にしてください。")
+    return ""
 
 
 def start_import(
-    *, actor: User, filename: str, data: bytes, auto_apply: bool = False
+    *,
+    actor: User,
+    filename: str,
+    data: bytes,
+    auto_apply: bool = False,
+    effective_date: dt.date | None = None,
+    complete_list: bool = False,
 ) -> ImportBatch:
-    """Store the upload and queue its check. With auto_apply, a clean file is applied next."""
+    """Store the upload and queue its check. With auto_apply, a clean file is applied next
+    (unless it would disable accounts: that waits for a person's confirmation).
+    ``effective_date`` (発令日, default today) is when its moves, joiners and leavers take
+    effect; ``complete_list`` declares the file the whole staff list (people missing
+    from it become leavers)."""
     if not actor.can(Capability.IMPORT_ORG):
         raise PermissionDenied("cannot import")
-    batch = ImportBatch(created_by=actor, filename=filename[:200], auto_apply=auto_apply)
+    problem = effective_date_problem(effective_date)
+    if problem:
+        raise ValueError(problem)
+    batch = ImportBatch(
+        created_by=actor,
+        filename=filename[:200],
+        auto_apply=auto_apply,
+        effective_date=effective_date or timezone.localdate(),
+        complete_list=complete_list,
+    )
     # The file goes to the (private) default storage; the row names it.
     batch.upload.save("upload", ContentFile(data), save=False)
     try:
@@ -39,22 +85,42 @@ def start_import(
         AuditAction.CREATE,
         actor=actor,
         obj=batch,
-        changes={"filename": [None, batch.filename], "bytes": [None, len(data)]},
+        changes={
+            "filename": [None, batch.filename],
+            "bytes": [None, len(data)],
+            "effective_date": [None, batch.effective_date.isoformat()],
+            "complete_list": [None, batch.complete_list],
+        },
     )
     validate_import.enqueue(batch.pk)
     batch.refresh_from_db()
     return batch
 
 
-def confirm_import(*, actor: User, batch: ImportBatch) -> ImportBatch:
+def confirm_import(
+    *, actor: User, batch: ImportBatch, leavers_confirmed: int | None = None
+) -> ImportBatch:
+    """Queue the apply of a checked batch. A batch that takes people out of service needs
+    ``leavers_confirmed`` equal to how many the preview listed (the person ticked the box
+    naming that number); otherwise LeaversNotConfirmed and nothing happens."""
     if not actor.can(Capability.IMPORT_ORG):
         raise PermissionDenied("cannot import")
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status != ImportStatus.READY:
             return locked
+        leaving = needs_leaver_confirmation(locked.summary or {})
+        if leaving and leavers_confirmed != leaving:
+            raise LeaversNotConfirmed(f"{leaving} leavers, confirmed {leavers_confirmed}")
         locked.status = ImportStatus.APPLYING
         locked.save(update_fields=["status"])
+        if leaving:
+            record(
+                AuditAction.UPDATE,
+                actor=actor,
+                obj=locked,
+                changes={"leavers_confirmed": leaving, "status": ["ready", "applying"]},
+            )
     apply_import.enqueue(batch.pk)
     batch.refresh_from_db()
     return batch
@@ -92,6 +158,8 @@ def purge_unapplied_uploads(now: dt.datetime | None = None) -> int:
             batch.errors = []
             batch.upload = ""
             batch.save(update_fields=["status", "errors", "upload"])
+            # The preview lines name people too.
+            PlannedChange.objects.filter(batch=batch).delete()
             with acting_as(PURGE_JOB):  # the trail names this job (also when run by hand)
                 record(
                     AuditAction.DELETE,

@@ -210,6 +210,11 @@ class ImportBatch(models.Model):
     result = models.JSONField(default=dict, blank=True)
     failure = models.TextField(blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # 発令日: the day the file's moves, joiners and leavers take effect (the check task
+    # fills in today when the upload did not say).
+    effective_date = models.DateField(_("発令日"), null=True, blank=True)
+    # "This file is the whole staff list": people missing from it become leavers.
+    complete_list = models.BooleanField(_("全職員の名簿"), default=False)
 
     class Meta:
         verbose_name = _("取り込み")
@@ -246,3 +251,97 @@ class ImportBatch(models.Model):
         ImportBatch.objects.filter(pk=self.pk).update(upload="")
         self.upload.name = ""
         storage.delete(name)
+
+
+class StaffChangeKind(models.TextChoices):
+    """What an import does to a person at the effective date (発令日)."""
+
+    JOIN = "join", _("採用")
+    MOVE = "move", _("異動")
+    LEAVE = "leave", _("退職")
+    RETURN = "return", _("復職")
+
+
+class StaffChange(models.Model):
+    """A personnel change with its effective date: pending until that day begins
+    (`org.apply_staff_changes` applies it), then kept as the history of who was in which
+    unit when (`org.membership`). Changes dated today or earlier are applied by the import
+    itself and stored already applied."""
+
+    batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_changes",
+    )
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("職員"), on_delete=models.CASCADE, related_name="changes"
+    )
+    kind = models.CharField(_("種類"), max_length=10, choices=StaffChangeKind.choices)
+    from_unit = models.ForeignKey(
+        Unit, verbose_name=_("異動前"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        Unit, verbose_name=_("異動後"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    effective_date = models.DateField(_("発令日"), db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(_("反映日時"), null=True, blank=True)
+    # A later import dated on or after this change's date replaced it before it applied.
+    cancelled_at = models.DateTimeField(_("取消日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("人事異動")
+        verbose_name_plural = _("人事異動")
+        ordering = ["effective_date", "pk"]
+        indexes = [models.Index(fields=["applied_at", "cancelled_at", "effective_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} {self.kind} {self.effective_date}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.applied_at is None and self.cancelled_at is None
+
+
+class PlannedChangeKind(models.TextChoices):
+    JOINER = "joiner", _("新規採用")
+    MOVER = "mover", _("異動")
+    CHANGED = "changed", _("その他の変更")
+    LEAVER = "leaver", _("退職（在職でない）")
+    MISSING = "missing", _("名簿にない（退職扱い）")
+    RETURNING = "returning", _("復職")
+    SUPERSEDED = "superseded", _("取り消す予定の異動")
+
+
+class PlannedChange(models.Model):
+    """One line of an import's preview: what applying the batch would do to one person.
+    Written by the check task so that the preview pages, filters and downloads read rows
+    (a fixed number of queries per page) instead of the whole plan. Unchanged people are
+    only counted."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="planned")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=12, choices=PlannedChangeKind.choices)
+    row = models.PositiveIntegerField(default=0)
+    staff_number = models.CharField(max_length=20)
+    name = models.CharField(max_length=100)
+    from_code = models.CharField(max_length=20, blank=True)
+    from_name = models.CharField(max_length=100, blank=True)
+    to_code = models.CharField(max_length=20, blank=True)
+    to_name = models.CharField(max_length=100, blank=True)
+    # Other fields that change: {field: [old, new]} (e-mail: only that it changes).
+    fields = models.JSONField(default=dict, blank=True)
+    has_account = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["batch", "position"]
+        indexes = [
+            models.Index(fields=["batch", "kind", "position"]),
+            models.Index(fields=["batch", "to_code"]),
+            models.Index(fields=["batch", "from_code"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id} {self.kind} {self.staff_number}"

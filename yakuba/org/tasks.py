@@ -9,10 +9,29 @@ from django.utils import timezone
 from django_tasks import task
 
 from yakuba.core.faults import pause
-from yakuba.org.importing import apply_plan, build_plan
+from yakuba.org import preview
+from yakuba.org.importing import ImportPlan, apply_plan, build_plan
+from yakuba.org.joiners import create_joiner_accounts
 from yakuba.org.models import ImportBatch, ImportStatus
 
 logger = logging.getLogger(__name__)
+
+
+def _plan_for(batch: ImportBatch) -> ImportPlan:
+    return build_plan(
+        batch.filename,
+        batch.read_upload(),
+        effective_date=batch.effective_date,
+        complete_list=batch.complete_list,
+    )
+
+
+def needs_leaver_confirmation(summary: dict[str, object]) -> int:
+    """How many people the batch would take out of service (0: no confirmation needed)."""
+    people = summary.get("people")
+    if not isinstance(people, dict):
+        return 0
+    return int(people.get("leaver", 0)) + int(people.get("missing", 0))
 
 
 @task()
@@ -26,31 +45,55 @@ def validate_import(batch_id: int) -> None:
         if batch.status == ImportStatus.APPLYING:
             apply_import.enqueue(batch.pk)
         return
-    plan = build_plan(batch.filename, batch.read_upload())
+    plan = _plan_for(batch)
+    summary = plan.preview_summary()
     status = ImportStatus.READY if plan.ok else ImportStatus.INVALID
     if plan.ok and batch.auto_apply:
-        status = ImportStatus.APPLYING
-    checked = ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.VALIDATING).update(
-        errors=[e.as_dict() for e in plan.errors], summary=plan.summary(), status=status
-    )
+        if needs_leaver_confirmation(summary):
+            # Disabling accounts needs a person to look at the list and confirm: an API
+            # upload with leavers waits in the preview.
+            summary["held_for_confirmation"] = True
+        else:
+            status = ImportStatus.APPLYING
+    with transaction.atomic():
+        checked = ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.VALIDATING).update(
+            errors=[e.as_dict() for e in plan.errors], summary=summary, status=status
+        )
+        if checked:
+            preview.store(batch, plan)
     if checked and status == ImportStatus.APPLYING:
         apply_import.enqueue(batch.pk)
 
 
 @task()
 def apply_import(batch_id: int) -> None:
-    """Apply a checked file, all or nothing. Re-validates: the database may have moved on."""
+    """Apply a checked file, all or nothing. Re-validates: the database may have moved on;
+    if what it would do is no longer what the preview showed, the batch goes back to the
+    preview (with the new list) instead of being applied."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
-        if batch.status != ImportStatus.APPLYING:
-            return  # applied already or not confirmed: tasks may be delivered twice
-    plan = build_plan(batch.filename, batch.read_upload())
+    if batch.status == ImportStatus.DONE:
+        # Run again after a worker died between the commit and the accounts: ask again.
+        create_joiner_accounts(batch.created_by, list(batch.result.get("joiner_ids", [])))
+        return
+    if batch.status != ImportStatus.APPLYING:
+        return  # not confirmed (or failed): tasks may be delivered twice
+    plan = _plan_for(batch)
     if plan.errors_total:
         ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.APPLYING).update(
             errors=[e.as_dict() for e in plan.errors],
-            summary=plan.summary(),
+            summary=plan.preview_summary(),
             status=ImportStatus.INVALID,
         )
+        return
+    summary = plan.preview_summary()
+    if summary.get("fingerprint") != (batch.summary or {}).get("fingerprint"):
+        summary["changed_since_preview"] = True
+        with transaction.atomic():
+            if ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.APPLYING).update(
+                summary=summary, status=ImportStatus.READY
+            ):
+                preview.store(batch, plan)
         return
     try:
         # The rows and the batch's "done" go in one transaction: a worker killed anywhere
@@ -60,9 +103,11 @@ def apply_import(batch_id: int) -> None:
             batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
             if batch.status != ImportStatus.APPLYING:
                 return
-            result = apply_plan(plan, actor=batch.created_by, source=batch.filename)
+            result = apply_plan(
+                plan, actor=batch.created_by, source=batch.filename, batch_id=batch.pk
+            )
             pause("org.apply_import")
-            batch.result = result.as_dict()
+            batch.result = result.as_dict() | {"joiner_ids": result.joiner_ids}
             batch.status = ImportStatus.DONE
             batch.applied_at = timezone.now()
             batch.save(update_fields=["result", "status", "applied_at"])
@@ -75,3 +120,6 @@ def apply_import(batch_id: int) -> None:
     # Once applied, the personal data in the upload is not kept (files live outside the
     # transaction: deleted after the commit).
     batch.delete_upload()
+    # Accounts for the joiners in service from today (provisioning is idempotent: a task
+    # run again after a crash here asks again and nothing is made twice).
+    create_joiner_accounts(batch.created_by, result.joiner_ids)

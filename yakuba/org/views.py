@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
-from yakuba.core.downloads import download
+from yakuba.core.downloads import download, table_download
 from yakuba.core.permissions import (
     capability_required,
     get_for_user_or_404,
@@ -24,18 +24,20 @@ from yakuba.core.permissions import (
     parse_pk,
 )
 from yakuba.core.tabular import XLSX_CONTENT_TYPE
-from yakuba.org import exporting, picker, selectors, services
+from yakuba.org import exporting, picker, preview, selectors, services
 from yakuba.org.forms import (
     CounterForm,
     ExportForm,
     ImportUploadForm,
+    PreviewFilterForm,
     SkillForm,
     StaffForm,
     StaffSearchForm,
     UnitForm,
 )
-from yakuba.org.imports import confirm_import, start_import
+from yakuba.org.imports import LeaversNotConfirmed, confirm_import, start_import
 from yakuba.org.models import Counter, ImportBatch, ImportStatus, Skill, Staff, Unit
+from yakuba.org.tasks import needs_leaver_confirmation
 
 
 @capability_required(Capability.VIEW_ORG)
@@ -237,7 +239,13 @@ def import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch = start_import(actor=request.user, filename=upload.name, data=upload.read())
+        batch = start_import(
+            actor=request.user,
+            filename=upload.name,
+            data=upload.read(),
+            effective_date=form.cleaned_data["effective_date"],
+            complete_list=form.cleaned_data["complete_list"],
+        )
         return redirect("org:import_detail", pk=batch.pk)
     recent = ImportBatch.objects.select_related("created_by")[:10]
     return render(request, "org/import_start.html", {"form": form, "recent": recent})
@@ -245,12 +253,43 @@ def import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 # Problems listed per page of the preview (at most IMPORT_MAX_ERRORS are kept in all).
 ERRORS_PER_PAGE = 50
+# People listed per page of the preview (moves, joiners, leavers…).
+CHANGES_PER_PAGE = 50
+
+
+def _changes_context(request: HttpRequest, batch: ImportBatch) -> dict[str, Any]:
+    """The preview's list of people: one page, narrowed by kind and unit (four queries
+    whatever the size of the file)."""
+    if batch.status not in (ImportStatus.READY, ImportStatus.DONE, ImportStatus.APPLYING):
+        return {}
+    form = PreviewFilterForm(request.GET or None, units=preview.units_in(batch))
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = preview.rows_of(
+        batch,
+        kind=filters.get("kind", ""),
+        unit=filters.get("unit", ""),
+        side=filters.get("side", ""),
+    )
+    page = Paginator(rows, CHANGES_PER_PAGE).get_page(request.GET.get("changes_page"))
+    for change in page.object_list:
+        change.described = preview.describe_fields(change.fields)
+    querystring = request.GET.copy()
+    querystring.pop("changes_page", None)
+    people = (batch.summary or {}).get("people", {})
+    return {
+        "filter_form": form,
+        "change_page": page,
+        "changes": page.object_list,
+        "changes_query": querystring.urlencode(),
+        "people": people,
+        "leaving": needs_leaver_confirmation(batch.summary or {}),
+    }
 
 
 def _batch_context(request: HttpRequest, batch: ImportBatch) -> dict[str, Any]:
     page = Paginator(batch.errors or [], ERRORS_PER_PAGE).get_page(request.GET.get("page"))
     summary = batch.summary or {}
-    return {
+    return _changes_context(request, batch) | {
         "batch": batch,
         "errors": page.object_list,
         "error_page": page,
@@ -281,8 +320,36 @@ def import_apply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if batch.status != ImportStatus.READY:
         messages.error(request, _("この取り込みは確定できる状態ではありません。"))
         return redirect("org:import_detail", pk=batch.pk)
-    confirm_import(actor=request.user, batch=batch)
+    confirmed = None
+    if request.POST.get("confirm_leavers"):
+        confirmed = parse_pk(request.POST.get("leavers"))
+    try:
+        confirm_import(actor=request.user, batch=batch, leavers_confirmed=confirmed)
+    except LeaversNotConfirmed:
+        messages.error(
+            request,
+            _("無効にするアカウントの一覧を確認し、確認の欄にチェックを入れてから確定してください。"),
+        )
     return redirect("org:import_detail", pk=batch.pk)
+
+
+@capability_required(Capability.IMPORT_ORG)
+def import_changes_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole preview as a spreadsheet for HR to check (CSV for Excel, or .xlsx)."""
+    batch = get_for_user_or_404(ImportBatch.objects.all(), request.user, pk)
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    encoding = "cp932" if request.GET.get("encoding") == "cp932" else "utf-8"
+    return table_download(
+        preview.csv_header(),
+        list(preview.csv_rows(batch)),
+        fmt=fmt,
+        stem=f"yakuba-import-{batch.pk}-changes",
+        encoding=encoding,
+        actor=request.user,
+        object_type="org.import",
+        object_repr=f"#{batch.pk} {batch.filename}",
+        changes={"import": batch.pk},
+    )
 
 
 @capability_required(Capability.EXPORT_ORG)

@@ -47,7 +47,7 @@ def roster_xlsx(version: RosterVersion, paper: str = "a3") -> bytes:
 
     period = version.period
     days = period.days
-    staff = period_staff(period.unit, with_skills=False)
+    staff = period_staff(period.unit, on=period.start_date, with_skills=False)
     cells = _cells(version)
     wb = Workbook()
     ws = wb.active
@@ -116,7 +116,7 @@ def roster_csv(version: RosterVersion) -> bytes:
     period = version.period
     cells = _cells(version)
     rows: list[list[object]] = []
-    for s in period_staff(period.unit, with_skills=False):
+    for s in period_staff(period.unit, on=period.start_date, with_skills=False):
         for d in period.days:
             a = cells.get((s.pk, d))
             if a is None:

@@ -18,6 +18,7 @@ from django.db.models import Q
 
 from yakuba import planner
 from yakuba.core.calendar import is_public_holiday
+from yakuba.org.membership import members_on
 from yakuba.org.models import Counter, Staff, Unit
 from yakuba.rosters import eligibility
 from yakuba.rosters.explain import AWAY_FROM_OFFICE, explain
@@ -94,9 +95,16 @@ def _counter_of(activity: WorkActivity) -> Counter:
     return activity.counter
 
 
-def period_staff(unit: Unit | None, *, with_skills: bool = True) -> list[Staff]:
-    """Active staff of `unit` and below (None: the whole office)."""
+def period_staff(
+    unit: Unit | None, *, on: dt.date | None = None, with_skills: bool = True
+) -> list[Staff]:
+    """Active staff of `unit` and below (None: the whole office). With ``on`` (a period's
+    first day): the people of the subtree on that day (`org.membership`), so a period
+    already running keeps its people when someone moves and one starting on or after a
+    move's effective date has the new unit's."""
     path = unit.path if unit is not None else "/"
+    if on is not None:
+        return members_on(path, on, with_skills=with_skills)
     qs = Staff.objects.filter(unit__path__startswith=path, active=True).select_related("unit")
     if with_skills:  # prefetching costs a query clone per person: only when needed
         qs = qs.prefetch_related("skills")
@@ -197,7 +205,7 @@ class _Sources:
 def _load(version: RosterVersion) -> _Sources:
     period = version.period
     days = period.days
-    staff = period_staff(period.unit)
+    staff = period_staff(period.unit, on=period.start_date)
     acts = period_activities(period.unit)
     counters = [a for a in acts if a.kind == ActivityKind.COUNTER and a.counter_id]
     return _Sources(

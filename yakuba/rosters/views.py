@@ -37,7 +37,7 @@ from yakuba.rosters.models import (
     VersionStatus,
     WorkActivity,
 )
-from yakuba.rosters.solver_io import period_activities
+from yakuba.rosters.solver_io import period_activities, period_staff
 
 
 def _period_or_404(request: HttpRequest, pk: int) -> RosterPeriod:
@@ -204,8 +204,14 @@ def progress_chart(version: RosterVersion) -> dict[str, str] | None:
 
 def _absence_staff(request: HttpRequest, version: RosterVersion) -> Any:
     return org_selectors.visible_staff(request.user).filter(
-        unit__path__startswith=version.period.scope_path, active=True
+        pk__in=_period_member_ids(version), active=True
     )
+
+
+def _period_member_ids(version: RosterVersion) -> list[int]:
+    """The period's people (as of its first day: someone who moved since stays in it)."""
+    period = version.period
+    return [s.pk for s in period_staff(period.unit, on=period.start_date, with_skills=False)]
 
 
 @require_POST
@@ -282,9 +288,7 @@ def cell_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not selectors.can_plan(request.user, version.period):
         raise PermissionDenied("cannot plan this unit")
     staff = get_for_user_or_404(
-        org_selectors.visible_staff(request.user).filter(
-            unit__path__startswith=version.period.scope_path
-        ),
+        org_selectors.visible_staff(request.user).filter(pk__in=_period_member_ids(version)),
         request.user,
         request.GET.get("staff") or request.POST.get("staff"),
     )

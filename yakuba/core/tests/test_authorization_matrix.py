@@ -159,6 +159,7 @@ MATRIX: dict[str, Rule] = {
     "org:import_detail": Rule(IMPORT, kwargs=_batch),
     "org:import_status": Rule(IMPORT, kwargs=_batch),
     "org:import_apply": Rule(IMPORT, ok=302, method="post", kwargs=_batch),
+    "org:import_changes_download": Rule(IMPORT, kwargs=_batch),
     "org:export": Rule(EXPORT),
     "org:export_download": Rule(EXPORT, query="format=xlsx&encoding=utf-8"),
     "audit:entry_list": Rule(AUDIT),

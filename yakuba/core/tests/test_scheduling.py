@@ -27,6 +27,7 @@ TESTED_ELSEWHERE = {
     "dailyreports.window",
     "notifications.retries",
     "accounts.directory_sync",  # yakuba/accounts/tests/test_directory_sync.py
+    "org.apply_staff_changes",  # yakuba/org/tests/test_personnel.py
 }
 TESTED_HERE = {
     "dailyreports.purge_health",
