@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -372,6 +373,7 @@ def apply_staff(
     entries: list[Entry] = []
     history: list[StaffChange] = []
     updates: list[Staff] = []
+    placed: dict[tuple[int, bool], list[int]] = defaultdict(list)
     skill_sets: dict[int, list[str]] = {}
     leavers: list[int] = []
     new_people: list[tuple[Staff, PersonChange]] = []
@@ -432,7 +434,11 @@ def apply_staff(
                         applied_at=now if due else None,
                     )
                 )
-        updates.append(person)
+        # Only what changed is written: most people of an April import change unit or
+        # service only (one UPDATE per unit), a few change other fields (bulk_update).
+        if change.fields.keys() - {"skills", "unit"}:
+            updates.append(person)
+        placed[(person.unit_id, person.active)].append(person.pk)
         result.updated += 1
         entries.append(
             Entry(
@@ -445,11 +451,12 @@ def apply_staff(
         )
     _insert_new(new_people, skill_sets, units, day, due, now, batch_id, history, entries, result)
     if updates:
-        Staff.objects.bulk_update(
-            updates,
-            [*STAFF_WRITTEN],
-            batch_size=500,
-        )
+        Staff.objects.bulk_update(updates, [*STAFF_WRITTEN], batch_size=200)
+    for (unit_id, active), ids in placed.items():
+        for start in range(0, len(ids), 500):
+            Staff.objects.filter(pk__in=ids[start : start + 500]).exclude(
+                unit_id=unit_id, active=active
+            ).update(unit_id=unit_id, active=active)
     _replace_skills(skill_sets, skills)
     if staff_plan.superseded:
         ids = [s.change_id for s in staff_plan.superseded]

@@ -27,7 +27,6 @@ TESTED_ELSEWHERE = {
     "dailyreports.window",
     "notifications.retries",
     "accounts.directory_sync",  # yakuba/accounts/tests/test_directory_sync.py
-    "org.apply_staff_changes",  # yakuba/org/tests/test_personnel.py
 }
 TESTED_HERE = {
     "dailyreports.purge_health",
@@ -35,6 +34,8 @@ TESTED_HERE = {
     "core.purge_claims",
     "core.recover_tasks",
     "org.purge_import_uploads",
+    # Below, and with a whole April 1st import in yakuba/org/tests/test_personnel.py.
+    "org.apply_staff_changes",
 }
 
 
@@ -288,3 +289,26 @@ def test_unapplied_import_uploads_are_purged_once_a_day_from_half_past_three(mak
     assert not default_storage.exists(old_file)
     assert ImportBatch.objects.get(pk=old.pk).status == ImportStatus.EXPIRED
     assert ImportBatch.objects.get(pk=recent.pk).status == ImportStatus.READY
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pending_personnel_changes_apply_at_the_start_of_their_day(org) -> None:
+    from yakuba.org.models import Staff, StaffChange
+
+    yamada = org["staff"]["1001"]
+    StaffChange.objects.create(
+        staff=yamada,
+        kind="move",
+        from_unit=org["shimin"],
+        to_unit=org["zeimu"],
+        effective_date=dt.date(2026, 4, 28),
+    )
+    job = scheduling.get_job("org.apply_staff_changes")
+    with time_machine.travel(at(27, 23, 59), tick=False):
+        assert scheduling.tick(jobs=[job]).keys(job.name) == ["2026-04-27"]
+    assert Staff.objects.get(pk=yamada.pk).unit == org["shimin"]
+    with time_machine.travel(at(28, 0, 0), tick=False):
+        assert scheduling.tick(jobs=[job]).keys(job.name) == ["2026-04-28"]
+        assert scheduling.tick(jobs=[job]).claimed == []
+    assert Staff.objects.get(pk=yamada.pk).unit == org["zeimu"]
+    assert StaffChange.objects.get().applied_at is not None
