@@ -65,13 +65,13 @@ def _child(out: Path) -> None:
     header = "職員番号,氏名,氏名カナ,雇用区分,職名,所属コード,スキル,メール,在職"
     lines = [header]
     for i in range(STAFF):
-        unit = i % UNITS
+        unit_no = i % UNITS
         active = 1
         if i < MOVES:
-            unit = (unit + 1) % UNITS
+            unit_no = (unit_no + 1) % UNITS
         elif i >= STAFF - LEAVERS:
             active = 0
-        lines.append(f"{10000 + i},職員 {i},ショクイン,正規,,U{unit:03d},,,{active}")
+        lines.append(f"{10000 + i},職員 {i},ショクイン,正規,,U{unit_no:03d},,,{active}")
     for j in range(JOINERS):
         lines.append(f"{20000 + j},新人 {j},シンジン,正規,主事,U{j % UNITS:03d},,,1")
     data = ("\r\n".join(lines) + "\r\n").encode()
@@ -127,9 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         # The bench creates (and drops) its own database on that server.
         benchserver.PG_ADMIN_URL = args.database_url.rsplit("/", 1)[0] + "/postgres"
         legs["postgres"] = _leg("postgres")
-    print(
-        f"April 1st import: {STAFF} staff, {MOVES} moves, {JOINERS} joiners, {LEAVERS} leavers"
-    )
+    print(f"April 1st import: {STAFF} staff, {MOVES} moves, {JOINERS} joiners, {LEAVERS} leavers")
     print(f"{'database':<10} {'preview s':>10} {'write s':>10} {'total s':>10} {'checked':>8}")
     for name, leg in legs.items():
         print(

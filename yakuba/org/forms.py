@@ -237,7 +237,10 @@ class PreviewFilterForm(forms.Form):
         from yakuba.org.models import PlannedChangeKind
 
         super().__init__(*args, **kwargs)
-        field_of(self, "kind", forms.ChoiceField).choices = [("", _("すべて")), *PlannedChangeKind.choices]
+        field_of(self, "kind", forms.ChoiceField).choices = [
+            ("", _("すべて")),
+            *PlannedChangeKind.choices,
+        ]
         field_of(self, "unit", forms.ChoiceField).choices = [("", _("すべて"))] + [
             (code, f"{name}（{code}）") for code, name in units
         ]

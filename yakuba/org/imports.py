@@ -88,7 +88,7 @@ def start_import(
         changes={
             "filename": [None, batch.filename],
             "bytes": [None, len(data)],
-            "effective_date": [None, batch.effective_date.isoformat()],
+            "effective_date": [None, str(batch.effective_date)],
             "complete_list": [None, batch.complete_list],
         },
     )

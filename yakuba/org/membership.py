@@ -33,18 +33,19 @@ def members_on(path: str, day: dt.date, *, with_skills: bool = False) -> list[St
     applied_after: dict[int, list[tuple[str, int | None, int | None]]] = defaultdict(list)
     pending_before: dict[int, list[tuple[str, int | None, int | None]]] = defaultdict(list)
     changed_ids: set[int] = set()
-    for staff_id, kind, from_unit, to_unit, effective, _pk in changes:
+    for staff_id, change_kind, origin, destination, effective, _pk in changes:
         changed_ids.add(staff_id)
         target = applied_after if effective > day else pending_before
-        target[staff_id].append((kind, from_unit, to_unit))
+        target[staff_id].append((change_kind, origin, destination))
     people = list(
         Staff.objects.filter(
             Q(unit__path__startswith=path, active=True) | Q(pk__in=changed_ids)
         ).select_related("unit")
     )
-    state: dict[int, tuple[int, bool]] = {}
+    state: dict[int, tuple[int | None, bool]] = {}
     for person in people:
-        unit_id, active = person.unit_id, person.active
+        unit_id: int | None = person.unit_id
+        active = person.active
         # Undo, latest first, what was applied after the day…
         for kind, from_unit, _to_unit in reversed(applied_after.get(person.pk, [])):
             if kind == StaffChangeKind.MOVE and from_unit is not None:
@@ -61,13 +62,13 @@ def members_on(path: str, day: dt.date, *, with_skills: bool = False) -> list[St
                 unit_id = to_unit
             active = kind != StaffChangeKind.LEAVE
         state[person.pk] = (unit_id, active)
-    other_units = {u for u, _a in state.values()} - {p.unit_id for p in people}
+    other_units = {u for u, _a in state.values() if u is not None} - {p.unit_id for p in people}
     units = {p.unit_id: p.unit for p in people} | Unit.objects.in_bulk(list(other_units))
     members = []
     for person in people:
         unit_id, active = state[person.pk]
-        unit = units[unit_id]
-        if active and unit.path.startswith(path):
+        unit = units.get(unit_id) if unit_id is not None else None
+        if active and unit is not None and unit.path.startswith(path):
             person.unit = unit
             members.append(person)
     members.sort(key=lambda p: (p.unit.path, p.staff_number))

@@ -22,9 +22,7 @@ urlpatterns = [
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/status/", views.import_status, name="import_status"),
     path("import/<int:pk>/apply/", views.import_apply, name="import_apply"),
-    path(
-        "import/<int:pk>/changes/", views.import_changes_download, name="import_changes_download"
-    ),
+    path("import/<int:pk>/changes/", views.import_changes_download, name="import_changes_download"),
     path("export/", views.export, name="export"),
     path("export/download/", views.export_download, name="export_download"),
 ]

@@ -328,7 +328,9 @@ def import_apply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except LeaversNotConfirmed:
         messages.error(
             request,
-            _("無効にするアカウントの一覧を確認し、確認の欄にチェックを入れてから確定してください。"),
+            _(
+                "無効にするアカウントの一覧を確認し、確認の欄にチェックを入れてから確定してください。"
+            ),
         )
     return redirect("org:import_detail", pk=batch.pk)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +19,7 @@ from yakuba.accounts import services as account_services
 from yakuba.accounts.models import ApiToken, User
 from yakuba.audit.models import AuditEntry
 from yakuba.core import scheduling
-from yakuba.org.importing import apply_plan, build_plan
+from yakuba.org.importing import ImportPlan, apply_plan, build_plan
 from yakuba.org.imports import LeaversNotConfirmed, confirm_import, start_import
 from yakuba.org.membership import members_on
 from yakuba.org.models import (
@@ -49,8 +50,8 @@ def left(row: str) -> str:
     return row[: row.rfind(",")] + ",0"
 
 
-def plan_of(rows: list[str], **kwargs: object):  # type: ignore[no-untyped-def]
-    return build_plan("staff.csv", csv_bytes(rows), **kwargs)  # type: ignore[arg-type]
+def plan_of(rows: list[str], **kwargs: Any) -> ImportPlan:
+    return build_plan("staff.csv", csv_bytes(rows), **kwargs)
 
 
 @pytest.mark.django_db
