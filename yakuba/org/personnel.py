@@ -620,7 +620,7 @@ def apply_due_changes(day: dt.date) -> DueResult:
     result = DueResult()
     with transaction.atomic():
         due = list(
-            StaffChange.objects.select_for_update()
+            StaffChange.objects.select_for_update(of=("self",))
             .filter(applied_at__isnull=True, cancelled_at__isnull=True, effective_date__lte=day)
             .select_related("from_unit", "to_unit")
             .order_by("effective_date", "pk")
