@@ -162,7 +162,24 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        # staff_*: properties of accounts.User read from the person's staff record.
+        "OPTIONS": {
+            "user_attributes": (
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "staff_number",
+                "staff_name",
+                "staff_name_kana",
+            )
+        },
+    },
+    # A password holding the user name or staff number (e.g. "A1234-password!") is refused,
+    # which the similarity check above (whole-string ratio) lets through.
+    {"NAME": "yakuba.accounts.activation.NoPersonalDataValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
@@ -202,6 +219,14 @@ LDAP_TIMEOUT_SECONDS = float(os.environ.get("LDAP_TIMEOUT_SECONDS", "5"))
 # sync_directory`); a sync that would disable more accounts waits for a person.
 LDAP_SYNC_HOUR = int(os.environ["LDAP_SYNC_HOUR"]) if os.environ.get("LDAP_SYNC_HOUR") else None
 LDAP_SYNC_MAX_DISABLE = int(os.environ.get("LDAP_SYNC_MAX_DISABLE", "20"))
+
+# Local accounts (offices without a directory, yakuba/accounts/provisioning.py): how long
+# an activation link / code stays valid, and how long a printed activation-sheet PDF (which
+# holds live codes) is kept for download before it is deleted.
+ACCOUNT_ACTIVATION_DAYS = int(os.environ.get("ACCOUNT_ACTIVATION_DAYS", "14"))
+ACTIVATION_SHEET_KEEP_HOURS = int(os.environ.get("ACTIVATION_SHEET_KEEP_HOURS", "8"))
+# A password-reset link by e-mail is valid this long (hours).
+PASSWORD_RESET_LINK_HOURS = int(os.environ.get("PASSWORD_RESET_LINK_HOURS", "2"))
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -323,7 +348,8 @@ TASK_WORKER_LEASE_SECONDS = float(os.environ.get("TASK_WORKER_LEASE_SECONDS", "6
 # Test-only pause points (yakuba/core/faults.py): empty unless the fault tests set the
 # environment variable on the processes they start.
 FAULT_PAUSES = _parse_fault_pauses(os.environ.get("YAKUBA_FAULT_PAUSES", ""))
-# Public address of this server, for links in chat digests (e.g. https://yakuba.city.lg.jp).
+# Public address of this server, for links in chat digests and activation / password-reset
+# mails and sheets (e.g. https://yakuba.city.lg.jp).
 YAKUBA_BASE_URL = os.environ.get("YAKUBA_BASE_URL", "").rstrip("/")
 
 EMAIL_BACKEND = os.environ.get(

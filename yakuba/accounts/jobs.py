@@ -60,3 +60,37 @@ DIRECTORY_SYNC = register(
         description="directory sync: accounts for joiners, leavers disabled",
     )
 )
+
+
+# --- activation sheets (accounts.delivery) ----------------------------------------------
+
+PURGE_SHEETS_JOB = "accounts.purge_activation_sheets"
+
+
+def due_hourly(now: dt.datetime, claimed: Set[str]) -> Iterable[Due]:
+    return [Due(f"{timezone.localtime(now):%Y-%m-%dT%H}")]
+
+
+def purge_activation_sheets(*args: object) -> int:
+    """Delete the activation-sheet PDFs (they hold live codes) whose keeping time has
+    passed, through the storage API; the row stays, marked deleted, for the screen."""
+    from yakuba.accounts.models import ActivationSheet
+
+    expired = ActivationSheet.objects.filter(
+        deleted_at__isnull=True, expires_at__lte=timezone.now()
+    )
+    count = 0
+    for sheet in expired:
+        sheet.delete_file()
+        count += 1
+    return count
+
+
+PURGE_SHEETS = register(
+    Job(
+        name=PURGE_SHEETS_JOB,
+        due=due_hourly,
+        run=purge_activation_sheets,
+        description="delete activation-sheet PDFs after ACTIVATION_SHEET_KEEP_HOURS",
+    )
+)

@@ -59,6 +59,23 @@ class User(AbstractUser):
     def can(self, capability: str) -> bool:
         return self.is_active and has_capability(self.role, capability)
 
+    # Compared with a new password by UserAttributeSimilarityValidator (settings): a
+    # password must not resemble the person's staff number or name.
+    @property
+    def staff_number(self) -> str:
+        staff = getattr(self, "staff", None)
+        return staff.staff_number if staff is not None else ""
+
+    @property
+    def staff_name(self) -> str:
+        staff = getattr(self, "staff", None)
+        return staff.name if staff is not None else ""
+
+    @property
+    def staff_name_kana(self) -> str:
+        staff = getattr(self, "staff", None)
+        return staff.name_kana if staff is not None else ""
+
 
 def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -162,3 +179,22 @@ class DirectoryLinkRequest(models.Model):
 
     def __str__(self) -> str:
         return self.username
+
+
+# Local accounts: provisioning runs, activation tokens and sheets (their own module).
+from yakuba.accounts.models_activation import (  # noqa: E402
+    ActivationSheet,
+    ActivationToken,
+    ProvisionRun,
+)
+
+__all__ = [
+    "ActivationSheet",
+    "ActivationToken",
+    "ApiToken",
+    "AuthSource",
+    "DirectoryLinkRequest",
+    "LinkProblem",
+    "ProvisionRun",
+    "User",
+]

@@ -35,6 +35,7 @@ class Capability(models.TextChoices):
     MANAGE_API_TOKENS = "manage_api_tokens", "create and revoke API tokens"
     MANAGE_ACCOUNTS = "manage_accounts", "assign roles"
     LINK_DIRECTORY_ACCOUNTS = "link_directory_accounts", "link directory sign-ins to staff records"
+    PROVISION_ACCOUNTS = "provision_accounts", "create local accounts for staff; reissue activation"
     MANAGE_CHANNELS = "manage_channels", "manage chat webhooks of units (scoped)"
     MANAGE_REPORTS = "manage_reports", "set up morning reports of units (scoped)"
     VIEW_REPORTS = "view_reports", "read morning reports, boards and blockers (scoped)"
@@ -183,6 +184,13 @@ del _role, _caps
 # Directory sign-in: the system administrator links directory people the sign-in could not
 # match to a staff record (the account then signs in with the directory password).
 CAPABILITIES[Role.SYSADMIN] = CAPABILITIES[Role.SYSADMIN] | {Capability.LINK_DIRECTORY_ACCOUNTS}
+
+# Local accounts (offices without a directory): HR and the system administrator create
+# accounts for the staff list, print activation sheets and reissue activation links,
+# office-wide (both are privileged roles, behind TOTP).
+for _role in (Role.HR, Role.SYSADMIN):
+    CAPABILITIES[_role] = CAPABILITIES[_role] | {Capability.PROVISION_ACCOUNTS}
+del _role
 
 # Roles whose organisation scope is the whole office (others: their own unit and below).
 OFFICE_WIDE_ROLES = frozenset({Role.HR, Role.AUDITOR, Role.SYSADMIN})

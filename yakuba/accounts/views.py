@@ -177,6 +177,7 @@ def account_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "users": users,
             "perms_directory": request.user.can(Capability.LINK_DIRECTORY_ACCOUNTS),
+            "perms_provision": request.user.can(Capability.PROVISION_ACCOUNTS),
         },
     )
 

@@ -117,6 +117,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("監査記録"), "audit:entry_list", Capability.VIEW_AUDIT, _("操作の記録と改ざん検査")),
     NavItem(_("アカウント"), "accounts:account_list", Capability.MANAGE_ACCOUNTS, _("役割の付与")),
     NavItem(
+        _("アカウントの作成"),
+        "accounts:provision",
+        Capability.PROVISION_ACCOUNTS,
+        _("職員のアカウント作成・有効化シート・再発行"),
+    ),
+    NavItem(
         _("APIトークン"),
         "accounts:token_list",
         Capability.MANAGE_API_TOKENS,

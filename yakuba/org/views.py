@@ -143,7 +143,16 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.visible_staff(request.user).select_related("unit"), request.user, pk
     )
     can_edit = selectors.editable_staff(request.user).filter(pk=pk).exists()
-    return render(request, "org/staff_detail.html", {"staff": staff, "can_edit": can_edit})
+    return render(
+        request,
+        "org/staff_detail.html",
+        {
+            "staff": staff,
+            "can_edit": can_edit,
+            # Accounts of staff records: HR and the system administrator (accounts.provisioning).
+            "can_provision": request.user.can(Capability.PROVISION_ACCOUNTS),
+        },
+    )
 
 
 def _staff_form_view(request: AuthenticatedHttpRequest, staff: Staff | None) -> HttpResponse:

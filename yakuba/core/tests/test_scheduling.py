@@ -27,6 +27,7 @@ TESTED_ELSEWHERE = {
     "dailyreports.window",
     "notifications.retries",
     "accounts.directory_sync",  # yakuba/accounts/tests/test_directory_sync.py
+    "accounts.purge_activation_sheets",  # yakuba/accounts/tests/test_provisioning.py
 }
 TESTED_HERE = {
     "dailyreports.purge_health",
