@@ -200,3 +200,64 @@ def task_worker(settings):
     yield make
     for worker in started:
         worker.stop()
+
+
+class SmtpInbox:
+    """Messages received by the test SMTP server (`smtp_server`), parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    def clear(self) -> None:
+        self.messages.clear()
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if address in str(m.get("To", ""))]
+
+    @staticmethod
+    def body(message) -> str:
+        part = message.get_body(preferencelist=("plain",)) if message.is_multipart() else message
+        return part.get_content()
+
+
+@pytest.fixture(scope="session")
+def _smtp_controller():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 and a free port, for the whole run."""
+    import email
+    import email.policy
+
+    from aiosmtpd.controller import Controller
+
+    from yakuba.core.benchserver import free_port
+
+    inbox = SmtpInbox()
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope) -> str:
+            raw = envelope.original_content or envelope.content
+            inbox.messages.append(email.message_from_bytes(raw, policy=email.policy.default))
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield controller, inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_server(_smtp_controller, settings) -> SmtpInbox:
+    """Django's SMTP backend pointed at a real local SMTP server; returns its inbox
+    (emptied for each test). Reusable by any app's tests."""
+    controller, inbox = _smtp_controller
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    inbox.clear()
+    return inbox

@@ -245,12 +245,17 @@ def code_guess_allowed(request: HttpRequest) -> bool:
     return bool(AxesProxyHandler.is_allowed(request, _credentials()))
 
 
-def note_failed_code(request: HttpRequest) -> None:
+def note_failed_code(request: HttpRequest) -> bool:
     """Count a wrong code against the address, as django-axes counts a failed sign-in
-    (it also writes the audit entry, through the sign-in failure receiver)."""
+    (it also writes the audit entry, through the sign-in failure receiver). True when
+    this failure locked the address; the activation page then answers itself (axes would
+    show its sign-in lock-out page)."""
     from django.contrib.auth.signals import user_login_failed
 
     user_login_failed.send(sender=__name__, credentials=_credentials(), request=request)
+    locked = bool(getattr(request, "axes_locked_out", False))
+    request.axes_locked_out = False  # type: ignore[attr-defined]
+    return locked
 
 
 # --- password rules --------------------------------------------------------------------

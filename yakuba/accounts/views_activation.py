@@ -39,6 +39,11 @@ def _neutral(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _throttled(request: HttpRequest) -> HttpResponse:
+    context = {"form": ActivationCodeForm(), "throttled": True}
+    return private(render(request, "accounts/activate.html", context, status=429))
+
+
 def _password_page(
     request: HttpRequest, token: ActivationToken, form: ChoosePasswordForm
 ) -> HttpResponse:
@@ -79,14 +84,13 @@ def activate(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return private(render(request, "accounts/activate.html", {"form": form}))
     if not activation.code_guess_allowed(request):
-        response = render(request, "accounts/activate.html", {"form": form, "throttled": True})
-        response.status_code = 429
-        return private(response)
+        return _throttled(request)
     if not form.is_valid():
         return private(render(request, "accounts/activate.html", {"form": form}))
     token = activation.token_for_code(form.cleaned_data["code"])
     if token is None:
-        activation.note_failed_code(request)
+        if activation.note_failed_code(request):
+            return _throttled(request)
         return _neutral(request)
     request.session.cycle_key()
     request.session[SESSION_TOKEN] = token.pk

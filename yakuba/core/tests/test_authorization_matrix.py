@@ -65,6 +65,7 @@ MEETING_PLATFORMS = ("infosec", "sysadmin")
 NETCHECK_READINESS = ("infosec", "sysadmin")
 LICENCES_VIEW = ("hr", "infosec", "auditor", "sysadmin")
 LICENCES = ("infosec", "sysadmin")
+PROVISION = ("hr", "sysadmin")
 # The information division only: unit heads and HR do not see it, everyone sees their own.
 CONNECTION_QUALITY = ("infosec", "sysadmin")
 
@@ -138,6 +139,22 @@ MATRIX: dict[str, Rule] = {
     ),
     "accounts:account_list": Rule(("hr", "sysadmin")),
     "accounts:account_role": Rule(("hr", "sysadmin"), kwargs=lambda o: {"pk": o["plain_user"].pk}),
+    # Local accounts (accounts.provisioning): HR and the system administrator, office-wide.
+    "accounts:provision": Rule(PROVISION),
+    # An empty form: refused with 400 once past the permission check.
+    "accounts:provision_start": Rule(PROVISION, ok=400, method="post", anonymous=302),
+    "accounts:provision_run": Rule(PROVISION, kwargs=lambda o: {"pk": o["provision_run"].pk}),
+    "accounts:provision_sheet": Rule(
+        PROVISION, ok=302, method="post", kwargs=lambda o: {"pk": o["sheet"].pk}
+    ),
+    "accounts:reissue": Rule(PROVISION, kwargs=lambda o: {"pk": o["local_account"].pk}),
+    # The public activation and password-reset pages: anyone, signed in or not.
+    "accounts:activate": Rule(ALL),
+    "accounts:activate_password": Rule(ALL),
+    "accounts:activate_done": Rule(ALL),
+    "accounts:activate_link": Rule(ALL, kwargs=lambda o: {"secret": "not-a-real-secret"}),
+    "accounts:password_forgot": Rule(ALL),
+    "accounts:password_forgot_sent": Rule(ALL),
     "accounts:directory_links": Rule(("sysadmin",)),
     "accounts:directory_link": Rule(("sysadmin",), kwargs=lambda o: {"pk": o["directory_link"].pk}),
     "org:unit_list": Rule(VIEW_ORG),
@@ -369,7 +386,23 @@ def objects(org, make_user):
     directory_link = DirectoryLinkRequest.objects.create(
         username="matrix-directory", dn="CN=matrix-directory,DC=example", problem="no_staff"
     )
+    from django.utils import timezone
+
+    from yakuba.accounts.models import ActivationSheet, ProvisionRun
+
+    # A local account of a staff record (reissue), a finished run and its sheet (no file:
+    # the download answers "deleted" with a redirect).
+    local = User.objects.create_user("2001", password=None, role="staff")
+    org["staff"]["2001"].user = local
+    org["staff"]["2001"].save()
+    run = ProvisionRun.objects.create(scope="all", deliver="auto", status="done", created_by=admin)
+    sheet = ActivationSheet.objects.create(
+        run=run, unit=org["zeimu"], unit_name="税務課", people=1, expires_at=timezone.now()
+    )
     return {
+        "local_account": local,
+        "provision_run": run,
+        "sheet": sheet,
         "org": org,
         "token": token,
         "plain_user": plain,
