@@ -214,7 +214,7 @@ def _build_sheets(
                     delivered_at=now
                 )
         except Exception:
-            sheet.file.storage.delete(sheet.file.name)  # no row, no file
+            sheet.file.storage.delete(sheet.file.name or "")  # no row, no file
             raise
         made.append(sheet)
     return made

@@ -10,6 +10,17 @@ from django.utils.translation import gettext_lazy as _
 
 from yakuba.accounts.models_activation import Delivery, RunScope
 from yakuba.accounts.provisioning import import_staff_numbers
+from yakuba.core.forms import model_choice
+
+
+class UnitChoiceField(forms.ModelChoiceField[Any]):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{'　' * obj.depth}{obj.name}（{obj.code}）"
+
+
+class ImportChoiceField(forms.ModelChoiceField[Any]):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.filename}（{obj.applied_at or obj.created_at:%Y-%m-%d %H:%M}）"
 
 
 class ProvisionScopeForm(forms.Form):
@@ -23,8 +34,13 @@ class ProvisionScopeForm(forms.Form):
         initial=RunScope.UNIT,
         widget=forms.RadioSelect,
     )
-    unit = forms.ModelChoiceField(label=_("所属"), queryset=None, required=False)  # type: ignore[arg-type]
-    import_batch = forms.ModelChoiceField(label=_("取り込み"), queryset=None, required=False)  # type: ignore[arg-type]
+    unit = UnitChoiceField(label=_("所属"), queryset=None, required=False)
+    import_batch = ImportChoiceField(
+        label=_("取り込み"),
+        queryset=None,
+        required=False,
+        help_text=_("職員番号の一覧を記録した取り込みだけが選べます（完了したもの）。"),
+    )
     deliver = forms.ChoiceField(
         label=_("有効化の案内"),
         choices=[(Delivery.AUTO, Delivery.AUTO.label), (Delivery.SHEET, Delivery.SHEET.label)],
@@ -36,24 +52,13 @@ class ProvisionScopeForm(forms.Form):
         from yakuba.org.models import ImportBatch, ImportStatus, Unit
 
         super().__init__(*args, **kwargs)
-        unit_field = self.fields["unit"]
-        assert isinstance(unit_field, forms.ModelChoiceField)
-        unit_field.queryset = Unit.objects.filter(active=True).order_by("path")
-        unit_field.label_from_instance = lambda u: f"{'　' * u.depth}{u.name}（{u.code}）"
+        model_choice(self, "unit").queryset = Unit.objects.filter(active=True).order_by("path")
         batches = [
             b.pk
             for b in ImportBatch.objects.filter(status=ImportStatus.DONE)[:50]
             if import_staff_numbers(b) is not None
         ]
-        batch_field = self.fields["import_batch"]
-        assert isinstance(batch_field, forms.ModelChoiceField)
-        batch_field.queryset = ImportBatch.objects.filter(pk__in=batches)
-        batch_field.label_from_instance = lambda b: (
-            f"{b.filename}（{b.applied_at or b.created_at:%Y-%m-%d %H:%M}）"
-        )
-        batch_field.help_text = _(
-            "職員番号の一覧を記録した取り込みだけが選べます（完了したもの）。"
-        )
+        model_choice(self, "import_batch").queryset = ImportBatch.objects.filter(pk__in=batches)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -113,7 +118,7 @@ class ActivationCodeForm(forms.Form):
     )
 
 
-class ChoosePasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+class ChoosePasswordForm(SetPasswordForm):
     """Django's set-password form (AUTH_PASSWORD_VALIDATORS, with the person's staff
     number and name compared), with our labels."""
 

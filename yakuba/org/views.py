@@ -150,7 +150,8 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "staff": staff,
             "can_edit": can_edit,
             # Accounts of staff records: HR and the system administrator (accounts.provisioning).
-            "can_provision": request.user.can(Capability.PROVISION_ACCOUNTS),
+            "can_provision": request.user.is_authenticated
+            and request.user.can(Capability.PROVISION_ACCOUNTS),
         },
     )
 

@@ -141,9 +141,12 @@ def test_wrong_codes_are_throttled_per_address(newcomer, client, settings) -> No
     locked = client.post(reverse("accounts:activate"), {"code": token.display_code})
     assert locked.status_code == 429 and "試行の回数が多すぎます" in locked.content.decode()
     assert ActivationToken.objects.get(pk=token.token_id).used_at is None
-    assert AuditEntry.objects.filter(
-        action="login_failed", actor_label=activation.CODE_THROTTLE_NAME
-    ).count() == 5
+    assert (
+        AuditEntry.objects.filter(
+            action="login_failed", actor_label=activation.CODE_THROTTLE_NAME
+        ).count()
+        == 5
+    )
     # Another address is not affected.
     other = client.post(
         reverse("accounts:activate"), {"code": token.display_code}, REMOTE_ADDR="10.9.9.9"

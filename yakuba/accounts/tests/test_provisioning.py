@@ -159,7 +159,9 @@ def test_unit_scope_covers_sub_units_and_import_scope_reads_the_batch(org) -> No
     batch = ImportBatch.objects.create(
         filename="joiners.csv", status="done", result={"staff_numbers": ["2001"]}
     )
-    assert list(scope_staff(scope="import", import_batch=batch).values_list("staff_number", flat=True)) == ["2001"]
+    assert list(
+        scope_staff(scope="import", import_batch=batch).values_list("staff_number", flat=True)
+    ) == ["2001"]
     old = ImportBatch.objects.create(filename="old.csv", status="done", result={})
     assert not scope_staff(scope="import", import_batch=old).exists()
 
@@ -231,7 +233,7 @@ def test_sheets_are_deleted_after_their_keeping_time(
             actor=hr, staff_ids=[p.pk for p in no_email_staff], deliver="sheet"
         )
     sheet = ActivationSheet.objects.get(run_id=result.run_id)
-    name, storage = sheet.file.name, sheet.file.storage
+    name, storage = sheet.file.name or "", sheet.file.storage
     assert storage.exists(name)
     assert purge_activation_sheets() == 0
     assert list(PURGE_SHEETS.due(timezone.now(), frozenset()))  # hourly
@@ -316,7 +318,10 @@ def test_reissue_refusals(org, hr, make_user, client) -> None:
     Staff.objects.filter(pk=person.staff.pk).update(email="")
     User.objects.filter(pk=person.pk).update(email="")
     response = hr_client.post(reverse("accounts:reissue", args=[person.pk]), {"deliver": "email"})
-    assert response.status_code == 200 and "メールアドレスが登録されていません" in response.content.decode()
+    assert (
+        response.status_code == 200
+        and "メールアドレスが登録されていません" in response.content.decode()
+    )
     # Directory accounts have no local password: not found here.
     User.objects.filter(pk=person.pk).update(auth_source="directory")
     assert hr_client.get(reverse("accounts:reissue", args=[person.pk])).status_code == 404
