@@ -25,7 +25,7 @@ class ImportChoiceField(forms.ModelChoiceField[Any]):
 
 class ProvisionScopeForm(forms.Form):
     scope = forms.ChoiceField(
-        label=_("対象"),
+        label=_("アカウントを作る範囲"),
         choices=[
             (RunScope.ALL, _("アカウントのない全職員")),
             (RunScope.UNIT, _("所属を選ぶ（下位の所属を含む）")),
