@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -467,17 +467,3 @@ def execute_reissue(run_id: int) -> None:
         run.status = RunStatus.DELIVERING
         run.save(update_fields=["status"])
         transaction.on_commit(lambda: _deliver(run_id, issued))
-
-
-def validate_deliver(value: str) -> str:
-    if value not in DELIVER_CHOICES:
-        raise ValidationError("unknown delivery")
-    return value
-
-
-def recent_runs(limit: int = 20) -> QuerySet[ProvisionRun]:
-    return (
-        ProvisionRun.objects.select_related("unit", "created_by", "target_user")
-        .prefetch_related("sheets")
-        .filter(Q(created__gt=0) | Q(scope=RunScope.REISSUE) | ~Q(status=RunStatus.DONE))[:limit]
-    )
