@@ -366,9 +366,19 @@ def _unusable() -> str:
 
 
 def _deliver(run_id: int, issued: dict[int, IssuedToken]) -> None:
+    """Mail and print after the commit. If that fails the accounts stay (they were
+    committed) and the run says so: HR reissues to the people concerned."""
     from yakuba.accounts.delivery import deliver_tokens
 
-    deliver_tokens(run_id, issued)
+    try:
+        deliver_tokens(run_id, issued)
+    except Exception as exc:
+        ProvisionRun.objects.filter(pk=run_id).update(
+            status=RunStatus.FAILED,
+            failure=f"delivery: {type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
 
 
 # --- reissuing one person's activation -------------------------------------------------

@@ -331,3 +331,25 @@ def test_reissue_refusals(org, hr, make_user, client) -> None:
     admin = verified_client(type(client)(), make_user("sysadmin", username="root-admin"))
     assert admin.get(reverse("accounts:reissue", args=[infosec.pk])).status_code == 200
     assert not ProvisionRun.objects.exists()
+
+
+def test_a_delivery_that_fails_leaves_the_accounts_and_says_so(
+    org, hr, client, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    from yakuba.accounts import delivery
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(delivery, "render_sheets", broken)
+    with (
+        pytest.raises(OSError),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        provision_staff_accounts(actor=hr, staff_ids=_all_staff_ids(), deliver="sheet")
+    run = ProvisionRun.objects.get()
+    assert run.status == "failed" and run.created == 3 and "disk full" in run.failure
+    assert User.objects.filter(username__in=["1001", "1002", "2001"]).count() == 3
+    assert not ActivationSheet.objects.exists()
+    page = verified_client(client, hr).get(reverse("accounts:provision_run", args=[run.pk]))
+    assert "再発行してください" in page.content.decode()
