@@ -141,6 +141,20 @@ def test_pages_in_english_and_the_code_page(browser, live_server, org, hr_user) 
     page.get_by_role("heading", name="What will be created").wait_for()
     problems += axe_problems(page, "provision en")
     _shot(page, "provision-en")
+
+    from yakuba.accounts.models import User
+
+    local = User.objects.create_user(
+        "1001", password="Old-Password-2024!", email="s1001@example.jp"
+    )
+    org["staff"]["1001"].user = local
+    org["staff"]["1001"].save()
+    page.goto(f"/accounts/users/{local.pk}/reissue/")
+    page.get_by_role("heading", name="Reissue activation for 山田 太郎").wait_for()
+    problems += axe_problems(page, "reissue en")
+    _shot(page, "reissue-en")
+    page.goto("/org/staff/{}/".format(org["staff"]["1001"].pk))
+    page.get_by_role("link", name="Reissue activation").wait_for()
     ctx.close()
 
     for lang, heading, button in (
@@ -157,5 +171,11 @@ def test_pages_in_english_and_the_code_page(browser, live_server, org, hr_user) 
         visitor.get_by_role("alert").wait_for()
         problems += axe_problems(visitor, f"activate {lang}")
         _shot(visitor, f"activate-code-{lang}")
+        visitor.goto("/accounts/password/forgot/")
+        visitor.get_by_role("textbox").fill("nobody@example.jp")
+        visitor.get_by_role("button", name="送信する" if lang == "ja" else "Send").click()
+        visitor.wait_for_url(re.compile(r"/accounts/password/forgot/sent/$"))
+        problems += axe_problems(visitor, f"forgot sent {lang}")
+        _shot(visitor, f"password-forgot-sent-{lang}")
         anon.close()
     assert problems == []
