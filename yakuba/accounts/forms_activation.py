@@ -9,7 +9,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from yakuba.accounts.models_activation import Delivery, RunScope
-from yakuba.accounts.provisioning import import_staff_numbers
+from yakuba.accounts.provisioning import import_staff_ids
 from yakuba.core.forms import model_choice
 
 
@@ -39,7 +39,9 @@ class ProvisionScopeForm(forms.Form):
         label=_("取り込み"),
         queryset=None,
         required=False,
-        help_text=_("職員番号の一覧を記録した取り込みだけが選べます（完了したもの）。"),
+        help_text=_(
+            "完了した取り込みのうち、新規採用者がいたものが選べます（その新規採用者が対象）。"
+        ),
     )
     deliver = forms.ChoiceField(
         label=_("有効化の案内"),
@@ -56,7 +58,7 @@ class ProvisionScopeForm(forms.Form):
         batches = [
             b.pk
             for b in ImportBatch.objects.filter(status=ImportStatus.DONE)[:50]
-            if import_staff_numbers(b) is not None
+            if import_staff_ids(b)
         ]
         model_choice(self, "import_batch").queryset = ImportBatch.objects.filter(pk__in=batches)
 

@@ -81,13 +81,13 @@ def base_url() -> str:
 # --- who would get an account ----------------------------------------------------------
 
 
-def import_staff_numbers(batch: Any) -> list[str] | None:
-    """The staff numbers an applied import wrote, when the import recorded them
-    (``result["staff_numbers"]``); None for imports that did not."""
-    numbers = (batch.result or {}).get("staff_numbers")
-    if not isinstance(numbers, list):
+def import_staff_ids(batch: Any) -> list[int] | None:
+    """The staff records an applied import created (its joiners, ``result["joiner_ids"]``,
+    as `org.importing` records them); None for an import that recorded no such list."""
+    ids = (batch.result or {}).get("joiner_ids")
+    if not isinstance(ids, list):
         return None
-    return [str(n) for n in numbers]
+    return [int(i) for i in ids if isinstance(i, int) or str(i).isdigit()]
 
 
 def scope_staff(*, scope: str, unit: Any = None, import_batch: Any = None) -> QuerySet[Any]:
@@ -100,8 +100,8 @@ def scope_staff(*, scope: str, unit: Any = None, import_batch: Any = None) -> Qu
             return people.none()
         return people.filter(unit__path__startswith=unit.path)
     if scope == RunScope.IMPORT:
-        numbers = import_staff_numbers(import_batch) if import_batch is not None else None
-        return people.filter(staff_number__in=numbers or [])
+        ids = import_staff_ids(import_batch) if import_batch is not None else None
+        return people.filter(pk__in=ids or [])
     if scope == RunScope.ALL:
         return people
     return people.none()

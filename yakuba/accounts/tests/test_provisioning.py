@@ -157,7 +157,7 @@ def test_unit_scope_covers_sub_units_and_import_scope_reads_the_batch(org) -> No
     shimin = scope_staff(scope="unit", unit=org["shimin"])
     assert sorted(shimin.values_list("staff_number", flat=True)) == ["1001", "1002"]
     batch = ImportBatch.objects.create(
-        filename="joiners.csv", status="done", result={"staff_numbers": ["2001"]}
+        filename="joiners.csv", status="done", result={"joiner_ids": [org["staff"]["2001"].pk]}
     )
     assert list(
         scope_staff(scope="import", import_batch=batch).values_list("staff_number", flat=True)
