@@ -27,9 +27,10 @@ TESTED_ELSEWHERE = {
     "dailyreports.window",
     "notifications.retries",
     "accounts.directory_sync",  # yakuba/accounts/tests/test_directory_sync.py
-    "accounts.purge_activation_sheets",  # yakuba/accounts/tests/test_provisioning.py
 }
 TESTED_HERE = {
+    # Hourly; what it deletes: yakuba/accounts/tests/test_provisioning.py.
+    "accounts.purge_activation_sheets",
     "dailyreports.purge_health",
     "meetings.connection_quality_nudges",
     "core.purge_claims",
@@ -142,7 +143,11 @@ def test_run_scheduler_lists_and_ticks() -> None:
     # The daily jobs were claimed for the day, the task recovery for the minute (nothing
     # else was due on an empty database).
     assert set(JobClaim.objects.values_list("job", flat=True)) == TESTED_HERE
-    assert set(JobClaim.objects.values_list("key", flat=True)) == {"2026-04-28", "2026-04-28T23:30"}
+    assert set(JobClaim.objects.values_list("key", flat=True)) == {
+        "2026-04-28",
+        "2026-04-28T23:30",
+        "2026-04-28T23",  # the hourly purge of activation sheets
+    }
 
 
 # --- the daily jobs ---------------------------------------------------------------------
