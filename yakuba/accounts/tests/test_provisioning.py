@@ -353,3 +353,23 @@ def test_a_delivery_that_fails_leaves_the_accounts_and_says_so(
     assert not ActivationSheet.objects.exists()
     page = verified_client(client, hr).get(reverse("accounts:provision_run", args=[run.pk]))
     assert "再発行してください" in page.content.decode()
+
+
+def test_the_staff_import_creates_joiner_accounts_through_provisioning(
+    org, hr, settings, smtp_server, django_capture_on_commit_callbacks
+) -> None:
+    """The contract with the staff import (`org.joiners`): joiners get accounts and their
+    activation mail; switched off for directory offices; asking again creates nothing."""
+    from yakuba.org.joiners import create_joiner_accounts
+
+    ids = [org["staff"]["1001"].pk, org["staff"]["2001"].pk]
+    settings.ORG_IMPORT_CREATES_ACCOUNTS = False
+    assert create_joiner_accounts(hr, ids) is None
+    settings.ORG_IMPORT_CREATES_ACCOUNTS = True
+    with django_capture_on_commit_callbacks(execute=True):
+        result = create_joiner_accounts(hr, ids)
+    assert result.created == 2 and len(smtp_server.messages) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        again = create_joiner_accounts(hr, ids)
+    assert again.created == 0 and again.skipped_existing == 2
+    assert ProvisionRun.objects.filter(scope="staff_list").count() == 2
