@@ -306,17 +306,22 @@ def build_plan(
     *,
     effective_date: dt.date | None = None,
     complete_list: bool = False,
+    sheets: list[Sheet] | None = None,
 ) -> ImportPlan:
     """Parse and validate a file against the database, and sort its people into joiners,
     movers, leavers… (`personnel.classify`) as of ``effective_date`` (today if None).
     With ``complete_list`` the file is the whole staff list: active people it leaves out
-    become leavers. Writes nothing."""
+    become leavers. Writes nothing.
+
+    `sheets`: the file's tables already read and put in our layout (an HR system's export
+    after its column mapping, `org.mapping`); then `data` is not read again."""
     plan = ImportPlan()
-    try:
-        sheets = read_tables(filename, data)
-    except TableReadError as exc:
-        plan.add_error(RowError("", 0, "", str(exc)))
-        return plan
+    if sheets is None:
+        try:
+            sheets = read_tables(filename, data)
+        except TableReadError as exc:
+            plan.add_error(RowError("", 0, "", str(exc)))
+            return plan
     staff_sheets: list[tuple[Sheet, int, list[str]]] = []
     for sheet in sheets:
         found = _find_header(sheet)
@@ -350,6 +355,33 @@ def build_plan(
             plan, effective_date=effective_date, complete_list=complete_list
         )
     return plan
+
+
+# --- Hook for org.mapping (exports of HR systems in layouts of their own) -----------------
+
+
+def reads_as_is(sheet: Sheet) -> bool:
+    """True when build_plan reads this table as it is: an empty table, or one whose first row
+    is a header of ours with every required column. Any other table is mapped first."""
+    found = _find_header(sheet)
+    if found is None:
+        return True
+    header = found[1]
+    layout = _detect_layout(header)
+    if layout == "staff":
+        return all(c in _column_map(header, STAFF_COLUMNS) for c in STAFF_REQUIRED)
+    if layout == "units":
+        return all(c in _column_map(header, UNIT_COLUMNS) for c in UNIT_REQUIRED)
+    return False
+
+
+def employment_type_of(label: str) -> str | None:
+    """The EmploymentType value an employment label is known as here (正規職員 …), or None."""
+    found = _EMPLOYMENT_LABELS.get(nfkc(label).strip())
+    return str(found) if found is not None else None
+
+
+# --- end of the hook -----------------------------------------------------------------------
 
 
 def _missing_columns(reader: _RowReader, required: Iterable[str], header_row: int) -> bool:

@@ -156,8 +156,9 @@ def purge_unapplied_uploads(now: dt.datetime | None = None) -> int:
             name = str(batch.upload.name)
             batch.status = ImportStatus.EXPIRED
             batch.errors = []
+            batch.sample = {}  # the first rows of the file, for its column mapping
             batch.upload = ""
-            batch.save(update_fields=["status", "errors", "upload"])
+            batch.save(update_fields=["status", "errors", "sample", "upload"])
             # The preview lines name people too.
             PlannedChange.objects.filter(batch=batch).delete()
             with acting_as(PURGE_JOB):  # the trail names this job (also when run by hand)

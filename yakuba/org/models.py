@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yakuba.core.text import search_key
+from yakuba.core.text import TextValidator, search_key
 
 
 class UnitKind(models.TextChoices):
@@ -182,6 +182,10 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("失敗")
     # Never applied, and its file deleted after IMPORT_KEEP_DAYS (org.jobs).
     EXPIRED = "expired", _("期限切れ（ファイル削除済み）")
+    # Not in Yakuba's layout (an HR system's export): the user maps its columns (org.mapping),
+    # then the office's employment labels found in it.
+    MAPPING = "mapping", _("列の対応付け待ち")
+    LABELS = "labels", _("雇用区分の対応付け待ち")
 
 
 def import_upload_path(instance: ImportBatch, filename: str) -> str:
@@ -215,6 +219,15 @@ class ImportBatch(models.Model):
     effective_date = models.DateField(_("発令日"), null=True, blank=True)
     # "This file is the whole staff list": people missing from it become leavers.
     complete_list = models.BooleanField(_("全職員の名簿"), default=False)
+    # How an HR export's columns feed ours (org.mapping.ColumnMapping plus "sheet" and
+    # "header_row"); empty when the file is in Yakuba's own layout.
+    mapping = models.JSONField(default=dict, blank=True)
+    # A sample of the file for the mapping step: the first rows of each sheet (and the
+    # employment labels found). Personal data, so forgotten with the file.
+    sample = models.JSONField(default=dict, blank=True)
+    preset = models.ForeignKey(
+        "ImportPreset", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("取り込み")
@@ -232,6 +245,8 @@ class ImportBatch(models.Model):
             ImportStatus.DONE,
             ImportStatus.FAILED,
             ImportStatus.EXPIRED,
+            ImportStatus.MAPPING,
+            ImportStatus.LABELS,
         }
 
     def read_upload(self) -> bytes:
@@ -248,8 +263,9 @@ class ImportBatch(models.Model):
         if not name:
             return
         storage = self.upload.storage
-        ImportBatch.objects.filter(pk=self.pk).update(upload="")
+        ImportBatch.objects.filter(pk=self.pk).update(upload="", sample={})
         self.upload.name = ""
+        self.sample = {}
         storage.delete(name)
 
 
@@ -345,3 +361,33 @@ class PlannedChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id} {self.kind} {self.staff_number}"
+
+
+class ImportPreset(models.Model):
+    """A saved column mapping for one HR system's staff export, proposed again when a new
+    upload's header matches (org.presets). Written only through org.presets (audited)."""
+
+    name = models.CharField(
+        _("名前"), max_length=100, unique=True, validators=[TextValidator(max_length=100)]
+    )
+    # org.mapping.ColumnMapping.as_json(): columns by header key, name join, employment labels.
+    mapping = models.JSONField(default=dict)
+    # The export's header texts as they were (shown in the list) and their signature.
+    headers = models.JSONField(default=list)
+    signature = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("取り込みの対応付け")
+        verbose_name_plural = _("取り込みの対応付け")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

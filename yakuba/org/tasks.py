@@ -10,20 +10,20 @@ from django_tasks import task
 
 from yakuba.core.faults import pause
 from yakuba.org import preview
-from yakuba.org.importing import ImportPlan, apply_plan, build_plan
+from yakuba.org.importing import ImportPlan, apply_plan
 from yakuba.org.joiners import create_joiner_accounts
+from yakuba.org.mapped_imports import check_upload, plan_to_apply
 from yakuba.org.models import ImportBatch, ImportStatus
 
 logger = logging.getLogger(__name__)
 
 
 def _plan_for(batch: ImportBatch) -> ImportPlan:
-    return build_plan(
-        batch.filename,
-        batch.read_upload(),
-        effective_date=batch.effective_date,
-        complete_list=batch.complete_list,
-    )
+    """The plan of the batch's file, through its column mapping if it has one
+    (org.mapped_imports); build_plan with the batch's effective date and list flag."""
+    plan = plan_to_apply(batch).plan
+    assert plan is not None
+    return plan
 
 
 def needs_leaver_confirmation(summary: dict[str, object]) -> int:
@@ -45,8 +45,14 @@ def validate_import(batch_id: int) -> None:
         if batch.status == ImportStatus.APPLYING:
             apply_import.enqueue(batch.pk)
         return
-    plan = _plan_for(batch)
-    summary = plan.preview_summary()
+    checked_upload = check_upload(batch)
+    plan = checked_upload.plan
+    if plan is None:  # an HR export: its columns (or labels) are to be mapped first
+        ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.VALIDATING).update(
+            errors=[], summary={}, sample=checked_upload.sample, status=checked_upload.step
+        )
+        return
+    summary = checked_upload.summary()
     status = ImportStatus.READY if plan.ok else ImportStatus.INVALID
     if plan.ok and batch.auto_apply:
         if needs_leaver_confirmation(summary):
@@ -57,7 +63,10 @@ def validate_import(batch_id: int) -> None:
             status = ImportStatus.APPLYING
     with transaction.atomic():
         checked = ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.VALIDATING).update(
-            errors=[e.as_dict() for e in plan.errors], summary=summary, status=status
+            errors=[e.as_dict() for e in plan.errors],
+            summary=summary,
+            sample=checked_upload.sample,
+            status=status,
         )
         if checked:
             preview.store(batch, plan)

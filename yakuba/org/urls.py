@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yakuba.org import views
+from yakuba.org import mapping_views, views
 
 app_name = "org"
 
@@ -23,6 +23,11 @@ urlpatterns = [
     path("import/<int:pk>/status/", views.import_status, name="import_status"),
     path("import/<int:pk>/apply/", views.import_apply, name="import_apply"),
     path("import/<int:pk>/changes/", views.import_changes_download, name="import_changes_download"),
+    path("import/<int:pk>/map/", mapping_views.import_mapping, name="import_mapping"),
+    path("import/<int:pk>/labels/", mapping_views.import_labels, name="import_labels"),
+    path("import/presets/", mapping_views.preset_list, name="preset_list"),
+    path("import/presets/<int:pk>/", mapping_views.preset_rename, name="preset_rename"),
+    path("import/presets/<int:pk>/delete/", mapping_views.preset_delete, name="preset_delete"),
     path("export/", views.export, name="export"),
     path("export/download/", views.export_download, name="export_download"),
 ]

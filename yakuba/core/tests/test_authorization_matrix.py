@@ -74,6 +74,16 @@ def _batch(objs: dict[str, Any]) -> dict[str, Any]:
     return {"pk": objs["batch"].pk}
 
 
+def _preset(objs: dict[str, Any]) -> dict[str, Any]:
+    from yakuba.org.models import ImportPreset
+
+    preset, _created = ImportPreset.objects.get_or_create(
+        name="人事給与システム",
+        defaults={"mapping": {"columns": {"職員番号": "staff_number"}}, "headers": ["職員番号"]},
+    )
+    return {"pk": preset.pk}
+
+
 def _reports(objs: dict[str, Any]) -> dict[str, Any]:
     from yakuba.dailyreports.tests.factories import matrix_objects
 
@@ -177,6 +187,13 @@ MATRIX: dict[str, Rule] = {
     "org:import_status": Rule(IMPORT, kwargs=_batch),
     "org:import_apply": Rule(IMPORT, ok=302, method="post", kwargs=_batch),
     "org:import_changes_download": Rule(IMPORT, kwargs=_batch),
+    # The matrix's batch is ready but has no preview of its file: the page says so.
+    "org:import_mapping": Rule(IMPORT, kwargs=_batch),
+    # No employment labels to map in it: back to the batch.
+    "org:import_labels": Rule(IMPORT, ok=302, kwargs=_batch),
+    "org:preset_list": Rule(IMPORT),
+    "org:preset_rename": Rule(IMPORT, kwargs=_preset),
+    "org:preset_delete": Rule(IMPORT, kwargs=_preset),
     "org:export": Rule(EXPORT),
     "org:export_download": Rule(EXPORT, query="format=xlsx&encoding=utf-8"),
     "audit:entry_list": Rule(AUDIT),
