@@ -24,7 +24,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from yakuba.core.tabular import Sheet
 from yakuba.core.text import nfkc, normalise_name, search_key, without_unstorable
@@ -33,24 +33,24 @@ from yakuba.org.importing import STAFF_COLUMNS, RowError, employment_type_of
 IGNORE = "ignore"
 # The fields a source column can feed, in the order the mapping form offers them.
 TARGETS: tuple[tuple[str, Promise], ...] = (
-    (IGNORE, _lazy("取り込まない")),
-    ("staff_number", _lazy("職員番号")),
-    ("name", _lazy("氏名（姓と名が1つの列）")),
-    ("surname", _lazy("姓")),
-    ("given_name", _lazy("名")),
-    ("name_kana", _lazy("氏名カナ（1つの列）")),
-    ("surname_kana", _lazy("姓カナ")),
-    ("given_kana", _lazy("名カナ")),
-    ("employment_type", _lazy("雇用区分")),
-    ("position", _lazy("職名")),
-    ("unit_code", _lazy("所属コード")),
-    ("unit_path", _lazy("所属（部／課／係を1つの列に）")),
-    ("unit_level_1", _lazy("所属の部")),
-    ("unit_level_2", _lazy("所属の課")),
-    ("unit_level_3", _lazy("所属の係")),
-    ("email", _lazy("メールアドレス")),
-    ("active", _lazy("在職")),
-    ("skills", _lazy("スキル")),
+    (IGNORE, gettext_lazy("取り込まない")),
+    ("staff_number", gettext_lazy("職員番号")),
+    ("name", gettext_lazy("氏名（姓と名が1つの列）")),
+    ("surname", gettext_lazy("姓")),
+    ("given_name", gettext_lazy("名")),
+    ("name_kana", gettext_lazy("氏名カナ（1つの列）")),
+    ("surname_kana", gettext_lazy("姓カナ")),
+    ("given_kana", gettext_lazy("名カナ")),
+    ("employment_type", gettext_lazy("雇用区分")),
+    ("position", gettext_lazy("職名")),
+    ("unit_code", gettext_lazy("所属コード")),
+    ("unit_path", gettext_lazy("所属（部／課／係を1つの列に）")),
+    ("unit_level_1", gettext_lazy("所属の部")),
+    ("unit_level_2", gettext_lazy("所属の課")),
+    ("unit_level_3", gettext_lazy("所属の係")),
+    ("email", gettext_lazy("メールアドレス")),
+    ("active", gettext_lazy("在職")),
+    ("skills", gettext_lazy("スキル")),
 )
 TARGET_LABELS: dict[str, Promise] = dict(TARGETS)
 UNIT_LEVELS = ("unit_level_1", "unit_level_2", "unit_level_3")
@@ -464,7 +464,7 @@ def _cut(value: str, limit: int = 60) -> str:
 
 _CANONICAL_HEADER = [ja for _f, ja, _en in STAFF_COLUMNS]
 _CANONICAL_INDEX = {f: i for i, (f, _ja, _en) in enumerate(STAFF_COLUMNS)}
-_UNIT_COLUMN_LABEL = _lazy("所属")
+_UNIT_COLUMN_LABEL = gettext_lazy("所属")
 
 
 @dataclass

@@ -72,6 +72,7 @@ class ColumnMappingForm(forms.Form):
         header: Sequence[str],
         initial_mapping: ColumnMapping,
         preset: ImportPreset | None,
+        default_name: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -93,6 +94,7 @@ class ColumnMappingForm(forms.Form):
             save_field = self.fields["save"]
             assert isinstance(save_field, forms.ChoiceField)
             save_field.choices = SAVE_CHOICES[:2]
+            self.fields["preset_name"].initial = default_name
         else:
             self.fields["save"].initial = "update"
             self.fields["preset_name"].initial = preset.name

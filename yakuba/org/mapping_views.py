@@ -6,6 +6,7 @@ Thin: the pages show the stored sample (a few rows, never the file), forms valid
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from django.contrib import messages
@@ -130,7 +131,11 @@ def import_mapping(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return render(request, "org/import_mapping.html", {"batch": batch, "unavailable": True})
     header = source.header
     initial = _initial(batch, source, preset)
-    form = ColumnMappingForm(None, header=header, initial_mapping=initial, preset=preset)
+    # A name to save the mapping under, until the user gives a better one: the file's.
+    default_name = PurePath(batch.filename).stem[:100]
+    form = ColumnMappingForm(
+        None, header=header, initial_mapping=initial, preset=preset, default_name=default_name
+    )
     preset_problems: list[str] = []
     if request.method == "POST":
         try:
@@ -150,7 +155,11 @@ def import_mapping(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     return redirect("org:import_detail", pk=batch.pk)
             else:
                 form = ColumnMappingForm(
-                    request.POST, header=header, initial_mapping=initial, preset=preset
+                    request.POST,
+                    header=header,
+                    initial_mapping=initial,
+                    preset=preset,
+                    default_name=default_name,
                 )
                 if form.is_valid():
                     submit_mapping(
