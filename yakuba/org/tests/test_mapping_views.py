@@ -326,3 +326,22 @@ def test_only_importers_map_or_manage_presets(client, make_user, org, role) -> N
         assert other.post(url, _mapping_post() | {"name": "x"}).status_code == 403, url
     batch.refresh_from_db()
     assert batch.status == "mapping" and ImportPreset.objects.get().name == "p"
+
+
+@pytest.mark.django_db
+def test_unstorable_characters_in_a_mapped_cell_fail_their_row(client, make_user, org) -> None:
+    rows = [list(r) for r in hr_export.ROWS[:3]]
+    rows[1][1] = "山\x07﨑"  # a control character inside the surname
+    hr = verified_client(client, make_user("hr"))
+    batch = _upload(hr, "x.csv", hr_export.csv_cp932(rows))
+    hr.post(
+        reverse("org:import_mapping", args=[batch.pk]),
+        _mapping_post(save="no"),
+    )
+    batch.refresh_from_db()
+    hr.post(reverse("org:import_labels", args=[batch.pk]), _labels_post(batch))
+    batch.refresh_from_db()
+    assert batch.status == "invalid"
+    assert [(e["row"], e["column"]) for e in batch.errors] == [(6, "氏名")]
+    assert "制御文字" in batch.errors[0]["message"]
+    assert not Staff.objects.filter(staff_number__in=["5001", "5003"]).exists()
