@@ -345,3 +345,22 @@ def test_unstorable_characters_in_a_mapped_cell_fail_their_row(client, make_user
     assert [(e["row"], e["column"]) for e in batch.errors] == [(6, "氏名")]
     assert "制御文字" in batch.errors[0]["message"]
     assert not Staff.objects.filter(staff_number__in=["5001", "5003"]).exists()
+
+
+@pytest.mark.django_db
+def test_mapping_page_survives_hostile_values(client, make_user, org) -> None:
+    from yakuba.core.hostile import HOSTILE_VALUES
+
+    hr = verified_client(client, make_user("hr"))
+    batch = _upload(hr, "x.csv", hr_export.csv_cp932())
+    hr.raise_request_exception = False
+    url = reverse("org:import_mapping", args=[batch.pk])
+    for value in HOSTILE_VALUES:
+        if "\x00" in value:
+            continue  # refused with 400 before any view (core middleware)
+        for key in ("row", "sheet", "preset"):
+            assert hr.get(url, {key: value}).status_code == 200, (key, value)
+        response = hr.post(url, _mapping_post(row=value, col_3=value, preset=value))
+        assert response.status_code in (200, 302), value
+    batch.refresh_from_db()
+    assert batch.status in ("mapping", "labels")
