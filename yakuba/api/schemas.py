@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from ninja import Field, Schema
@@ -128,6 +128,55 @@ class ImportRowError(Schema):
     message: str
 
 
+class ImportSummaryOut(Schema):
+    """What checking the file found (nothing is written yet)."""
+
+    units: int = 0
+    units_new: int = 0
+    units_updated: int = 0
+    staff: int = 0
+    staff_new: int = 0
+    staff_updated: int = 0
+    errors: int = Field(0, description="Every problem found.")
+    errors_omitted: int = Field(0, description="Problems counted but not listed in `errors`.")
+    people: dict[str, int] | None = Field(
+        None,
+        description=(
+            "People by kind of change: joiner, mover, changed, leaver, returning, missing "
+            "(only for a complete staff list), superseded, unchanged, accounts_disabled, "
+            "accounts_created."
+        ),
+    )
+    effective_date: date | None = Field(None, description="発令日: when moves and leavers apply.")
+    complete_list: bool | None = Field(
+        None, description="The file is the whole staff list: people missing from it leave."
+    )
+    future: bool | None = Field(None, description="Some changes wait for the effective date.")
+    held_for_confirmation: bool = Field(
+        False,
+        description="apply=true was not followed: the file disables accounts, a person confirms.",
+    )
+    changed_since_preview: bool = False
+    skipped: int = Field(0, description="Rows left out by the mapping (employment labels).")
+
+
+class ImportResultOut(Schema):
+    """What was written, once status is done."""
+
+    units_created: int = 0
+    units_updated: int = 0
+    staff_created: int = 0
+    staff_updated: int = 0
+    unchanged: int = 0
+    people: dict[str, int] = Field(
+        default_factory=dict,
+        description=(
+            "moved, left, returned, joined now; scheduled for the effective date; cancelled "
+            "pending changes; accounts_disabled."
+        ),
+    )
+
+
 class ImportOut(Schema):
     id: int
     filename: str
@@ -139,11 +188,8 @@ class ImportOut(Schema):
     )
     created_at: datetime
     applied_at: datetime | None
-    summary: dict[str, int] = Field(
-        description=(
-            "Counts of rows found, new and updated; `errors` counts every problem found, "
-            "`errors_omitted` those not listed."
-        )
+    summary: ImportSummaryOut | None = Field(
+        description="What checking found: rows, personnel changes, problems (null until checked)."
     )
     errors: list[ImportRowError] = Field(
         description=(
@@ -151,12 +197,12 @@ class ImportOut(Schema):
             "all); nothing is written."
         )
     )
-    result: dict[str, int] = Field(description="What was written, once status is done.")
+    result: ImportResultOut | None = Field(description="What was written, once status is done.")
 
     @staticmethod
-    def resolve_summary(obj: ImportBatch) -> dict[str, int]:
-        return dict(obj.summary or {})
+    def resolve_summary(obj: ImportBatch) -> dict[str, Any] | None:
+        return dict(obj.summary) if obj.summary else None
 
     @staticmethod
-    def resolve_result(obj: ImportBatch) -> dict[str, int]:
-        return dict(obj.result or {})
+    def resolve_result(obj: ImportBatch) -> dict[str, Any] | None:
+        return dict(obj.result) if obj.result else None
