@@ -48,11 +48,18 @@ def registered() -> list[DecisionFlow]:
     return sorted(_FLOWS.values(), key=lambda f: f.name)
 
 
+def _is_staff_record(person: Any) -> bool:
+    # By model label: core imports no feature app, and a user has a `staff_number` too
+    # (for the password similarity check).
+    meta = getattr(person, "_meta", None)
+    return getattr(meta, "label_lower", "") == "org.staff"
+
+
 def _staff_of(person: Any) -> Any:
     """The staff record of a user, or the staff record itself."""
     if person is None:
         return None
-    if hasattr(person, "staff_number"):
+    if _is_staff_record(person):
         return person
     return getattr(person, "staff", None)
 
@@ -60,7 +67,7 @@ def _staff_of(person: Any) -> Any:
 def _user_of(person: Any) -> Any:
     if person is None:
         return None
-    if hasattr(person, "staff_number"):
+    if _is_staff_record(person):
         return getattr(person, "user", None)
     return person
 
