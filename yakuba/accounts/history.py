@@ -135,7 +135,7 @@ def on_directory_refusal(request: HttpRequest | None, username: str, code: str) 
 def on_second_factor(request: HttpRequest) -> None:
     """The second factor was passed in this session: its sign-in event says so."""
     event_id = request.session.get(SESSION_EVENT_KEY)
-    if event_id:
+    if event_id and request.user.pk is not None:
         SignInEvent.objects.filter(pk=event_id, user_id=request.user.pk).update(second_factor=True)
 
 

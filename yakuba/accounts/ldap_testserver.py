@@ -32,8 +32,8 @@ BASE_DN = "DC=midorino,DC=local"
 USERS_DN = f"OU=Staff,{BASE_DN}"
 GROUPS_DN = f"OU=Groups,{BASE_DN}"
 SERVICE_DN = f"CN=svc-yakuba,OU=Service,{BASE_DN}"
-SERVICE_PASSWORD = "service-account-secret"
-USER_PASSWORD = "directory-pass-2027"
+SERVICE_PASSWORD = "service-account-secret"  # noqa: S105 - a throw-away test directory
+USER_PASSWORD = "directory-pass-2027"  # noqa: S105 - a throw-away test directory
 INFOSEC_GROUP = f"CN=Yakuba-Infosec,{GROUPS_DN}"
 HR_GROUP = f"CN=Yakuba-HR,{GROUPS_DN}"
 ALL_STAFF_GROUP = f"CN=All-Staff,{GROUPS_DN}"
@@ -322,7 +322,7 @@ class LdapServer:
                 ]
             )
         )
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: S603 - slapd with our own arguments
             [
                 SLAPD,
                 "-f",

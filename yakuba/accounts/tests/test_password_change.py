@@ -24,9 +24,7 @@ def person(org) -> User:
 
 def signed_in(username: str, password: str = PASSWORD) -> Client:
     client = Client()
-    response = client.post(
-        reverse("accounts:login"), {"username": username, "password": password}
-    )
+    response = client.post(reverse("accounts:login"), {"username": username, "password": password})
     assert response.status_code == 302
     return client
 
@@ -102,10 +100,15 @@ def test_wrong_current_passwords_are_limited(person, settings) -> None:
     assert person.check_password(PASSWORD)
     failures = SignInEvent.objects.filter(user=person, kind="password_check", outcome="failure")
     assert failures.count() == 3
-    assert AuditEntry.objects.filter(
-        action="login_failed", changes__reason="password_change_wrong_current"
-    ).count() == 3
-    assert AuditEntry.objects.filter(action="locked_out", changes__lock="password_change").count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            action="login_failed", changes__reason="password_change_wrong_current"
+        ).count()
+        == 3
+    )
+    assert (
+        AuditEntry.objects.filter(action="locked_out", changes__lock="password_change").count() == 1
+    )
     # The window passes: the form opens again.
     with time_machine.travel(start + dt.timedelta(minutes=16), tick=False):
         assert change(client, PASSWORD, NEW).status_code == 302
