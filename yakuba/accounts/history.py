@@ -16,9 +16,11 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from yakuba.accounts.models import SignInEvent, SignInKind, SignInOutcome, User
 from yakuba.core.clientip import client_ip
@@ -108,8 +110,26 @@ def account_for_username(username: str) -> User | None:
 def on_signed_in(request: HttpRequest | None, user: User) -> None:
     event = record_event(request, user, SignInOutcome.SUCCESS)
     session = getattr(request, "session", None)
-    if session is not None:
-        session[SESSION_EVENT_KEY] = event.pk
+    if session is None or request is None:
+        return
+    session[SESSION_EVENT_KEY] = event.pk
+    failures = failures_since_previous_sign_in(user)
+    if failures.count:
+        # Told at once, on the first page after signing in, not only on the security page.
+        messages.warning(
+            request,
+            ngettext(
+                "前回のサインイン以降、あなたのユーザー名でのサインインの失敗が %(n)d 回"
+                "ありました。「アカウント情報」の「セキュリティとサインイン履歴」で確かめて"
+                "ください。",
+                "前回のサインイン以降、あなたのユーザー名でのサインインの失敗が %(n)d 回"
+                "ありました。「アカウント情報」の「セキュリティとサインイン履歴」で確かめて"
+                "ください。",
+                failures.count,
+            )
+            % {"n": failures.count},
+            fail_silently=True,
+        )
 
 
 def on_failed(request: HttpRequest | None, username: str) -> None:
@@ -170,7 +190,10 @@ def failures_since_previous_sign_in(user: User) -> FailureSummary:
         .values_list("at", flat=True)[:2]
     )
     since = successes[1] if len(successes) > 1 else None
+    # Sign-in attempts only: the person's own wrong answers on the password-change form
+    # are in the table, not in this warning.
     failures = events_of(user).filter(
+        kind=SignInKind.SIGN_IN,
         outcome__in=[SignInOutcome.FAILURE, SignInOutcome.LOCKED],
     )
     if since is not None:

@@ -109,7 +109,9 @@ def test_security_page_shows_history_and_failures_since_previous_sign_in(client,
         sign_in(other, "hanako", "guessing-1", ip="198.51.100.7")
         sign_in(other, "hanako", "guessing-2", ip="198.51.100.7")
     with time_machine.travel(dt.datetime(2026, 5, 2, 2, 0, tzinfo=dt.UTC), tick=False):
-        sign_in(client, "hanako", PASSWORD)
+        home = client.get(sign_in(client, "hanako", PASSWORD)["Location"])
+        # Told on the first page after signing in…
+        assert "サインインの失敗が 2 回ありました" in home.content.decode()
         body = client.get(reverse("accounts:security")).content.decode()
     # 2 failures since the previous sign-in at 2026-05-01 09:30 (Japan time).
     assert "前回のサインイン（2026-05-01 09:30）以降" in body
