@@ -67,7 +67,12 @@ def _past_events(user) -> None:
 
     now = timezone.now()
     rows = [
-        (now - dt.timedelta(days=1, hours=2), "success", "10.20.1.15", "Mobile Safari 17.5 · iOS 17.5 · iPhone"),
+        (
+            now - dt.timedelta(days=1, hours=2),
+            "success",
+            "10.20.1.15",
+            "Mobile Safari 17.5 · iOS 17.5 · iPhone",
+        ),
         (now - dt.timedelta(hours=5), "failure", "198.51.100.7", "Firefox 128 · Linux"),
         (now - dt.timedelta(hours=5, minutes=-1), "failure", "198.51.100.7", "Firefox 128 · Linux"),
     ]
@@ -151,7 +156,11 @@ def _hygiene_accounts(org) -> dict[str, Any]:
             last_login=last, date_joined=now - dt.timedelta(days=200)
         )
         Staff(
-            staff_number=number, name=f"{name} 職員", name_kana="ショクイン", unit=org[unit], user=user
+            staff_number=number,
+            name=f"{name} 職員",
+            name_kana="ショクイン",
+            unit=org[unit],
+            user=user,
         ).save()
         made[name] = user
     AccessAttempt.objects.create(
