@@ -20,7 +20,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -67,7 +76,29 @@ def _accounts() -> QuerySet[User]:
 
 
 def never_signed_in() -> QuerySet[User]:
-    return _accounts().filter(is_active=True, last_login__isnull=True)
+    """Enabled accounts never signed in, each with ``has_password`` (a local account whose
+    activation set a password) and ``activation_pending`` (a live activation code or link
+    is out), so that "never activated" and "activated, never used" tell apart."""
+    from yakuba.accounts.models import ActivationToken
+
+    live = ActivationToken.objects.filter(
+        user=OuterRef("pk"),
+        used_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    return (
+        _accounts()
+        .filter(is_active=True, last_login__isnull=True)
+        .annotate(
+            # Django marks an unusable password with a leading "!" (or leaves it empty).
+            has_password=ExpressionWrapper(
+                ~Q(password__startswith="!") & ~Q(password=""),  # noqa: S106 - the marker
+                output_field=BooleanField(),
+            ),
+            activation_pending=Exists(live),
+        )
+    )
 
 
 def _confirmed_totp_users() -> QuerySet[TOTPDevice]:

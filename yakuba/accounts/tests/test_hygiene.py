@@ -252,3 +252,26 @@ def test_panel_queries_do_not_grow_with_the_office(org, make_user) -> None:
             assert panel_context("accounts.hygiene", admin) is not None
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_never_signed_in_tells_activation_apart(accounts, make_user) -> None:
+    from yakuba.accounts.models import ActivationToken
+
+    pending = User.objects.create_user("pending", password=None)
+    ActivationToken.objects.create(
+        user=pending,
+        purpose="activation",
+        channel="sheet",
+        secret_hash="s" * 64,
+        code_hash="c" * 64,
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    no_invite = User.objects.create_user("no-invite", password=None)
+    rows = {
+        u.username: (u.has_password, u.activation_pending)  # type: ignore[attr-defined]
+        for u in hygiene.never_signed_in()
+    }
+    assert rows["fresh"] == (True, False)
+    assert rows["pending"] == (False, True)
+    assert rows[no_invite.username] == (False, False)
