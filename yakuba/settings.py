@@ -239,6 +239,14 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 SIGNIN_IP_FAILURE_LIMIT = int(os.environ.get("SIGNIN_IP_FAILURE_LIMIT", "20"))
+# Sign-in history shown to each person (accounts/history.py), kept this many days; an
+# account is idle on the hygiene screen after this many days without a sign-in; wrong
+# current passwords on the password-change form allowed per AXES_COOLOFF_HOURS.
+SIGNIN_HISTORY_DAYS = int(os.environ.get("SIGNIN_HISTORY_DAYS", "400"))
+ACCOUNT_IDLE_DAYS = int(os.environ.get("ACCOUNT_IDLE_DAYS", "90"))
+PASSWORD_CHANGE_FAILURE_LIMIT = int(
+    os.environ.get("PASSWORD_CHANGE_FAILURE_LIMIT", str(AXES_FAILURE_LIMIT))
+)
 AXES_HANDLER = "yakuba.accounts.throttle.SignInThrottle"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "yakuba.accounts.views.locked_out"

@@ -338,9 +338,10 @@ class DirectoryBackend(LDAPBackend):
         try:
             return super().authenticate(request, username=username, password=password, **kw)
         except DirectoryError as error:
-            from yakuba.accounts import services
+            from yakuba.accounts import history, services
 
             services.record_directory_refusal(username=username, error=error)
+            history.on_directory_refusal(request, username, error.code)
             raise
 
     def get_or_build_user(self, username: str, ldap_user: Any) -> tuple[Any, bool]:

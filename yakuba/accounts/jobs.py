@@ -10,7 +10,7 @@ from collections.abc import Iterable, Set
 from django.conf import settings
 from django.utils import timezone
 
-from yakuba.core.scheduling import Due, Job, register
+from yakuba.core.scheduling import Due, Job, daily, register
 
 logger = logging.getLogger(__name__)
 
@@ -92,5 +92,21 @@ PURGE_SHEETS = register(
         due=due_hourly,
         run=purge_activation_sheets,
         description="delete activation-sheet PDFs after ACTIVATION_SHEET_KEEP_HOURS",
+    )
+)
+
+
+def purge_signin_history(day: str) -> int:
+    from yakuba.accounts.history import purge_expired
+
+    return purge_expired()
+
+
+PURGE_SIGNIN_HISTORY = register(
+    Job(
+        name="accounts.purge_signin_history",
+        due=daily(at=dt.time(3, 45)),
+        run=purge_signin_history,
+        description="delete sign-in history older than SIGNIN_HISTORY_DAYS",
     )
 )

@@ -181,6 +181,56 @@ class DirectoryLinkRequest(models.Model):
         return self.username
 
 
+class SignInOutcome(models.TextChoices):
+    SUCCESS = "success", _("成功")
+    FAILURE = "failure", _("失敗（パスワード誤り）")
+    LOCKED = "locked", _("ロック中のため拒否")
+    UNREACHABLE = "unreachable", _("ディレクトリに接続できず")
+    REFUSED = "refused", _("拒否（アカウント無効など）")
+
+
+class SignInKind(models.TextChoices):
+    SIGN_IN = "sign_in", _("サインイン")
+    PASSWORD_CHECK = "password_check", _("パスワード変更時の確認")
+
+
+class SignInEvent(models.Model):
+    """One sign-in attempt against an account, shown to its person (accounts.history).
+
+    Written by the sign-in POST only (the auth signals), never with the password tried;
+    attempts for user names that are no account are left to the audit trail. Kept for
+    ``SIGNIN_HISTORY_DAYS`` (the daily job ``accounts.purge_signin_history``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("アカウント"),
+        on_delete=models.CASCADE,
+        related_name="sign_in_events",
+    )
+    at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
+    kind = models.CharField(
+        _("種類"), max_length=20, choices=SignInKind.choices, default=SignInKind.SIGN_IN
+    )
+    outcome = models.CharField(_("結果"), max_length=20, choices=SignInOutcome.choices)
+    method = models.CharField(_("認証方式"), max_length=20, choices=AuthSource.choices)
+    second_factor = models.BooleanField(_("二要素認証"), default=False)
+    ip_address = models.GenericIPAddressField(_("接続元アドレス"), null=True, blank=True)
+    device = models.CharField(_("端末"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("サインインの記録")
+        verbose_name_plural = _("サインインの記録")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"], name="accounts_signin_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.at:%Y-%m-%d %H:%M} {self.outcome}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.outcome == SignInOutcome.SUCCESS
+
+
 # Local accounts: provisioning runs, activation tokens and sheets (their own module).
 from yakuba.accounts.models_activation import (  # noqa: E402
     ActivationSheet,
@@ -196,5 +246,8 @@ __all__ = [
     "DirectoryLinkRequest",
     "LinkProblem",
     "ProvisionRun",
+    "SignInEvent",
+    "SignInKind",
+    "SignInOutcome",
     "User",
 ]

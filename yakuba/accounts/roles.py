@@ -60,6 +60,9 @@ class Capability(models.TextChoices):
     # Paid web-meeting licences (issue 6 item 6).
     VIEW_LICENCES = "view_licences", "read the licence ledger and the monthly licence report"
     MANAGE_LICENCES = "manage_licences", "register, edit and reassign web-meeting licences"
+    # Account hygiene (issue 13 item 5).
+    VIEW_ACCOUNT_HYGIENE = "view_account_hygiene", "idle, locked, never-used accounts (read)"
+    MANAGE_ACCOUNT_HYGIENE = "manage_account_hygiene", "lift lock-outs, disable idle accounts"
 
 
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -191,6 +194,14 @@ CAPABILITIES[Role.SYSADMIN] = CAPABILITIES[Role.SYSADMIN] | {Capability.LINK_DIR
 for _role in (Role.HR, Role.SYSADMIN):
     CAPABILITIES[_role] = CAPABILITIES[_role] | {Capability.PROVISION_ACCOUNTS}
 del _role
+
+# Account hygiene: the system administrator acts on idle and locked accounts; the auditor,
+# who reads everything and changes nothing, sees the same lists.
+CAPABILITIES[Role.SYSADMIN] = CAPABILITIES[Role.SYSADMIN] | {
+    Capability.VIEW_ACCOUNT_HYGIENE,
+    Capability.MANAGE_ACCOUNT_HYGIENE,
+}
+CAPABILITIES[Role.AUDITOR] = CAPABILITIES[Role.AUDITOR] | {Capability.VIEW_ACCOUNT_HYGIENE}
 
 # Roles whose organisation scope is the whole office (others: their own unit and below).
 OFFICE_WIDE_ROLES = frozenset({Role.HR, Role.AUDITOR, Role.SYSADMIN})

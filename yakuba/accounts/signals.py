@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from yakuba.accounts import throttle
+from yakuba.accounts import history, throttle
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
 
@@ -17,6 +17,7 @@ from yakuba.audit.services import record
 @receiver(user_logged_in)
 def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     record(AuditAction.LOGIN, actor=user, obj=user, object_repr=user.get_username())
+    history.on_signed_in(request, user)
 
 
 @receiver(user_logged_out)
@@ -38,6 +39,8 @@ def on_login_failed(
         object_id=str(user.pk) if user else "",
         object_repr=username,
     )
+    # The person's own sign-in history (never the password tried).
+    history.on_failed(request, username)
 
 
 @receiver(user_locked_out)

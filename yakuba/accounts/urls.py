@@ -1,6 +1,12 @@
 from django.urls import path
 
-from yakuba.accounts import views, views_activation, views_provision
+from yakuba.accounts import (
+    views,
+    views_activation,
+    views_hygiene,
+    views_provision,
+    views_security,
+)
 
 app_name = "accounts"
 
@@ -10,6 +16,8 @@ urlpatterns = [
     path("2fa/verify/", views.otp_verify, name="otp_verify"),
     path("2fa/setup/", views.otp_setup, name="otp_setup"),
     path("me/", views.profile, name="profile"),
+    path("me/security/", views_security.security, name="security"),
+    path("me/password/", views_security.password_change, name="password_change"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("users/", views.account_list, name="account_list"),
@@ -37,4 +45,8 @@ urlpatterns = [
         views_activation.password_forgot_sent,
         name="password_forgot_sent",
     ),
+    path("hygiene/", views_hygiene.hygiene_overview, name="hygiene"),
+    path("hygiene/export/", views_hygiene.hygiene_export, name="hygiene_export"),
+    path("hygiene/unlock/", views_hygiene.hygiene_unlock, name="hygiene_unlock"),
+    path("hygiene/disable/", views_hygiene.hygiene_disable, name="hygiene_disable"),
 ]

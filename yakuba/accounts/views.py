@@ -14,7 +14,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from yakuba.accounts import services, throttle
+from yakuba.accounts import history, services, throttle
 from yakuba.accounts.directory import DirectoryConfig
 from yakuba.accounts.forms import (
     ApiTokenCreateForm,
@@ -80,6 +80,7 @@ def otp_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
+            history.on_second_factor(request)
             return redirect(_safe_next(request))
         record(AuditAction.OTP_FAILED, actor=request.user, obj=request.user)
         form.add_error("token", _("確認コードが正しくありません。もう一度入力してください。"))
@@ -104,6 +105,7 @@ def otp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
         if codes is not None:
             del request.session[ENROLMENT_KEY]
             otp_login(request, TOTPDevice.objects.get(user=user, confirmed=True))
+            history.on_second_factor(request)
             return render(
                 request,
                 "accounts/recovery_codes.html",

@@ -123,6 +123,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("職員のアカウント作成・有効化シート・再発行"),
     ),
     NavItem(
+        _("アカウントの点検"),
+        "accounts:hygiene",
+        Capability.VIEW_ACCOUNT_HYGIENE,
+        _("未使用・ロック中・長期間未使用のアカウント"),
+    ),
+    NavItem(
         _("APIトークン"),
         "accounts:token_list",
         Capability.MANAGE_API_TOKENS,

@@ -66,6 +66,7 @@ NETCHECK_READINESS = ("infosec", "sysadmin")
 LICENCES_VIEW = ("hr", "infosec", "auditor", "sysadmin")
 LICENCES = ("infosec", "sysadmin")
 PROVISION = ("hr", "sysadmin")
+HYGIENE_VIEW = ("auditor", "sysadmin")
 # The information division only: unit heads and HR do not see it, everyone sees their own.
 CONNECTION_QUALITY = ("infosec", "sysadmin")
 
@@ -167,6 +168,15 @@ MATRIX: dict[str, Rule] = {
     "accounts:password_forgot_sent": Rule(ALL),
     "accounts:directory_links": Rule(("sysadmin",)),
     "accounts:directory_link": Rule(("sysadmin",), kwargs=lambda o: {"pk": o["directory_link"].pk}),
+    # Everyone sees their own sign-in history and changes their own password (local accounts;
+    # a directory account is told where to change it).
+    "accounts:security": Rule(SIGNED_IN),
+    "accounts:password_change": Rule(SIGNED_IN),
+    # Account hygiene: the system administrator acts; the auditor reads and exports.
+    "accounts:hygiene": Rule(HYGIENE_VIEW),
+    "accounts:hygiene_export": Rule(HYGIENE_VIEW, query="list=idle&format=csv"),
+    "accounts:hygiene_unlock": Rule(("sysadmin",), ok=302, method="post"),
+    "accounts:hygiene_disable": Rule(("sysadmin",), ok=302, method="post"),
     "org:unit_list": Rule(VIEW_ORG),
     "org:unit_create": Rule(OFFICE_EDIT),
     "org:unit_detail": Rule(VIEW_ORG, kwargs=lambda o: {"pk": o["org"]["shimin"].pk}),

@@ -38,6 +38,7 @@ TESTED_HERE = {
     "org.purge_import_uploads",
     # Below, and with a whole April 1st import in yakuba/org/tests/test_personnel.py.
     "org.apply_staff_changes",
+    "accounts.purge_signin_history",
 }
 
 
@@ -318,3 +319,21 @@ def test_pending_personnel_changes_apply_at_the_start_of_their_day(org) -> None:
         assert scheduling.tick(jobs=[job]).claimed == []
     assert Staff.objects.get(pk=yamada.pk).unit == org["zeimu"]
     assert StaffChange.objects.get().applied_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sign_in_history_is_purged_once_a_day_after_its_days(make_user, settings) -> None:
+    from yakuba.accounts.models import SignInEvent
+
+    settings.SIGNIN_HISTORY_DAYS = 10
+    person = make_user("staff")
+    for day in (10, 18, 27):
+        SignInEvent.objects.create(user=person, at=at(day, 9), outcome="success", method="local")
+    job = scheduling.get_job("accounts.purge_signin_history")
+    with time_machine.travel(at(28, 3, 44), tick=False):
+        assert scheduling.tick(jobs=[job]).claimed == []
+    with time_machine.travel(at(28, 3, 45), tick=False):
+        assert scheduling.tick(jobs=[job]).keys(job.name) == ["2026-04-28"]
+        assert scheduling.tick(jobs=[job]).claimed == []
+    kept = sorted(e.at.day for e in SignInEvent.objects.all())
+    assert kept == [18, 27]
