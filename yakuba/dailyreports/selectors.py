@@ -33,7 +33,9 @@ from yakuba.dailyreports.models import (
     WorkPlace,
 )
 from yakuba.notifications.selectors import units_in_scope
-from yakuba.org.models import Staff, Unit
+from yakuba.org import membership
+from yakuba.org.membership import Stint
+from yakuba.org.models import Staff, StaffChange, Unit
 
 OPEN_STATUSES = (BlockerStatus.OPEN, BlockerStatus.IN_PROGRESS)
 
@@ -152,9 +154,11 @@ def stored_digest(unit: Unit, day: dt.date) -> Digest | None:
 
 
 def board(unit: Unit, day: dt.date) -> dict[str, Any]:
-    """Today's status of every person in the unit, in a fixed number of queries (5)."""
+    """The day's status of every person in the unit that day (org.membership: a past day
+    shows who was in the unit then), in a fixed number of queries."""
     window = get_window(unit)
-    staff = list(Staff.objects.filter(unit=unit, active=True).order_by("staff_number"))
+    staff = [s for s in membership.members_on(unit.path, day) if s.unit.pk == unit.pk]
+    staff.sort(key=lambda s: s.staff_number)
     expected = {s.pk for s in win.expected_staff(unit, day, staff)}
     reports = {r.staff_id: r for r in Report.objects.filter(unit=unit, date=day)}
     blockers = list(
@@ -238,31 +242,37 @@ def completion(
     """Completion and lateness over time (per day; for one person per week) and per unit
     and person for the period.
 
-    Expected = each active member of staff of a unit with a window, on the unit's working
-    days (weekday mask, public holidays) from the day the unit's reports began, minus the
-    days the published roster gives them off. A report counts where it was expected; a late
-    report counts as done and late.
+    Expected = each person in service in a unit with a window on that day (org.membership:
+    a mover in the old unit before the move's effective date, in the new one from it), on
+    the unit's working days (weekday mask, public holidays) from the day the unit's reports
+    began, minus the days the published roster gives them off. A report counts in the unit
+    it was made in, where it was expected; a late report counts as done and late.
     """
     units = list(
         report_units(user).filter(report_window__isnull=False).select_related("report_window")
     )
     if unit is not None:
         units = [u for u in units if u.path.startswith(unit.path)]
+    units.sort(key=lambda u: u.path)
     unit_ids = [u.pk for u in units]
-    staff = list(
-        Staff.objects.filter(unit_id__in=unit_ids, active=True)
-        .select_related("unit")
-        .order_by("unit__path", "staff_number")
-    )
-    off = roster_link.days_off_between((s.pk for s in staff), start, end)
+    # Who was in which unit on each day (org.membership): a mover counts in the old unit
+    # before the move and in the new one from its effective date; a leaver until they left.
+    path = unit.path if unit is not None else "/"
+    in_scope = set(unit_ids)
+    by_unit: dict[int, list[Stint]] = {}
+    for stint in membership.stints(path, start, end):
+        if stint.unit.pk in in_scope:
+            by_unit.setdefault(stint.unit.pk, []).append(stint)
+    people_ids = {s.staff.pk for stints in by_unit.values() for s in stints}
+    off = roster_link.days_off_between(people_ids, start, end)
+    # Reports count in the unit they were made in (Report.unit), not the person's unit now.
     reports = dict(
-        ((staff_id, day), late)
-        for staff_id, day, late in Report.objects.filter(
-            staff__unit_id__in=unit_ids,
-            staff__active=True,
+        ((staff_id, unit_id, day), late)
+        for staff_id, unit_id, day, late in Report.objects.filter(
+            unit_id__in=unit_ids,
             date__range=(start, end),
             status=ReportStatus.SUBMITTED,
-        ).values_list("staff_id", "date", "late")
+        ).values_list("staff_id", "unit_id", "date", "late")
     )
     # A unit counts from the day its reports began (its first digest or report): the days
     # before it ran the ritual are not "missing" reports.
@@ -275,15 +285,18 @@ def completion(
             .values_list("unit_id", "first")
         ):
             began[unit_id] = min(first, began.get(unit_id, first))
-    by_unit: dict[int, list[Staff]] = {}
-    for s in staff:
-        by_unit.setdefault(s.unit_id, []).append(s)
 
     def zero() -> dict[str, Any]:
         return {"expected": 0, "done": 0, "late": 0}
 
     unit_rows = {u.pk: {"unit": u, **zero()} for u in units}
-    people = {s.pk: {"staff": s, "unit": s.unit, **zero()} for s in staff}
+    # One row per person and unit: a mover has a row in each unit they were in.
+    people: dict[tuple[int, int], dict[str, Any]] = {}
+    for u in units:
+        for stint in sorted(by_unit.get(u.pk, []), key=lambda s: s.staff.staff_number):
+            people.setdefault(
+                (stint.staff.pk, u.pk), {"staff": stint.staff, "unit": u, **zero()}
+            )
     days = []
     person_days: list[dict[str, Any]] = []
     day = start
@@ -294,12 +307,13 @@ def completion(
                 continue
             if not win.is_working_day(u.report_window, day):
                 continue
-            for s in by_unit.get(u.pk, []):
-                if (s.pk, day) in off:
+            for stint in by_unit.get(u.pk, []):
+                s = stint.staff
+                if not stint.covers(day) or (s.pk, day) in off:
                     continue
-                late = reports.get((s.pk, day))
+                late = reports.get((s.pk, u.pk, day))
                 done = late is not None
-                for row in (total, unit_rows[u.pk], people[s.pk]):
+                for row in (total, unit_rows[u.pk], people[(s.pk, u.pk)]):
                     row["expected"] += 1
                     row["done"] += done
                     row["late"] += bool(late)
@@ -338,5 +352,11 @@ def _weeks(person_days: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def people_for_chart(user: Any) -> QuerySet[Staff]:
-    """Whose series the user may see: staff of the units in their report scope."""
-    return Staff.objects.filter(unit__in=report_units(user))
+    """Whose series the user may see: staff of the units in their report scope, and people
+    who moved (or left) out of one of them — whose series then only counts the days they
+    spent in those units (`completion` reads the units in scope only)."""
+    units = report_units(user)
+    moved_out = StaffChange.objects.filter(
+        from_unit__in=units, applied_at__isnull=False, cancelled_at__isnull=True
+    ).values("staff_id")
+    return Staff.objects.filter(Q(unit__in=units) | Q(pk__in=moved_out))
