@@ -395,6 +395,41 @@ def disable_leavers(*, actor: User | None, users: list[User], reason: str) -> in
     return changed
 
 
+@transaction.atomic
+def reenable_returning(*, actor: User | None, users: list[User], reason: str) -> int:
+    """People back in service (a staff import's 復職): their disabled accounts may sign in
+    again. The inverse of `disable_leavers` except that nothing ended comes back: sessions
+    stay ended and revoked API tokens stay revoked (a new token is issued if needed), and
+    the password is left as it was (an account that never had one still needs its
+    activation or a reset by the system administrator).
+
+    A directory account only has its flag here set again: the directory still decides at
+    each sign-in (a person it no longer has cannot sign in) and its sync disables the
+    account again if the directory has dropped them. Only accounts whose staff record is in
+    service are touched. Returns how many accounts changed."""
+    ids = [u.pk for u in users]
+    locked = list(
+        User.objects.select_for_update()
+        .filter(pk__in=ids, is_active=False, staff__active=True)  # back in service only
+        .order_by("pk")
+    )
+    if not locked:
+        return 0
+    User.objects.filter(pk__in=[u.pk for u in locked]).update(is_active=True)
+    for user in locked:
+        record(
+            AuditAction.UPDATE,
+            actor=actor,
+            obj=user,
+            changes={
+                "is_active": [False, True],
+                "reason": reason[:200],
+                "auth_source": user.auth_source,
+            },
+        )
+    return len(locked)
+
+
 # --- Directory sync (accounts.directory_sync) ------------------------------------------
 
 

@@ -294,9 +294,7 @@ def completion(
     people: dict[tuple[int, int], dict[str, Any]] = {}
     for u in units:
         for stint in sorted(by_unit.get(u.pk, []), key=lambda s: s.staff.staff_number):
-            people.setdefault(
-                (stint.staff.pk, u.pk), {"staff": stint.staff, "unit": u, **zero()}
-            )
+            people.setdefault((stint.staff.pk, u.pk), {"staff": stint.staff, "unit": u, **zero()})
     days = []
     person_days: list[dict[str, Any]] = []
     day = start

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from yakuba.accounts.models import User
 from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
-from yakuba.audit.services import record, save_audited
+from yakuba.audit.services import Entry, record, record_many, save_audited
 from yakuba.core.conf import setting
 from yakuba.core.faults import pause
 from yakuba.core.system_actor import acting_as
@@ -48,6 +48,7 @@ from yakuba.notifications import crypto
 from yakuba.notifications.services import EMAIL, IN_APP, notify
 from yakuba.org import selectors as org_selectors
 from yakuba.org.models import Staff, Unit
+from yakuba.org.signals import Placement
 
 MEETING_FIELDS = (
     "title",
@@ -622,3 +623,117 @@ def acknowledge(*, actor: User, catchup: CatchUp) -> CatchUp:
                 changes={"acknowledged_at": [None, locked.acknowledged_at.isoformat()]},
             )
     return locked
+
+
+# --- invitations that follow people's units ------------------------------------------------
+
+
+def follow_placements(
+    *, actor: User | None, placements: Iterable[Placement], effective_date: dt.date
+) -> int:
+    """Future meetings follow the people whose unit or service just changed (a move, a
+    join, a return, a leave; `org.signals.staff_placed`, in the transaction that applied
+    them): a meeting starting after now and not before the effective date that invites a
+    unit now invites the people of that unit, and no longer those who left it — unless
+    they are invited by name. Past and ongoing meetings keep their invitees (and so their
+    attendance and catch-ups). One audit entry per meeting changed; returns how many."""
+    people = {p.staff_id: p for p in placements}
+    if not people:
+        return 0
+    tz = timezone.get_default_timezone()
+    midnight = timezone.make_aware(dt.datetime.combine(effective_date, dt.time()), tz)
+    cutoff = max(timezone.now(), midnight)
+    unit_paths = dict(
+        Unit.objects.filter(pk__in={p.after_unit_id for p in people.values()} - {None}).values_list(
+            "pk", "path"
+        )
+    )
+    # The units whose invitation covers a new unit: it and every unit above it.
+    covering: set[str] = set()
+    for path in unit_paths.values():
+        parts = path.strip("/").split("/")
+        covering.update("/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts)))
+    invited_units = Meeting.invited_units.through.objects
+    invitees = Meeting.invitees.through.objects
+    candidates = set(
+        Meeting.objects.filter(start__gt=cutoff, status=MeetingStatus.SCHEDULED)
+        .filter(
+            Q(pk__in=invited_units.filter(unit__path__in=covering).values("meeting_id"))
+            | Q(pk__in=invitees.filter(staff_id__in=list(people)).values("meeting_id"))
+        )
+        .values_list("pk", flat=True)
+    )
+    if not candidates:
+        return 0
+    # Locked in id order, as save_meeting's edits lock them one by one.
+    meetings = list(Meeting.objects.select_for_update().filter(pk__in=candidates).order_by("pk"))
+    by_meeting_units: dict[int, list[str]] = {}
+    for meeting_id, path in invited_units.filter(meeting_id__in=candidates).values_list(
+        "meeting_id", "unit__path"
+    ):
+        by_meeting_units.setdefault(meeting_id, []).append(path)
+    named = set(
+        Meeting.invited_staff.through.objects.filter(
+            meeting_id__in=candidates, staff_id__in=list(people)
+        ).values_list("meeting_id", "staff_id")
+    )
+    current = set(
+        invitees.filter(meeting_id__in=candidates, staff_id__in=list(people)).values_list(
+            "meeting_id", "staff_id"
+        )
+    )
+    add: list[tuple[int, int]] = []
+    remove: list[tuple[int, int]] = []
+    entries: list[Entry] = []
+    for meeting in meetings:
+        paths = by_meeting_units.get(meeting.pk, [])
+        added, removed = [], []
+        for staff_id, placed in people.items():
+            unit_path = unit_paths.get(placed.after_unit_id or 0, "")
+            should = (meeting.pk, staff_id) in named or (
+                placed.after_active
+                and bool(unit_path)
+                and any(unit_path.startswith(p) for p in paths)
+            )
+            invited = (meeting.pk, staff_id) in current
+            if should and not invited:
+                added.append(staff_id)
+            elif invited and not should:
+                removed.append(staff_id)
+        if not (added or removed):
+            continue
+        add.extend((meeting.pk, s) for s in added)
+        remove.extend((meeting.pk, s) for s in removed)
+        entries.append(
+            Entry(
+                AuditAction.UPDATE,
+                "meetings.meeting",
+                str(meeting.pk),
+                str(meeting)[:200],
+                {
+                    "invitees_added": added,
+                    "invitees_removed": removed,
+                    "reason": "personnel change",
+                    "effective_date": effective_date.isoformat(),
+                },
+            )
+        )
+    invitees.bulk_create(
+        [Meeting.invitees.through(meeting_id=m, staff_id=s) for m, s in add], batch_size=500
+    )
+    for meeting_id, staff_id in remove:
+        invitees.filter(meeting_id=meeting_id, staff_id=staff_id).delete()
+    record_many(entries, actor=actor)
+    return len(entries)
+
+
+def on_staff_placed(
+    sender: object,
+    *,
+    actor: User | None,
+    placements: list[Placement],
+    effective_date: dt.date,
+    **kwargs: Any,
+) -> None:
+    """Receiver of `org.signals.staff_placed` (connected in MeetingsConfig.ready)."""
+    follow_placements(actor=actor, placements=placements, effective_date=effective_date)

@@ -154,10 +154,15 @@ def stints(path: str, start: dt.date, end: dt.date) -> list[Stint]:
             unit = units.get(unit_id) if unit_id is not None else None
             if not active or unit is None or not unit.path.startswith(path) or last < first:
                 continue
-            if out and out[-1].staff.pk == person.pk and out[-1].unit.pk == unit.pk:
-                if out[-1].last + dt.timedelta(days=1) == first:
-                    out[-1].last = last  # a change that kept the unit (e.g. a return)
-                    continue
+            previous = out[-1] if out else None
+            if (
+                previous is not None
+                and previous.staff.pk == person.pk
+                and previous.unit.pk == unit.pk
+                and previous.last + dt.timedelta(days=1) == first
+            ):
+                previous.last = last  # a change that kept the unit (e.g. a return)
+                continue
             out.append(Stint(person, unit, first, last))
     out.sort(key=lambda s: (s.unit.path, s.staff.staff_number, s.first))
     return out

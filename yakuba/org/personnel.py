@@ -37,6 +37,7 @@ from yakuba.org.models import (
     StaffChangeKind,
     Unit,
 )
+from yakuba.org.signals import Placement, send_placed
 
 if TYPE_CHECKING:
     from yakuba.accounts.models import User
@@ -333,6 +334,7 @@ class StaffApplyResult:
     scheduled: int = 0
     cancelled: int = 0
     accounts_disabled: int = 0
+    accounts_reenabled: int = 0
     # Joiners in service now, for `org.joiners.create_joiner_accounts` after the commit.
     joiner_ids: list[int] = field(default_factory=list)
 
@@ -376,6 +378,8 @@ def apply_staff(
     placed: dict[tuple[int, bool], list[int]] = defaultdict(list)
     skill_sets: dict[int, list[str]] = {}
     leavers: list[int] = []
+    returners: list[int] = []
+    placements: list[Placement] = []
     new_people: list[tuple[Staff, PersonChange]] = []
     kept = {(staff_id, kind) for staff_id, kind, _pk in staff_plan.kept_pending}
     for change in staff_plan.changes:
@@ -405,9 +409,13 @@ def apply_staff(
             from_unit = units.get(change.from_code) if change.from_code else None
             to_unit = units.get(change.to_code) if change.to_code else None
             if due:
+                before = (person.unit_id, person.active)
                 if to_unit is not None:
                     person.unit = to_unit
                 person.active = change.kind not in LEAVING
+                placements.append(
+                    Placement(person.pk, kind, before[0], person.unit_id, before[1], person.active)
+                )
                 if change.kind in LEAVING:
                     leavers.append(person.pk)
                     result.left += 1
@@ -415,6 +423,7 @@ def apply_staff(
                     result.moved += 1
                 elif change.kind == PlannedChangeKind.RETURNING:
                     result.returned += 1
+                    returners.append(person.pk)
                 else:
                     result.joined += 1
                     result.joiner_ids.append(person.pk)
@@ -450,6 +459,11 @@ def apply_staff(
             )
         )
     _insert_new(new_people, skill_sets, units, day, due, now, batch_id, history, entries, result)
+    placements.extend(
+        Placement(p.pk, StaffChangeKind.JOIN, None, p.unit_id, False, True)
+        for p, _c in new_people
+        if p.active
+    )
     if updates:
         Staff.objects.bulk_update(updates, [*STAFF_WRITTEN], batch_size=200)
     for (unit_id, active), ids in placed.items():
@@ -482,6 +496,10 @@ def apply_staff(
     record_many(entries, actor=actor)
     if leavers:
         result.accounts_disabled = _disable_accounts(actor, leavers, batch_id)
+    if returners:
+        result.accounts_reenabled = _reenable_accounts(actor, returners, batch_id)
+    # Meeting invitations and whatever else follows a person's unit (org.signals).
+    send_placed(actor, placements, day)
     return result
 
 
@@ -602,6 +620,19 @@ def _disable_accounts(actor: User | None, staff_ids: Iterable[int], batch_id: in
     return disable_leavers(actor=actor, users=users, reason=reason)
 
 
+def _reenable_accounts(actor: User | None, staff_ids: Iterable[int], batch_id: int | None) -> int:
+    """The one returning path (accounts.services.reenable_returning): a returning person's
+    disabled account signs in again; the sessions and API tokens it had stay ended."""
+    from yakuba.accounts.models import User
+    from yakuba.accounts.services import reenable_returning
+
+    users = list(User.objects.filter(staff__pk__in=list(staff_ids)))
+    if not users:
+        return 0
+    reason = f"staff import #{batch_id}: back in service" if batch_id else "staff import"
+    return reenable_returning(actor=actor, users=users, reason=reason)
+
+
 # --- the day a change takes effect ----------------------------------------------------------
 
 
@@ -611,6 +642,7 @@ class DueResult:
     joined: list[int] = field(default_factory=list)
     moved_units: set[int] = field(default_factory=set)
     accounts_disabled: int = 0
+    accounts_reenabled: int = 0
 
 
 def apply_due_changes(day: dt.date) -> DueResult:
@@ -631,9 +663,15 @@ def apply_due_changes(day: dt.date) -> DueResult:
         people = Staff.objects.select_for_update().in_bulk([c.staff_id for c in due])
         entries: list[Entry] = []
         leavers: list[int] = []
+        returners: list[int] = []
+        # Each person's state before the first of their changes applied now.
+        first_state: dict[int, tuple[int | None, bool]] = {}
+        last_kind: dict[int, str] = {}
         for change in due:
             person = people[change.staff_id]
             before_unit, before_active = person.unit_id, person.active
+            first_state.setdefault(person.pk, (before_unit, before_active))
+            last_kind[person.pk] = change.kind
             if change.to_unit_id is not None:
                 person.unit_id = change.to_unit_id
             if change.kind == StaffChangeKind.LEAVE:
@@ -643,6 +681,8 @@ def apply_due_changes(day: dt.date) -> DueResult:
                 person.active = True
             if change.kind == StaffChangeKind.JOIN:
                 result.joined.append(person.pk)
+            elif change.kind == StaffChangeKind.RETURN:
+                returners.append(person.pk)
             for unit_id in (before_unit, person.unit_id):
                 result.moved_units.add(unit_id)
             changes: dict[str, Any] = {
@@ -667,6 +707,15 @@ def apply_due_changes(day: dt.date) -> DueResult:
         record_many(entries)
         if leavers:
             result.accounts_disabled = _disable_accounts(None, leavers, None)
+        # Someone who left and came back within the run ends up in service.
+        returners = [pk for pk in dict.fromkeys(returners) if people[pk].active]
+        if returners:
+            result.accounts_reenabled = _reenable_accounts(None, returners, None)
+        placements = [
+            Placement(pk, last_kind[pk], unit_id, people[pk].unit_id, active, people[pk].active)
+            for pk, (unit_id, active) in first_state.items()
+        ]
+        send_placed(None, placements, max(c.effective_date for c in due))
         result.applied = len(due)
     return result
 

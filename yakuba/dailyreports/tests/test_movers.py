@@ -105,7 +105,8 @@ def test_the_old_unit_head_may_open_a_movers_series_and_others_may_not(
     # A head of a unit he was never in may not.
     from yakuba.org.models import Unit
 
-    other = Unit(code="130", name="福祉課", name_kana="フクシカ", kind="division", parent=org["dept"])
+    other = Unit(code="130", name="福祉課", name_kana="フクシカ", kind="division")
+    other.parent = org["dept"]
     other.save()
     outsider = verified_client(
         client.__class__(), make_user("unit_head", unit_key="dept", username="dept-head")
