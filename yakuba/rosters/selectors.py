@@ -54,6 +54,26 @@ def can_plan(user: Any, period: RosterPeriod) -> bool:
     return org_selectors.visible_units(user).filter(pk=period.unit_id).exists()
 
 
+def period_member_ids(period: RosterPeriod) -> list[int]:
+    """The period's people: those of its unit's subtree on its first day (org.membership).
+    Someone who moved out since stays in the period; someone who moved in does not."""
+    from yakuba.rosters.solver_io import period_staff
+
+    return [s.pk for s in period_staff(period.unit, on=period.start_date, with_skills=False)]
+
+
+def period_people(user: Any, period: RosterPeriod) -> QuerySet[Staff]:
+    """The people whose rows of ``period`` the user may read (and, with `can_plan`, edit):
+    every member of the period for someone who may read the period, nobody else. Scoped by
+    the period's unit, not by where the people are today: after a move the old unit's head
+    keeps the mover's rows of the period that was running (only those: other periods and
+    the mover's other records follow today's unit), and the new unit's head does not get
+    them."""
+    if not plannable_periods(user).filter(pk=period.pk).exists():
+        return Staff.objects.none()
+    return Staff.objects.filter(pk__in=period_member_ids(period))
+
+
 def published_version_for(staff: Staff, day: dt.date) -> RosterVersion | None:
     return (
         RosterVersion.objects.filter(

@@ -206,6 +206,8 @@ def set_cell(
 ) -> Assignment:
     """Set (and by default pin) one cell of a draft; the next run keeps pinned cells."""
     _require_plan(actor, version.period)
+    if staff.pk not in selectors.period_member_ids(version.period):
+        raise PermissionDenied("person not in this period")
     version = RosterVersion.objects.select_for_update(of=("self",)).get(pk=version.pk)
     if not version.is_editable:
         raise ValidationError(
@@ -276,8 +278,9 @@ def record_sick_leave(
 ) -> list[StaffRequest]:
     """Approved sick leave for `staff` on `dates` (all inside the version's period)."""
     _require_plan(actor, version.period)
-    if not selectors.can_decide_for(actor, staff):
-        raise PermissionDenied("person outside scope")
+    # The period's people by the period's unit (a mover stays in the period they began).
+    if staff.pk not in selectors.period_member_ids(version.period):
+        raise PermissionDenied("person not in this period")
     period = version.period
     if not dates:
         raise ValidationError(_("欠勤する日を入れてください。"))

@@ -37,7 +37,7 @@ from yakuba.rosters.models import (
     VersionStatus,
     WorkActivity,
 )
-from yakuba.rosters.solver_io import period_activities, period_staff
+from yakuba.rosters.solver_io import period_activities
 
 
 def _period_or_404(request: HttpRequest, pk: int) -> RosterPeriod:
@@ -203,15 +203,7 @@ def progress_chart(version: RosterVersion) -> dict[str, str] | None:
 
 
 def _absence_staff(request: HttpRequest, version: RosterVersion) -> Any:
-    return org_selectors.visible_staff(request.user).filter(
-        pk__in=_period_member_ids(version), active=True
-    )
-
-
-def _period_member_ids(version: RosterVersion) -> list[int]:
-    """The period's people (as of its first day: someone who moved since stays in it)."""
-    period = version.period
-    return [s.pk for s in period_staff(period.unit, on=period.start_date, with_skills=False)]
+    return selectors.period_people(request.user, version.period).filter(active=True)
 
 
 @require_POST
@@ -287,8 +279,10 @@ def cell_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = _version_or_404(request, pk)
     if not selectors.can_plan(request.user, version.period):
         raise PermissionDenied("cannot plan this unit")
+    # The period's people, by the period's unit: a mover stays editable here for the head
+    # of the unit they were in when the period began.
     staff = get_for_user_or_404(
-        org_selectors.visible_staff(request.user).filter(pk__in=_period_member_ids(version)),
+        selectors.period_people(request.user, version.period),
         request.user,
         request.GET.get("staff") or request.POST.get("staff"),
     )
