@@ -643,11 +643,8 @@ def follow_placements(
     tz = timezone.get_default_timezone()
     midnight = timezone.make_aware(dt.datetime.combine(effective_date, dt.time()), tz)
     cutoff = max(timezone.now(), midnight)
-    unit_paths = dict(
-        Unit.objects.filter(pk__in={p.after_unit_id for p in people.values()} - {None}).values_list(
-            "pk", "path"
-        )
-    )
+    new_units = {p.after_unit_id for p in people.values() if p.after_unit_id is not None}
+    unit_paths = dict(Unit.objects.filter(pk__in=new_units).values_list("pk", "path"))
     # The units whose invitation covers a new unit: it and every unit above it.
     covering: set[str] = set()
     for path in unit_paths.values():

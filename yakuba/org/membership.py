@@ -9,8 +9,9 @@ after a move's effective date — planned in March for April — already has the
 people. Counting over past days (daily-report completion) uses `stints`: each person's
 unit day by day, so a mover counts in the old unit before the move and the new one after.
 
-A unit or service change made without a `StaffChange` (none is written by hand today but
-by `org.services.save_staff`, which writes one) would show everywhere as if always so.
+Every path that changes a person's unit or service writes a `StaffChange` (the import,
+the daily job, and `org.services.save_staff` for an edit by hand, dated today); a change
+written around them would show on every past day as if it had always been so.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def _timelines(
     pending_before: dict[int, list[_Change]] = defaultdict(list)
     within: dict[int, list[_Change]] = defaultdict(list)
     for staff_id, kind, origin, destination, effective, applied_at in changes:
-        change = (kind, origin, destination, effective)
+        change: _Change = (kind, origin, destination, effective)
         if effective <= start:
             pending_before[staff_id].append(change)  # only pending ones are read this early
             continue

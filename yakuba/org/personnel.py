@@ -129,6 +129,10 @@ class StaffPlan:
         counts["unchanged"] = self.unchanged
         # Accounts the apply disables: leavers and missing people who have one.
         counts["accounts_disabled"] = sum(1 for c in self.of(*LEAVING) if c.user_id)
+        # Returning people whose (disabled) account signs in again when the return applies.
+        counts["accounts_reenabled"] = sum(
+            1 for c in self.of(PlannedChangeKind.RETURNING) if c.user_id
+        )
         counts["accounts_created"] = sum(
             1 for c in self.of(PlannedChangeKind.JOINER) if c.active and not c.user_id
         )

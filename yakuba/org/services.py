@@ -7,12 +7,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from yakuba.accounts.models import User
 from yakuba.accounts.roles import Capability
 from yakuba.audit.services import save_audited
 from yakuba.org import selectors
-from yakuba.org.models import Counter, Skill, Staff, Unit
+from yakuba.org.models import Counter, Skill, Staff, StaffChange, StaffChangeKind, Unit
+from yakuba.org.signals import Placement, send_placed
 
 STAFF_FIELDS = (
     "staff_number",
@@ -61,12 +63,45 @@ def save_staff(
     """Create (staff=None) or update a staff member; the unit must lie within the actor's scope."""
     creating = staff is None
     staff = staff or Staff()
-    if not creating:
-        _require_unit_in_scope(actor, Staff.objects.get(pk=staff.pk).unit)
+    stored = None if creating else Staff.objects.select_for_update().get(pk=staff.pk)
+    if stored is not None:
+        _require_unit_in_scope(actor, stored.unit)
     _require_unit_in_scope(actor, values.get("unit", staff.unit if not creating else None))
     m2m = {"skills": skills} if skills is not None else {}
-    return save_audited(
+    saved = save_audited(
         actor=actor, obj=staff, creating=creating, fields=STAFF_FIELDS, values=values, m2m=m2m
+    )
+    if stored is not None:
+        _record_placement(actor, stored, saved)
+    return saved
+
+
+def _record_placement(actor: User | None, before: Staff, after: Staff) -> None:
+    """A move (or leave, or return) made by hand takes effect today, like an import dated
+    today: kept in the history (`org.membership`: past days keep the unit) and followed by
+    what hangs on a person's unit (`org.signals`: meeting invitations)."""
+    moved = before.active and after.active and before.unit_id != after.unit_id
+    if not (moved or before.active != after.active):
+        return
+    if moved:
+        kind = StaffChangeKind.MOVE
+    elif after.active:
+        kind = StaffChangeKind.RETURN
+    else:
+        kind = StaffChangeKind.LEAVE
+    today = timezone.localdate()
+    StaffChange.objects.create(
+        staff=after,
+        kind=kind,
+        from_unit_id=before.unit_id,
+        to_unit_id=after.unit_id if kind != StaffChangeKind.LEAVE else None,
+        effective_date=today,
+        applied_at=timezone.now(),
+    )
+    send_placed(
+        actor,
+        [Placement(after.pk, kind, before.unit_id, after.unit_id, before.active, after.active)],
+        today,
     )
 
 

@@ -55,6 +55,7 @@ def test_a_return_in_an_import_reenables_the_account_but_not_its_old_token(
 ) -> None:
     plan = build_plan("back.csv", csv_bytes([SUZUKI]))
     assert plan.preview_summary()["people"]["returning"] == 1
+    assert plan.preview_summary()["people"]["accounts_reenabled"] == 1
     result = apply_plan(plan, actor=left_with_token["hr"], source="back")
     assert result.people["accounts_reenabled"] == 1
     user = left_with_token["user"]
