@@ -628,6 +628,7 @@ def acknowledge(*, actor: User, catchup: CatchUp) -> CatchUp:
 # --- invitations that follow people's units ------------------------------------------------
 
 
+@transaction.atomic
 def follow_placements(
     *, actor: User | None, placements: Iterable[Placement], effective_date: dt.date
 ) -> int:

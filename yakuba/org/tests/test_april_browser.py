@@ -16,6 +16,7 @@ from yakuba.core.tests.browser_support import VIEWPORT, axe_problems, screenshot
 
 pytestmark = [pytest.mark.browser]
 SHOTS = Path("/tmp/shots-april")
+MORE_SHOTS = Path("/tmp/shots-movers")
 
 
 def _page(browser: Any, live_server: Any, user: Any, lang: str | None = None) -> Any:
@@ -28,16 +29,29 @@ def _page(browser: Any, live_server: Any, user: Any, lang: str | None = None) ->
 def _shot(page: Any, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     shutil.copy(screenshot(page, name), SHOTS / f"{name}.png")
+    MORE_SHOTS.mkdir(exist_ok=True)
+    shutil.copy(SHOTS / f"{name}.png", MORE_SHOTS / f"{name}.png")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_april_import_preview_and_confirmation(
     browser, live_server, make_user, org, tmp_path
 ) -> None:
+    from yakuba.accounts.models import User
     from yakuba.org.models import ImportBatch, Staff
     from yakuba.org.tests.test_importing import csv_bytes
 
     hr = make_user("hr")
+    # Back from leave with the account disabled when they left: re-enabled on the day.
+    away = User.objects.create_user("modoru", password=None, role="staff", is_active=False)
+    Staff(
+        staff_number="4001",
+        name="戻 る",
+        name_kana="モドル",
+        unit=org["zeimu"],
+        active=False,
+        user=away,
+    ).save()
     Staff.objects.bulk_create(
         [
             Staff(
@@ -53,6 +67,7 @@ def test_april_import_preview_and_confirmation(
         "1001,山田 太郎,ヤマダ タロウ,正規,,110,,s1001@example.jp,1",
         "2001,鈴木 一郎,スズキ イチロウ,正規,,120,税証明,s2001@example.jp,0",
         "3001,新井 新,アライ アラタ,正規,主事,111,,,1",
+        "4001,戻 る,モドル,正規,,120,,,1",
     ]
     upload = tmp_path / "april.csv"
     upload.write_bytes(csv_bytes(rows))
@@ -66,16 +81,18 @@ def test_april_import_preview_and_confirmation(
     _shot(page, "april-import-start-ja")
     page.get_by_role("button", name="検査する").click()
     page.get_by_role("heading", name="職員の変更").wait_for()
+    page.get_by_text("アカウントを再び有効に 1").wait_for()
     problems += axe_problems(page, "preview ja")
     _shot(page, "april-import-preview-ja")
     page.locator("#id_unit").select_option("120")
     page.locator("#id_side").select_option("to")
     page.get_by_role("button", name="絞り込む").click()
-    page.get_by_text("40 人").wait_for()
+    page.get_by_text("41 人").wait_for()  # 40 movers and the returning person
     batch = ImportBatch.objects.get()
     en = _page(browser, live_server, hr, lang="en")
     en.goto(f"/org/import/{batch.pk}/")
     en.get_by_role("heading", name="Changes to staff").wait_for()
+    en.get_by_text("1 account to re-enable").wait_for()
     problems += axe_problems(en, "preview en")
     _shot(en, "april-import-preview-en")
     page.goto(f"/org/import/{batch.pk}/")
