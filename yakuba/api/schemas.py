@@ -144,7 +144,7 @@ class ImportSummaryOut(Schema):
         description=(
             "People by kind of change: joiner, mover, changed, leaver, returning, missing "
             "(only for a complete staff list), superseded, unchanged, accounts_disabled, "
-            "accounts_created."
+            "accounts_created, accounts_reenabled (returning people's disabled accounts)."
         ),
     )
     effective_date: date | None = Field(None, description="発令日: when moves and leavers apply.")
@@ -172,7 +172,7 @@ class ImportResultOut(Schema):
         default_factory=dict,
         description=(
             "moved, left, returned, joined now; scheduled for the effective date; cancelled "
-            "pending changes; accounts_disabled."
+            "pending changes; accounts_disabled; accounts_reenabled (returning people)."
         ),
     )
 
