@@ -155,3 +155,17 @@ def test_nobody_changes_their_own_role(people, make_user) -> None:
     set_role(actor=admin, user=people["hr"], role="staff")
     people["hr"].refresh_from_db()
     assert people["hr"].role == "staff"
+
+
+@pytest.mark.django_db
+def test_a_user_is_not_taken_for_a_staff_record(make_user, org) -> None:
+    """A user has a `staff_number` (its staff record's) but is still a user: comparing it
+    as a staff record made a head "concern" whoever's staff id equals their account id."""
+    head = make_user("unit_head")
+    assert duties._staff_of(head) == head.staff
+    assert duties._user_of(head) == head
+    assert duties._user_of(head.staff) == head
+    yamada = org["staff"]["1001"]
+    assert duties._staff_of(yamada) == yamada and duties._user_of(yamada) is None
+    assert not duties.concerns(head, yamada)
+    assert duties.concerns(head, head.staff)
