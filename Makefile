@@ -8,7 +8,7 @@ PORT ?= 8000
 BENCH_DIR ?= ../shared/bench/curtois-qu
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-db lint format messages bench-planner bench-rosters bench-reports bench-meetings bench-netcheck bench-faults install clean-db
+.PHONY: run test test-db lint format messages bench-planner bench-rosters bench-reports bench-meetings bench-netcheck bench-faults bench-accounts install clean-db
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -103,6 +103,13 @@ bench-netcheck: install
 BENCH_FAULTS_ARGS ?=
 bench-faults: install
 	$(PY) -m yakuba.demo.faultbench $(BENCH_FAULTS_ARGS)
+
+# Accounts (issue 13): local accounts + activation sheets for 5,000 staff, the April 1st
+# import (5,000 staff, 800 moves, 150 joiners, 120 leavers) on SQLite and PostgreSQL, and
+# 200 directory sign-ins against a local OpenLDAP server. A table, then one JSON line.
+BENCH_ACCOUNTS_ARGS ?=
+bench-accounts: install
+	$(PY) -m yakuba.accounts.bench $(BENCH_ACCOUNTS_ARGS)
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
