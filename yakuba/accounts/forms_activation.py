@@ -133,8 +133,10 @@ class ChoosePasswordForm(SetPasswordForm):
             self.fields[name].widget.attrs.update({"autocomplete": "new-password"})
         self.fields["new_password1"].widget.attrs["autofocus"] = True
 
-    def save(self, commit: bool = True) -> Any:  # pragma: no cover - the token service saves
-        raise NotImplementedError("use activation.set_password_with_token")
+    def save(self, commit: bool = True) -> Any:  # pragma: no cover - a guard
+        # SetPasswordForm.save would set the password without using up the token (and
+        # without the audit entry); the one write is activation.set_password_with_token.
+        raise TypeError("the password is set by activation.set_password_with_token")
 
 
 class PasswordForgotForm(forms.Form):

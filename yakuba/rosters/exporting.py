@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from yakuba.core.tabular import safe_cell, write_csv
 from yakuba.rosters.grid import WEEKDAY_SHORT
 from yakuba.rosters.models import Assignment, RosterVersion
-from yakuba.rosters.solver_io import period_staff
+from yakuba.rosters.solver_io import period_members
 
 # Fill colours of the activity palette (light, so black text stays readable when printed).
 FILLS = {
@@ -47,7 +47,7 @@ def roster_xlsx(version: RosterVersion, paper: str = "a3") -> bytes:
 
     period = version.period
     days = period.days
-    staff = period_staff(period.unit, on=period.start_date, with_skills=False)
+    staff = period_members(period, with_skills=False)
     cells = _cells(version)
     wb = Workbook()
     ws = wb.active
@@ -116,7 +116,7 @@ def roster_csv(version: RosterVersion) -> bytes:
     period = version.period
     cells = _cells(version)
     rows: list[list[object]] = []
-    for s in period_staff(period.unit, on=period.start_date, with_skills=False):
+    for s in period_members(period, with_skills=False):
         for d in period.days:
             a = cells.get((s.pk, d))
             if a is None:

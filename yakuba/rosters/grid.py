@@ -27,7 +27,7 @@ from yakuba.rosters.models import (
     WorkActivity,
     day_type_of,
 )
-from yakuba.rosters.solver_io import period_activities, period_staff
+from yakuba.rosters.solver_io import period_activities, period_members
 
 WEEKDAY_SHORT = ("月", "火", "水", "木", "金", "土", "日")
 
@@ -78,7 +78,7 @@ def build_grid(
     # Keyed by date and by ISO text: the raw query returns either, depending on the database.
     index: dict[object, int] = {d: i for i, d in enumerate(days)}
     index |= {d.isoformat(): i for i, d in enumerate(days)}
-    staff = period_staff(period.unit, on=period.start_date, with_skills=False)
+    staff = period_members(period, with_skills=False)
     activities = {a.pk: a for a in period_activities(period.unit)}
     cells: dict[int, list[tuple[int | None, bool, str]]] = {
         s.pk: [(None, False, "")] * len(days) for s in staff

@@ -57,9 +57,9 @@ def can_plan(user: Any, period: RosterPeriod) -> bool:
 def period_member_ids(period: RosterPeriod) -> list[int]:
     """The period's people: those of its unit's subtree on its first day (org.membership).
     Someone who moved out since stays in the period; someone who moved in does not."""
-    from yakuba.rosters.solver_io import period_staff
+    from yakuba.rosters.solver_io import period_members
 
-    return [s.pk for s in period_staff(period.unit, on=period.start_date, with_skills=False)]
+    return [s.pk for s in period_members(period, with_skills=False)]
 
 
 def period_people(user: Any, period: RosterPeriod) -> QuerySet[Staff]:

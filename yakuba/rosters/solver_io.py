@@ -111,6 +111,12 @@ def period_staff(
     return list(qs.order_by("unit__path", "staff_number"))
 
 
+def period_members(period: RosterPeriod, *, with_skills: bool = True) -> list[Staff]:
+    """The people of a roster period: its unit's subtree as of the period's first day (the
+    one rule for the grid, the solver, the exports and the edit checks)."""
+    return period_staff(period.unit, on=period.start_date, with_skills=with_skills)
+
+
 def period_activities(unit: Unit | None) -> list[WorkActivity]:
     """Office-wide activities plus those of the unit, its ancestors and its subtree."""
     qs = WorkActivity.objects.filter(active=True)
@@ -205,7 +211,7 @@ class _Sources:
 def _load(version: RosterVersion) -> _Sources:
     period = version.period
     days = period.days
-    staff = period_staff(period.unit, on=period.start_date)
+    staff = period_members(period)
     acts = period_activities(period.unit)
     counters = [a for a in acts if a.kind == ActivityKind.COUNTER and a.counter_id]
     return _Sources(
