@@ -3,14 +3,13 @@ person activates with the sheet's link and is signed in (Debian chromium, axe-co
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
+from yakuba.accounts.tests.conftest import pdf_links
 from yakuba.core.tests.browser_support import VIEWPORT, axe_problems, screenshot, session_cookies
 
 pytestmark = [pytest.mark.browser]
@@ -37,34 +36,12 @@ def _context(browser, live_server, lang: str = "ja"):
 
 
 @pytest.fixture
-def newcomers(org):
-    from yakuba.org.models import Staff
-
-    people = []
-    for number, name in [("3001", "田中 次郎"), ("3002", "高橋 三郎")]:
-        person = Staff(staff_number=number, name=name, name_kana="タナカ", unit=org["madoguchi"])
-        person.save()
-        people.append(person)
-    return people
-
-
-@pytest.fixture
 def hr_user(make_user):
     return make_user("hr", username="hr-browser")
 
 
-def _links(pdf: bytes) -> list[str]:
-    found = []
-    for page in PdfReader(io.BytesIO(pdf)).pages:
-        for annot in page.get("/Annots") or []:
-            action = annot.get_object().get("/A")
-            if action and "/URI" in action:
-                found.append(str(action["/URI"]))
-    return found
-
-
 def test_hr_creates_accounts_prints_sheets_and_a_person_activates(
-    browser, live_server, org, newcomers, hr_user, smtp_server
+    browser, live_server, org, no_email_staff, hr_user, smtp_server
 ) -> None:
     from yakuba.accounts.models import User
 
@@ -93,7 +70,7 @@ def test_hr_creates_accounts_prints_sheets_and_a_person_activates(
     with page.expect_download() as info:
         page.get_by_role("button", name="PDFをダウンロード").first.click()
     pdf = Path(info.value.path()).read_bytes()
-    links = _links(pdf)
+    links = pdf_links(pdf)
     assert len(links) == 2  # 3001 and 3002 have no address; 1002 got a mail
     assert len(smtp_server.to("s1002@example.jp")) == 1
     ctx.close()

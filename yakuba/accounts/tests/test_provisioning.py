@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from conftest import verified_client
 from yakuba.accounts.models import ActivationSheet, ActivationToken, ProvisionRun, User
 from yakuba.accounts.provisioning import provision_staff_accounts
+from yakuba.accounts.tests.conftest import pdf_links
 from yakuba.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -23,29 +24,6 @@ pytestmark = pytest.mark.django_db
 
 def _pdf_text(data: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
-
-
-def _pdf_links(data: bytes) -> list[str]:
-    links = []
-    for page in PdfReader(io.BytesIO(data)).pages:
-        for annot in page.get("/Annots") or []:
-            action = annot.get_object().get("/A")
-            if action and "/URI" in action:
-                links.append(str(action["/URI"]))
-    return links
-
-
-@pytest.fixture
-def no_email_staff(org):
-    """Two more people in 窓口係 without an e-mail address (they get sheets)."""
-    from yakuba.org.models import Staff
-
-    people = []
-    for number, name in [("3001", "田中 次郎"), ("3002", "高橋 三郎")]:
-        person = Staff(staff_number=number, name=name, name_kana="タナカ", unit=org["madoguchi"])
-        person.save()
-        people.append(person)
-    return people
 
 
 @pytest.fixture
@@ -102,7 +80,7 @@ def test_accounts_are_created_mailed_and_printed(
     assert "アカウント有効化のご案内" in pages[0] and "有効期限" in pages[0]
     assert re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", pages[0])
     assert "https://yakuba.example.jp/accounts/activate/" in pages[0]
-    links = _pdf_links(pdf)
+    links = pdf_links(pdf)
     assert len(links) == 2 and all(
         link.startswith("https://yakuba.example.jp/accounts/activate/l/") for link in links
     )
