@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "yakuba.meetings",
     "yakuba.netcheck",
     "yakuba.licences",
+    "yakuba.security",
+    "yakuba.awareness",
 ]
 
 MIDDLEWARE = [

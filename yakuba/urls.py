@@ -16,6 +16,7 @@ urlpatterns = [
     path("meetings/", include("yakuba.meetings.urls")),
     path("netcheck/", include("yakuba.netcheck.urls")),
     path("licences/", include("yakuba.licences.urls")),
+    path("security/", include("yakuba.security.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),

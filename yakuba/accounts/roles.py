@@ -63,6 +63,21 @@ class Capability(models.TextChoices):
     # Account hygiene (issue 13 item 5).
     VIEW_ACCOUNT_HYGIENE = "view_account_hygiene", "idle, locked, never-used accounts (read)"
     MANAGE_ACCOUNT_HYGIENE = "manage_account_hygiene", "lift lock-outs, disable idle accounts"
+    # Security awareness and the check system (issue 14). Everyone answers their own
+    # questions, checklists and reports; these say who runs and who reads.
+    MANAGE_AWARENESS = "manage_awareness", "question bank, lessons, courses and campaigns"
+    VIEW_AWARENESS_PROGRESS = "view_awareness_progress", "campaign progress by unit (scoped)"
+    MANAGE_DRILLS = "manage_drills", "write and send drill mails (標的型攻撃メール訓練)"
+    VIEW_DRILL_RESULTS = "view_drill_results", "drill rates by campaign and unit (scoped)"
+    VIEW_DRILL_RECIPIENTS = "view_drill_recipients", "each recipient's drill timeline (audited)"
+    MANAGE_INSPECTIONS = "manage_inspections", "self-inspection checklists, rounds, all findings"
+    REVIEW_INSPECTIONS = "review_inspections", "confirm answers and own findings of units (scoped)"
+    VIEW_INSPECTIONS = "view_inspections", "heat map, findings, committee report (scoped)"
+    MANAGE_READINESS = "manage_readiness", "the telework home/device checklist and its validity"
+    VIEW_READINESS = "view_readiness", "telework readiness by person (scoped)"
+    TRIAGE_INCIDENTS = "triage_incidents", "triage, act on and close incident reports"
+    VIEW_INCIDENT_STATS = "view_incident_stats", "incident statistics by month and category"
+    VIEW_AWARENESS_SCORES = "view_awareness_scores", "awareness scores of people (scoped; audited)"
 
 
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -202,6 +217,43 @@ CAPABILITIES[Role.SYSADMIN] = CAPABILITIES[Role.SYSADMIN] | {
     Capability.MANAGE_ACCOUNT_HYGIENE,
 }
 CAPABILITIES[Role.AUDITOR] = CAPABILITIES[Role.AUDITOR] | {Capability.VIEW_ACCOUNT_HYGIENE}
+
+# Security awareness and the check system: the information security administrator runs it
+# office-wide; unit heads follow and review their own units; the auditor reads campaigns,
+# drills (rates, never a named recipient), inspections and incident statistics, and never
+# sees a person's awareness score (only the person, their unit head and infosec do).
+for _role, _caps in {
+    Role.UNIT_HEAD: {
+        Capability.VIEW_AWARENESS_PROGRESS,
+        Capability.VIEW_DRILL_RESULTS,
+        Capability.REVIEW_INSPECTIONS,
+        Capability.VIEW_INSPECTIONS,
+        Capability.VIEW_READINESS,
+        Capability.VIEW_AWARENESS_SCORES,
+    },
+    Role.INFOSEC: {
+        Capability.MANAGE_AWARENESS,
+        Capability.VIEW_AWARENESS_PROGRESS,
+        Capability.MANAGE_DRILLS,
+        Capability.VIEW_DRILL_RESULTS,
+        Capability.VIEW_DRILL_RECIPIENTS,
+        Capability.MANAGE_INSPECTIONS,
+        Capability.VIEW_INSPECTIONS,
+        Capability.MANAGE_READINESS,
+        Capability.VIEW_READINESS,
+        Capability.TRIAGE_INCIDENTS,
+        Capability.VIEW_INCIDENT_STATS,
+        Capability.VIEW_AWARENESS_SCORES,
+    },
+    Role.AUDITOR: {
+        Capability.VIEW_AWARENESS_PROGRESS,
+        Capability.VIEW_DRILL_RESULTS,
+        Capability.VIEW_INSPECTIONS,
+        Capability.VIEW_INCIDENT_STATS,
+    },
+}.items():
+    CAPABILITIES[_role] = CAPABILITIES[_role] | frozenset(_caps)
+del _role, _caps
 
 # Roles whose organisation scope is the whole office (others: their own unit and below).
 OFFICE_WIDE_ROLES = frozenset({Role.HR, Role.AUDITOR, Role.SYSADMIN})

@@ -85,6 +85,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("受付時間・質問・体調確認・まとめの送り先"),
     ),
     NavItem(
+        _("セキュリティ"),
+        "security:home",
+        None,
+        _("今週の問題・在宅勤務の準備チェック・不審なメールの報告"),
+    ),
+    NavItem(
         _("接続チェック"),
         "netcheck:check",
         None,

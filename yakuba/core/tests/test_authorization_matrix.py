@@ -295,6 +295,7 @@ MATRIX: dict[str, Rule] = {
     # Connection self-check: the measuring endpoints answer 401 to anonymous callers and
     # 400 without a run token (runs, limits and CSRF are tested in yakuba/netcheck).
     "netcheck:check": Rule(SIGNED_IN),
+    "security:home": Rule(SIGNED_IN),
     "netcheck:start": Rule(SIGNED_IN, method="post", anonymous=401),
     "netcheck:ping": Rule(SIGNED_IN, ok=400, anonymous=401),
     "netcheck:download": Rule(SIGNED_IN, ok=400, anonymous=401),

@@ -1,0 +1,61 @@
+"""Telework readiness requirements (issue 14 item 5), registered by the security apps.
+
+The readiness gate is one telework eligibility condition (`rosters.eligibility`) made of
+requirements other apps register here: the home/device checklist completed and still
+valid (readiness), the required course passed (campaigns), a recent connection check
+(readiness, reading netcheck; optional per office). Each requirement judges a list of
+people at once in a constant number of queries and says, per person, whether it is met
+and — when it is not — why and what to do (shown on the eligibility page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Verdict:
+    met: bool
+    detail: str | Promise = ""
+    action_url: str = ""
+
+
+@dataclass(frozen=True)
+class Requirement:
+    code: str
+    label: str | Promise
+    judge: Callable[[Sequence[int]], Mapping[int, Verdict]]
+    order: int = 100
+
+
+_REQUIREMENTS: dict[str, Requirement] = {}
+
+
+def register(requirement: Requirement) -> Requirement:
+    if requirement.code in _REQUIREMENTS and _REQUIREMENTS[requirement.code] is not requirement:
+        raise ValueError(f"a readiness requirement named {requirement.code!r} exists")
+    _REQUIREMENTS[requirement.code] = requirement
+    return requirement
+
+
+def unregister(code: str) -> None:
+    _REQUIREMENTS.pop(code, None)
+
+
+def registered() -> list[Requirement]:
+    return sorted(_REQUIREMENTS.values(), key=lambda r: (r.order, r.code))
+
+
+def verdicts(staff_ids: Sequence[int]) -> dict[int, list[tuple[Requirement, Verdict]]]:
+    """Per person, every requirement with its verdict (a person missing from a judge's
+    answer has not met it)."""
+    ids = list(dict.fromkeys(staff_ids))
+    result: dict[int, list[tuple[Requirement, Verdict]]] = {pk: [] for pk in ids}
+    for requirement in registered():
+        answers = requirement.judge(ids) if ids else {}
+        for pk in ids:
+            result[pk].append((requirement, answers.get(pk, Verdict(False))))
+    return result
