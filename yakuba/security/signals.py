@@ -13,6 +13,11 @@
     value), ``reason`` (short Japanese text shown to the person) and ``source`` (e.g.
     "drills.campaign:12", unique per cause so re-sending assigns nothing twice).
     `awareness` assigns that topic's lessons and questions to each person, due soon.
+
+`question_answered`
+    Sent by whoever shows a bank question outside the weekly flow (a campaign or a course)
+    with ``staff_id``, ``question_id``, ``correct`` (bool) and ``answered_at``; `awareness`
+    records it as a review, so the spaced repetition knows what the person just learnt.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from django.dispatch import Signal
 
 suspicious_mail_reported = Signal()
 follow_up_needed = Signal()
+question_answered = Signal()
 
 
 def claimed_as_drill(responses: list[tuple[object, object]]) -> bool:
