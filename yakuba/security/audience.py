@@ -71,7 +71,7 @@ def previous_month(today: dt.date) -> tuple[dt.date, dt.date]:
     return last.replace(day=1), last
 
 
-def teleworker_ids(start: dt.date, end: dt.date) -> QuerySet[Assignment, dict[str, Any]]:
+def teleworker_ids(start: dt.date, end: dt.date) -> QuerySet[Assignment, Any]:
     """Staff ids with a telework day between `start` and `end` in a published roster."""
     return (
         Assignment.objects.filter(
