@@ -16,28 +16,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
-import time
 from typing import Any
 
+from yakuba.core.benchserver import run_piece
+
 DEFAULT_PG = "postgres://root@127.0.0.1:5432/postgres"
-
-
-def run_piece(module: str, *args: str) -> dict[str, Any]:
-    """Run one benchmark module; its table goes to our output, its last line is its JSON."""
-    started = time.perf_counter()
-    proc = subprocess.run(  # noqa: S603 - our own benchmark modules
-        [sys.executable, "-m", module, *args], capture_output=True, text=True, check=False
-    )
-    lines = proc.stdout.strip().splitlines()
-    print(f"== {module} ({time.perf_counter() - started:.0f} s)")
-    print("\n".join(lines[:-1]))
-    if proc.returncode != 0 or not lines:
-        print(proc.stderr[-4000:], file=sys.stderr)
-        return {"error": f"{module} exited with {proc.returncode}"}
-    figures: dict[str, Any] = json.loads(lines[-1])
-    return figures
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,6 +15,7 @@ the database task backend, a temporary SQLite file or a temporary PostgreSQL dat
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import secrets
 import shutil
@@ -27,6 +28,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 # Where a temporary PostgreSQL database is created (CREATE/DROP DATABASE rights needed).
@@ -178,3 +180,21 @@ def start_gunicorn(
         time.sleep(0.3)
     proc.terminate()
     raise RuntimeError("server did not start")
+
+
+def run_piece(module: str, *args: str) -> dict[str, Any]:
+    """Run one benchmark module in its own process, as the combined ``make bench-*`` targets
+    do: its table goes to our output, its last line (one JSON object) is returned. A piece
+    that fails is reported as ``{"error": ...}`` with its stderr, and the others still run."""
+    started = time.perf_counter()
+    proc = subprocess.run(  # noqa: S603 - our own benchmark modules
+        [sys.executable, "-m", module, *args], capture_output=True, text=True, check=False
+    )
+    lines = proc.stdout.strip().splitlines()
+    print(f"== {module} ({time.perf_counter() - started:.0f} s)")
+    print("\n".join(lines[:-1]))
+    if proc.returncode != 0 or not lines:
+        print(proc.stderr[-4000:], file=sys.stderr)
+        return {"error": f"{module} exited with {proc.returncode}"}
+    figures: dict[str, Any] = json.loads(lines[-1])
+    return figures

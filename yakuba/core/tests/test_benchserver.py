@@ -50,3 +50,20 @@ def test_bench_site_serves_a_migrated_database_and_cleans_up(database: str) -> N
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
     assert not work.exists()
+
+
+def test_run_piece_returns_the_json_line_and_prints_the_table(capsys) -> None:
+    from yakuba.core.benchserver import run_piece
+
+    assert run_piece("yakuba.core.tests.bench_piece_sample") == {"answer": 42}
+    out = capsys.readouterr().out
+    assert "answer     42" in out
+    assert '{"answer": 42}' not in out  # the JSON is the caller's to merge, not to print
+
+
+def test_a_failing_piece_is_an_error_not_a_crash(capsys) -> None:
+    from yakuba.core.benchserver import run_piece
+
+    result = run_piece("yakuba.core.tests.bench_piece_sample", "--fail")
+    assert result == {"error": "yakuba.core.tests.bench_piece_sample exited with 1"}
+    assert "the piece broke" in capsys.readouterr().err
