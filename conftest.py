@@ -207,9 +207,16 @@ class SmtpInbox:
 
     def __init__(self) -> None:
         self.messages: list = []
+        # Replies for the next DATA commands instead of accepting, e.g. "451 4.3.0 busy"
+        # (a transient refusal) or "550 5.1.1 no such user": `refuse_next`.
+        self.refusals: list[str] = []
 
     def clear(self) -> None:
         self.messages.clear()
+        self.refusals.clear()
+
+    def refuse_next(self, *replies: str) -> None:
+        self.refusals.extend(replies)
 
     def to(self, address: str) -> list:
         return [m for m in self.messages if address in str(m.get("To", ""))]
@@ -234,6 +241,8 @@ def _smtp_controller():
 
     class Handler:
         async def handle_DATA(self, server, session, envelope) -> str:
+            if inbox.refusals:
+                return inbox.refusals.pop(0)
             raw = envelope.original_content or envelope.content
             inbox.messages.append(email.message_from_bytes(raw, policy=email.policy.default))
             return "250 OK"

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "yakuba.netcheck",
     "yakuba.licences",
     "yakuba.security",
+    "yakuba.drills",
     "yakuba.awareness",
 ]
 

@@ -17,6 +17,8 @@ urlpatterns = [
     path("netcheck/", include("yakuba.netcheck.urls")),
     path("licences/", include("yakuba.licences.urls")),
     path("security/", include("yakuba.security.urls")),
+    # /security/drills/ (infosec) and the short public links /t/ of drill mails.
+    path("", include("yakuba.drills.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),

@@ -91,6 +91,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("今週の問題・在宅勤務の準備チェック・不審なメールの報告"),
     ),
     NavItem(
+        _("訓練メール"),
+        "drills:drill_list",
+        Capability.VIEW_DRILL_RESULTS,
+        _("標的型攻撃メール訓練の作成・送信と結果"),
+    ),
+    NavItem(
         _("接続チェック"),
         "netcheck:check",
         None,

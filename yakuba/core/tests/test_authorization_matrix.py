@@ -69,6 +69,9 @@ PROVISION = ("hr", "sysadmin")
 HYGIENE_VIEW = ("auditor", "sysadmin")
 # The information division only: unit heads and HR do not see it, everyone sees their own.
 CONNECTION_QUALITY = ("infosec", "sysadmin")
+# Drill mails: infosec runs them; results for the auditor and unit heads (their units).
+DRILLS = ("infosec",)
+DRILL_RESULTS = ("unit_head", "infosec", "auditor")
 
 
 def _batch(objs: dict[str, Any]) -> dict[str, Any]:
@@ -133,6 +136,20 @@ def _licence(objs: dict[str, Any]) -> dict[str, Any]:
     from yakuba.licences.tests.factories import matrix_objects
 
     return {"pk": matrix_objects(objs)["licence"].pk}
+
+
+def _drills(objs: dict[str, Any]) -> dict[str, Any]:
+    from yakuba.drills.tests.factories import matrix_objects
+
+    return matrix_objects(objs)
+
+
+def _drill(objs: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": _drills(objs)["drill"].pk}
+
+
+def _drill_token(objs: dict[str, Any]) -> dict[str, Any]:
+    return {"token": _drills(objs)["token"]}
 
 
 MATRIX: dict[str, Rule] = {
@@ -375,6 +392,28 @@ MATRIX: dict[str, Rule] = {
     "licences:licence_edit": Rule(LICENCES, kwargs=_licence),
     "licences:licence_reassign": Rule(LICENCES, kwargs=_licence),
     "licences:licence_delete": Rule(LICENCES, ok=302, method="post", kwargs=_licence),
+    # Drill mails (標的型攻撃メール訓練). The matrix drill went to 市民課: a unit head elsewhere
+    # gets 404. Launching it again, resending nothing and ending it redirect to its page.
+    "drills:drill_list": Rule(DRILL_RESULTS),
+    "drills:drill_create": Rule(DRILLS),
+    "drills:drill_detail": Rule(DRILL_RESULTS, kwargs=_drill),
+    "drills:drill_edit": Rule(DRILLS, ok=302, kwargs=_drill),
+    "drills:drill_launch": Rule(DRILLS, ok=302, method="post", kwargs=_drill),
+    "drills:drill_resend": Rule(DRILLS, ok=302, method="post", kwargs=_drill),
+    "drills:drill_finish": Rule(DRILLS, ok=302, method="post", kwargs=_drill),
+    "drills:drill_export": Rule(DRILL_RESULTS, kwargs=_drill),
+    # Each recipient's timeline: infosec only (audited).
+    "drills:drill_recipients": Rule(DRILLS, kwargs=_drill),
+    "drills:template_list": Rule(DRILLS),
+    "drills:template_create": Rule(DRILLS),
+    "drills:template_load": Rule(DRILLS, ok=302, method="post"),
+    "drills:template_edit": Rule(DRILLS, kwargs=lambda o: {"pk": _drills(o)["template"].pk}),
+    "drills:template_preview": Rule(DRILLS, kwargs=lambda o: {"pk": _drills(o)["template"].pk}),
+    # The links in a drill mail: no sign-in; the unguessable token is the credential.
+    "drills:open": Rule(ALL, kwargs=_drill_token),
+    "drills:click": Rule(ALL, kwargs=_drill_token),
+    "drills:typed": Rule(ALL, method="post", kwargs=_drill_token),
+    "drills:report": Rule(ALL, kwargs=_drill_token),
 }
 
 
