@@ -3,6 +3,7 @@ on the optional HTML body (a small allow-list; nothing that loads from elsewhere
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -59,7 +60,7 @@ def links_for(token: str) -> Links:
     )
 
 
-def _fill(text: str, values: dict[str, str]) -> str:
+def _fill(text: str, values: Mapping[str, str]) -> str:
     # Plain replacement, not str.format: braces elsewhere in a template stay as written.
     for key, value in values.items():
         text = text.replace("{" + key + "}", value)
@@ -78,7 +79,7 @@ def render_mail(content: dict[str, Any], *, name: str, links: Links) -> tuple[st
     """(subject, text body, HTML body) for one person."""
     plain_values = {"link": links.click, "report_link": links.report, "name": name}
     text = _fill(str(content["body"]), plain_values) + "\n\n" + footer_text(links.report)
-    html_values = {k: escape(v) for k, v in plain_values.items()}
+    html_values = {k: str(escape(v)) for k, v in plain_values.items()}
     if content.get("html_body"):
         html = _fill(str(content["html_body"]), html_values)
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from yakuba.core.tabular import write_xlsx
 from yakuba.drills.models import Drill
@@ -18,15 +19,15 @@ def minutes(value: dt.timedelta | None) -> float | None:
 def header() -> list[str]:
     return [
         _("所属"),
-        _("対象"),
-        _("配信"),
+        pgettext("drill", "対象"),
+        pgettext("drill", "配信"),
         _("開封"),
         _("開封率（%）"),
         _("クリック"),
         _("クリック率（%）"),
         _("入力"),
         _("入力率（%）"),
-        _("報告"),
+        pgettext("drill", "報告"),
         _("報告率（%）"),
         _("最初の報告まで（分）"),
         _("報告までの中央値（分）"),

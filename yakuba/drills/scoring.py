@@ -29,8 +29,8 @@ def values(staff_ids: Sequence[int]) -> Mapping[int, ComponentValue]:
     ).values_list("staff_id", "clicked_at", "typed_at", "reported_at")
     seen: dict[int, list[tuple[bool, bool]]] = {}
     for staff_id, clicked_at, typed_at, reported_at in rows.iterator(2000):
-        clicked = clicked_at is not None or typed_at is not None
-        seen.setdefault(staff_id, []).append((clicked, reported_at is not None))
+        fell_for_it = clicked_at is not None or typed_at is not None
+        seen.setdefault(staff_id, []).append((fell_for_it, reported_at is not None))
     answer: dict[int, ComponentValue] = {}
     for staff_id, mails in seen.items():
         reported = sum(1 for _c, r in mails if r)

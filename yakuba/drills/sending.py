@@ -172,6 +172,7 @@ def _smtp_send(smtp: smtplib.SMTP, mail: EmailMultiAlternatives) -> None:
     message = mail.message()
     sender, recipients = mail.from_email, mail.recipients()
     try:
+        smtp.ehlo_or_helo_if_needed()
         code, reply = smtp.mail(sender)
         if code != 250:
             raise Refused(f"MAIL FROM: {code} {reply!r}", permanent=500 <= code < 600)
@@ -185,7 +186,8 @@ def _smtp_send(smtp: smtplib.SMTP, mail: EmailMultiAlternatives) -> None:
             raise
         raise Refused(f"{type(exc).__name__}: {exc}"[:250]) from None
     try:
-        code, reply = smtp.data(message.as_bytes(linesep="\r\n"))
+        # Django's MIME classes take linesep (the stubs know only email.message).
+        code, reply = smtp.data(message.as_bytes(linesep="\r\n"))  # type: ignore[call-arg]
     except smtplib.SMTPDataError as exc:
         # The server answered DATA with an error code: it did not take the mail.
         raise Refused(

@@ -78,7 +78,7 @@ def load_shipped_templates(actor: User | None = None) -> int:
         if DrillTemplate.objects.filter(name=spec["name"]).exists():
             continue
         template = DrillTemplate(code=spec["code"])
-        values = {key: spec[key] for key in TEMPLATE_FIELDS}
+        values = {key: spec.get(key, "") for key in TEMPLATE_FIELDS}
         save_audited(
             actor=actor, obj=template, creating=True, fields=TEMPLATE_FIELDS, values=values
         )

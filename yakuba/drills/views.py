@@ -104,7 +104,9 @@ def _drill_form_page(request: AuthenticatedHttpRequest, drill: Drill | None) -> 
     initial_audience = AudienceForm.initial_for(Audience.from_json(instance.audience))
     form = DrillForm(request.POST or None, instance=instance)
     audience_form = AudienceForm(request.POST or None, prefix="audience", initial=initial_audience)
-    if request.method == "POST" and form.is_valid() and audience_form.is_valid():
+    # Both forms validated, so every problem is shown at once.
+    valid = request.method == "POST" and all([form.is_valid(), audience_form.is_valid()])
+    if valid:
         try:
             saved = services.save_drill(
                 actor=request.user,

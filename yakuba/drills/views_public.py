@@ -29,11 +29,12 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRA
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    # Never cached (a second open must reach us), never indexed; the token stays out of
-    # any Referer these pages would send.
+    # Never cached (a second open must reach us), never indexed; the token goes in no
+    # Referer to another site ("no-referrer" would make the report form's POST carry
+    # "Origin: null", which the CSRF check rightly refuses).
     patch_cache_control(response, no_store=True, private=True, max_age=0)
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -4,6 +4,7 @@ screenshots in Japanese and English."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 from typing import Any
@@ -109,7 +110,7 @@ def test_infosec_reads_the_results(browser, live_server, org, make_user, lang) -
         opened_at=now, clicked_at=now
     )
     DrillRecipient.objects.filter(drill=drill, staff=org["staff"]["1001"]).update(
-        opened_at=now, reported_at=now + timezone.timedelta(minutes=6)
+        opened_at=now, reported_at=now + dt.timedelta(minutes=6)
     )
     page = _context(browser, live_server, lang=lang, viewport=VIEWPORT, user=infosec)
     problems: list[str] = []

@@ -65,7 +65,7 @@ def test_a_transient_refusal_is_retried_with_the_same_message_id(drill, smtp_ser
     assert first == {"sent": 1, "refused": 1, "unknown": 0, "skipped": 0}
     refused = DrillRecipient.objects.get(drill=drill, status=SendStatus.RETRYING)
     assert "451" in refused.last_error and refused.attempts == 1
-    assert refused.next_attempt_at > timezone.now()
+    assert refused.next_attempt_at is not None and refused.next_attempt_at > timezone.now()
     # Not released before its backoff; released after it, then sent.
     assert sending.release_due(timezone.now()) == 0
     later = refused.next_attempt_at + dt.timedelta(seconds=1)
