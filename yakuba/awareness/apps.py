@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AwarenessConfig(AppConfig):
@@ -6,3 +7,12 @@ class AwarenessConfig(AppConfig):
 
     name = "yakuba.awareness"
     label = "awareness"
+    verbose_name = _("情報セキュリティの問題")
+
+    def ready(self) -> None:
+        from yakuba.awareness import (  # noqa: F401  (each registers itself)
+            jobs,
+            panels,
+            receivers,
+            scoring,
+        )

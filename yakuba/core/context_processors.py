@@ -97,6 +97,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("標的型攻撃メール訓練の作成・送信と結果"),
     ),
     NavItem(
+        _("問題集の管理"),
+        "awareness:bank",
+        Capability.MANAGE_AWARENESS,
+        _("情報セキュリティの問題・レッスンの編集、Excelでの取り込み・書き出し、出題数"),
+    ),
+    NavItem(
         _("接続チェック"),
         "netcheck:check",
         None,

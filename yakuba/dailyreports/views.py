@@ -23,7 +23,7 @@ from yakuba.core.downloads import download
 from yakuba.core.forms import parse_date
 from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
 from yakuba.core.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
-from yakuba.dailyreports import chat, exporting, selectors, services
+from yakuba.dailyreports import chat, exporting, offers, selectors, services
 from yakuba.dailyreports import window as win
 from yakuba.dailyreports.forms import (
     BlockerForm,
@@ -115,6 +115,11 @@ def my_report(request: AuthenticatedHttpRequest) -> HttpResponse:
             "closes": win.closes(window, today),
             "is_late_now": win.is_late(window, today, now),
             "recent": selectors.recent_reports(staff),
+            "offers": (
+                offers.offers_after_submit(request, report)
+                if report is not None and report.status == ReportStatus.SUBMITTED
+                else []
+            ),
         },
     )
 

@@ -72,6 +72,8 @@ CONNECTION_QUALITY = ("infosec", "sysadmin")
 # Drill mails: infosec runs them; results for the auditor and unit heads (their units).
 DRILLS = ("infosec",)
 DRILL_RESULTS = ("unit_head", "infosec", "auditor")
+# The question bank: the information security administrator only.
+AWARENESS_BANK = ("infosec",)
 
 
 def _batch(objs: dict[str, Any]) -> dict[str, Any]:
@@ -150,6 +152,12 @@ def _drill(objs: dict[str, Any]) -> dict[str, Any]:
 
 def _drill_token(objs: dict[str, Any]) -> dict[str, Any]:
     return {"token": _drills(objs)["token"]}
+
+
+def _awareness(objs: dict[str, Any], name: str) -> dict[str, Any]:
+    from yakuba.awareness.tests.factories import matrix_objects
+
+    return {"pk": matrix_objects(objs)[name].pk}
 
 
 MATRIX: dict[str, Rule] = {
@@ -414,6 +422,29 @@ MATRIX: dict[str, Rule] = {
     "drills:click": Rule(ALL, kwargs=_drill_token),
     "drills:typed": Rule(ALL, method="post", kwargs=_drill_token),
     "drills:report": Rule(ALL, kwargs=_drill_token),
+    # This week's questions: everyone answers their own; a card or answer of someone else
+    # (here a member of staff without a role) is not found for anyone.
+    "awareness:home": Rule(SIGNED_IN),
+    "awareness:answer": Rule((), denied=404, method="post", kwargs=lambda o: _awareness(o, "card")),
+    "awareness:result": Rule((), denied=404, kwargs=lambda o: _awareness(o, "review")),
+    "awareness:offer_skip": Rule(SIGNED_IN, ok=302, method="post"),
+    "awareness:lessons": Rule(SIGNED_IN),
+    "awareness:lesson": Rule(SIGNED_IN, kwargs=lambda o: _awareness(o, "lesson")),
+    "awareness:bank": Rule(AWARENESS_BANK),
+    "awareness:question_create": Rule(AWARENESS_BANK),
+    "awareness:question_edit": Rule(AWARENESS_BANK, kwargs=lambda o: _awareness(o, "question")),
+    "awareness:question_active": Rule(
+        AWARENESS_BANK, ok=302, method="post", kwargs=lambda o: _awareness(o, "question")
+    ),
+    "awareness:lesson_create": Rule(AWARENESS_BANK),
+    "awareness:lesson_edit": Rule(AWARENESS_BANK, kwargs=lambda o: _awareness(o, "lesson")),
+    "awareness:lesson_active": Rule(
+        AWARENESS_BANK, ok=302, method="post", kwargs=lambda o: _awareness(o, "lesson")
+    ),
+    "awareness:bank_export": Rule(AWARENESS_BANK),
+    "awareness:bank_import": Rule(AWARENESS_BANK),
+    "awareness:load_starter": Rule(AWARENESS_BANK, ok=302, method="post"),
+    "awareness:settings": Rule(AWARENESS_BANK),
 }
 
 
@@ -511,6 +542,8 @@ UNIT_SCOPED = sorted(
         "dailyreports:overview",
         "netcheck:history",
         "meetings:quality_mine",
+        # Lessons are the office's reading, not records of a unit.
+        "awareness:lesson",
     }
 )
 
