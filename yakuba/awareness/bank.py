@@ -423,10 +423,11 @@ def _parse_questions(
     seen: set[str] = set()
     parsed = []
     for n, row in reader.rows():
-        values = {
+        kind = reader.choice(n, row, "形式", kinds)
+        values: dict[str, Any] = {
             "code": reader.code(n, row, seen),
             "topic": reader.choice(n, row, "分野", topics),
-            "kind": reader.choice(n, row, "形式", kinds),
+            "kind": kind,
             "text": reader.text(n, row, "問題文", 1000, multiline=True),
             "explanation": reader.text(n, row, "解説", 2000, multiline=True),
             "source": reader.text(n, row, "出典", 200, required=False),
@@ -438,8 +439,8 @@ def _parse_questions(
                 n, "レッスン", _("レッスン「%(code)s」がありません。") % {"code": lesson}
             )
         choices = _choices(reader, n, row)
-        if values["kind"]:
-            for message in choice_problems(values["kind"], choices):
+        if kind:
+            for message in choice_problems(kind, choices):
                 reader.problem(n, "正解", message)
         parsed.append(QuestionRow(values, lesson, choices))
     return parsed

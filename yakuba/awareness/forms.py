@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from yakuba.awareness import bank
 from yakuba.awareness.models import Choice, Lesson, Question, QuestionKind
 from yakuba.awareness.services import MAX_WEEKLY_QUESTIONS
+from yakuba.core.forms import model_choice
 from yakuba.core.text import TextValidator
 from yakuba.security.topics import Topic
 
@@ -104,7 +105,7 @@ class QuestionForm(forms.ModelForm):
         self.fields["source"].help_text = _(
             "例：総務省「地方公共団体における情報セキュリティポリシーに関するガイドライン」、本市の情報セキュリティ対策基準"
         )
-        self.fields["lesson"].queryset = Lesson.objects.order_by("topic", "code")
+        model_choice(self, "lesson").queryset = Lesson.objects.order_by("topic", "code")
         self.fields["lesson"].required = False
         existing = (
             sorted(self.instance.choices.all(), key=lambda c: c.order) if self.instance.pk else []

@@ -97,7 +97,7 @@ def simulate(
                 if not correct:
                     person.lapses[q] += 1
                 right = correct_orders.get(q, [1])
-                chosen = right if correct else [max(right) % 4 + 1]
+                chosen = right if correct else [next(o for o in range(1, 5) if o not in right)]
                 answers.append(
                     _Answer(
                         person.staff_id, q, outcome.rating, correct, chosen, at, outcome.memory.due

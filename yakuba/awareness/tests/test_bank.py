@@ -20,7 +20,7 @@ from yakuba.security.topics import Topic
 
 def _xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])
     for title, rows in sheets.items():
         ws = wb.create_sheet(title)
         for row in rows:

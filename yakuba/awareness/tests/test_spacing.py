@@ -40,7 +40,7 @@ def test_forgetting_a_known_question_brings_it_back_within_days() -> None:
         at = memory.due
     known_gap = _days(spacing.review(memory, True, at).memory, at)
     lapsed = spacing.review(memory, False, at).memory
-    assert _days(lapsed, at) < 7 < known_gap
+    assert _days(lapsed, at) <= 7 and known_gap > 60  # back next week, not next year
     assert lapsed.stability is not None and memory.stability is not None
     assert lapsed.stability < memory.stability
 

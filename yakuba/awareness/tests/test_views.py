@@ -246,3 +246,13 @@ def test_infosec_sets_the_weekly_number(infosec, me) -> None:
     assert response.status_code == 302
     assert AwarenessSettings.objects.get(pk=1).weekly_questions == 5
     assert "今週の問題 5問" in me["client"].get(reverse("core:home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_bank_is_imported_from_xlsx_only(infosec) -> None:
+    upload = io.BytesIO("コード,分野\nQ-1,phishing\n".encode("cp932"))
+    upload.name = "bank.csv"
+    response = infosec.post(reverse("awareness:bank_import"), {"file": upload})
+    assert response.status_code == 400
+    assert ".xlsx のファイルを選んでください。" in response.content.decode()
+    assert not Question.objects.exists()
