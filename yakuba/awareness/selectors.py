@@ -11,7 +11,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from yakuba.accounts.roles import Capability
 from yakuba.awareness.models import (
@@ -28,6 +39,7 @@ from yakuba.awareness.weekly import week_bounds
 from yakuba.org.models import Staff
 
 DEFAULT_WEEKLY_QUESTIONS = 3
+MAX_WEEKLY_QUESTIONS = 10
 # Answers that count towards "this week's questions" (a campaign's answers do not).
 WEEKLY_VIAS = (AnswerVia.WEEKLY, AnswerVia.MORNING)
 
@@ -90,16 +102,33 @@ def _with_question(cards: QuerySet[Card]) -> QuerySet[Card]:
 
 def this_week(staff_id: int, now: dt.datetime, *, with_questions: bool = True) -> Week:
     """This week's questions still to answer: the due ones, as many as the weekly number
-    leaves after the answers already given this week (four queries; two without the
-    questions' text and choices)."""
-    quota = weekly_quota()
-    answered = answered_this_week(staff_id, now)
-    left = max(0, quota - answered)
-    cards: list[Card] = []
-    if left:
-        due = due_queryset(staff_id, now)
-        cards = list((_with_question(due) if with_questions else due)[:left])
-    return Week(quota=quota, answered=answered, cards=cards)
+    leaves after the answers already given this week.
+
+    The weekly number and this week's answers ride along as scalar subqueries on the
+    due-cards query (evaluated once, not per row), so the page costs two queries — the
+    cards with their questions, and their choices — and three when nothing is due.
+    """
+    start, end = week_bounds(now)
+    answered = (
+        Review.objects.filter(
+            staff_id=staff_id, answered_at__gte=start, answered_at__lt=end, via__in=WEEKLY_VIAS
+        )
+        .order_by()
+        .values("staff_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    quota = AwarenessSettings.objects.filter(pk=1).values("weekly_questions")
+    due = due_queryset(staff_id, now).annotate(
+        week_answered=Coalesce(Subquery(answered), 0),
+        week_quota=Coalesce(Subquery(quota), DEFAULT_WEEKLY_QUESTIONS),
+    )
+    cards: list[Any] = list((_with_question(due) if with_questions else due)[:MAX_WEEKLY_QUESTIONS])
+    if cards:
+        weekly, done = cards[0].week_quota, cards[0].week_answered
+    else:
+        weekly, done = weekly_quota(), answered_this_week(staff_id, now)
+    return Week(quota=weekly, answered=done, cards=cards[: max(0, weekly - done)])
 
 
 def offer_skipped(staff_id: int, day: dt.date) -> bool:

@@ -36,7 +36,7 @@ from yakuba.org.models import Staff
 # Questions of a topic brought forward by one follow-up (the rest of the topic comes in
 # its turn): enough to revisit the rule, not a whole week's worth.
 FOLLOW_UP_QUESTIONS = 3
-MAX_WEEKLY_QUESTIONS = 10
+MAX_WEEKLY_QUESTIONS = selectors.MAX_WEEKLY_QUESTIONS
 
 
 def require_manager(actor: Any) -> None:
