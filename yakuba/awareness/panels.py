@@ -37,11 +37,14 @@ def week_panel(request: HttpRequest) -> dict[str, Any] | None:
 
 
 def week_section(request: HttpRequest) -> dict[str, Any] | None:
-    """The section of 「わたしのセキュリティ」: what is left this week, or that all is done."""
+    """The section of 「わたしのセキュリティ」: what is left this week, or that all is done.
+    Hidden for someone who has never been given a question (no bank in use yet)."""
     staff = selectors.staff_of(request.user)
     if staff is None:
         return None
     week = selectors.this_week(staff.pk, timezone.now(), with_questions=False)
+    if not week.remaining and not week.answered and not selectors.has_questions(staff.pk):
+        return None
     return {"week": week}
 
 

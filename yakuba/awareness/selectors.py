@@ -131,6 +131,11 @@ def this_week(staff_id: int, now: dt.datetime, *, with_questions: bool = True) -
     return Week(quota=weekly, answered=done, cards=cards[: max(0, weekly - done)])
 
 
+def has_questions(staff_id: int) -> bool:
+    """Whether the person has ever been given a question."""
+    return Card.objects.filter(staff_id=staff_id).exists()
+
+
 def offer_skipped(staff_id: int, day: dt.date) -> bool:
     return OfferSkip.objects.filter(staff_id=staff_id, date=day).exists()
 

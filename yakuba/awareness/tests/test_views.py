@@ -94,6 +94,10 @@ def test_someone_elses_card_and_answer_are_not_found(me, make_user, client_facto
 
 @pytest.mark.django_db
 def test_home_panel_and_security_section_count_this_weeks_questions(me) -> None:
+    # Nobody has been given a question yet (no bank in use): no section, no panel.
+    assert (
+        "hub-awareness-heading" not in me["client"].get(reverse("security:home")).content.decode()
+    )
     for i in range(2):
         due_card(me["staff"], make_question(f"Q-{i}"))
     home = me["client"].get(reverse("core:home")).content.decode()
