@@ -11,6 +11,10 @@ from django.utils import timezone
 from yakuba.security.signals import follow_up_needed, question_answered
 
 
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
 @receiver(question_answered, dispatch_uid="awareness.question_answered")
 def record_answer(
     sender: Any,
@@ -27,7 +31,7 @@ def record_answer(
         staff_id=int(staff_id),
         question_id=int(question_id),
         correct=bool(correct),
-        answered_at=answered_at or timezone.now(),
+        answered_at=_aware(answered_at) if answered_at else timezone.now(),
     )
 
 

@@ -248,7 +248,9 @@ def follow_up(
     Once per person and ``source``: people already followed up for it are left alone.
     A constant number of queries for any number of people. Returns the people reached.
     """
-    ids = sorted(set(Staff.objects.filter(pk__in=staff_ids).values_list("pk", flat=True)))
+    ids = sorted(
+        set(Staff.objects.filter(pk__in=staff_ids, active=True).values_list("pk", flat=True))
+    )
     if not ids or not source:
         return 0
     reason = reason[:200]
