@@ -260,3 +260,21 @@ def test_the_bank_is_imported_from_xlsx_only(infosec) -> None:
     assert response.status_code == 400
     assert ".xlsx のファイルを選んでください。" in response.content.decode()
     assert not Question.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_follow_up_question_says_why_it_comes_early(me) -> None:
+    from yakuba.security import signals
+
+    make_question("Q-PH-9", "phishing", text="フォローアップの問題文")
+    signals.follow_up_needed.send(
+        sender="drills",
+        staff_ids=[me["staff"].pk],
+        topic="phishing",
+        reason="訓練メール「宅配便の不在通知」のリンクを開きました。",
+        source="drills.drill:1",
+    )
+    page = me["client"].get(reverse("awareness:home")).content.decode()
+    assert "フォローアップの問題文" in page
+    assert "訓練メール「宅配便の不在通知」のリンクを開きました。" in page
+    assert "そのため、この分野の問題を早めに出題しています。" in page
