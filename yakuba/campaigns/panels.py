@@ -97,6 +97,9 @@ def mine_section(request: HttpRequest) -> dict[str, Any] | None:
                 "expiring": until is not None and today <= until < today + dt.timedelta(days=30),
             }
         )
+    # An open assignment of a required course above says all: no second line for it.
+    taking = {r["assignment"].course_id for r in open_}
+    required = [r for r in required if r["valid"] or r["course"].pk not in taking]
     if not (open_ or done or required):
         return None
     return {"open": open_, "done": done, "required": required}
