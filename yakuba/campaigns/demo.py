@@ -206,16 +206,16 @@ def ensure_course_items() -> None:
             },
         )
     lessons = {lesson.code: lesson for lesson in Lesson.objects.filter(code__startswith="course-")}
-    for code, topic, kind, text, explanation, choices in QUESTIONS:
-        lesson_code = {
-            Topic.TELEWORK: "course-lesson-telework",
-            Topic.HOME_NETWORK: "course-lesson-home-network",
-            Topic.PHISHING: "course-lesson-phishing",
-        }.get(topic, "course-lesson-incident")
+    for code, q_topic, kind, text, explanation, choices in QUESTIONS:
+        lesson_code: str = {
+            str(Topic.TELEWORK): "course-lesson-telework",
+            str(Topic.HOME_NETWORK): "course-lesson-home-network",
+            str(Topic.PHISHING): "course-lesson-phishing",
+        }.get(q_topic, "course-lesson-incident")
         question, created = Question.objects.get_or_create(
             code=code,
             defaults={
-                "topic": topic,
+                "topic": q_topic,
                 "kind": kind,
                 "text": text,
                 "explanation": explanation,
@@ -258,7 +258,8 @@ def course_items() -> list[Lesson | Question]:
             items.extend([q for q in bank if q.topic == topic][:2])
         return items
     ensure_course_items()
-    return list(content.parse_codes("\n".join(c for c, *_rest in (*LESSONS, *QUESTIONS))))
+    codes = [lesson[0] for lesson in LESSONS] + [question[0] for question in QUESTIONS]
+    return list(content.parse_codes("\n".join(codes)))
 
 
 def _staff(username: str) -> Staff:
@@ -381,7 +382,7 @@ def seed_campaigns_demo(seed: int = 14) -> dict[str, Any]:
             course=course,
             staff=person,
             due_on=done_campaign.due_on,
-            assigned_at=done_campaign.launched_at,
+            assigned_at=done_campaign.launched_at or now,
         )
         assignments.append(a)
         roll = 0.0 if person.pk in (me.pk, head.pk) else rng.random()
@@ -498,7 +499,7 @@ def seed_campaigns_demo(seed: int = 14) -> dict[str, Any]:
             campaign=running,
             staff=person,
             due_on=running.due_on,
-            assigned_at=running.launched_at,
+            assigned_at=running.launched_at or now,
         )
         assignments.append(a)
         roll = 1.0 if person.pk == me.pk else rng.random()

@@ -80,12 +80,12 @@ def mine_section(request: HttpRequest) -> dict[str, Any] | None:
     open_ = [
         assignment_row(a, today)
         for a in rows
-        if a.completed_at is None and a.campaign.starts_on <= today
+        if a.completed_at is None and a.campaign is not None and a.campaign.starts_on <= today
     ]
     done = [a for a in rows if a.completed_at is not None]
     courses = required_courses()
     passes = last_passes([staff.pk], courses) if courses else {}
-    required = []
+    required: list[dict[str, Any]] = []
     for course in courses:
         passed_at = passes.get((staff.pk, course.pk))
         until = pass_valid_until(passed_at, course) if passed_at else None

@@ -242,7 +242,7 @@ def start_attempt(*, actor: Any, assignment: Assignment, now: dt.datetime | None
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            Assignment.objects.select_for_update()
+            Assignment.objects.select_for_update(of=("self",))
             .select_related("campaign", "course")
             .get(pk=assignment.pk)
         )

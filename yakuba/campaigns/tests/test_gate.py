@@ -46,11 +46,13 @@ def test_passed_expired_and_missing(org) -> None:
     passed(old, 400)
     verdicts = judge_required_course([s.pk for s in staff.values()])
     assert verdicts[staff["1001"].pk].met
-    assert "まで有効" in verdicts[staff["1001"].pk].detail
+    assert "まで有効" in str(verdicts[staff["1001"].pk].detail)
     expired = verdicts[staff["1002"].pk]
-    assert not expired.met and "有効期限" in expired.detail and "必須研修" in expired.detail
+    assert (
+        not expired.met and "有効期限" in str(expired.detail) and "必須研修" in str(expired.detail)
+    )
     never = verdicts[staff["2001"].pk]
-    assert not never.met and "「必須研修」を修了していません" in never.detail
+    assert not never.met and "「必須研修」を修了していません" in str(never.detail)
     assert never.action_url == reverse("campaigns:course_take", args=[course.pk])
 
 

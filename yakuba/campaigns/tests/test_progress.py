@@ -123,7 +123,7 @@ def test_export_xlsx_follows_the_same_rules(overdue_campaign, client_for) -> Non
         )
     )
     assert book.sheetnames == ["所属別", "期限切れ"]
-    names = [row[2] for row in book["期限切れ"].iter_rows(min_row=2, values_only=True)]
+    names = [str(row[2]) for row in book["期限切れ"].iter_rows(min_row=2, values_only=True)]
     assert sorted(names) == ["佐藤 花子", "鈴木 一郎"]
     auditor = client_for("auditor")
     book = load_workbook(
