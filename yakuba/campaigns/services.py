@@ -84,6 +84,15 @@ def save_course(
         )
         after = _codes(items)
         if before != after:
+            # An attempt in progress walks the steps by position: changing them under it
+            # would show people the wrong step.
+            if Attempt.objects.filter(assignment__course=saved, finished_at__isnull=True).exists():
+                raise ValidationError(
+                    _(
+                        "受講中の人がいるため、レッスン・問題は変更できません。"
+                        "新しい研修として作成してください。"
+                    )
+                )
             content.replace_items(items, course=saved)
             record(AuditAction.UPDATE, actor=actor, obj=saved, changes={"items": [before, after]})
     return saved
