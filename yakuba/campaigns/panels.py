@@ -111,7 +111,9 @@ def score_section(request: HttpRequest) -> dict[str, Any] | None:
     staff = _staff(request)
     if staff is None:
         return None
-    return {"score": scores([staff.pk])[staff.pk]}
+    mine = scores([staff.pk])[staff.pk]
+    # Nothing to explain yet (no component applies): no section, rather than an empty one.
+    return None if mine.score is None else {"score": mine}
 
 
 DUE_PANEL = Panel(

@@ -149,3 +149,18 @@ def test_score_pages_read_in_a_constant_number_of_queries(history, client_for, o
                 client.get(url)
             counts.append(len(queries))
     assert counts[:2] == counts[2:]
+
+
+def test_no_score_section_while_nothing_applies(me) -> None:
+    from yakuba.campaigns.hooks import COMPLETION
+
+    saved = dict(score._COMPONENTS)
+    score._COMPONENTS.clear()
+    score.register(COMPLETION)
+    try:
+        _user, client = me
+        page = client.get(reverse("security:home")).content.decode()
+        assert "わたしのセキュリティ意識スコア" not in page
+    finally:
+        score._COMPONENTS.clear()
+        score._COMPONENTS.update(saved)
