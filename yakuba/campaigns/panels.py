@@ -117,7 +117,7 @@ def score_section(request: HttpRequest) -> dict[str, Any] | None:
 
 
 DUE_PANEL = Panel(
-    name="campaigns.due", order=25, template="campaigns/panels/due.html", context=due_panel
+    name="campaigns.due", order=60, template="campaigns/panels/due.html", context=due_panel
 )
 MINE_SECTION = hub.Section(
     name="campaigns.mine",
