@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "yakuba.security",
     "yakuba.drills",
     "yakuba.awareness",
+    "yakuba.campaigns",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("netcheck/", include("yakuba.netcheck.urls")),
     path("licences/", include("yakuba.licences.urls")),
     path("security/awareness/", include("yakuba.awareness.urls")),
+    path("security/campaigns/", include("yakuba.campaigns.urls")),
     path("security/", include("yakuba.security.urls")),
     # /security/drills/ (infosec) and the short public links /t/ of drill mails.
     path("", include("yakuba.drills.urls")),

@@ -132,6 +132,18 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         Capability.VIEW_LICENCES,
         _("有償ライセンスの利用状況・必要数と保有者の管理"),
     ),
+    NavItem(
+        _("研修・キャンペーン"),
+        "campaigns:campaign_list",
+        Capability.VIEW_AWARENESS_PROGRESS,
+        _("セキュリティ研修の割り当て・催促・所属別の進み具合"),
+    ),
+    NavItem(
+        _("セキュリティ意識スコア"),
+        "campaigns:scores",
+        Capability.VIEW_AWARENESS_SCORES,
+        _("所属別・職員別のスコアと内訳（閲覧は監査記録に残ります）"),
+    ),
     NavItem(_("監査記録"), "audit:entry_list", Capability.VIEW_AUDIT, _("操作の記録と改ざん検査")),
     NavItem(_("アカウント"), "accounts:account_list", Capability.MANAGE_ACCOUNTS, _("役割の付与")),
     NavItem(

@@ -74,6 +74,11 @@ DRILLS = ("infosec",)
 DRILL_RESULTS = ("unit_head", "infosec", "auditor")
 # The question bank: the information security administrator only.
 AWARENESS_BANK = ("infosec",)
+# Security campaigns: infosec runs them; unit heads (their units) and the auditor follow the
+# progress; scores: unit heads (their units) and infosec only, never the auditor or HR.
+AWARENESS = ("infosec",)
+AWARENESS_PROGRESS = ("unit_head", "infosec", "auditor")
+AWARENESS_SCORES = ("unit_head", "infosec")
 
 
 def _batch(objs: dict[str, Any]) -> dict[str, Any]:
@@ -130,6 +135,12 @@ def _quality(objs: dict[str, Any]) -> dict[str, Any]:
 
 def _netcheck(objs: dict[str, Any]) -> dict[str, Any]:
     from yakuba.netcheck.tests.factories import matrix_objects
+
+    return matrix_objects(objs)
+
+
+def _campaigns(objs: dict[str, Any]) -> dict[str, Any]:
+    from yakuba.campaigns.tests.factories import matrix_objects
 
     return matrix_objects(objs)
 
@@ -331,6 +342,43 @@ MATRIX: dict[str, Rule] = {
     # A result is changed only by the person who measured it (here someone without a role).
     "netcheck:result_edit": Rule(
         (), denied=404, kwargs=lambda o: {"pk": _netcheck(o)["results"][0].pk}
+    ),
+    # Campaigns: an assignment is opened only by its person (here someone without an account).
+    "campaigns:mine": Rule(SIGNED_IN),
+    "campaigns:take": Rule((), denied=404, kwargs=lambda o: {"pk": _campaigns(o)["assignment"].pk}),
+    "campaigns:start": Rule(
+        (), denied=404, method="post", kwargs=lambda o: {"pk": _campaigns(o)["assignment"].pk}
+    ),
+    "campaigns:lesson_read": Rule(
+        (), denied=404, method="post", kwargs=lambda o: {"pk": _campaigns(o)["assignment"].pk}
+    ),
+    "campaigns:answer": Rule(
+        (), denied=404, method="post", kwargs=lambda o: {"pk": _campaigns(o)["assignment"].pk}
+    ),
+    # The course required for telework: anyone may take it themselves.
+    "campaigns:course_take": Rule(SIGNED_IN, kwargs=lambda o: {"pk": _campaigns(o)["course"].pk}),
+    "campaigns:course_enrol": Rule(
+        SIGNED_IN, ok=302, method="post", kwargs=lambda o: {"pk": _campaigns(o)["course"].pk}
+    ),
+    "campaigns:campaign_list": Rule(AWARENESS_PROGRESS),
+    "campaigns:campaign_create": Rule(AWARENESS),
+    "campaigns:campaign_detail": Rule(
+        AWARENESS_PROGRESS, kwargs=lambda o: {"pk": _campaigns(o)["campaign"].pk}
+    ),
+    "campaigns:campaign_edit": Rule(AWARENESS, kwargs=lambda o: {"pk": _campaigns(o)["draft"].pk}),
+    "campaigns:campaign_launch": Rule(
+        AWARENESS, ok=302, method="post", kwargs=lambda o: {"pk": _campaigns(o)["draft"].pk}
+    ),
+    "campaigns:campaign_export": Rule(
+        AWARENESS_PROGRESS, kwargs=lambda o: {"pk": _campaigns(o)["campaign"].pk}
+    ),
+    "campaigns:course_list": Rule(AWARENESS),
+    "campaigns:course_create": Rule(AWARENESS),
+    "campaigns:course_edit": Rule(AWARENESS, kwargs=lambda o: {"pk": _campaigns(o)["course"].pk}),
+    "campaigns:settings": Rule(AWARENESS),
+    "campaigns:scores": Rule(AWARENESS_SCORES),
+    "campaigns:scores_unit": Rule(
+        AWARENESS_SCORES, kwargs=lambda o: {"pk": _campaigns(o)["unit"].pk}
     ),
     "remoteseats:seats": Rule(SIGNED_IN),
     "remoteseats:book": Rule(SIGNED_IN, ok=302, method="post"),
@@ -544,6 +592,11 @@ UNIT_SCOPED = sorted(
         "meetings:quality_mine",
         # Lessons are the office's reading, not records of a unit.
         "awareness:lesson",
+        # Office-wide campaigns: every unit head follows them, counting only their units.
+        "campaigns:campaign_detail",
+        "campaigns:campaign_export",
+        "campaigns:course_take",
+        "campaigns:course_enrol",
     }
 )
 

@@ -27,6 +27,9 @@ TESTED_ELSEWHERE = {
     "dailyreports.window",
     "notifications.retries",
     "accounts.directory_sync",  # yakuba/accounts/tests/test_directory_sync.py
+    "awareness.weekly",  # yakuba/awareness/tests/test_flow.py
+    "drills.release",  # yakuba/drills/tests/test_sending.py
+    "drills.finish",  # yakuba/drills/tests/test_sending.py
 }
 TESTED_HERE = {
     # Hourly; what it deletes: yakuba/accounts/tests/test_provisioning.py.
@@ -39,6 +42,8 @@ TESTED_HERE = {
     # Below, and with a whole April 1st import in yakuba/org/tests/test_personnel.py.
     "org.apply_staff_changes",
     "accounts.purge_signin_history",
+    # Daily from the office's hour; what it sends: yakuba/campaigns/tests/test_reminders.py.
+    "campaigns.reminders",
 }
 
 
