@@ -16,6 +16,8 @@ urlpatterns = [
     path("meetings/", include("yakuba.meetings.urls")),
     path("netcheck/", include("yakuba.netcheck.urls")),
     path("licences/", include("yakuba.licences.urls")),
+    path("security/readiness/", include("yakuba.readiness.urls")),
+    path("security/incidents/", include("yakuba.incidents.urls")),
     path("security/", include("yakuba.security.urls")),
     # /security/drills/ (infosec) and the short public links /t/ of drill mails.
     path("", include("yakuba.drills.urls")),

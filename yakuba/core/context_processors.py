@@ -97,6 +97,24 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("標的型攻撃メール訓練の作成・送信と結果"),
     ),
     NavItem(
+        _("在宅勤務の準備状況"),
+        "readiness:people",
+        Capability.VIEW_READINESS,
+        _("職員ごとの在宅勤務の準備チェックの状況と期限"),
+    ),
+    NavItem(
+        _("インシデントの対応"),
+        "incidents:triage_list",
+        Capability.TRIAGE_INCIDENTS,
+        _("報告されたインシデント・ヒヤリハットの評価・対応・完了"),
+    ),
+    NavItem(
+        _("インシデントの統計"),
+        "incidents:stats",
+        Capability.VIEW_INCIDENT_STATS,
+        _("月別・種類別の報告件数"),
+    ),
+    NavItem(
         _("接続チェック"),
         "netcheck:check",
         None,
