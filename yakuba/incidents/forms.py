@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -55,9 +55,9 @@ class ReportForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M"]
-        self.fields["personal_data"].choices = PersonalData.choices
-        self.fields["category"].choices = Category.choices
+        cast(forms.DateTimeField, self.fields["occurred_at"]).input_formats = ["%Y-%m-%dT%H:%M"]
+        cast(forms.ChoiceField, self.fields["personal_data"]).choices = PersonalData.choices
+        cast(forms.ChoiceField, self.fields["category"]).choices = Category.choices
 
     def clean_occurred_at(self) -> Any:
         value = self.cleaned_data.get("occurred_at")
@@ -108,7 +108,7 @@ class TriageForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["severity"].required = True
-        self.fields["severity"].choices = [("", "—"), *Severity.choices]
+        cast(forms.ChoiceField, self.fields["severity"]).choices = [("", "—"), *Severity.choices]
         self.fields["people_affected"].widget.attrs.update({"min": 0})
 
 

@@ -91,14 +91,14 @@ def monthly_stats(last_month: dt.date | None = None, months: int = 12) -> list[M
         key = month.date() if isinstance(month, dt.datetime) else month
         by[(key, row["category"])] = row["n"]
     personal: dict[dt.date, int] = {}
-    for row in (
+    for found in (
         window.filter(personal_data_confirmed=True)
         .annotate(month=TruncMonth("reported_at"))
         .values("month")
         .annotate(n=Count("pk"))
     ):
-        month = row["month"]
-        personal[month.date() if isinstance(month, dt.datetime) else month] = row["n"]
+        month = found["month"]
+        personal[month.date() if isinstance(month, dt.datetime) else month] = found["n"]
     return [
         MonthRow(m, {c: by.get((m, c), 0) for c in Category.values}, personal.get(m, 0))
         for m in span

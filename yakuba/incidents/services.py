@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -175,7 +175,9 @@ def report_suspicious_mail(*, actor: Any, subject: str, sender: str, note: str =
                         "suspicious_mail_reported receiver %r failed: %r", receiver, response
                     )
             # A drill's credit rolled back with a failed receiver: infosec looks at it instead.
-            drill = not failed and signals.claimed_as_drill(responses)
+            drill = not failed and signals.claimed_as_drill(
+                cast(list[tuple[object, object]], responses)
+            )
         if drill:
             _close(
                 incident,
@@ -213,7 +215,7 @@ def triage(*, actor: Any, incident: Incident, values: Mapping[str, Any]) -> Inci
             },
         )
         changed = [
-            str(Incident._meta.get_field(f).verbose_name)
+            str(getattr(Incident._meta.get_field(f), "verbose_name", f))
             for f in TRIAGE_FIELDS
             if before[f] != getattr(incident, f)
         ]

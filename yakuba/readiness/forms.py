@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yakuba.org.models import Unit
 from yakuba.readiness.models import ChecklistItem, ReadinessSettings
 from yakuba.readiness.status import Status
 
@@ -78,15 +79,16 @@ class PeopleFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("状況"), choices=[("", _("すべて")), *Status.choices], required=False
     )
-    unit = forms.ModelChoiceField(label=_("所属"), queryset=None, required=False)  # type: ignore[arg-type]
+    unit = forms.ModelChoiceField(label=_("所属"), queryset=Unit.objects.none(), required=False)
     everyone = forms.BooleanField(
         label=_("在宅勤務の予定・実績がない職員も表示する"), required=False
     )
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["unit"].empty_label = _("権限のあるすべての所属")  # type: ignore[attr-defined]
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])
+        unit.queryset = units
+        unit.empty_label = _("権限のあるすべての所属")
 
     def values(self) -> dict[str, Any]:
         if not self.is_valid():

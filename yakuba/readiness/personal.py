@@ -32,14 +32,12 @@ def section_context(request: HttpRequest) -> dict[str, Any] | None:
         return None
     office = ReadinessSettings.current()
     found = selectors.standings([staff.pk], office=office)[staff.pk]
-    requirements = [
-        {"label": r.label, "verdict": v} for r, v in gate.verdicts([staff.pk])[staff.pk]
-    ]
+    pairs = gate.verdicts([staff.pk])[staff.pk]
     return {
         "standing": found,
-        "requirements": requirements,
+        "requirements": [{"label": r.label, "verdict": v} for r, v in pairs],
         "enforced": office.enforce_gate,
-        "all_met": all(r["verdict"].met for r in requirements),
+        "all_met": all(v.met for _r, v in pairs),
     }
 
 

@@ -95,7 +95,8 @@ def judge_netcheck(staff_ids: Sequence[int]) -> dict[int, gate.Verdict]:
     )
     verdicts: dict[int, gate.Verdict] = {}
     for pk in staff_ids:
-        last = latest.get(users.get(pk))
+        user_id = users.get(pk)
+        last = latest.get(user_id) if user_id is not None else None
         if last is None:
             verdicts[pk] = missing
         else:
