@@ -158,7 +158,7 @@ class LessonDraftForm(forms.Form):
         label=_("本文"),
         max_length=4000,
         validators=[TextValidator(4000, multiline=True)],
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 10}),
     )
     question = forms.CharField(
         label=_("問題文"),

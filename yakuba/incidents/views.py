@@ -112,6 +112,15 @@ def triage_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _reporter_label(incident: Incident) -> str:
+    if incident.reporter is None:
+        return "—"
+    staff = getattr(incident.reporter, "staff", None)
+    if staff is None:
+        return incident.reporter.get_username()
+    return _("%(name)s（%(unit)s）") % {"name": staff.name, "unit": staff.unit.name}
+
+
 def _detail(request: AuthenticatedHttpRequest, incident: Incident, **forms: Any) -> HttpResponse:
     context = {
         "incident": incident,
@@ -119,7 +128,7 @@ def _detail(request: AuthenticatedHttpRequest, incident: Incident, **forms: Any)
         "triage_form": forms.get("triage_form") or TriageForm(instance=incident),
         "entry_form": forms.get("entry_form") or EntryForm(),
         "close_form": forms.get("close_form") or CloseForm(),
-        "reporter": getattr(incident.reporter, "staff", None) if incident.reporter else None,
+        "reporter_label": _reporter_label(incident),
     }
     return render(request, "incidents/triage_detail.html", context)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from yakuba.core.permissions import capability_required, get_for_user_or_404, lo
 from yakuba.readiness import selectors, services
 from yakuba.readiness.forms import ChecklistForm, ItemForm, PeopleFilterForm, SettingsForm
 from yakuba.readiness.models import ChecklistItem, ReadinessSettings
+from yakuba.readiness.requirements import CHECKLIST
 from yakuba.readiness.status import Status
 from yakuba.security import gate
 
@@ -68,8 +70,13 @@ def checklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     to_do = []
     if found is not None and found.status == Status.INCOMPLETE and found.submission:
         to_do = [a for a in found.submission.answers if not a.get("done")]
+    # The other telework requirements (the checklist itself is the standing above them).
     requirements = (
-        [{"label": r.label, "verdict": v} for r, v in gate.verdicts([staff.pk])[staff.pk]]
+        [
+            {"label": r.label, "verdict": v}
+            for r, v in gate.verdicts([staff.pk])[staff.pk]
+            if r.code != CHECKLIST
+        ]
         if staff is not None
         else []
     )
@@ -116,6 +123,17 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
             "statuses": [(s, label, table.counts[s]) for s, label in Status.choices],
             "can_manage": request.user.can(Capability.MANAGE_READINESS),
             "office": ReadinessSettings.current(),
+            # The other filters, kept when a status count is followed.
+            "unit_query": urlencode(
+                {
+                    k: v
+                    for k, v in (
+                        ("unit", values["unit"].pk if values["unit"] else ""),
+                        ("everyone", "on" if values["everyone"] else ""),
+                    )
+                    if v
+                }
+            ),
         },
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
@@ -17,6 +18,15 @@ def gate_on(db) -> ReadinessSettings:
     office.enforce_gate = True
     office.save()
     return office
+
+
+def ensure_items() -> None:
+    """The shipped items (a transactional test's flush removes what the migration added)."""
+    if ChecklistItem.objects.exists():
+        return
+    starter = importlib.import_module("yakuba.readiness.migrations.0002_starter_items")
+    for n, (text, guidance) in enumerate(starter.ITEMS, start=1):
+        ChecklistItem.objects.create(text=text, guidance=guidance, order=10 * n)
 
 
 def answer_all(staff: Any, *, not_yet: int = 0, actor: Any = None) -> Any:

@@ -60,8 +60,10 @@ def _fits(page: Any) -> bool:
 def test_checklist_and_suspicious_mail_on_a_phone(browser, live_server, make_user, lang) -> None:
     from yakuba.incidents.models import Incident
     from yakuba.readiness.models import ChecklistSubmission, ReadinessSettings
+    from yakuba.readiness.tests.conftest import ensure_items
     from yakuba.rosters.models import StaffWorkProfile
 
+    ensure_items()
     ReadinessSettings.objects.create(pk=1, enforce_gate=True)
     user = make_user("staff")
     StaffWorkProfile.objects.create(staff=user.staff, telework_approved=True)
@@ -87,7 +89,7 @@ def test_checklist_and_suspicious_mail_on_a_phone(browser, live_server, make_use
     assert count >= 8
     for i in range(count - 1):
         radios.nth(i).check()
-    page.locator("form button[type=submit]").click()
+    page.locator("main form button.button[type=submit]").click()
     page.locator("#form-errors").wait_for()
     assert text["missing"] in page.locator("#form-errors").inner_text()
     assert not ChecklistSubmission.objects.exists()
@@ -97,7 +99,7 @@ def test_checklist_and_suspicious_mail_on_a_phone(browser, live_server, make_use
     radios = page.locator("input[type=radio][value=done]")
     for i in range(count):
         radios.nth(i).check()
-    page.locator("form button[type=submit]").click()
+    page.locator("main form button.button[type=submit]").click()
     page.get_by_text(text["valid"]).first.wait_for()
     assert ChecklistSubmission.objects.get(staff=user.staff).complete
     problems += axe_problems(page, f"checklist done {lang}")
@@ -109,7 +111,7 @@ def test_checklist_and_suspicious_mail_on_a_phone(browser, live_server, make_use
     page.locator("#id_sender").fill("support@examp1e.jp")
     problems += axe_problems(page, f"suspicious mail {lang}")
     _shot(page, f"incidents-{lang}-phone-suspicious-mail")
-    page.locator("form button[type=submit]").click()
+    page.locator("main form button.button[type=submit]").click()
     page.get_by_text(text["thanks"]).first.wait_for()
     assert Incident.objects.filter(reporter=user, category="suspicious_mail").count() == 1
     assert _fits(page)
@@ -126,9 +128,10 @@ def test_checklist_and_suspicious_mail_on_a_phone(browser, live_server, make_use
 def test_infosec_pages_on_a_desktop(browser, live_server, make_user) -> None:
     from yakuba.incidents.tests.factories import make_incident
     from yakuba.readiness.models import ReadinessSettings
-    from yakuba.readiness.tests.conftest import answer_all
+    from yakuba.readiness.tests.conftest import answer_all, ensure_items
     from yakuba.rosters.models import StaffWorkProfile
 
+    ensure_items()
     ReadinessSettings.objects.create(pk=1, enforce_gate=True)
     reporter = make_user("staff", username="reporter")
     StaffWorkProfile.objects.create(staff=reporter.staff, telework_approved=True)
