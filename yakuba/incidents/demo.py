@@ -173,8 +173,10 @@ def seed_incidents_demo() -> dict[str, int]:
         actions,
     ) in CASES:
         reported = now - dt.timedelta(days=days, hours=2)
+        # demo-colleague comes from seed_reports_demo; without it demo-staff reports.
+        reporter = users.get(who) or users.get(accounts.STAFF)
         incident = Incident.objects.create(
-            reporter=users.get(who),
+            reporter=reporter,
             reported_at=reported,
             category=category,
             occurred_at=reported - dt.timedelta(hours=1),
@@ -198,7 +200,7 @@ def seed_incidents_demo() -> dict[str, int]:
             TimelineEntry(
                 incident=incident,
                 at=reported,
-                author=users.get(who),
+                author=reporter,
                 kind=EntryKind.REPORTED,
                 text="報告を受け付けました。情報セキュリティ担当が確認します。",
                 for_reporter=True,
