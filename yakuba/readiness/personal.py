@@ -94,7 +94,7 @@ SECTION = hub.Section(
 )
 PANEL = Panel(
     name="readiness.checklist",
-    order=35,
+    order=60,
     template="readiness/partials/home_panel.html",
     context=panel_context,
 )

@@ -39,6 +39,8 @@ TESTED_HERE = {
     # Below, and with a whole April 1st import in yakuba/org/tests/test_personnel.py.
     "org.apply_staff_changes",
     "accounts.purge_signin_history",
+    # Daily at 8:00; whom it reminds, once: yakuba/readiness/tests/test_reminders.py.
+    "readiness.expiry_reminders",
 }
 
 
