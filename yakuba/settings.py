@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "yakuba.licences",
     "yakuba.security",
     "yakuba.drills",
+    "yakuba.readiness",
+    "yakuba.incidents",
     "yakuba.awareness",
     "yakuba.campaigns",
 ]

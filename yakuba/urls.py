@@ -18,6 +18,8 @@ urlpatterns = [
     path("licences/", include("yakuba.licences.urls")),
     path("security/awareness/", include("yakuba.awareness.urls")),
     path("security/campaigns/", include("yakuba.campaigns.urls")),
+    path("security/readiness/", include("yakuba.readiness.urls")),
+    path("security/incidents/", include("yakuba.incidents.urls")),
     path("security/", include("yakuba.security.urls")),
     # /security/drills/ (infosec) and the short public links /t/ of drill mails.
     path("", include("yakuba.drills.urls")),

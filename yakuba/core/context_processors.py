@@ -103,6 +103,24 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("情報セキュリティの問題・レッスンの編集、Excelでの取り込み・書き出し、出題数"),
     ),
     NavItem(
+        _("在宅勤務の準備状況"),
+        "readiness:people",
+        Capability.VIEW_READINESS,
+        _("職員ごとの在宅勤務の準備チェックの状況と期限"),
+    ),
+    NavItem(
+        _("インシデントの対応"),
+        "incidents:triage_list",
+        Capability.TRIAGE_INCIDENTS,
+        _("報告されたインシデント・ヒヤリハットの評価・対応・完了"),
+    ),
+    NavItem(
+        _("インシデントの統計"),
+        "incidents:stats",
+        Capability.VIEW_INCIDENT_STATS,
+        _("月別・種類別の報告件数"),
+    ),
+    NavItem(
         _("接続チェック"),
         "netcheck:check",
         None,
@@ -175,17 +193,26 @@ def visible_nav_items(user: Any) -> list[NavItem]:
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Everyday pages (open to every member of staff) in the main menu; pages that need a
-    role's capability in a second, management menu, so neither row grows unreadably long."""
+    role's capability in a second, management menu, so neither row grows unreadably long.
+
+    The current item is the one whose address is the longest prefix of the page's, so
+    /security/drills/ marks 「訓練メール」 and not also 「セキュリティ」 (/security/)."""
+    visible = [(i, i.url()) for i in visible_nav_items(request.user)]
+    matching = [
+        url
+        for i, url in visible
+        if request.path == url or (i.url_name != "core:home" and request.path.startswith(url))
+    ]
+    current = max(matching, key=len, default=None)
     items = [
         {
             "label": i.label,
-            "url": i.url(),
+            "url": url,
             "description": i.description,
-            "current": request.path == i.url()
-            or (i.url_name != "core:home" and request.path.startswith(i.url())),
+            "current": url == current,
             "admin": i.capability is not None,
         }
-        for i in visible_nav_items(request.user)
+        for i, url in visible
     ]
     return {
         "nav_items": [i for i in items if not i["admin"]],

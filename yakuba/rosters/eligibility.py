@@ -2,11 +2,14 @@
 
 Later capabilities add conditions (a completed security checklist, a passed connection
 check) with `register_condition`; the roster and the seat booking both ask `evaluate`.
+A condition may answer None (it does not apply, e.g. a gate the office has not switched
+on) and may offer ``many(staff_list)``: `evaluate_many` (roster solve, people page) then
+asks it once for the whole list instead of once per person.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -23,6 +26,9 @@ class RuleOutcome:
     label: str | Promise
     met: bool
     detail: str | Promise = ""
+    # What to do about an unmet rule: a page (e.g. the home checklist) and its link text.
+    action_url: str = ""
+    action_label: str | Promise = ""
 
 
 @dataclass(frozen=True)
@@ -41,8 +47,24 @@ class Eligibility:
         return [o for o in self.outcomes if not o.met]
 
 
-Condition = Callable[[Staff], RuleOutcome]
+Condition = Callable[[Staff], RuleOutcome | None]
 _EXTRA_CONDITIONS: list[Condition] = []
+
+
+def _extra_outcomes(staff: Sequence[Staff]) -> dict[int, list[RuleOutcome]]:
+    """The registered conditions' outcomes per person: a condition with ``many`` is asked
+    once for everyone (a constant number of queries), the others once per person."""
+    result: dict[int, list[RuleOutcome]] = {s.pk: [] for s in staff}
+    for condition in _EXTRA_CONDITIONS:
+        many: Callable[[Sequence[Staff]], Mapping[int, RuleOutcome | None]] | None = getattr(
+            condition, "many", None
+        )
+        answers = many(staff) if many is not None else {s.pk: condition(s) for s in staff}
+        for s in staff:
+            outcome = answers.get(s.pk)
+            if outcome is not None:
+                result[s.pk].append(outcome)
+    return result
 
 
 def register_condition(condition: Condition) -> Condition:
@@ -77,6 +99,7 @@ def evaluate(
     *,
     policies: dict[int | None, TeleworkPolicy] | None = None,
     profile: StaffWorkProfile | None = None,
+    extra: Sequence[RuleOutcome] | None = None,
 ) -> Eligibility:
     policy = policy_for(staff, policies)
     if profile is None:
@@ -128,7 +151,7 @@ def evaluate(
                 _("承認済み") if profile.telework_approved else _("未承認"),
             )
         )
-    outcomes.extend(condition(staff) for condition in _EXTRA_CONDITIONS)
+    outcomes.extend(extra if extra is not None else _extra_outcomes([staff])[staff.pk])
     return Eligibility(
         staff_id=staff.pk,
         outcomes=tuple(outcomes),
@@ -144,9 +167,13 @@ def evaluate_many(staff: list[Staff]) -> dict[int, Eligibility]:
         for p in TeleworkPolicy.objects.select_related("unit").prefetch_related("excluded_units")
     }
     profiles = {p.staff_id: p for p in StaffWorkProfile.objects.filter(staff__in=staff)}
+    extra = _extra_outcomes(staff)
     return {
         s.pk: evaluate(
-            s, policies=policies, profile=profiles.get(s.pk) or StaffWorkProfile(staff=s)
+            s,
+            policies=policies,
+            profile=profiles.get(s.pk) or StaffWorkProfile(staff=s),
+            extra=extra[s.pk],
         )
         for s in staff
     }

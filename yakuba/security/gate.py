@@ -23,12 +23,19 @@ class Verdict:
     action_url: str = ""
 
 
+def _always() -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class Requirement:
     code: str
     label: str | Promise
     judge: Callable[[Sequence[int]], Mapping[int, Verdict]]
     order: int = 100
+    # Whether the office asks for it now (e.g. the connection check is optional per office);
+    # a requirement that does not apply is left out of every verdict.
+    applies: Callable[[], bool] = _always
 
 
 _REQUIREMENTS: dict[str, Requirement] = {}
@@ -49,12 +56,16 @@ def registered() -> list[Requirement]:
     return sorted(_REQUIREMENTS.values(), key=lambda r: (r.order, r.code))
 
 
+def applicable() -> list[Requirement]:
+    return [r for r in registered() if r.applies()]
+
+
 def verdicts(staff_ids: Sequence[int]) -> dict[int, list[tuple[Requirement, Verdict]]]:
-    """Per person, every requirement with its verdict (a person missing from a judge's
-    answer has not met it)."""
+    """Per person, every requirement that applies with its verdict (a person missing from
+    a judge's answer has not met it)."""
     ids = list(dict.fromkeys(staff_ids))
     result: dict[int, list[tuple[Requirement, Verdict]]] = {pk: [] for pk in ids}
-    for requirement in registered():
+    for requirement in applicable():
         answers = requirement.judge(ids) if ids else {}
         for pk in ids:
             result[pk].append((requirement, answers.get(pk, Verdict(False))))

@@ -169,6 +169,21 @@ def _awareness(objs: dict[str, Any], name: str) -> dict[str, Any]:
     from yakuba.awareness.tests.factories import matrix_objects
 
     return {"pk": matrix_objects(objs)[name].pk}
+def _incident(objs: dict[str, Any]) -> dict[str, Any]:
+    from yakuba.incidents.tests.factories import matrix_objects
+
+    return {"pk": matrix_objects(objs)["incident"].pk}
+
+
+def _checklist_item(objs: dict[str, Any]) -> dict[str, Any]:
+    from yakuba.readiness.models import ChecklistItem
+
+    return {"pk": ChecklistItem.objects.order_by("pk").values_list("pk", flat=True).first()}
+
+
+READINESS_VIEW = ("unit_head", "infosec")
+INFOSEC = ("infosec",)
+INCIDENT_STATS = ("infosec", "auditor")
 
 
 MATRIX: dict[str, Rule] = {
@@ -493,6 +508,28 @@ MATRIX: dict[str, Rule] = {
     "awareness:bank_import": Rule(AWARENESS_BANK),
     "awareness:load_starter": Rule(AWARENESS_BANK, ok=302, method="post"),
     "awareness:settings": Rule(AWARENESS_BANK),
+    # Telework readiness: one's own checklist; by person for unit heads (their units) and
+    # infosec; the items and settings for infosec only.
+    "readiness:checklist": Rule(SIGNED_IN),
+    "readiness:people": Rule(READINESS_VIEW),
+    "readiness:setup": Rule(INFOSEC),
+    "readiness:item_create": Rule(INFOSEC),
+    "readiness:item_edit": Rule(INFOSEC, kwargs=_checklist_item),
+    # Incidents: anyone reports and reads their own reports (someone else's: 404, even
+    # for infosec, who reads them on the triage pages); infosec triages; statistics for
+    # infosec and the auditor. Empty POSTs answer the form with its errors (200).
+    "incidents:mine": Rule(SIGNED_IN),
+    "incidents:report": Rule(SIGNED_IN),
+    "incidents:suspicious_mail": Rule(SIGNED_IN),
+    "incidents:mine_detail": Rule((), denied=404, kwargs=_incident),
+    "incidents:triage_list": Rule(INFOSEC),
+    "incidents:triage_detail": Rule(INFOSEC, kwargs=_incident),
+    "incidents:triage_assess": Rule(INFOSEC, method="post", kwargs=_incident),
+    "incidents:triage_entry": Rule(INFOSEC, method="post", kwargs=_incident),
+    "incidents:triage_close": Rule(INFOSEC, method="post", kwargs=_incident),
+    "incidents:triage_lesson": Rule(INFOSEC, kwargs=_incident),
+    "incidents:stats": Rule(INCIDENT_STATS),
+    "incidents:stats_export": Rule(INCIDENT_STATS),
 }
 
 

@@ -44,6 +44,8 @@ TESTED_HERE = {
     "accounts.purge_signin_history",
     # Daily from the office's hour; what it sends: yakuba/campaigns/tests/test_reminders.py.
     "campaigns.reminders",
+    # Daily at 8:00; whom it reminds, once: yakuba/readiness/tests/test_reminders.py.
+    "readiness.expiry_reminders",
 }
 
 

@@ -17,8 +17,10 @@ from django.utils import translation
 from yakuba.accounts.models import User
 from yakuba.dailyreports.models import Report, ReportWindow
 from yakuba.demo import accounts
+from yakuba.incidents.models import Incident
 from yakuba.licences.models import Licence
 from yakuba.meetings.models import Meeting
+from yakuba.readiness.models import ChecklistSubmission
 from yakuba.remoteseats.models import LoanedTerminal, SeatBooking
 from yakuba.rosters.models import RosterPeriod, StaffRequest, WorkActivity
 
@@ -28,6 +30,8 @@ LOADERS = (
     "seed_remoteseats_demo",
     "seed_meetings_demo",
     "seed_licences_demo",
+    "seed_readiness_demo",
+    "seed_incidents_demo",
 )
 # Options that keep a loader quick in tests (the roster solves are time-limited).
 FAST = {"seed_rosters_demo": ("--time-limit", "2")}
@@ -58,6 +62,8 @@ def rows() -> tuple[int, ...]:
         LoanedTerminal.objects.count(),
         SeatBooking.objects.count(),
         User.objects.count(),
+        ChecklistSubmission.objects.count(),
+        Incident.objects.count(),
     )
 
 
@@ -94,6 +100,8 @@ def test_every_loader_loads_once_then_refuses_or_skips(demo_city: str) -> None:
     assert "貸出端末 8 台" in printed["seed_remoteseats_demo"]
     assert "エラー 0 件" in printed["seed_meetings_demo"]
     assert "ライセンス 6 件" in printed["seed_licences_demo"]
+    assert "demo-staff" in printed["seed_readiness_demo"]
+    assert "インシデント 9 件" in printed["seed_incidents_demo"]
     # The table with the password is left to `demo_sign_ins` (the end of `make run`).
     assert accounts.DEMO_PASSWORD not in printed["seed_demo"]
 

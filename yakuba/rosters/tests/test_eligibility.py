@@ -85,3 +85,34 @@ def test_people_page_lists_reasons_for_the_unit_head(client, make_user, person) 
     head = verified_client(client, make_user("unit_head"))
     html = head.get(reverse("rosters:people")).content.decode()
     assert person.name in html and "未承認" in html
+
+
+@pytest.mark.django_db
+def test_a_condition_may_judge_many_people_at_once_or_not_apply(person, org) -> None:
+    calls: list[int] = []
+
+    class Gate:
+        def __call__(self, staff):
+            return self.many([staff]).get(staff.pk)
+
+        def many(self, staff):
+            calls.append(len(staff))
+            # One person is not ready; the other does not concern this condition (None).
+            return {
+                s.pk: eligibility.RuleOutcome("gate", "準備", False, "未回答", action_url="/x/")
+                for s in staff
+                if s.pk == person.pk
+            }
+
+    gate = Gate()
+    eligibility.register_condition(gate)
+    try:
+        others = org["staff"]["2001"]
+        result = eligibility.evaluate_many([person, others])
+        assert calls == [2]  # asked once for the list, not once per person
+        assert [o.code for o in result[person.pk].unmet] == ["gate"]
+        assert result[person.pk].unmet[0].action_url == "/x/"
+        assert "gate" not in {o.code for o in result[others.pk].outcomes}
+        assert not eligibility.evaluate(person).eligible
+    finally:
+        eligibility.unregister_condition(gate)

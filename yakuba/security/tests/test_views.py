@@ -12,6 +12,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def section():
+    # Only the test's section: the security apps' own (reporting is always offered) aside.
+    saved = dict(hub._SECTIONS)
+    hub._SECTIONS.clear()
     s = hub.Section(
         name="test.mine",
         order=1,
@@ -22,7 +25,8 @@ def section():
     )
     hub.register(s)
     yield s
-    hub.unregister(s.name)
+    hub._SECTIONS.clear()
+    hub._SECTIONS.update(saved)
 
 
 def test_home_lists_each_persons_sections(client_for, section, settings, tmp_path) -> None:
