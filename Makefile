@@ -8,7 +8,7 @@ PORT ?= 8000
 BENCH_DIR ?= ../shared/bench/curtois-qu
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-db lint format messages bench-planner bench-rosters bench-reports bench-meetings bench-netcheck bench-faults bench-accounts install clean-db
+.PHONY: run test test-db lint format messages bench-planner bench-rosters bench-reports bench-meetings bench-netcheck bench-faults bench-accounts bench-security install clean-db
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -115,6 +115,11 @@ bench-faults: install
 BENCH_ACCOUNTS_ARGS ?=
 bench-accounts: install
 	$(PY) -m yakuba.accounts.bench $(BENCH_ACCOUNTS_ARGS)
+
+# Security awareness (issue 14): due questions for 2,000 staff × 300 questions with a year of
+# answers, a drill mail to 2,000 through an SMTP server refusing 5 %, infosec's heat map.
+bench-security: install
+	$(PY) -m yakuba.security.bench
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
