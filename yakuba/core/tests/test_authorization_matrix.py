@@ -169,6 +169,8 @@ def _awareness(objs: dict[str, Any], name: str) -> dict[str, Any]:
     from yakuba.awareness.tests.factories import matrix_objects
 
     return {"pk": matrix_objects(objs)[name].pk}
+
+
 def _incident(objs: dict[str, Any]) -> dict[str, Any]:
     from yakuba.incidents.tests.factories import matrix_objects
 
