@@ -155,8 +155,11 @@ def test_score_component_explains_itself(office) -> None:
 
 
 def test_my_security_page_shows_the_sheet_to_answer(office) -> None:
+    link = reverse("inspections:sheet", args=[office["sheet"]("staff").pk])
     page = office["client"]("staff").get(reverse("security:home")).content.decode()
-    assert "情報セキュリティ自己点検" in page and office["round"].title in page
+    assert "情報セキュリティ自己点検" in page and f'href="{link}"' in page
     answer_all(office["sheet"]("staff"))
     page = office["client"]("staff").get(reverse("security:home")).content.decode()
-    assert office["round"].title not in page
+    assert f'href="{link}"' not in page  # nothing left to answer
+    # The awareness score on the same page explains the component in the person's words.
+    assert "「上期の自己点検」に期限内に回答" in page
