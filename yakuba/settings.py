@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "yakuba.drills",
     "yakuba.readiness",
     "yakuba.incidents",
+    "yakuba.inspections",
     "yakuba.awareness",
     "yakuba.campaigns",
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("security/campaigns/", include("yakuba.campaigns.urls")),
     path("security/readiness/", include("yakuba.readiness.urls")),
     path("security/incidents/", include("yakuba.incidents.urls")),
+    path("security/inspections/", include("yakuba.inspections.urls")),
     path("security/", include("yakuba.security.urls")),
     # /security/drills/ (infosec) and the short public links /t/ of drill mails.
     path("", include("yakuba.drills.urls")),

@@ -121,6 +121,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("月別・種類別の報告件数"),
     ),
     NavItem(
+        _("自己点検"),
+        "inspections:round_list",
+        Capability.VIEW_INSPECTIONS,
+        _("情報セキュリティ自己点検の実施・ヒートマップ・指摘事項"),
+    ),
+    NavItem(
         _("接続チェック"),
         "netcheck:check",
         None,

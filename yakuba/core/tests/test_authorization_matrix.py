@@ -188,6 +188,22 @@ INFOSEC = ("infosec",)
 INCIDENT_STATS = ("infosec", "auditor")
 
 
+def _inspections(objs: dict[str, Any]) -> dict[str, Any]:
+    from yakuba.inspections.tests.factories import matrix_objects
+
+    return matrix_objects(objs)
+
+
+def _insp(key: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda o: {"pk": _inspections(o)[key].pk}
+
+
+# Self-inspection: infosec manages, unit heads review their units, the auditor reads all.
+INSPECTIONS_VIEW = ("unit_head", "infosec", "auditor")
+INSPECTIONS_REVIEW = ("unit_head", "infosec")
+INSPECTIONS_MANAGE = ("infosec",)
+
+
 MATRIX: dict[str, Rule] = {
     "core:home": Rule(SIGNED_IN),
     "healthz": Rule(ALL),
@@ -532,6 +548,46 @@ MATRIX: dict[str, Rule] = {
     "incidents:triage_lesson": Rule(INFOSEC, kwargs=_incident),
     "incidents:stats": Rule(INCIDENT_STATS),
     "incidents:stats_export": Rule(INCIDENT_STATS),
+    # Self-inspection (issue 14 item 4). A sheet is answered only by its person (山田 here,
+    # who has no account): everyone else gets 404. Evidence and findings: the person, the
+    # finding's owner, the unit head in scope, infosec and the auditor; others 404.
+    "inspections:index": Rule(SIGNED_IN, ok=302),
+    "inspections:mine": Rule(SIGNED_IN),
+    "inspections:sheet": Rule((), denied=404, kwargs=_insp("sheet")),
+    "inspections:sheet_view": Rule(INSPECTIONS_VIEW, kwargs=_insp("sheet")),
+    "inspections:review_sheet": Rule(INSPECTIONS_REVIEW, kwargs=_insp("sheet")),
+    "inspections:review_list": Rule(INSPECTIONS_REVIEW),
+    "inspections:evidence": Rule(INSPECTIONS_VIEW, denied=404, kwargs=_insp("answer")),
+    "inspections:finding_list": Rule(SIGNED_IN),
+    "inspections:finding_detail": Rule(INSPECTIONS_VIEW, denied=404, kwargs=_insp("finding")),
+    "inspections:heatmap": Rule(INSPECTIONS_VIEW, kwargs=lambda o: _inspections(o) and {}),
+    "inspections:report": Rule(INSPECTIONS_VIEW, kwargs=lambda o: _inspections(o) and {}),
+    "inspections:report_export": Rule(INSPECTIONS_VIEW, kwargs=lambda o: _inspections(o) and {}),
+    "inspections:round_list": Rule(INSPECTIONS_VIEW),
+    "inspections:round_create": Rule(INSPECTIONS_MANAGE),
+    "inspections:round_detail": Rule(INSPECTIONS_VIEW, kwargs=_insp("round")),
+    "inspections:round_edit": Rule(INSPECTIONS_MANAGE, kwargs=_insp("draft")),
+    "inspections:round_launch": Rule(
+        INSPECTIONS_MANAGE, ok=302, method="post", kwargs=_insp("draft")
+    ),
+    "inspections:round_close": Rule(
+        INSPECTIONS_MANAGE, ok=302, method="post", kwargs=_insp("round")
+    ),
+    "inspections:checklist_list": Rule(INSPECTIONS_VIEW),
+    "inspections:checklist_detail": Rule(INSPECTIONS_VIEW, kwargs=_insp("checklist")),
+    "inspections:checklist_export": Rule(INSPECTIONS_VIEW),
+    "inspections:checklist_create": Rule(INSPECTIONS_MANAGE),
+    "inspections:checklist_edit": Rule(INSPECTIONS_MANAGE, kwargs=_insp("checklist")),
+    "inspections:checklist_copy": Rule(INSPECTIONS_MANAGE, kwargs=_insp("checklist")),
+    "inspections:checklist_import": Rule(INSPECTIONS_MANAGE),
+    "inspections:install_starters": Rule(INSPECTIONS_MANAGE, ok=302, method="post"),
+    "inspections:section_create": Rule(INSPECTIONS_MANAGE, kwargs=_insp("editable")),
+    "inspections:section_edit": Rule(INSPECTIONS_MANAGE, kwargs=_insp("section")),
+    "inspections:item_create": Rule(INSPECTIONS_MANAGE, kwargs=_insp("editable")),
+    "inspections:item_edit": Rule(INSPECTIONS_MANAGE, kwargs=_insp("item")),
+    "inspections:item_delete": Rule(
+        INSPECTIONS_MANAGE, ok=302, method="post", kwargs=_insp("item")
+    ),
 }
 
 
@@ -636,6 +692,13 @@ UNIT_SCOPED = sorted(
         "campaigns:campaign_export",
         "campaigns:course_take",
         "campaigns:course_enrol",
+        # Office-wide by design: rounds and checklists are not records of a unit; the heat
+        # map and the report are pages whose rows are narrowed to the units in scope.
+        "inspections:round_detail",
+        "inspections:checklist_detail",
+        "inspections:heatmap",
+        "inspections:report",
+        "inspections:report_export",
     }
 )
 

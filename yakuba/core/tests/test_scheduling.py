@@ -32,6 +32,8 @@ TESTED_ELSEWHERE = {
     "drills.finish",  # yakuba/drills/tests/test_sending.py
 }
 TESTED_HERE = {
+    # Daily from 9:00; whom it reminds, once a day: yakuba/inspections/tests/test_findings.py.
+    "inspections.reminders",
     # Hourly; what it deletes: yakuba/accounts/tests/test_provisioning.py.
     "accounts.purge_activation_sheets",
     "dailyreports.purge_health",
