@@ -72,7 +72,8 @@ def morning_offer(request: HttpRequest, report: Any) -> dict[str, Any] | None:
 WEEK_PANEL = register_panel(
     Panel(
         name="awareness.week",
-        order=40,
+        # After today's work, meetings and notices: a few minutes of the week, not of today.
+        order=55,
         template="awareness/panels/week.html",
         context=week_panel,
     )
