@@ -145,7 +145,7 @@ def test_in_english_on_a_phone(browser, live_server, make_user, org) -> None:
     shot(page, "en-phone-question")
     page.get_by_label("多要素認証").check()
     page.get_by_role("button", name="Answer").click()
-    page.get_by_role("heading", name="✗ Not quite").wait_for()
+    page.get_by_role("heading", name="✗ Incorrect").wait_for()
     problems += axe_problems(page, "en feedback")
     shot(page, "en-phone-feedback")
     page.get_by_role("link", name="See the result").click()
