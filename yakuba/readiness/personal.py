@@ -101,7 +101,9 @@ PANEL = Panel(
 SCORE = score.Component(
     code="readiness",
     label=gettext_lazy("在宅勤務の準備"),
-    weight=10,
+    # As much as the questions, the courses and the drills (2 each): one part of the
+    # awareness, not most of it (it applies only to people who telework).
+    weight=2,
     values=score_values,
     order=50,
 )
