@@ -52,12 +52,14 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from ortools.linear_solver.python import model_builder as mb
 
 from .construct import (
+    ROW_CPSAT_MAX_DAYS,
     Marginals,
     Prices,
     RowBuilder,
@@ -172,9 +174,9 @@ class Person:
         return Column(self.e, row, round(float(cost)), tuple(lines))
 
 
-#: Largest ``horizon × (weekend limit + 1)`` for which :class:`RowDP` counts weekends
-#: exactly in its state (beyond, the weekend limit is priced like the hours).
-WEEKEND_STATE_BUDGET = 2500
+#: Largest DP size (days × states × activities) for which :class:`RowDP` counts worked
+#: weekends and hours exactly in its state; beyond it they are priced (Lagrange).
+STATE_BUDGET = 500_000
 
 
 class RowDP:
@@ -182,14 +184,16 @@ class RowDP:
 
     State: working today on activity ``a`` with a run of ``k`` days, or off for ``k``
     days, each with a flag "the run started on day 0" (edge runs are exempt from the
-    minimums), and — where it is affordable (:data:`WEEKEND_STATE_BUDGET`) — the number
-    of weekends worked so far, capped at the limit. Successions, maximum and minimum
-    runs, minimum rests, fixed days off and then the weekend limit are exact. Otherwise a
-    worked weekend costs ``mu`` once (the state knows whether Saturday was worked). Hours
-    and per-activity limits are *not* constraints here: the caller prices them.
+    minimums); and, where affordable (:data:`STATE_BUDGET`), the number of weekends
+    worked so far and the hours worked so far (in units of the shift lengths' common
+    divisor), both capped at their limits. Successions, run and rest lengths and fixed
+    days off are always exact; the weekend limit and the hours window are exact when
+    counted (``exact_weekends``, ``exact_hours``), else the caller prices them (a worked
+    weekend costs ``mu`` once: the state knows whether Saturday was worked). Per-activity
+    limits are always priced by the caller.
     """
 
-    def __init__(self, ix: Index, e: int) -> None:
+    def __init__(self, ix: Index, e: int, budget: int = STATE_BUDGET) -> None:
         st = ix.problem.staff[e]
         h, n = ix.horizon, len(ix.act_ids)
         self.h, self.n = h, n
@@ -215,28 +219,50 @@ class RowDP:
             self.first_wk[days[0]] = True
             self.any_wk[days] = True
         wmax = st.max_weekends
-        #: Whether the weekend limit binds at all, and whether the state counts weekends.
+        #: Whether the weekend limit binds at all (else weekends are free).
         self.weekends_bind = wmax is not None and wmax < len(ix.weekends)
+        # Hours in units of the common divisor of the working shift lengths.
+        lengths = [ix.minutes[a] for a in range(n) if ix.working[a]] or [480]
+        unit = math.gcd(*lengths)
+        hi_min = st.max_minutes if st.max_minutes is not None else h * max(lengths)
+        hc = hi_min // unit + 1
+        wc = (wmax or 0) + 1 if self.weekends_bind else 1
+        per = self.kc * 2 * n * n
+        self.exact_hours = h * hc * wc * per <= budget
         self.exact_weekends = (
-            self.weekends_bind and wmax is not None and h * (wmax + 1) <= WEEKEND_STATE_BUDGET
+            self.weekends_bind and h * wc * (hc if self.exact_hours else 1) * per <= budget
         )
-        self.wc = (wmax or 0) + 1 if self.exact_weekends else 1
-        self.n_work = self.wc * n * self.kc * 2
+        if not self.exact_weekends and self.exact_hours is False:
+            self.exact_hours = h * hc * per <= budget
+        self.wc = wc if self.exact_weekends else 1
+        self.hc = hc if self.exact_hours else 1
+        self.lo_units = -(-st.min_minutes // unit) if self.exact_hours else 0
+        #: Hours units of each activity (0 when hours are not counted).
+        self.units = [
+            ix.minutes[a] // unit if self.exact_hours and ix.working[a] else 0 for a in range(n)
+        ]
+        self.n_work = self.wc * self.hc * n * self.kc * 2
 
-    def _shift(self, x: FloatArray, on: bool) -> FloatArray:
-        """Move the weekend count up by one (a newly worked weekend) when ``on``."""
-        if not on or not self.exact_weekends:
-            return x
-        out = np.full_like(x, NEG_INF)
-        out[1:] = x[:-1]
-        return out
-
-    def _shift_ids(self, x: NDArray[np.int64], on: bool) -> NDArray[np.int64]:
-        if not on or not self.exact_weekends:
-            return x
-        out = np.full_like(x, -1)
-        out[1:] = x[:-1]
-        return out
+    def _shift(
+        self, x: NDArray[Any], weekend: bool, units: list[int] | None, fill: float
+    ) -> NDArray[Any]:
+        """Move states up the weekend axis (0) by one when ``weekend`` and up the hours
+        axis (1) by ``units[b]`` for each activity ``b`` on the last axis; what falls
+        off the top (over a limit) is dropped."""
+        if weekend and self.exact_weekends:
+            y = np.full_like(x, fill)
+            y[1:] = x[:-1]
+            x = y
+        if units is not None and self.exact_hours:
+            y = np.full_like(x, fill)
+            for u in set(units):
+                sel = [b for b, ub in enumerate(units) if ub == u]
+                if u == 0:
+                    y[..., sel] = x[..., sel]
+                elif u < self.hc:
+                    y[:, u:, ..., sel] = x[:, : self.hc - u, ..., sel]
+            x = y
+        return x
 
     def best(self, v: FloatArray, mu: float) -> tuple[float, Row] | None:
         """Best row for values ``v`` (h × activities, −inf = not possible) and weekend
@@ -244,75 +270,81 @@ class RowDP:
         or None if no row meets the rules.
 
         Written for few numpy calls per day: per-day Python overhead, not arithmetic,
-        is what a day costs on these small state spaces.
+        is what a day costs on small state spaces.
         """
-        h, n, kc, r, wc = self.h, self.n, self.kc, self.r, self.wc
+        h, n, kc, r, wc, hc = self.h, self.n, self.kc, self.r, self.wc, self.hc
         mu = 0.0 if self.exact_weekends or not self.weekends_bind else mu
         saturating = self.nxt[-1] is not None
-        cnt = np.arange(wc)
-        n_w1 = n * kc * 2  # work states per weekend count
-        w = np.full((wc, n, kc, 2), NEG_INF)
-        o = np.full((wc, r, 2), NEG_INF)
-        o[0, 0, 1] = 0.0
-        w0 = np.full((wc, n), NEG_INF)
-        w0[0] = v[0] - (mu if self.any_wk[0] else 0.0)
-        w[:, :, 0, 1] = self._shift(w0, bool(self.any_wk[0]))
+        units = self.units
+        n_w1 = n * kc * 2  # work states per (weekends, hours) count
+        w = np.full((wc, hc, n, kc, 2), NEG_INF)
+        o = np.full((wc, hc, r, 2), NEG_INF)
+        o[0, 0, 0, 1] = 0.0
+        w0 = np.full((wc, hc, n), NEG_INF)
+        w0[0, 0] = v[0] - (mu if self.any_wk[0] else 0.0)
+        w[:, :, :, 0, 1] = self._shift(w0, bool(self.any_wk[0]), units, NEG_INF)
         preds: list[NDArray[np.int64]] = []
-        # Flat ids: work (count, activity, k, edge), then off (count, k, edge).
-        w_ids = np.arange(self.n_work).reshape(wc, n, kc, 2)
-        o_ids = self.n_work + np.arange(wc * r * 2).reshape(wc, r, 2)
-        kid = np.arange(kc)[None, :, None, None] * 2 + np.arange(2)[None, None, :, None]
-        cnt_base = (cnt * n)[:, None, None, None]
-        can_end = self.can_end[None, None]
-        can_start = self.can_start[None]
+        # Flat ids: work (weekends, hours, activity, k, edge), then off (weekends, hours,
+        # k, edge).
+        w_ids = np.arange(self.n_work).reshape(wc, hc, n_w1)
+        o_ids = self.n_work + np.arange(wc * hc * r * 2).reshape(wc, hc, r, 2)
+        kid = np.arange(kc)[:, None, None] * 2 + np.arange(2)[None, :, None]  # k, edge, 1
+        cell = np.arange(wc * hc).reshape(wc, hc)[:, :, None, None, None] * n  # c, j
+        can_end = self.can_end[None, None, None]
+        can_start = self.can_start[None, None]
+        cw, ch = np.meshgrid(np.arange(wc), np.arange(hc), indexing="ij")
         for d in range(1, h):
             vd = v[d]
             first = bool(self.first_wk[d])
             wk_day = bool(self.any_wk[d])
             # work -> work: the best activity of yesterday for each of today's.
-            t = w[:, :, :, :, None] + self.compat[None, :, None, None, :]  # c, a, k, edge, b
-            arg = t.argmax(axis=1)  # c, k, edge, b
-            best = t.max(axis=1) + (vd - (mu if first else 0.0))
-            ids = (cnt_base + arg) * (kc * 2) + kid
-            best = self._shift(best, first).transpose(0, 3, 1, 2)  # c, b, k, edge
-            ids = self._shift_ids(ids, first).transpose(0, 3, 1, 2)
-            nw = np.full((wc, n, kc, 2), NEG_INF)
-            npw = np.full((wc, n, kc, 2), -1, dtype=np.int64)
+            t = w[..., None] + self.compat[:, None, None, :]  # c, j, a, k, edge, b
+            arg = t.argmax(axis=2)  # c, j, k, edge, b
+            best = t.max(axis=2) + (vd - (mu if first else 0.0))
+            ids = (cell + arg) * (kc * 2) + kid
+            best = self._shift(best, first, units, NEG_INF)
+            ids = self._shift(ids, first, units, -1)
+            best = best.transpose(0, 1, 4, 2, 3)  # c, j, b, k, edge
+            ids = ids.transpose(0, 1, 4, 2, 3)
+            nw = np.full((wc, hc, n, kc, 2), NEG_INF)
+            npw = np.full((wc, hc, n, kc, 2), -1, dtype=np.int64)
             if kc > 1:
-                nw[:, :, 1:] = best[:, :, :-1]
-                npw[:, :, 1:] = ids[:, :, :-1]
+                nw[..., 1:, :] = best[..., :-1, :]
+                npw[..., 1:, :] = ids[..., :-1, :]
             if saturating:  # the last run length also follows itself
-                better = best[:, :, -1] > nw[:, :, -1]
-                nw[:, :, -1] = np.where(better, best[:, :, -1], nw[:, :, -1])
-                npw[:, :, -1] = np.where(better, ids[:, :, -1], npw[:, :, -1])
+                better = best[..., -1, :] > nw[..., -1, :]
+                nw[..., -1, :] = np.where(better, best[..., -1, :], nw[..., -1, :])
+                npw[..., -1, :] = np.where(better, ids[..., -1, :], npw[..., -1, :])
             # off -> work: a new run (not touching day 0).
-            oe = np.where(can_start, o, NEG_INF).reshape(wc, r * 2)
-            k = oe.argmax(axis=1)
-            bo = oe[cnt, k][:, None] + (vd - (mu if wk_day else 0.0))[None, :]  # c, b
-            bo = self._shift(bo, wk_day)
-            bid = self._shift_ids(
-                np.repeat((o_ids.reshape(wc, r * 2)[cnt, k])[:, None], n, 1), wk_day
-            )
-            better = bo > nw[:, :, 0, 0]
-            nw[:, :, 0, 0] = np.where(better, bo, nw[:, :, 0, 0])
-            npw[:, :, 0, 0] = np.where(better, bid, npw[:, :, 0, 0])
+            oe = np.where(can_start, o, NEG_INF).reshape(wc, hc, r * 2)
+            k = oe.argmax(axis=2)
+            bo = oe[cw, ch, k][:, :, None] + (vd - (mu if wk_day else 0.0))  # c, j, b
+            bid = np.repeat(o_ids.reshape(wc, hc, r * 2)[cw, ch, k][:, :, None], n, 2)
+            bo = self._shift(bo, wk_day, units, NEG_INF)
+            bid = self._shift(bid, wk_day, units, -1)
+            better = bo > nw[..., 0, 0]
+            nw[..., 0, 0] = np.where(better, bo, nw[..., 0, 0])
+            npw[..., 0, 0] = np.where(better, bid, npw[..., 0, 0])
             # work -> off, then off -> off.
-            we = np.where(can_end, w, NEG_INF).reshape(wc, n_w1)
-            k = we.argmax(axis=1)
-            no = np.full((wc, r, 2), NEG_INF)
-            npo = np.full((wc, r, 2), -1, dtype=np.int64)
-            no[:, 0, 0] = we[cnt, k]
-            npo[:, 0, 0] = w_ids.reshape(wc, n_w1)[cnt, k]
+            we = np.where(can_end, w, NEG_INF).reshape(wc, hc, n_w1)
+            k = we.argmax(axis=2)
+            no = np.full((wc, hc, r, 2), NEG_INF)
+            npo = np.full((wc, hc, r, 2), -1, dtype=np.int64)
+            no[:, :, 0, 0] = we[cw, ch, k]
+            npo[:, :, 0, 0] = w_ids[cw, ch, k]
             if r > 1:
-                no[:, 1:] = o[:, :-1]
-                npo[:, 1:] = o_ids[:, :-1]
+                no[:, :, 1:] = o[:, :, :-1]
+                npo[:, :, 1:] = o_ids[:, :, :-1]
             # The longest rest class also follows itself (r == 1: it is the first one).
-            stay = o[:, r - 1]
-            better = stay > no[:, r - 1]
-            no[:, r - 1] = np.where(better, stay, no[:, r - 1])
-            npo[:, r - 1] = np.where(better, o_ids[:, r - 1], npo[:, r - 1])
+            stay = o[:, :, r - 1]
+            better = stay > no[:, :, r - 1]
+            no[:, :, r - 1] = np.where(better, stay, no[:, :, r - 1])
+            npo[:, :, r - 1] = np.where(better, o_ids[:, :, r - 1], npo[:, :, r - 1])
             w, o = nw, no
             preds.append(np.concatenate([npw.ravel(), npo.ravel()]))
+        # Rows under the minimum hours are not rows (when hours are counted).
+        w[:, : self.lo_units] = NEG_INF
+        o[:, : self.lo_units] = NEG_INF
         final = np.concatenate([w.ravel(), o.ravel()])
         s = int(final.argmax())
         value = float(final[s])
@@ -372,11 +404,12 @@ def price_dp(person: Person, g: FloatArray, prices: Prices, iterations: int) -> 
     n = len(person.ix.act_ids)
     acts = sorted(person.limits)
     price_weekends = dp.weekends_bind and not dp.exact_weekends
+    price_hours = not dp.exact_hours
     wmax = float(person.max_weekends or 0)
     hi = person.hi if person.hi is not None else 0.0
     # z = [hours, weekends, one per limited activity]; hours free in sign (positive:
     # the minimum binds, negative: the maximum), the others non-negative.
-    z = np.array([prices.hours, prices.weekends if price_weekends else 0.0])
+    z = np.array([prices.hours if price_hours else 0.0, prices.weekends if price_weekends else 0.0])
     z = np.concatenate([z, [prices.activities.get(a, 0.0) for a in acts]])
     direction = np.zeros_like(z)
     best_lower = NEG_INF
@@ -416,9 +449,9 @@ def price_dp(person: Person, g: FloatArray, prices: Prices, iterations: int) -> 
         # Subgradient of the Lagrangian at z.
         m = float(sum(person.shifts[a] for a in row if a != OFF))
         sub = np.zeros_like(z)
-        if m < person.lo or (lam > 0 and m > person.lo):
+        if price_hours and (m < person.lo or (lam > 0 and m > person.lo)):
             sub[0] = person.lo - m
-        if (person.hi is not None and m > hi) or (lam < 0 and m < hi):
+        if price_hours and ((person.hi is not None and m > hi) or (lam < 0 and m < hi)):
             sub[0] = hi - m
         if price_weekends:
             sub[1] = sum(1 for days in person.ix.weekends if any(row[d] != OFF for d in days))
@@ -438,7 +471,8 @@ def price_dp(person: Person, g: FloatArray, prices: Prices, iterations: int) -> 
             break
         target = best_f if best_f < math.inf else best_lower + max(1.0, 0.05 * abs(best_lower))
         z = np.maximum(z + theta * max(target - lower, 1e-3) / norm * direction, lo_bound)
-    prices.hours = float(z[0])
+    if price_hours:
+        prices.hours = float(z[0])
     if price_weekends:
         prices.weekends = float(z[1])
     prices.activities = {a: float(z[2 + i]) for i, a in enumerate(acts) if z[2 + i] > 0}
@@ -707,18 +741,22 @@ class _Run:
                 master.add_artificial(e, big)
 
     def price(self, person: Person, g: FloatArray) -> Priced:
+        """The person's pricing: the DP; when it finds no feasible row and the person has
+        no column yet, the construction's priced DP (long horizons) or CP-SAT; in exact
+        mode CP-SAT closes every gap the DP leaves."""
+        e = person.e
         if not person.dp_ok:
             return price_cpsat(person, g, self.left(), None, self.workers)
-        pr = price_dp(person, g, self.prices[person.e], self.dp_iterations)
-        if not pr.rows:
-            # No multipliers met the resources yet: the construction's priced DP (with
-            # the duals as gains) usually finds a feasible row.
+        pr = price_dp(person, g, self.prices[e], self.dp_iterations)
+        needy = not pr.rows and not self.master.columns[e]
+        if needy and self.ix.horizon > ROW_CPSAT_MAX_DAYS:
+            # The construction's priced DP with the duals as gains: fast on long rows.
             gains = DualGains(self.ix, self._pi)
-            b = RowBuilder(self.ix, person.e, gains, Prices(), workers=self.workers, noise=0.01)
+            b = RowBuilder(self.ix, e, gains, Prices(), workers=self.workers, noise=0.01)
             row = b.build(fallback=False)
-            if row is not None and _runs_ok(self.ix, person.e, row):
+            if row is not None and _runs_ok(self.ix, e, row):
                 pr.rows.append((person.f(g, tuple(row)), tuple(row)))
-        if pr.exact or (pr.rows and not self.exact):
+        if pr.exact or not (self.exact or (needy and not pr.rows)):
             return pr
         hint = pr.rows[0][1] if pr.rows else None
         cp = price_cpsat(person, g, self.left(), hint, self.workers)
