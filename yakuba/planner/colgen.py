@@ -78,6 +78,8 @@ RC_EPS = 1e-6
 #: A pricing bound this close to the best row found counts as exact (far below the
 #: integral cost unit, so the rounded bound cannot change).
 EXACT_TOL = 1e-3
+#: Rows of negative reduced cost added per person and round, best first.
+COLUMNS_PER_PERSON = 3
 #: Scale of the integral CP-SAT pricing objective (duals rounded up to 1/SCALE).
 CPSAT_SCALE = 1000
 
@@ -666,6 +668,7 @@ def column_generation(
     workers: int = 1,
     max_iterations: int = 10_000,
     on_iteration: Callable[[Iteration], None] | None = None,
+    final_share: float = 0.25,
 ) -> ColgenResult:
     """Solve the master LP by column generation; see the module docstring.
 
@@ -674,10 +677,14 @@ def column_generation(
     (for tests on tiny instances); otherwise CP-SAT prices only the persons the DP cannot
     express and, once the DP finds nothing more, those whose bound still has a gap.
     ``alpha``: Wentges smoothing weight of the best-bound prices (0 = none).
+    ``final_share``: if the LP is not solved by then, this share of the time limit is
+    kept for one careful bound at the last master duals (more subgradient steps, and
+    CP-SAT on rows up to ``ROW_CPSAT_MAX_DAYS`` days): while the master is far from its
+    optimum the rounds' bounds are poor, since cheap pricing leaves gaps.
     """
     run = _Run(ix, time_limit, stop, alpha, dp_iterations, exact, cpsat_limit, workers)
     run.seed(initial)
-    return run.loop(max_iterations, on_iteration)
+    return run.loop(max_iterations, on_iteration, final_share)
 
 
 @dataclass
@@ -708,6 +715,9 @@ class _Run:
         self.ix = ix
         self.alpha = alpha
         self.dp_iterations = dp_iterations
+        #: Subgradient steps per person this round: few while the master is far from
+        #: its optimum (columns come easily, bounds are poor anyway), all near the end.
+        self.iterations_now = dp_iterations
         self.exact = exact
         self.cpsat_limit = cpsat_limit
         self.workers = workers
@@ -747,7 +757,7 @@ class _Run:
         e = person.e
         if not person.dp_ok:
             return price_cpsat(person, g, self.left(), None, self.workers)
-        pr = price_dp(person, g, self.prices[e], self.dp_iterations)
+        pr = price_dp(person, g, self.prices[e], self.iterations_now)
         needy = not pr.rows and not self.master.columns[e]
         if needy and self.ix.horizon > ROW_CPSAT_MAX_DAYS:
             # The construction's priced DP with the duals as gains: fast on long rows.
@@ -778,7 +788,7 @@ class _Run:
             lower.append(pr.lower)
             if not pr.exact:
                 open_.append(e)
-            for _fr, row in pr.rows[:2]:
+            for _fr, row in pr.rows[:COLUMNS_PER_PERSON]:
                 if person.f(g_rmp, row) - sigma[e] < -RC_EPS:
                     added += self.master.add(person.column(row, self.marg))
         return _Round(lower, open_, added, True)
@@ -804,10 +814,37 @@ class _Run:
         rnd.open = still_open
         return added
 
+    def final_bound(self, pi: FloatArray) -> float | None:
+        """``L(pi)`` with the person minimums bounded as well as the time allows: DP with
+        many subgradient steps, then CP-SAT on short rows. None if time runs out."""
+        lower = 0.0
+        for i, person in enumerate(self.people):
+            if self.out_of_time():
+                return None
+            g = person.values(pi)
+            if not person.dp_ok:
+                lower += price_cpsat(person, g, self.left(), None, self.workers).lower
+                continue
+            pr = price_dp(person, g, self.prices[person.e], 4 * self.dp_iterations)
+            low = pr.lower
+            if not pr.exact and self.ix.horizon <= ROW_CPSAT_MAX_DAYS:
+                share = (self.deadline - time.monotonic()) / (len(self.people) - i)
+                hint = pr.rows[0][1] if pr.rows else None
+                cp = price_cpsat(person, g, min(self.cpsat_limit, share), hint, self.workers)
+                low = max(low, cp.lower)
+            lower += low
+        return float(pi @ self.targets) + lower
+
     def loop(
-        self, max_iterations: int, on_iteration: Callable[[Iteration], None] | None
+        self,
+        max_iterations: int,
+        on_iteration: Callable[[Iteration], None] | None,
+        final_share: float = 0.0,
     ) -> ColgenResult:
         master = self.master
+        hard_deadline = self.deadline
+        self.deadline -= final_share * (self.deadline - self.t0)
+        pi_rmp: FloatArray | None = None
         history: list[Iteration] = []
         best_lower = NEG_INF
         center: FloatArray | None = None
@@ -837,6 +874,8 @@ class _Run:
             if not master.artificial_used() and _ceil(best_lower) >= lp_value - 1e-6:
                 converged = True  # the rounded bound cannot rise any more
                 break
+            busy = rnd.added > self.ix.n_staff // 2 and not self.exact
+            self.iterations_now = max(3, self.dp_iterations // 4) if busy else self.dp_iterations
             if rnd.added:
                 a_now = self.alpha
             elif smoothed:
@@ -844,6 +883,16 @@ class _Run:
             else:
                 converged = not rnd.open  # the LP is solved if every minimum was exact
                 break
+        self.deadline = hard_deadline
+        if not converged and pi_rmp is not None and not self.out_of_time():
+            final = self.final_bound(pi_rmp)
+            if final is not None and final > best_lower:
+                best_lower = final
+                history.append(
+                    Iteration(len(history), time.monotonic() - self.t0, lp_value, final, 0, 0.0)
+                )
+                if on_iteration is not None:
+                    on_iteration(history[-1])
         return ColgenResult(
             lp_value=lp_value,
             lagrangian=best_lower,
