@@ -12,16 +12,19 @@ missing and extra people as slack variables priced by the instance's under/over 
 
 **Pricing** asks, per person, for the row of least reduced cost ``f_e(row) − σ_e`` with
 ``f_e(row) = cost(row) − Σ_c π_c [row counts in c]``. It is solved by :class:`RowDP`, an
-exact dynamic programme over (activity of yesterday, run length, run touching day 0) —
-successions, run minimums/maximums and fixed days off are exact — with the resource
-rules (hours window, weekend limit, per-activity limits) priced by Lagrange multipliers
-(the :class:`~.construct.Prices` the construction already searches) that a subgradient
-loop adjusts. For any multipliers the DP value is a lower bound on the person's minimum;
-a DP row that meets the resources is a column. Where the DP cannot express a person's
-rules (pins to work, non-working activities, window limits, substitute days off), or to
-close the remaining gap, the one-row CP-SAT model prices exactly and its proven bound is
-used. :class:`~.construct.RowBuilder` with the duals as gains supplies feasible rows when
-the multipliers have not yet found one.
+exact dynamic programme over (activity of yesterday, run length, run touching day 0,
+and where affordable weekends worked and hours worked so far): successions, run and rest
+lengths, fixed days off and — when counted in the state — the weekend limit and the
+hours window are exact. What the state does not count (per-activity limits always,
+hours and weekends on long horizons) is priced by Lagrange multipliers (the
+:class:`~.construct.Prices` the construction already searches, extended by a price per
+limited activity) that a deflected subgradient adjusts. For any multipliers the DP value
+gives a lower bound on the person's minimum; a DP row that meets every limit (or that the
+construction's repairs mend) is a column. Where the DP cannot express a person's rules
+(pins to work, non-working activities, window limits, substitute days off), for a person
+without any column, and to certify the remaining gaps once the DP finds nothing more,
+the one-row CP-SAT model prices exactly (on long horizons a person without a column gets
+one from :class:`~.construct.RowBuilder` with the duals as gains first).
 
 **Lower bound**: for any cover prices π in [−wo, wu],
 ``L(π) = Σ_c π_c R_c + Σ_e min_row f_e(row)`` is a lower bound on every roster's
@@ -32,14 +35,17 @@ exact or not, and since the objective is integral it is rounded up.
 
 **Stabilisation**: Wentges smoothing — pricing at ``α·π̂ + (1 − α)·π_RMP`` where π̂ is the
 point with the best bound so far; after a mis-pricing (no column with negative reduced
-cost at the master's duals) the next round prices at the master's duals.
+cost at the master's duals) the next round prices at the master's duals. While many
+columns come per round, pricing takes few subgradient steps; a share of the time limit
+(``final_share``) is kept for one careful bound at the last duals if the LP is not
+solved by then.
 
 The master LP is GLOP through ``ortools.linear_solver.python.model_builder``. The installed
 OR-Tools (9.15) also has ``pywraplp`` and MathOpt, but of the three only model_builder is
 typed (``py.typed``; the planner is checked by strict mypy), and it reads duals and adds a
 column's terms to existing constraints in place. Its cost: every solve exports the model
-and GLOP starts from scratch (``pywraplp`` would re-solve from the last basis); measured
-below in ``BENCHMARK.md`` as a small share of an iteration.
+and GLOP starts from scratch (``pywraplp`` would re-solve from the last basis); on
+Instance14 that was 1.6 s of 60 (28 master solves), pricing being the rest.
 
 Not modelled yet (the master raises :class:`Unsupported`): capacities, split teams,
 fairness and hard cover minimums, i.e. the global rules other than cover.
@@ -628,7 +634,8 @@ class ColgenResult:
     lp_value: float
     #: The best Lagrangian bound found (a lower bound on every roster's objective).
     lagrangian: float
-    #: ``ceil(lagrangian)``: the objective is integral. None if no bound was found.
+    #: ``max(0, ceil(lagrangian))``: the objective is integral and non-negative. None if
+    #: no pricing round was complete.
     bound: int | None
     #: The column pool per person and the LP's fractional solution (column -> value).
     columns: list[list[Column]]
@@ -815,25 +822,40 @@ class _Run:
         return added
 
     def final_bound(self, pi: FloatArray) -> float | None:
-        """``L(pi)`` with the person minimums bounded as well as the time allows: DP with
-        many subgradient steps, then CP-SAT on short rows. None if time runs out."""
-        lower = 0.0
-        for i, person in enumerate(self.people):
+        """``L(pi)`` with the person minimums bounded as well as the time allows: a quick
+        DP pass over everybody (None if even that does not finish), then the persons
+        with the widest gaps refined — more subgradient steps, then CP-SAT on rows up to
+        ``ROW_CPSAT_MAX_DAYS`` days — until the time is up. Valid at every moment."""
+        lower: list[float] = []
+        gap: list[float] = []
+        rows: list[Row | None] = []
+        values: list[FloatArray] = []
+        for person in self.people:
             if self.out_of_time():
                 return None
             g = person.values(pi)
+            values.append(g)
             if not person.dp_ok:
-                lower += price_cpsat(person, g, self.left(), None, self.workers).lower
+                pr = price_cpsat(person, g, self.left(), None, self.workers)
+            else:
+                pr = price_dp(person, g, self.prices[person.e], self.dp_iterations)
+            lower.append(pr.lower)
+            gap.append(0.0 if pr.exact else (pr.rows[0][0] - pr.lower if pr.rows else math.inf))
+            rows.append(pr.rows[0][1] if pr.rows else None)
+        for e in sorted(range(len(self.people)), key=lambda k: -gap[k]):
+            person = self.people[e]
+            if gap[e] <= EXACT_TOL or not person.dp_ok:
+                break
+            if self.out_of_time():
+                break
+            pr = price_dp(person, values[e], self.prices[e], 4 * self.dp_iterations)
+            lower[e] = max(lower[e], pr.lower)
+            if pr.exact or self.ix.horizon > ROW_CPSAT_MAX_DAYS or self.out_of_time():
                 continue
-            pr = price_dp(person, g, self.prices[person.e], 4 * self.dp_iterations)
-            low = pr.lower
-            if not pr.exact and self.ix.horizon <= ROW_CPSAT_MAX_DAYS:
-                share = (self.deadline - time.monotonic()) / (len(self.people) - i)
-                hint = pr.rows[0][1] if pr.rows else None
-                cp = price_cpsat(person, g, min(self.cpsat_limit, share), hint, self.workers)
-                low = max(low, cp.lower)
-            lower += low
-        return float(pi @ self.targets) + lower
+            hint = pr.rows[0][1] if pr.rows else rows[e]
+            cp = price_cpsat(person, values[e], self.left(), hint, self.workers)
+            lower[e] = max(lower[e], cp.lower)
+        return float(pi @ self.targets) + sum(lower)
 
     def loop(
         self,
@@ -896,7 +918,8 @@ class _Run:
         return ColgenResult(
             lp_value=lp_value,
             lagrangian=best_lower,
-            bound=None if best_lower == NEG_INF else _ceil(best_lower),
+            # Every term of the objective is non-negative: 0 is always a bound.
+            bound=None if best_lower == NEG_INF else max(0, _ceil(best_lower)),
             columns=master.columns,
             solution=master.solution(),
             iterations=history,

@@ -16,12 +16,14 @@ import pytest
 
 from yakuba.planner import Activity, Capacity, Cover, Problem, Request, Staff, evaluate, solve
 from yakuba.planner.colgen import (
+    STATE_BUDGET,
     DualGains,
     Iteration,
     Master,
     Person,
     RowDP,
     Unsupported,
+    _Run,
     column_generation,
     price_cpsat,
     price_dp,
@@ -106,6 +108,7 @@ def test_pricing_matches_brute_force(name: str, make: object) -> None:
     rng = np.random.default_rng(7)
     wu = np.array([c.weight_under for c in problem.cover], dtype=float)
     wo = np.array([c.weight_over for c in problem.cover], dtype=float)
+    run = _Run(ix, 30.0, None, 0.5, 12, True, 10.0, 1)
     for e in range(ix.n_staff):
         person = Person(ix, e, marg)
         rows = _rows(ix, e)
@@ -114,13 +117,20 @@ def test_pricing_matches_brute_force(name: str, make: object) -> None:
             pi = rng.uniform(-wo, wu)
             g = person.values(pi)
             best = min(person.f(g, r) for r in rows)
-            # The DP bound is a lower bound at any multipliers, and its rows are feasible.
-            dp = price_dp(person, g, Prices(), 40)
-            assert dp.lower <= best + 1e-6
-            for fr, row in dp.rows:
-                assert row in rows and fr >= best - 1e-6
-            if dp.exact:
-                assert dp.rows[0][0] == pytest.approx(best, abs=1e-3)
+            # The DP bound is a lower bound at any multipliers, and its rows are feasible,
+            # with weekends and hours counted in the state (default here) or priced.
+            for budget in (STATE_BUDGET, 0):
+                person.dp = RowDP(ix, e, budget)
+                dp = price_dp(person, g, Prices(), 40)
+                assert dp.lower <= best + 1e-6
+                for fr, row in dp.rows:
+                    assert row in rows and fr >= best - 1e-6
+                if dp.exact:
+                    assert dp.rows[0][0] == pytest.approx(best, abs=1e-3)
+            # The stage's pricing in exact mode returns the minimum.
+            pr = run.price(person, g)
+            assert pr.exact and pr.lower <= best + 1e-6
+            assert pr.rows[0][0] == pytest.approx(best, abs=1e-6) and pr.rows[0][1] in rows
             # The one-row CP-SAT model is exact.
             cp = price_cpsat(person, g, 10.0)
             assert cp.exact
