@@ -18,12 +18,21 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from .builder import Lit
 from .index import OFF, Grid, Index
 
 NEG = float("-inf")
+
+
+class Gains(Protocol):
+    """What a :class:`RowBuilder` maximises: the value of ``e`` doing ``a`` on ``d``
+    against being off (:class:`Marginals` for the construction; master LP duals for
+    column generation, see ``colgen``)."""
+
+    def gain(self, e: int, d: int, a: int) -> float: ...
 
 
 class Marginals:
@@ -43,14 +52,32 @@ class Marginals:
 
     def gain(self, e: int, d: int, a: int) -> float:
         """Objective decrease if ``e`` does ``a`` on ``d`` instead of being off."""
+        return self.cover_gain(e, d, a) + self.local_gain(e, d, a)
+
+    def covered(self, e: int, d: int, a: int) -> list[int]:
+        """Indices of the cover lines that ``e`` doing ``a`` on ``d`` counts in."""
+        p = self.ix.problem
+        skills = p.staff[e].skills
+        return [
+            i
+            for i in self.by_cell.get((d, a), ())
+            if p.cover[i].skill is None or p.cover[i].skill in skills
+        ]
+
+    def cover_gain(self, e: int, d: int, a: int) -> float:
+        """The cover part of :meth:`gain`: one more person on the lines not yet full."""
+        p = self.ix.problem
+        g = 0.0
+        for i in self.covered(e, d, a):
+            c = p.cover[i]
+            g += c.weight_under if self.count.get(i, 0) < c.target else -c.weight_over
+        return g
+
+    def local_gain(self, e: int, d: int, a: int) -> float:
+        """The part of :meth:`gain` that depends on ``e``'s own row only (requests and
+        stability): the same whatever the others do."""
         ix, p = self.ix, self.ix.problem
         g = 0.0
-        skills = p.staff[e].skills
-        for i in self.by_cell.get((d, a), ()):
-            c = p.cover[i]
-            if c.skill is not None and c.skill not in skills:
-                continue
-            g += c.weight_under if self.count.get(i, 0) < c.target else -c.weight_over
         for ra, w, on in self.req.get((e, d), ()):
             hit = (ix.working[a]) if ra is None else ra == a
             if hit:
@@ -423,6 +450,8 @@ class Prices:
     hours: float = 0.0
     #: Price of a worked weekend.
     weekends: float = 0.0
+    #: Price per day on an activity (index) with a per-person limit (column generation).
+    activities: dict[int, float] = field(default_factory=dict)
 
 
 class RowBuilder:
@@ -439,11 +468,12 @@ class RowBuilder:
         self,
         ix: Index,
         e: int,
-        marg: Marginals,
+        marg: Gains,
         prices: Prices | None = None,
         *,
         workers: int = 2,
         seed: int = 0,
+        noise: float = 8.0,
     ) -> None:
         self.ix = ix
         self.e = e
@@ -452,6 +482,9 @@ class RowBuilder:
         self.prices = prices if prices is not None else Prices()
         self.workers = workers
         self.seed = seed
+        #: Scale of the per-day tie-breaking noise (see ``_reseed``); column generation
+        #: prices rows with exact duals and wants little of it.
+        self.noise = noise
         #: Value of each working activity per day against being off, everybody else fixed.
         self.base: list[dict[int, float]] = [
             {a: marg.gain(e, d, a) for a in ix.allowed[e][d] if ix.working[a]}
@@ -484,7 +517,7 @@ class RowBuilder:
         rng = random.Random(self.e * 7919 + attempt + 104729 * self.seed)
         self.gains = []
         for d in range(self.horizon):
-            noise = rng.random() * 8.0
+            noise = rng.random() * self.noise
             self.gains.append({a: g + noise for a, g in self.base[d].items()})
         self.best_activity = [max(g, key=g.__getitem__) if g else OFF for g in self.gains]
         self.best_gain = [
