@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core.downloads import download
-from yakuba.core.permissions import capability_required, get_for_user_or_404
+from yakuba.core.permissions import capability_required, get_for_user_or_404, parse_pk
 from yakuba.core.tabular import XLSX_CONTENT_TYPE
 from yakuba.inspections import checklist_io, selectors, services
 from yakuba.inspections.forms import (
@@ -273,9 +273,9 @@ def _round_form(request: AuthenticatedHttpRequest, round_: Round | None) -> Http
     previous: Round | None = None
     initial: dict[str, Any] = {}
     audience_initial: dict[str, Any] = {}
-    source = request.GET.get("from", "")
-    if round_ is None and source.isdigit():
-        previous = Round.objects.filter(pk=int(source)).first()
+    source = parse_pk(request.GET.get("from", ""))
+    if round_ is None and source is not None:
+        previous = Round.objects.filter(pk=source).first()
         if previous is not None:
             initial = services.next_round_values(previous)
             initial["checklists"] = list(previous.checklists.all())

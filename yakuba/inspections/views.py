@@ -22,7 +22,12 @@ from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core import charts
 from yakuba.core.downloads import download
-from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
+from yakuba.core.permissions import (
+    capability_required,
+    get_for_user_or_404,
+    login_required,
+    parse_pk,
+)
 from yakuba.core.tabular import XLSX_CONTENT_TYPE
 from yakuba.inspections import evidence as evidence_rules
 from yakuba.inspections import exporting, heatmap, selectors, services
@@ -269,8 +274,10 @@ def finding_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         findings = findings.filter(status=filters["status"])
     elif filters["status"] != "all":
         findings = findings.filter(status__in=UNRESOLVED_FINDINGS)
-    if filters["round"].isdigit():
-        findings = findings.filter(round_id=int(filters["round"]))
+    if filters["round"]:
+        # Not an id (or out of range for the database): no round has it, no 500.
+        round_id = parse_pk(filters["round"])
+        findings = findings.filter(round_id=round_id) if round_id else findings.none()
     if filters["overdue"]:
         findings = findings.filter(status__in=UNRESOLVED_FINDINGS, due_on__lt=today)
     staff = getattr(request.user, "staff", None)
@@ -346,9 +353,9 @@ def finding_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _chosen_round(request: HttpRequest) -> Round | None:
     launched = Round.objects.exclude(status=RoundStatus.DRAFT)
-    pk = request.GET.get("round", "")
-    if pk.isdigit():
-        found = launched.filter(pk=int(pk)).first()
+    pk = parse_pk(request.GET.get("round", ""))
+    if pk is not None:
+        found = launched.filter(pk=pk).first()
         if found is not None:
             return found
     return launched.order_by("-opens_on", "-pk").first()
