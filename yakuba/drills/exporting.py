@@ -53,5 +53,5 @@ def row(tally: Tally) -> list[object]:
 
 
 def results_xlsx(drill: Drill, results: Results) -> bytes:
-    rows = [row(t) for t in results.units] + [row(results.total)]
+    rows = [] if results.withheld else [row(t) for t in results.units] + [row(results.total)]
     return write_xlsx([(_("訓練メールの結果")[:31], header(), rows)])

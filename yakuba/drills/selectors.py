@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from yakuba.accounts.roles import Capability
+from yakuba.core.conf import setting
 from yakuba.drills.models import Drill, DrillRecipient, DrillTemplate, SendStatus
 from yakuba.security.scope import sees_whole_office, units_in_scope
 
@@ -120,6 +121,35 @@ class Results:
     total: Tally
     units: list[Tally]
     fake_form: bool
+    # Scoped views only: units below the minimum group merged into one row (or left out when
+    # still too small), and whether the figures are withheld altogether.
+    merged_units: int = 0
+    withheld: bool = False
+
+
+def min_group() -> int:
+    """Fewest recipients a unit head's figures may describe (DRILL_RESULTS_MIN_GROUP):
+    below it, rates would tell who clicked in a two-person section."""
+    return max(1, int(setting("DRILL_RESULTS_MIN_GROUP", 5)))
+
+
+def _small_groups_merged(units: list[Tally], total: Tally) -> tuple[list[Tally], int, bool]:
+    from django.utils.translation import gettext as _
+
+    k = min_group()
+    if total.recipients < k:
+        return [], 0, True
+    kept = [t for t in units if t.recipients >= k]
+    small = [t for t in units if t.recipients < k]
+    if not small:
+        return kept, 0, False
+    other = Tally(_("その他（%(k)s人未満の所属をまとめて表示）") % {"k": k}, "~")
+    for t in small:
+        for name in ("recipients", "delivered", "opened", "clicked", "typed", "reported"):
+            setattr(other, name, getattr(other, name) + getattr(t, name))
+        other.delays += t.delays
+    # Still too small on its own: counted in the total only.
+    return ([*kept, other] if other.recipients >= k else kept), len(small), False
 
 
 RESULT_COLUMNS = (
@@ -149,7 +179,13 @@ def results(user: Any, drill: Drill) -> Results:
         unit.add(row)
         total.add(row)
     units = sorted(by_unit.values(), key=lambda t: (t.unit_code, t.label))
-    return Results(total, units, bool(drill.content.get("fake_form")))
+    fake_form = bool(drill.content.get("fake_form"))
+    if office_wide(user):
+        return Results(total, units, fake_form)
+    units, merged, withheld = _small_groups_merged(units, total)
+    if withheld:
+        return Results(Tally(total.label), [], fake_form, withheld=True)
+    return Results(total, units, fake_form, merged_units=merged)
 
 
 @dataclass

@@ -128,7 +128,8 @@ def test_results_office_wide_for_the_auditor(results_drill, make_user) -> None:
     assert "受信者ごとの記録" not in text
 
 
-def test_unit_heads_see_only_their_units(results_drill, make_user, org) -> None:
+def test_unit_heads_see_only_their_units(results_drill, make_user, org, settings) -> None:
+    settings.DRILL_RESULTS_MIN_GROUP = 1  # scope only here; small groups: below
     head = make_user("unit_head", unit_key="shimin")
     page = _client(head).get(reverse("drills:drill_detail", args=[results_drill.pk]))
     text = page.content.decode()
@@ -158,15 +159,40 @@ def test_the_timeline_is_for_infosec_and_every_view_is_audited(results_drill, in
     assert entries.last().actor == infosec
 
 
-def test_export_is_scoped_and_audited(results_drill, make_user) -> None:
+def test_export_is_scoped_and_audited(results_drill, make_user, settings) -> None:
     from openpyxl import load_workbook
 
+    settings.DRILL_RESULTS_MIN_GROUP = 1
     head = make_user("unit_head", unit_key="shimin")
     response = _client(head).get(reverse("drills:drill_export", args=[results_drill.pk]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     labels = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert labels == ["市民課", "窓口係", "合計"]
     assert AuditEntry.objects.filter(action="export", object_type="drills.drill").exists()
+
+
+def test_unit_heads_never_see_a_group_small_enough_to_name_someone(
+    results_drill, make_user, org, settings
+) -> None:
+    """市民課 (1 recipient) and 窓口係 (1): with a minimum group of 2 they are merged into
+    one row; with 3 the head's whole scope (2 people) is too small and nothing is shown."""
+    head = make_user("unit_head", unit_key="shimin")
+    url = reverse("drills:drill_detail", args=[results_drill.pk])
+    settings.DRILL_RESULTS_MIN_GROUP = 2
+    text = _client(head).get(url).content.decode()
+    assert "2人未満の所属をまとめて表示" in text
+    assert "<th scope=\"row\">市民課</th>" not in text
+    settings.DRILL_RESULTS_MIN_GROUP = 3
+    text = _client(head).get(url).content.decode()
+    assert "結果は表示しません" in text and "最初の報告まで" not in text
+    from openpyxl import load_workbook
+
+    export = _client(head).get(reverse("drills:drill_export", args=[results_drill.pk]))
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    assert list(sheet.iter_rows(min_row=2, values_only=True)) == []
+    # Infosec and the auditor see every unit, however small.
+    auditor_text = _client(make_user("auditor")).get(url).content.decode()
+    assert "<th scope=\"row\">市民課</th>" in auditor_text
 
 
 def test_pages_read_in_constant_queries(org, infosec) -> None:
