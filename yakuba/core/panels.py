@@ -20,6 +20,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from yakuba.core.registry import Registry
+
 
 @dataclass(frozen=True)
 class Panel:
@@ -37,18 +39,12 @@ class ShownPanel:
     context: dict[str, Any]
 
 
-_PANELS: dict[str, Panel] = {}
-
-
-def register(panel: Panel) -> Panel:
-    if panel.name in _PANELS and _PANELS[panel.name] is not panel:
-        raise ValueError(f"a panel named {panel.name!r} is already registered")
-    _PANELS[panel.name] = panel
-    return panel
-
-
-def registered() -> list[Panel]:
-    return sorted(_PANELS.values(), key=lambda p: (p.order, p.name))
+_REGISTRY: Registry[Panel] = Registry(
+    "a panel", name=lambda p: p.name, order=lambda p: (p.order, p.name)
+)
+_PANELS = _REGISTRY.items
+register = _REGISTRY.register
+registered = _REGISTRY.registered
 
 
 def panels_for(request: HttpRequest) -> list[ShownPanel]:

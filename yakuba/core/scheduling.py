@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from yakuba.core.registry import Registry
 from yakuba.core.system_actor import acting_as
 
 logger = logging.getLogger(__name__)
@@ -57,22 +58,11 @@ class Job:
     keep: dt.timedelta = dt.timedelta(days=60)
 
 
-_JOBS: dict[str, Job] = {}
-
-
-def register(job: Job) -> Job:
-    if job.name in _JOBS and _JOBS[job.name] is not job:
-        raise ValueError(f"a job named {job.name!r} is already registered")
-    _JOBS[job.name] = job
-    return job
-
-
-def registered() -> list[Job]:
-    return sorted(_JOBS.values(), key=lambda j: j.name)
-
-
-def get_job(name: str) -> Job:
-    return _JOBS[name]
+_REGISTRY: Registry[Job] = Registry("a job", name=lambda j: j.name, order=lambda j: j.name)
+_JOBS = _REGISTRY.items
+register = _REGISTRY.register
+registered = _REGISTRY.registered
+get_job = _REGISTRY.get
 
 
 @dataclass

@@ -16,6 +16,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from yakuba.core.registry import Registry
+
 
 @dataclass(frozen=True)
 class Offer:
@@ -32,22 +34,12 @@ class ShownOffer:
     context: dict[str, Any]
 
 
-_OFFERS: dict[str, Offer] = {}
-
-
-def register(offer: Offer) -> Offer:
-    if offer.name in _OFFERS and _OFFERS[offer.name] is not offer:
-        raise ValueError(f"an offer named {offer.name!r} is already registered")
-    _OFFERS[offer.name] = offer
-    return offer
-
-
-def unregister(name: str) -> None:
-    _OFFERS.pop(name, None)
-
-
-def registered() -> list[Offer]:
-    return sorted(_OFFERS.values(), key=lambda o: (o.order, o.name))
+_REGISTRY: Registry[Offer] = Registry(
+    "an offer", name=lambda o: o.name, order=lambda o: (o.order, o.name)
+)
+register = _REGISTRY.register
+unregister = _REGISTRY.unregister
+registered = _REGISTRY.registered
 
 
 def offers_after_submit(request: HttpRequest, report: Any) -> list[ShownOffer]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 
+from yakuba.core.registry import Registry
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -38,22 +40,12 @@ class Requirement:
     applies: Callable[[], bool] = _always
 
 
-_REQUIREMENTS: dict[str, Requirement] = {}
-
-
-def register(requirement: Requirement) -> Requirement:
-    if requirement.code in _REQUIREMENTS and _REQUIREMENTS[requirement.code] is not requirement:
-        raise ValueError(f"a readiness requirement named {requirement.code!r} exists")
-    _REQUIREMENTS[requirement.code] = requirement
-    return requirement
-
-
-def unregister(code: str) -> None:
-    _REQUIREMENTS.pop(code, None)
-
-
-def registered() -> list[Requirement]:
-    return sorted(_REQUIREMENTS.values(), key=lambda r: (r.order, r.code))
+_REGISTRY: Registry[Requirement] = Registry(
+    "a readiness requirement", name=lambda r: r.code, order=lambda r: (r.order, r.code)
+)
+register = _REGISTRY.register
+unregister = _REGISTRY.unregister
+registered = _REGISTRY.registered
 
 
 def applicable() -> list[Requirement]:

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from yakuba.core.registry import Registry
+
 
 @dataclass(frozen=True)
 class Section:
@@ -31,22 +33,13 @@ class ShownSection:
     context: dict[str, Any]
 
 
-_SECTIONS: dict[str, Section] = {}
-
-
-def register(section: Section) -> Section:
-    if section.name in _SECTIONS and _SECTIONS[section.name] is not section:
-        raise ValueError(f"a section named {section.name!r} is already registered")
-    _SECTIONS[section.name] = section
-    return section
-
-
-def unregister(name: str) -> None:
-    _SECTIONS.pop(name, None)
-
-
-def registered() -> list[Section]:
-    return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.name))
+_REGISTRY: Registry[Section] = Registry(
+    "a section", name=lambda s: s.name, order=lambda s: (s.order, s.name)
+)
+_SECTIONS = _REGISTRY.items
+register = _REGISTRY.register
+unregister = _REGISTRY.unregister
+registered = _REGISTRY.registered
 
 
 def sections_for(request: HttpRequest) -> list[ShownSection]:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 
+from yakuba.core.registry import Registry
+
 
 @dataclass(frozen=True)
 class ComponentValue:
@@ -58,24 +60,18 @@ class PersonScore:
         return round(100 * sum(c.weight * (c.value or 0.0) for c in applicable) / total)
 
 
-_COMPONENTS: dict[str, Component] = {}
+_REGISTRY: Registry[Component] = Registry(
+    "a score component", name=lambda c: c.code, order=lambda c: (c.order, c.code)
+)
+_COMPONENTS = _REGISTRY.items
+unregister = _REGISTRY.unregister
+registered = _REGISTRY.registered
 
 
 def register(component: Component) -> Component:
-    if component.code in _COMPONENTS and _COMPONENTS[component.code] is not component:
-        raise ValueError(f"a score component named {component.code!r} is already registered")
     if component.weight <= 0:
         raise ValueError("a score component needs a positive weight")
-    _COMPONENTS[component.code] = component
-    return component
-
-
-def unregister(code: str) -> None:
-    _COMPONENTS.pop(code, None)
-
-
-def registered() -> list[Component]:
-    return sorted(_COMPONENTS.values(), key=lambda c: (c.order, c.code))
+    return _REGISTRY.register(component)
 
 
 def scores(staff_ids: Sequence[int]) -> dict[int, PersonScore]:
