@@ -85,7 +85,7 @@ def org(db):
     }
 
 
-ROLES = ("staff", "unit_head", "hr", "infosec", "auditor", "sysadmin")
+ROLES = ("staff", "unit_head", "hr", "infosec", "auditor", "sysadmin", "planning")
 
 
 @pytest.fixture

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "yakuba.readiness",
     "yakuba.incidents",
     "yakuba.inspections",
+    "yakuba.evaluation",
     "yakuba.awareness",
     "yakuba.campaigns",
 ]

@@ -18,12 +18,18 @@ class Role(models.TextChoices):
     INFOSEC = "infosec", _("情報セキュリティ管理者")
     AUDITOR = "auditor", _("監査担当")
     SYSADMIN = "sysadmin", _("システム管理者")
+    # The planning unit (企画政策課): staff surveys, the telework evidence report, the
+    # problems → countermeasures register and the policy-evaluation cycle (issue 15), and
+    # the review of documents and procedures (issue 17).
+    PLANNING = "planning", _("企画・政策評価担当")
 
 
 # Roles that must pass TOTP two-factor sign-in before anything else: those that change
 # settings or accounts, and the auditor, who reads and exports every member of staff and
 # the whole audit trail. Only a system administrator grants or takes away these roles.
-PRIVILEGED_ROLES = frozenset({Role.SYSADMIN, Role.INFOSEC, Role.HR, Role.AUDITOR})
+# The planning unit reads every survey answer of named surveys and publishes on the city's
+# behalf: privileged too.
+PRIVILEGED_ROLES = frozenset({Role.SYSADMIN, Role.INFOSEC, Role.HR, Role.AUDITOR, Role.PLANNING})
 
 
 class Capability(models.TextChoices):
@@ -78,6 +84,18 @@ class Capability(models.TextChoices):
     TRIAGE_INCIDENTS = "triage_incidents", "triage, act on and close incident reports"
     VIEW_INCIDENT_STATS = "view_incident_stats", "incident statistics by month and category"
     VIEW_AWARENESS_SCORES = "view_awareness_scores", "awareness scores of people (scoped; audited)"
+    # Evaluating telework and answering the evaluators (issue 15). Everyone answers the
+    # surveys sent to them; these say who builds, reads, reports and publishes.
+    MANAGE_SURVEYS = "manage_surveys", "build, send, remind and close staff surveys"
+    VIEW_SURVEY_RESULTS = "view_survey_results", "survey results (groups of 5 or more) and exports"
+    GENERATE_EVALUATION_REPORT = "generate_evaluation_report", "generate the evidence report"
+    VIEW_EVALUATION_REPORT = "view_evaluation_report", "read evidence reports"
+    MANAGE_PROBLEMS = "manage_problems", "problems and countermeasures (unit heads: their units)"
+    VIEW_PROBLEMS = "view_problems", "read the problems → countermeasures register"
+    MANAGE_POLICIES = "manage_policies", "policies, evaluations, comments, publication"
+    ANSWER_POLICY_COMMENTS = "answer_policy_comments", "write replies (responsible unit, scoped)"
+    APPROVE_POLICY_REPLIES = "approve_policy_replies", "approve replies (head of responsible unit)"
+    VIEW_POLICIES = "view_policies", "read policies, evaluations, comments and replies"
 
 
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -109,6 +127,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.INFOSEC: frozenset({Capability.VIEW_AUDIT}),
     # Auditors read everything and change nothing.
     Role.AUDITOR: frozenset({Capability.VIEW_ORG, Capability.EXPORT_ORG, Capability.VIEW_AUDIT}),
+    # The planning unit's own capabilities are added below with the evaluation ones.
+    Role.PLANNING: frozenset(),
     Role.SYSADMIN: frozenset(
         {
             Capability.VIEW_ORG,
@@ -250,6 +270,48 @@ for _role, _caps in {
         Capability.VIEW_DRILL_RESULTS,
         Capability.VIEW_INSPECTIONS,
         Capability.VIEW_INCIDENT_STATS,
+    },
+}.items():
+    CAPABILITIES[_role] = CAPABILITIES[_role] | frozenset(_caps)
+del _role, _caps
+
+# Evaluation (issue 15): HR and the planning unit run staff surveys; the planning unit
+# generates the evidence report, keeps the whole register and the policy-evaluation cycle;
+# unit heads keep the problems of their own units and write and approve the replies of
+# the policies their unit is responsible for; the auditor reads everything, changes nothing.
+for _role, _caps in {
+    Role.PLANNING: {
+        Capability.MANAGE_SURVEYS,
+        Capability.VIEW_SURVEY_RESULTS,
+        Capability.GENERATE_EVALUATION_REPORT,
+        Capability.VIEW_EVALUATION_REPORT,
+        Capability.MANAGE_PROBLEMS,
+        Capability.VIEW_PROBLEMS,
+        Capability.MANAGE_POLICIES,
+        Capability.ANSWER_POLICY_COMMENTS,
+        Capability.VIEW_POLICIES,
+    },
+    Role.HR: {
+        Capability.MANAGE_SURVEYS,
+        Capability.VIEW_SURVEY_RESULTS,
+        Capability.GENERATE_EVALUATION_REPORT,
+        Capability.VIEW_EVALUATION_REPORT,
+        Capability.VIEW_PROBLEMS,
+        Capability.VIEW_POLICIES,
+    },
+    Role.UNIT_HEAD: {
+        Capability.VIEW_EVALUATION_REPORT,
+        Capability.MANAGE_PROBLEMS,
+        Capability.VIEW_PROBLEMS,
+        Capability.ANSWER_POLICY_COMMENTS,
+        Capability.APPROVE_POLICY_REPLIES,
+        Capability.VIEW_POLICIES,
+    },
+    Role.AUDITOR: {
+        Capability.VIEW_SURVEY_RESULTS,
+        Capability.VIEW_EVALUATION_REPORT,
+        Capability.VIEW_PROBLEMS,
+        Capability.VIEW_POLICIES,
     },
 }.items():
     CAPABILITIES[_role] = CAPABILITIES[_role] | frozenset(_caps)

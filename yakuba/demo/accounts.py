@@ -21,6 +21,7 @@ HR = "demo-hr"
 INFOSEC = "demo-infosec"
 AUDITOR = "demo-auditor"
 SYSADMIN = "demo-admin"
+PLANNING = "demo-planning"
 # A colleague of demo-staff (made by seed_reports_demo): someone for the reminders to find.
 COLLEAGUE = "demo-colleague"
 # The organiser of the meetings a Zoom account sync records (seed_licences_demo): no password.
@@ -44,6 +45,7 @@ ROLE_ACCOUNTS: tuple[RoleAccount, ...] = (
     RoleAccount(INFOSEC, Role.INFOSEC, "情報政策課", "主査"),
     RoleAccount(AUDITOR, Role.AUDITOR, "監査委員事務局", "主査"),
     RoleAccount(SYSADMIN, Role.SYSADMIN, "情報政策課", "主任"),
+    RoleAccount(PLANNING, Role.PLANNING, "企画政策課", "主査"),
 )
 ROLE_USERNAMES: tuple[str, ...] = tuple(a.username for a in ROLE_ACCOUNTS)
 # Everyone who signs in with DEMO_PASSWORD, in the order the sign-in table lists them.

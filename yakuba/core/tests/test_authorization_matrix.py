@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-ALL = ("anonymous", "staff", "unit_head", "hr", "infosec", "auditor", "sysadmin")
+ALL = ("anonymous", "staff", "unit_head", "hr", "infosec", "auditor", "sysadmin", "planning")
 SIGNED_IN = ALL[1:]
 # Namespaces tested elsewhere: the JSON API has its own token-auth tests.
 EXCLUDED_NAMESPACES = {"api"}

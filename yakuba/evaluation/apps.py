@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluationConfig(AppConfig):
+    name = "yakuba.evaluation"
+    verbose_name = _("テレワークの点検・評価")
