@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProblemsConfig(AppConfig):
+    """The register of problems and countermeasures (課題と対応策, issue 15 item 3)."""
+
+    name = "yakuba.problems"
+    label = "problems"
+    verbose_name = _("課題と対応策")
