@@ -168,6 +168,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         Capability.VIEW_AWARENESS_SCORES,
         _("所属別・職員別のスコアと内訳（閲覧は監査記録に残ります）"),
     ),
+    NavItem(
+        _("課題と対応策"),
+        "problems:list",
+        Capability.VIEW_PROBLEMS,
+        _("在宅勤務で見つかった課題と対応策の登録・期限・期ごとの点検"),
+    ),
     NavItem(_("監査記録"), "audit:entry_list", Capability.VIEW_AUDIT, _("操作の記録と改ざん検査")),
     NavItem(_("アカウント"), "accounts:account_list", Capability.MANAGE_ACCOUNTS, _("役割の付与")),
     NavItem(

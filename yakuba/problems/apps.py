@@ -8,3 +8,10 @@ class ProblemsConfig(AppConfig):
     name = "yakuba.problems"
     label = "problems"
     verbose_name = _("課題と対応策")
+
+    def ready(self) -> None:
+        from yakuba.evaluation import sections
+        from yakuba.problems import notices  # noqa: F401  (registers the reminder job)
+        from yakuba.problems.report_section import SECTION
+
+        sections.register(SECTION)

@@ -159,3 +159,17 @@ def open_countermeasures() -> QuerySet[Countermeasure]:
         .select_related("problem", "unit")
         .order_by("problem__created_at", "problem_id", "order", "pk")
     )
+
+
+def reviews_in(start: dt.date, end: dt.date) -> QuerySet[ProgressReview]:
+    """The reviews recorded for the period from ``start`` to ``end``."""
+    return ProgressReview.objects.filter(period_start=start, period_end=end)
+
+
+def reviews_for(problem_ids: list[int]) -> QuerySet[ProgressReview]:
+    """Every review of the given problems (the export's history sheet), oldest period first."""
+    return (
+        ProgressReview.objects.filter(problem_id__in=problem_ids)
+        .select_related("problem", "countermeasure__unit", "reviewer")
+        .order_by("period_start", "problem__created_at", "problem_id", "countermeasure_id", "pk")
+    )
