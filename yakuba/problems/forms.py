@@ -182,46 +182,54 @@ class FilterForm(forms.Form):
         return dict(self.cleaned_data)
 
 
-def period_choices(today: dt.date) -> list[tuple[str, str]]:
-    """Quarters and halves a review may be recorded for: the last six quarters and the
-    last three halves, the most recent first."""
-    fy = periods.fiscal_year_of(today)
-    quarters = [(y, n) for y in range(fy, fy - 3, -1) for n in (4, 3, 2, 1)]
-    halves = [(y, n) for y in range(fy, fy - 3, -1) for n in (2, 1)]
-    choices = [
-        (f"q-{y}-{n}", periods.quarter(y, n).label)
-        for y, n in quarters
-        if periods.quarter(y, n).start <= today
-    ][:6]
-    choices += [
-        (f"h-{y}-{n}", periods.half(y, n).label)
-        for y, n in halves
-        if periods.half(y, n).start <= today
-    ][:3]
-    return choices
+PARTS = (
+    ("q1", _("第1四半期（4〜6月）")),
+    ("q2", _("第2四半期（7〜9月）")),
+    ("q3", _("第3四半期（10〜12月）")),
+    ("q4", _("第4四半期（1〜3月）")),
+    ("h1", _("上半期（4〜9月）")),
+    ("h2", _("下半期（10〜3月）")),
+)
+#: How many fiscal years back a review may be recorded (the register keeps the 2020 ones).
+YEARS_BACK = 10
 
 
-def parse_period(value: str) -> periods.ReviewPeriod | None:
-    try:
-        kind, year, number = value.split("-")
-        if kind == "q":
-            return periods.quarter(int(year), int(number))
-        if kind == "h":
-            return periods.half(int(year), int(number))
-    except ValueError:
-        return None
-    return None
+def review_period(fiscal_year: int, part: str) -> periods.ReviewPeriod:
+    number = int(part[1])
+    return (
+        periods.quarter(fiscal_year, number)
+        if part[0] == "q"
+        else periods.half(fiscal_year, number)
+    )
 
 
 class PeriodForm(forms.Form):
-    period = forms.ChoiceField(label=_("点検する期間"))
+    """The period a review covers: a fiscal year and a quarter or half of it."""
+
+    fiscal_year = forms.TypedChoiceField(label=_("年度"), coerce=int)
+    part = forms.ChoiceField(label=_("期"), choices=PARTS)
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field_of(self, "period", forms.ChoiceField).choices = period_choices(today)
+        self.today = today
+        current = periods.fiscal_year_of(today)
+        field_of(self, "fiscal_year", forms.TypedChoiceField).choices = [
+            (y, periods.fiscal_year_label(y)) for y in range(current, current - YEARS_BACK, -1)
+        ]
 
-    def review_period(self) -> periods.ReviewPeriod:
-        chosen = parse_period(self.cleaned_data["period"])
-        if chosen is None:  # choices only hold parseable values
-            raise ValidationError(_("点検する期間を選んでください。"))
-        return chosen
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if "fiscal_year" in data and "part" in data:
+            chosen = review_period(data["fiscal_year"], data["part"])
+            if chosen.start > self.today:
+                raise ValidationError(_("まだ始まっていない期間は点検できません。"))
+            data["period"] = chosen
+        return data
+
+    @staticmethod
+    def initial_for(period: periods.ReviewPeriod) -> dict[str, Any]:
+        fy = periods.fiscal_year_of(period.start)
+        months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month
+        index = ((period.start.month - 4) % 12) // (3 if months < 3 else 6) + 1
+        return {"fiscal_year": fy, "part": f"{'q' if months < 3 else 'h'}{index}"}

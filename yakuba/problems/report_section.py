@@ -123,7 +123,7 @@ def summarise(lines: Sequence[Line], request: ReportRequest, today: dt.date) -> 
             x.measure or _("（対応策なし）"),
             x.measure_unit,
             x.due_on,
-            Status(x.status).label if x.status else "",
+            str(Status(x.status).label) if x.status else "",
         ]
         for x in lines
     ]
@@ -134,7 +134,7 @@ def summarise(lines: Sequence[Line], request: ReportRequest, today: dt.date) -> 
             x.measure,
             x.measure_unit,
             x.due_on,
-            Status(x.status).label,
+            str(Status(x.status).label),
             _("期限超過") if _overdue_at(x, end) else "",
         ]
         for x in sorted(_due_in(measures, request.period), key=lambda x: (x.due_on, x.problem_id))

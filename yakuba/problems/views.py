@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +26,6 @@ from yakuba.problems.forms import (
     PeriodForm,
     ProblemForm,
     evidence_initial,
-    period_choices,
 )
 from yakuba.problems.models import Countermeasure, Problem, Status
 
@@ -263,15 +263,16 @@ def review(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not selectors.manages_all(request.user):
         raise PermissionDenied("only the planning unit records period reviews")
     today = timezone.localdate()
-    choices = period_choices(today)
-    default = periods.last_quarter(today)
-    chosen_key = request.POST.get("period") or request.GET.get("period") or ""
-    period_form = PeriodForm({"period": chosen_key} if chosen_key else None, today=today)
-    if chosen_key and period_form.is_valid():
-        period = period_form.review_period()
+    source = request.POST if request.method == "POST" else request.GET
+    given = {k: source[k] for k in ("fiscal_year", "part") if k in source}
+    period_form = PeriodForm(given or None, today=today)
+    if given and period_form.is_valid():
+        period = period_form.cleaned_data["period"]
     else:
-        period = default
-        period_form = PeriodForm(initial={"period": _key_of(period, choices)}, today=today)
+        period = periods.last_quarter(today)
+        if not given:
+            period_form = PeriodForm(initial=PeriodForm.initial_for(period), today=today)
+    query = urlencode(PeriodForm.initial_for(period))
     items = services.review_items(period)
     existing = {
         (r.problem_id, r.countermeasure_id): r
@@ -279,7 +280,7 @@ def review(request: AuthenticatedHttpRequest) -> HttpResponse:
     }
     errors: dict[str, str] = {}
     notes: dict[str, str] = {}
-    if request.method == "POST" and chosen_key and period_form.is_valid():
+    if request.method == "POST" and period_form.is_valid():
         for item in items:
             key = _item_key(item)
             notes[key] = request.POST.get(f"note-{key}", "")
@@ -291,7 +292,7 @@ def review(request: AuthenticatedHttpRequest) -> HttpResponse:
                 _("%(period)sの点検を記録しました（%(n)s 件）。")
                 % {"period": period.label, "n": len(saved)},
             )
-            return redirect(f"{request.path}?period={_key_of(period, choices)}")
+            return redirect(f"{request.path}?{query}")
     rows = []
     for item in items:
         key = _item_key(item)
@@ -314,7 +315,7 @@ def review(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "period_form": period_form,
             "period": period,
-            "period_key": _key_of(period, choices),
+            "period_values": PeriodForm.initial_for(period),
             "rows": rows,
             "has_errors": bool(errors),
             "already": bool(existing),
@@ -326,13 +327,6 @@ def _item_key(item: services.ReviewItem) -> str:
     if item.countermeasure is not None:
         return f"c{item.countermeasure.pk}"
     return f"p{item.problem.pk}"
-
-
-def _key_of(period: periods.ReviewPeriod, choices: Any) -> str:
-    for value, label in choices:
-        if label == period.label:
-            return str(value)
-    return ""
 
 
 def _note_errors(notes: dict[str, str]) -> dict[str, str]:
