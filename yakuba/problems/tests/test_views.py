@@ -276,3 +276,39 @@ def test_the_menu_shows_the_register_to_readers(make_user, client_factory):
     staff = _client(make_user, client_factory, "staff")
     assert reverse("problems:list") not in staff.get(reverse("core:home")).content.decode()
     assert timezone.now()
+
+
+def test_source_pages_link_to_create_a_problem_for_those_who_keep_the_register(
+    org, make_user, client_factory
+):
+    from yakuba.inspections.tests.factories import matrix_objects
+
+    finding = matrix_objects({"org": org})["finding"]
+    url = reverse("inspections:finding_detail", args=[finding.pk])
+    link = reverse("problems:create") + f"?source=finding&amp;id={finding.pk}"
+    head = _client(make_user, client_factory, "unit_head")
+    assert link in head.get(url).content.decode()
+    auditor = _client(make_user, client_factory, "auditor")  # reads findings, not a keeper
+    page = auditor.get(url)
+    assert page.status_code == 200 and reverse("problems:create") not in page.content.decode()
+
+
+def test_the_blockers_page_links_each_blocker(org, make_user, client_factory):
+    from yakuba.dailyreports.models import Blocker
+
+    blocker = Blocker.objects.create(
+        unit=org["shimin"],
+        owner=org["staff"]["1001"],
+        text="在宅だと基幹系システムに入れない",
+        opened_on=dt.date(2026, 4, 1),
+        last_reported_on=dt.date(2026, 4, 2),
+    )
+    head = _client(make_user, client_factory, "unit_head")
+    page = head.get(reverse("dailyreports:blockers")).content.decode()
+    assert f"?source=blocker_category&amp;id={blocker.pk}" in page
+    hr = _client(make_user, client_factory, "hr")
+    assert (
+        reverse("problems:create") not in hr.get(reverse("dailyreports:blockers")).content.decode()
+    )
+    form = head.get(reverse("problems:create") + f"?source=blocker_category&id={blocker.pk}")
+    assert f"困りごと #{blocker.pk}" in form.content.decode()
