@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yakuba.core.forms import field_of, model_choice
 from yakuba.core.text import TextValidator
@@ -50,6 +51,7 @@ class ProblemForm(forms.ModelForm):
             "period_start": DATE,
             "period_end": DATE,
         }
+        labels = {"description": pgettext_lazy("problem", "内容")}
         help_texts = {
             "title": _("例：自宅から財務会計システムに接続できない"),
             "fiscal_year": _(
@@ -137,6 +139,7 @@ class CountermeasureForm(forms.ModelForm):
             "reason": forms.Textarea(attrs={"rows": 3}),
             "due_on": DATE,
         }
+        labels = {"description": pgettext_lazy("problem", "対応策の内容")}
         help_texts = {
             "reason": _("「見送り」にするときは必ず入力します。"),
         }
@@ -147,12 +150,7 @@ class CountermeasureForm(forms.ModelForm):
         unit.queryset = selectors.editable_units(user).order_by("path")
         unit.empty_label = _("（選んでください）")
 
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        if data.get("status") == Status.DECLINED and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("「見送り」にするときは、見送りの理由を入力してください。"))
-        return data
+    # 見送り without a reason is refused by `Countermeasure.clean` (run by the form), once.
 
 
 class FilterForm(forms.Form):
