@@ -265,9 +265,9 @@ def record_review(
         items = review_items(period)
         existing = {
             (r.problem_id, r.countermeasure_id): r
-            for r in ProgressReview.objects.select_for_update().filter(
-                period_start=period.start, period_end=period.end
-            )
+            for r in ProgressReview.objects.select_for_update(of=("self",))
+            .order_by("pk")
+            .filter(period_start=period.start, period_end=period.end)
         }
         for item in items:
             cm = item.countermeasure
