@@ -174,6 +174,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         Capability.VIEW_PROBLEMS,
         _("在宅勤務で見つかった課題と対応策の登録・期限・期ごとの点検"),
     ),
+    NavItem(
+        _("職員アンケート"),
+        "surveys:manage_list",
+        Capability.MANAGE_SURVEYS,
+        _("アンケートの作成・送付・催促・締切"),
+    ),
     NavItem(_("監査記録"), "audit:entry_list", Capability.VIEW_AUDIT, _("操作の記録と改ざん検査")),
     NavItem(_("アカウント"), "accounts:account_list", Capability.MANAGE_ACCOUNTS, _("役割の付与")),
     NavItem(
