@@ -99,6 +99,7 @@ class QuestionForm(forms.ModelForm):
             "show_if_telework_days_min",
             "show_if_telework_days_max",
         ]
+        labels = {"section": gettext_lazy("セクション")}
 
     def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

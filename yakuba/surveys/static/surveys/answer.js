@@ -11,6 +11,11 @@
     form.querySelectorAll("[data-show-if]").forEach(function (block) {
       block.hidden = !chosen[block.getAttribute("data-show-if")];
     });
+    // The free text of 「その他」 only while 「その他」 is chosen (or already filled in).
+    form.querySelectorAll("input[data-other]").forEach(function (input) {
+      var box = document.getElementById(input.getAttribute("data-other"));
+      if (box && box.parentElement) { box.parentElement.hidden = !input.checked && !box.value; }
+    });
   }
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector(".sv-form");
