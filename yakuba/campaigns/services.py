@@ -32,8 +32,8 @@ from yakuba.campaigns.models import (
     Course,
 )
 from yakuba.org.models import Staff
-from yakuba.security import signals
 from yakuba.rosters.audience import Audience, describe, resolve
+from yakuba.security import signals
 
 COURSE_FIELDS = (
     "title",
