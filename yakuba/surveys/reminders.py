@@ -86,7 +86,7 @@ def send(survey: Survey, step: str, now: dt.datetime) -> int:
         if not selectors.accepting(locked, now):
             return 0
         pending = list(
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .filter(survey=locked, answered=False, staff__active=True)
             .exclude(last_reminded_on=today)
             .select_related("staff__user")
