@@ -183,6 +183,15 @@ def _checklist_item(objs: dict[str, Any]) -> dict[str, Any]:
     return {"pk": ChecklistItem.objects.order_by("pk").values_list("pk", flat=True).first()}
 
 
+def _surveyresults(objs: dict[str, Any]) -> dict[str, Any]:
+    from yakuba.surveys.tests.results_factories import matrix_objects
+
+    return matrix_objects(objs)
+
+
+# Survey results (surveyresults): HR, the planning unit and the auditor, office-wide.
+SURVEY_RESULTS = ("hr", "auditor", "planning")
+
 READINESS_VIEW = ("unit_head", "infosec")
 INFOSEC = ("infosec",)
 INCIDENT_STATS = ("infosec", "auditor")
@@ -481,6 +490,22 @@ MATRIX: dict[str, Rule] = {
     "licences:licence_edit": Rule(LICENCES, kwargs=_licence),
     "licences:licence_reassign": Rule(LICENCES, kwargs=_licence),
     "licences:licence_delete": Rule(LICENCES, ok=302, method="post", kwargs=_licence),
+    # Survey results (surveyresults): a closed anonymous survey with 6 answers; the groups
+    # of its free texts (htmx partial) and the export (aggregated only, audited).
+    "surveys:results_list": Rule(SURVEY_RESULTS),
+    "surveys:results": Rule(
+        SURVEY_RESULTS, kwargs=lambda o: {"pk": _surveyresults(o)["survey"].pk}
+    ),
+    "surveys:results_export": Rule(
+        SURVEY_RESULTS, kwargs=lambda o: {"pk": _surveyresults(o)["survey"].pk}
+    ),
+    "surveys:text_groups": Rule(
+        SURVEY_RESULTS,
+        kwargs=lambda o: {
+            "pk": _surveyresults(o)["survey"].pk,
+            "question": _surveyresults(o)["question"].pk,
+        },
+    ),
     # Drill mails (標的型攻撃メール訓練). The matrix drill went to 市民課: a unit head elsewhere
     # gets 404. Launching it again, resending nothing and ending it redirect to its page.
     "drills:drill_list": Rule(DRILL_RESULTS),
