@@ -19,8 +19,8 @@ its answers share and keeping the answers behind it:
    and the words of ``data/textgroups_stopwords.txt`` (する/ある/なる/いる, こと, もの…)
    are dropped.
 4. **Group** greedily: terms (words and bigrams) are taken by how many answers contain
-   them, most first; a term found in more than ``max_share`` of the answers says nothing
-   ("テレワーク" in a telework survey) and is skipped; a term whose answers are mostly
+   them, most first; a term found in more than ``max_share`` of 20 answers or more says
+   nothing ("テレワーク" in a telework survey) and is skipped; a term whose answers are mostly
    already in a chosen group (``overlap``) joins that group's label instead of making a
    new one ("VPN" then "繋がる": one group "VPN・つながる"). Each answer joins every group
    whose leading term it contains, so an answer about VPN *and* childcare is counted in
@@ -51,6 +51,8 @@ STOPWORDS_FILE = Path(__file__).with_name("data") / "textgroups_stopwords.txt"
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞"})
 _DROPPED_SUB_POS = frozenset({"数詞", "固有名詞_人名"})
 _INFLECTING = frozenset({"動詞", "形容詞"})
+# Below this many answers, a word in most of them is still the best label there is.
+COMMON_FROM = 20
 
 
 class _Morpheme(Protocol):
@@ -225,7 +227,8 @@ def group_answers(
         (
             t
             for t in terms.values()
-            if len(t.answers) >= limit and (len(t.answers) <= too_common or len(answers) < 4)
+            if len(t.answers) >= limit
+            and (len(t.answers) <= too_common or len(answers) < COMMON_FROM)
         ),
         # Most answers first; at equal counts the bigram (more telling) before the word.
         key=lambda t: (-len(t.answers), not t.bigram, t.key),

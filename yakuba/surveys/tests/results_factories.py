@@ -47,16 +47,19 @@ def make_survey(*, anonymous: bool = True, closed: bool = True, title: str = "")
     )
     q["vpn"] = Choice.objects.create(question=q["single"], order=1, label="VPN")
     q["thin"] = Choice.objects.create(question=q["single"], order=2, label="LGWANテレワーク")
-    q["other"] = Choice.objects.create(
-        question=q["single"], order=3, label="その他", is_other=True
-    )
+    q["other"] = Choice.objects.create(question=q["single"], order=3, label="その他", is_other=True)
     q["multiple"] = Question.objects.create(
         survey=survey, section=section, order=3, kind="multiple", text="困ったこと"
     )
     q["line"] = Choice.objects.create(question=q["multiple"], order=1, label="回線")
     q["system"] = Choice.objects.create(question=q["multiple"], order=2, label="業務システム")
     q["number"] = Question.objects.create(
-        survey=survey, section=section, order=4, kind="number", text="在宅勤務の日数", unit_label="日"
+        survey=survey,
+        section=section,
+        order=4,
+        kind="number",
+        text="在宅勤務の日数",
+        unit_label="日",
     )
     q["date"] = Question.objects.create(
         survey=survey, section=section, order=5, kind="date", text="最初に在宅勤務をした日"
@@ -107,7 +110,9 @@ def respond(
         rows.append(Answer(question=q["scale"], scale=scale))
     if choice is not None:
         rows.append(
-            Answer(question=q["single"], choice=q[choice], text=other_text if choice == "other" else "")
+            Answer(
+                question=q["single"], choice=q[choice], text=other_text if choice == "other" else ""
+            )
         )
     for name in multiple:
         rows.append(Answer(question=q["multiple"], choice=q[name]))
