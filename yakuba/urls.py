@@ -22,6 +22,7 @@ urlpatterns = [
     path("security/incidents/", include("yakuba.incidents.urls")),
     path("security/inspections/", include("yakuba.inspections.urls")),
     path("security/", include("yakuba.security.urls")),
+    path("surveys/", include("yakuba.surveys.urls")),
     # /security/drills/ (infosec) and the short public links /t/ of drill mails.
     path("", include("yakuba.drills.urls")),
     path("api/v1/", api.urls),

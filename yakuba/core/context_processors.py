@@ -168,6 +168,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         Capability.VIEW_AWARENESS_SCORES,
         _("所属別・職員別のスコアと内訳（閲覧は監査記録に残ります）"),
     ),
+    NavItem(
+        _("職員アンケート"),
+        "surveys:manage_list",
+        Capability.MANAGE_SURVEYS,
+        _("アンケートの作成・送付・催促・締切"),
+    ),
     NavItem(_("監査記録"), "audit:entry_list", Capability.VIEW_AUDIT, _("操作の記録と改ざん検査")),
     NavItem(_("アカウント"), "accounts:account_list", Capability.MANAGE_ACCOUNTS, _("役割の付与")),
     NavItem(
