@@ -34,25 +34,26 @@ def roster(make_user):
     }
     versions: dict[str, object] = {}
 
-    def version(status: str):
-        if status not in versions:
+    def version(status: str, n: int = 1):
+        key = f"{status}{n}"
+        if key not in versions:
             period = RosterPeriod.objects.create(
                 name=f"期間 {status}",
                 start_date=dt.date(2026, 1, 1),
                 end_date=dt.date(2026, 12, 31),
                 created_by=author,
             )
-            versions[status] = RosterVersion.objects.create(
+            versions[key] = RosterVersion.objects.create(
                 period=period, number=1, status=status, created_by=author
             )
-        return versions[status]
+        return versions[key]
 
-    def add(staff, days, kind="telework", status="published"):
+    def add(staff, days, kind="telework", status="published", roster=1):
         from yakuba.rosters.models import Assignment
 
         for day in days:
             Assignment.objects.create(
-                version=version(status), staff=staff, date=day, activity=activities[kind]
+                version=version(status, roster), staff=staff, date=day, activity=activities[kind]
             )
 
     return add

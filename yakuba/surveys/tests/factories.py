@@ -144,6 +144,8 @@ def full_answers(survey: Survey, **overrides: Any) -> dict[str, Any]:
         f"q{q['multiple'].pk}": [str(q["paper"].pk)],
         f"q{q['cond'].pk}": "通勤時間が減った",
         f"q{q['number'].pk}": "2",
+        # Shown only to people who teleworked; ignored for the others.
+        f"q{q['tw'].pk}": "3",
     }
     for key, value in overrides.items():
         name = f"q{q[key].pk}" if key in q else key

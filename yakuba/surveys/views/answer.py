@@ -126,6 +126,10 @@ def answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     invitation = Invitation.objects.get(survey=survey, staff=staff)
     base = {"survey": survey, "invitation": invitation}
     if invitation.answered:
+        if request.method == "POST":
+            # A second submit (another tab, the back button): refused, said plainly.
+            messages.error(request, answering.AlreadyAnswered().message)
+            return render(request, "surveys/answered.html", base, status=409)
         return render(request, "surveys/answered.html", base)
     now = timezone.now()
     if not selectors.accepting(survey, now):
