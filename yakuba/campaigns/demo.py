@@ -38,7 +38,7 @@ from yakuba.campaigns.models import (
 )
 from yakuba.demo import accounts
 from yakuba.org.models import Staff, Unit
-from yakuba.security.audience import Audience, describe
+from yakuba.rosters.audience import Audience, describe
 from yakuba.security.topics import Topic
 
 COURSE_TITLE = "在宅勤務を始める前の情報セキュリティ研修"
@@ -491,7 +491,7 @@ def seed_campaigns_demo(seed: int = 14) -> dict[str, Any]:
     )
     content.replace_items(content.parse_codes("\n".join(PHISHING_SET)), campaign=running)
     running_steps = content.items_of(campaign=running)
-    from yakuba.security.audience import resolve
+    from yakuba.rosters.audience import resolve
 
     assignments, attempts, answers = [], [], []
     for person in resolve(audience).order_by("staff_number"):

@@ -33,7 +33,7 @@ from yakuba.campaigns.models import (
 )
 from yakuba.org.models import Staff
 from yakuba.security import signals
-from yakuba.security.audience import Audience, describe, resolve
+from yakuba.rosters.audience import Audience, describe, resolve
 
 COURSE_FIELDS = (
     "title",

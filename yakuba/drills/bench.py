@@ -52,7 +52,7 @@ def measure(people: int, out: str) -> None:
     from yakuba.drills import jobs, services
     from yakuba.drills.models import Drill, DrillRecipient, DrillTemplate, SendStatus
     from yakuba.org.models import Staff, Unit
-    from yakuba.security.audience import Audience
+    from yakuba.rosters.audience import Audience
 
     settings.DRILLS_RETRY_BACKOFF_SECONDS = (0,)
     root = Unit(code="D000", name="ベンチ市", kind="department")

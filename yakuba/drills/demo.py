@@ -22,7 +22,7 @@ from yakuba.demo import accounts
 from yakuba.drills import content, services
 from yakuba.drills.models import Drill, DrillRecipient, DrillTemplate, ReportedVia, SendStatus
 from yakuba.org.models import Staff, Unit
-from yakuba.security.audience import Audience, describe
+from yakuba.rosters.audience import Audience, describe
 
 TARGET_PEOPLE = 250
 RATES = {"opened": 0.40, "clicked": 0.10, "typed": 0.03, "reported": 0.20}
@@ -74,7 +74,7 @@ def seed_drills_demo(seed: int = 14) -> dict[str, Any]:
         created_by=infosec,
         created_at=send_from - dt.timedelta(days=3),
     )
-    from yakuba.security.audience import resolve
+    from yakuba.rosters.audience import resolve
 
     people = list(resolve(audience).exclude(email="").order_by("pk"))
     times = services.spread(send_from, send_until, len(people), seed)

@@ -32,7 +32,7 @@ from yakuba.drills.models import (
     SendStatus,
 )
 from yakuba.drills.shipped import SHIPPED
-from yakuba.security import audience as audiences
+from yakuba.rosters import audience as audiences
 from yakuba.security.signals import follow_up_needed
 from yakuba.security.topics import Topic
 

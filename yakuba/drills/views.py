@@ -25,7 +25,7 @@ from yakuba.core.tabular import XLSX_CONTENT_TYPE
 from yakuba.drills import exporting, selectors, services
 from yakuba.drills.forms import DrillForm, TemplateForm
 from yakuba.drills.models import Drill, DrillTemplate
-from yakuba.security.audience import Audience, AudienceForm, resolve
+from yakuba.rosters.audience import Audience, AudienceForm, resolve
 
 VIEW = Capability.VIEW_DRILL_RESULTS
 MANAGE = Capability.MANAGE_DRILLS

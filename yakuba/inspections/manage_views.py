@@ -41,7 +41,7 @@ from yakuba.inspections.models import (
     SheetStatus,
 )
 from yakuba.org.models import Unit
-from yakuba.security.audience import Audience, AudienceForm, describe
+from yakuba.rosters.audience import Audience, AudienceForm, describe
 from yakuba.security.scope import units_in_scope
 
 VIEW = Capability.VIEW_INSPECTIONS

@@ -42,7 +42,7 @@ from yakuba.inspections.models import (
 )
 from yakuba.inspections.starter import STARTERS
 from yakuba.org.models import Staff, Unit
-from yakuba.security.audience import Audience, resolve
+from yakuba.rosters.audience import Audience, resolve
 
 ROUND_FIELDS = (
     "title",

@@ -10,7 +10,7 @@ from django.utils import timezone
 from yakuba.awareness.models import Choice, Lesson, Question
 from yakuba.campaigns import content
 from yakuba.campaigns.models import Assignment, Campaign, CampaignStatus, Course
-from yakuba.security.audience import Audience, describe
+from yakuba.rosters.audience import Audience, describe
 
 
 def make_bank() -> dict[str, Any]:
@@ -117,7 +117,7 @@ def matrix_objects(objs: dict[str, Any]) -> dict[str, Any]:
     """A launched campaign for 市民課 (someone else's assignment in it), a draft, a course."""
     if "campaigns" in objs:
         return objs["campaigns"]
-    from yakuba.security.audience import Audience as A
+    from yakuba.rosters.audience import Audience as A
 
     org = objs["org"]
     course = make_course()

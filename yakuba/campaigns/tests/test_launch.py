@@ -14,7 +14,7 @@ from yakuba.audit.models import AuditEntry
 from yakuba.campaigns import services
 from yakuba.campaigns.models import Assignment, Campaign, CampaignStatus
 from yakuba.campaigns.tests.factories import make_bank, make_campaign, make_course
-from yakuba.security.audience import Audience, previous_month
+from yakuba.rosters.audience import Audience, previous_month
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from yakuba.campaigns.models import Assignment, CampaignSettings, Reminder, Remi
 from yakuba.campaigns.tests.factories import launched, make_campaign
 from yakuba.core import scheduling
 from yakuba.notifications.models import Channel, Delivery, Notice
-from yakuba.security.audience import Audience
+from yakuba.rosters.audience import Audience
 
 pytestmark = pytest.mark.django_db
 

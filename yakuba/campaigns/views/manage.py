@@ -20,7 +20,7 @@ from yakuba.campaigns import content, exporting, selectors, services
 from yakuba.campaigns.forms import CampaignForm, CourseForm, SettingsForm
 from yakuba.campaigns.models import Campaign, CampaignSettings, Course
 from yakuba.core.permissions import capability_required, get_for_user_or_404
-from yakuba.security.audience import Audience, AudienceForm, previous_month, resolve
+from yakuba.rosters.audience import Audience, AudienceForm, previous_month, resolve
 
 MANAGE = Capability.MANAGE_AWARENESS
 PROGRESS = Capability.VIEW_AWARENESS_PROGRESS

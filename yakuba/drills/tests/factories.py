@@ -10,7 +10,7 @@ from django.utils import timezone
 from yakuba.drills import services, tokens
 from yakuba.drills.models import Drill, DrillRecipient, DrillTemplate, SendStatus
 from yakuba.drills.shipped import SHIPPED
-from yakuba.security.audience import Audience
+from yakuba.rosters.audience import Audience
 
 
 def make_template(*, fake_form: bool = True, **fields: Any) -> DrillTemplate:

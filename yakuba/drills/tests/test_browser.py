@@ -55,7 +55,7 @@ def _context(browser, live_server, *, lang: str, viewport: dict[str, int], user=
 def test_recipient_types_into_the_fake_form_on_a_phone(browser, live_server, org, lang) -> None:
     from yakuba.drills.models import DrillRecipient
     from yakuba.drills.tests.factories import deliver, make_drill
-    from yakuba.security.audience import Audience
+    from yakuba.rosters.audience import Audience
 
     drill = make_drill(audience=Audience(unit_ids=(org["shimin"].pk,)))
     recipient = drill.recipients.get(staff=org["staff"]["1001"])
@@ -99,7 +99,7 @@ def test_recipient_types_into_the_fake_form_on_a_phone(browser, live_server, org
 def test_infosec_reads_the_results(browser, live_server, org, make_user, lang) -> None:
     from yakuba.drills.models import DrillRecipient
     from yakuba.drills.tests.factories import deliver, make_drill
-    from yakuba.security.audience import Audience
+    from yakuba.rosters.audience import Audience
 
     infosec = make_user("infosec", unit_key="zeimu", username="infosec")
     drill = make_drill(actor=infosec, audience=Audience(unit_ids=(org["dept"].pk,)))

@@ -11,7 +11,7 @@ from yakuba.drills.models import DrillRecipient, ReportedVia
 from yakuba.drills.scoring import DRILL_RESPONSE
 from yakuba.drills.tests.factories import deliver, make_drill
 from yakuba.security import score
-from yakuba.security.audience import Audience
+from yakuba.rosters.audience import Audience
 from yakuba.security.signals import claimed_as_drill, suspicious_mail_reported
 
 pytestmark = pytest.mark.django_db

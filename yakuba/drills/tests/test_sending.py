@@ -14,7 +14,7 @@ from yakuba.core import scheduling
 from yakuba.drills import jobs, sending, services
 from yakuba.drills.models import DrillRecipient, SendStatus
 from yakuba.drills.tests.factories import make_drill
-from yakuba.security.audience import Audience
+from yakuba.rosters.audience import Audience
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from yakuba.drills import tokens
 from yakuba.drills.models import DrillRecipient, DrillToken, ReportedVia
 from yakuba.drills.tests.factories import deliver, make_drill
-from yakuba.security.audience import Audience
+from yakuba.rosters.audience import Audience
 
 pytestmark = pytest.mark.django_db
 

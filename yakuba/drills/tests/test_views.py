@@ -16,7 +16,7 @@ from yakuba.audit.models import AuditEntry
 from yakuba.drills.models import Drill, DrillRecipient, DrillTemplate
 from yakuba.drills.services import load_shipped_templates
 from yakuba.drills.tests.factories import deliver, make_drill
-from yakuba.security.audience import Audience
+from yakuba.rosters.audience import Audience
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from yakuba.demo.faultbench import SmtpSink
 from yakuba.drills import sending, tokens
 from yakuba.drills.models import DrillRecipient, SendStatus
 from yakuba.drills.tests.factories import make_drill
-from yakuba.security.audience import Audience
+from yakuba.rosters.audience import Audience
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.faults]
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from yakuba.security.audience import Audience, AudienceForm, describe, previous_month, resolve
+from yakuba.rosters.audience import Audience, AudienceForm, describe, previous_month, resolve
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,7 @@ from yakuba.readiness.models import ChecklistItem, ReadinessSettings
 from yakuba.readiness.services import submit_checklist
 from yakuba.rosters import eligibility
 from yakuba.rosters.models import StaffWorkProfile
-from yakuba.security.audience import Audience
+from yakuba.rosters.audience import Audience
 from yakuba.security.topics import Topic
 
 pytestmark = pytest.mark.django_db

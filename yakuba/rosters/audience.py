@@ -1,10 +1,15 @@
-"""Who a campaign, a drill or a self-inspection round is for.
+"""Who a campaign, a drill, a self-inspection round or a staff survey is for.
 
 An `Audience` is stored as JSON on the thing it targets (`to_json` / `from_json`) and
 resolved when it is launched, so the people are fixed at that moment and a later
 personnel change does not silently add or drop anyone. Every criterion narrows: units
-(with the units below them), account roles, employment types, and "teleworked between
-two dates" read from the published rosters.
+(with the units below them), account roles, employment types, and — over a period P read
+from the published rosters — "teleworked at least N days in P" (`min_days`, 1 by default)
+or "eligible for telework (`rosters.eligibility`, as of now) but never teleworked in P"
+(`eligible_never_teleworked`).
+
+Lives in `rosters` (it reads the published rosters and the eligibility engine); the
+security apps and `surveys` share it.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from operator import or_
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,6 +38,10 @@ class Audience:
     employment_types: tuple[str, ...] = ()
     teleworked_from: dt.date | None = None
     teleworked_to: dt.date | None = None
+    # With a period: at least this many telework days in it (1 = "teleworked at all").
+    min_days: int = 1
+    # With a period: instead, eligible people with no telework day in it.
+    eligible_never_teleworked: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -41,6 +50,8 @@ class Audience:
             "employment_types": list(self.employment_types),
             "teleworked_from": self.teleworked_from.isoformat() if self.teleworked_from else None,
             "teleworked_to": self.teleworked_to.isoformat() if self.teleworked_to else None,
+            "min_days": self.min_days,
+            "eligible_never_teleworked": self.eligible_never_teleworked,
         }
 
     @classmethod
@@ -56,6 +67,8 @@ class Audience:
             employment_types=tuple(str(e) for e in data.get("employment_types") or ()),
             teleworked_from=day(data.get("teleworked_from")),
             teleworked_to=day(data.get("teleworked_to")),
+            min_days=max(1, int(data.get("min_days") or 1)),
+            eligible_never_teleworked=bool(data.get("eligible_never_teleworked")),
         )
 
     @property
@@ -71,17 +84,49 @@ def previous_month(today: dt.date) -> tuple[dt.date, dt.date]:
     return last.replace(day=1), last
 
 
-def teleworker_ids(start: dt.date, end: dt.date) -> QuerySet[Assignment, Any]:
-    """Staff ids with a telework day between `start` and `end` in a published roster."""
-    return (
-        Assignment.objects.filter(
-            version__status=VersionStatus.PUBLISHED,
-            date__range=(start, end),
-            activity__kind=ActivityKind.TELEWORK,
-        )
-        .values("staff_id")
-        .distinct()
+def _telework_cells(start: dt.date, end: dt.date) -> QuerySet[Assignment, Any]:
+    return Assignment.objects.filter(
+        version__status=VersionStatus.PUBLISHED,
+        date__range=(start, end),
+        activity__kind=ActivityKind.TELEWORK,
     )
+
+
+def teleworker_ids(start: dt.date, end: dt.date, min_days: int = 1) -> QuerySet[Assignment, Any]:
+    """Staff ids with at least `min_days` telework days between `start` and `end` in a
+    published roster (a day counted once even if two published rosters overlap)."""
+    cells = _telework_cells(start, end).values("staff_id")
+    if min_days <= 1:
+        return cells.distinct()
+    return (
+        cells.annotate(days=Count("date", distinct=True))
+        .filter(days__gte=min_days)
+        .values("staff_id")
+    )
+
+
+def telework_days(
+    start: dt.date, end: dt.date, staff_ids: Iterable[int] | None = None
+) -> dict[int, int]:
+    """Telework days per person between `start` and `end` in published rosters (people
+    with none are absent). One query."""
+    cells = _telework_cells(start, end)
+    if staff_ids is not None:
+        cells = cells.filter(staff_id__in=list(staff_ids))
+    return dict(
+        cells.values("staff_id")
+        .annotate(days=Count("date", distinct=True))
+        .values_list("staff_id", "days")
+    )
+
+
+def _eligible_ids(people: QuerySet[Staff]) -> list[int]:
+    """Those of `people` the eligibility engine finds eligible today (fixed queries)."""
+    from yakuba.rosters.eligibility import evaluate_many
+
+    staff = list(people.select_related("unit"))
+    results = evaluate_many(staff)
+    return [s.pk for s in staff if results[s.pk].eligible]
 
 
 def resolve(audience: Audience) -> QuerySet[Staff]:
@@ -97,7 +142,12 @@ def resolve(audience: Audience) -> QuerySet[Staff]:
     if audience.employment_types:
         people = people.filter(employment_type__in=audience.employment_types)
     if audience.teleworked:
-        people = people.filter(pk__in=teleworker_ids(*audience.teleworked))
+        start, end = audience.teleworked
+        if audience.eligible_never_teleworked:
+            people = people.exclude(pk__in=teleworker_ids(start, end))
+            people = Staff.objects.filter(pk__in=_eligible_ids(people))
+        else:
+            people = people.filter(pk__in=teleworker_ids(start, end, audience.min_days))
     return people
 
 
@@ -122,10 +172,15 @@ def describe(audience: Audience) -> str:
         parts.append("、".join(_labels(audience.employment_types, EmploymentType.choices)))
     if audience.teleworked:
         start, end = audience.teleworked
-        parts.append(
-            _("%(start)s〜%(end)sに在宅勤務した人")
-            % {"start": start.isoformat(), "end": end.isoformat()}
-        )
+        values = {"start": start.isoformat(), "end": end.isoformat(), "n": audience.min_days}
+        if audience.eligible_never_teleworked:
+            parts.append(
+                _("在宅勤務の対象者のうち%(start)s〜%(end)sに一度も在宅勤務しなかった人") % values
+            )
+        elif audience.min_days > 1:
+            parts.append(_("%(start)s〜%(end)sに在宅勤務を%(n)s日以上した人") % values)
+        else:
+            parts.append(_("%(start)s〜%(end)sに在宅勤務した人") % values)
     return "・".join(parts) if parts else _("全職員")
 
 
@@ -160,6 +215,18 @@ class AudienceForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    min_days = forms.IntegerField(
+        label=gettext_lazy("在宅勤務の日数（以上）"),
+        required=False,
+        min_value=1,
+        max_value=366,
+        help_text=gettext_lazy("期間中にこの日数以上在宅勤務した人（空欄は1日以上）"),
+    )
+    eligible_never_teleworked = forms.BooleanField(
+        label=gettext_lazy("在宅勤務の対象者で、期間中に一度も在宅勤務しなかった人"),
+        required=False,
+        help_text=gettext_lazy("在宅勤務の対象要件（現在の設定）を満たす人に限ります。"),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -170,6 +237,15 @@ class AudienceForm(forms.Form):
             )
         if start and end and start > end:
             raise forms.ValidationError(_("在宅勤務した期間の開始が終了より後になっています。"))
+        never, min_days = data.get("eligible_never_teleworked"), data.get("min_days")
+        if (never or min_days) and not start:
+            raise forms.ValidationError(
+                _("在宅勤務の日数や「一度も在宅勤務しなかった人」には、期間を入力してください。")
+            )
+        if never and min_days and min_days > 1:
+            raise forms.ValidationError(
+                _("「一度も在宅勤務しなかった人」と在宅勤務の日数は同時に指定できません。")
+            )
         return data
 
     def audience(self) -> Audience:
@@ -180,6 +256,8 @@ class AudienceForm(forms.Form):
             employment_types=tuple(data.get("employment_types") or ()),
             teleworked_from=data.get("teleworked_from"),
             teleworked_to=data.get("teleworked_to"),
+            min_days=data.get("min_days") or 1,
+            eligible_never_teleworked=bool(data.get("eligible_never_teleworked")),
         )
 
     @classmethod
@@ -190,4 +268,6 @@ class AudienceForm(forms.Form):
             "employment_types": list(audience.employment_types),
             "teleworked_from": audience.teleworked_from,
             "teleworked_to": audience.teleworked_to,
+            "min_days": audience.min_days if audience.min_days > 1 else None,
+            "eligible_never_teleworked": audience.eligible_never_teleworked,
         }
