@@ -14,7 +14,7 @@ from yakuba.core.smallgroups import smallest_singled_out
 from yakuba.org.models import Unit
 from yakuba.surveys import results as R
 from yakuba.surveys import results_selectors
-from yakuba.surveys.tests.results_factories import make_survey, respond
+from yakuba.surveys.tests.results_factories import make_survey, q_of, respond
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_no_combination_of_filters_and_breakdowns_singles_anyone_out(survey, org
     target = next(
         a.response
         for a in results_selectors.answers(survey)
-        if a.question == survey.q["scale"].pk and a.scale == 1
+        if a.question == q_of(survey)["scale"].pk and a.scale == 1
     )
     visible = []
     for param, breakdown in itertools.product(_hostile_filters(survey, org), ("", *R.DIMENSIONS)):
@@ -79,7 +79,7 @@ def test_no_combination_of_filters_and_breakdowns_singles_anyone_out(survey, org
             assert row.respondents >= 5 and len(row.members) == row.respondents
             visible.append(row.members)
             # The answer 1 is only ever seen among at least four others.
-            ones = row.summaries[survey.q["scale"].pk].options[0].count
+            ones = row.summaries[q_of(survey)["scale"].pk].options[0].count
             assert ones == 0 or (target in row.members and row.respondents >= 5)
     # Adding and subtracting any of these groups never isolates fewer than five people.
     assert smallest_singled_out(everyone, visible) >= 5
@@ -123,4 +123,4 @@ def test_the_export_shows_no_more_than_the_pages(survey, org, client_for) -> Non
         assert "173" not in cells and "173.0" not in cells  # no one's own value
         for ws in book.worksheets[1:]:
             for row in ws.iter_rows(min_row=2, values_only=True):
-                assert row[1] >= 5, (param, ws.title, row)
+                assert isinstance(row[1], int) and row[1] >= 5, (param, ws.title, row)

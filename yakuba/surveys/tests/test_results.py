@@ -20,7 +20,10 @@ NUMBER = R.QuestionInfo(4, R.NUMBER, "日数", unit_label="日")
 DATE = R.QuestionInfo(5, R.DATE, "最初の日")
 TEXT = R.QuestionInfo(6, R.TEXT, "自由記述")
 QUESTIONS = [SCALE, CHOICE, MULTI, NUMBER, DATE, TEXT]
-LABELS = {"unit": {10: "市民課", 20: "税務課"}, "role": {"staff": "一般職員"}}
+LABELS: dict[str, dict[object, str]] = {
+    "unit": {10: "市民課", 20: "税務課"},
+    "role": {"staff": "一般職員"},
+}
 
 
 def _answers() -> list[R.AnswerValue]:

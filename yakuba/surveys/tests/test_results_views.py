@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from yakuba.audit.models import AuditEntry
 from yakuba.org.models import Staff
-from yakuba.surveys.tests.results_factories import invite, make_survey, respond
+from yakuba.surveys.tests.results_factories import invite, make_survey, q_of, respond
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def test_others_are_refused(role, closed, client_for) -> None:
         ("surveys:results_list", []),
         ("surveys:results", [closed.pk]),
         ("surveys:results_export", [closed.pk]),
-        ("surveys:text_groups", [closed.pk, closed.q["text"].pk]),
+        ("surveys:text_groups", [closed.pk, q_of(closed)["text"].pk]),
     ):
         assert client.get(reverse(name, args=args)).status_code == 403
 
@@ -67,7 +67,7 @@ def test_surveys_not_launched_or_missing_are_not_found(closed, client_for) -> No
     closed.status = "closed"
     closed.save()
     other = make_survey()
-    url = reverse("surveys:text_groups", args=[closed.pk, other.q["text"].pk])
+    url = reverse("surveys:text_groups", args=[closed.pk, q_of(other)["text"].pk])
     assert client.get(url).status_code == 404  # a question of another survey
 
 
@@ -99,7 +99,7 @@ def test_a_filter_too_small_shows_a_clear_message(closed, org, client_for) -> No
 
 
 def test_free_texts_are_grouped_by_shared_words(closed, client_for) -> None:
-    url = reverse("surveys:text_groups", args=[closed.pk, closed.q["text"].pk])
+    url = reverse("surveys:text_groups", args=[closed.pk, q_of(closed)["text"].pk])
     text = client_for("planning").get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "VPN" in text and "ＶＰＮにつながらない" in text and "VPNが遅い" in text
     assert '<th scope="row">VPN' in text
