@@ -43,9 +43,7 @@ def test_an_anonymous_response_keeps_no_person_no_time_only_the_breakdown(
 
     people = [make_user("staff", username=f"p{i}", staff_number=f"50{i}") for i in range(3)]
     survey = make_survey()
-    invitations = launched(
-        survey, [u.staff for u in people], telework_days={people[0].staff.pk: 6}
-    )
+    invitations = launched(survey, [u.staff for u in people], telework_days={people[0].staff.pk: 6})
     for user in people:
         answering.submit(actor=user, survey=survey, raw=full_answers(survey))
     rows = list(Response.objects.filter(survey=survey))

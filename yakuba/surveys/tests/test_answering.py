@@ -34,7 +34,10 @@ def test_only_invited_people_see_a_survey(org, me, make_user, client_factory) ->
     assert client.get(reverse("surveys:answer", args=[survey.pk])).status_code == 200
     other = verified_client(client_factory(), make_user("unit_head", username="other"))
     assert other.get(reverse("surveys:answer", args=[survey.pk])).status_code == 404
-    assert other.post(reverse("surveys:answer", args=[survey.pk]), post_data(survey)).status_code == 404
+    assert (
+        other.post(reverse("surveys:answer", args=[survey.pk]), post_data(survey)).status_code
+        == 404
+    )
     assert not Response.objects.exists()
     # A draft survey is not shown even to someone with an invitation row.
     draft = make_survey(title="下書き")
@@ -66,7 +69,12 @@ def test_pages_go_section_by_section_and_keep_a_draft(org, me) -> None:
     # 「次へ」 with a missing required answer: the page says which, nothing moves on.
     response = client.post(
         url,
-        {"action": "next", "page": "1", "shown": [q["scale"].pk, q["single"].pk], f"q{q['scale'].pk}": "4"},
+        {
+            "action": "next",
+            "page": "1",
+            "shown": [q["scale"].pk, q["single"].pk],
+            f"q{q['scale'].pk}": "4",
+        },
     )
     assert response.status_code == 400
     assert "この質問は回答が必要です。" in response.content.decode()
@@ -87,12 +95,16 @@ def test_pages_go_section_by_section_and_keep_a_draft(org, me) -> None:
     second = client.get(response["Location"]).content.decode()
     assert "希望日数" in second and "2 / 2 ページ" in second
     # Stop here and come back later: the answers are still there.
-    client.post(url, {"action": "save", "page": "2", "shown": [q["number"].pk], f"q{q['number'].pk}": "3"})
+    client.post(
+        url, {"action": "save", "page": "2", "shown": [q["number"].pk], f"q{q['number'].pk}": "3"}
+    )
     again = client.get(url + "?page=2").content.decode()
     assert 'value="3"' in again
     assert f'value="{q["no"].pk}" checked' in client.get(url + "?page=1").content.decode()
     # Submit from page 2: the draft and the page together make the answer; draft deleted.
-    response = client.post(url, {"action": "submit", "page": "2", "shown": [q["number"].pk], f"q{q['number'].pk}": "3"})
+    response = client.post(
+        url, {"action": "submit", "page": "2", "shown": [q["number"].pk], f"q{q['number'].pk}": "3"}
+    )
     assert response.status_code == 302
     assert not Draft.objects.exists()
     response_row = Response.objects.get()
@@ -109,7 +121,15 @@ def test_unticking_a_box_on_a_page_clears_it_in_the_draft(org, me) -> None:
     launched(survey, [user.staff])
     q = survey.q
     url = reverse("surveys:answer", args=[survey.pk])
-    client.post(url, {"action": "save", "page": "1", "shown": [q["multiple"].pk], f"q{q['multiple'].pk}": [str(q["vpn"].pk)]})
+    client.post(
+        url,
+        {
+            "action": "save",
+            "page": "1",
+            "shown": [q["multiple"].pk],
+            f"q{q['multiple'].pk}": [str(q["vpn"].pk)],
+        },
+    )
     client.post(url, {"action": "save", "page": "1", "shown": [q["multiple"].pk]})
     assert f"q{q['multiple'].pk}" not in Draft.objects.get().answers
 
@@ -134,10 +154,14 @@ def test_invalid_submission_writes_nothing_but_the_draft(org, me) -> None:
     user, client = me
     survey = make_survey()
     launched(survey, [user.staff])
-    response = client.post(reverse("surveys:answer", args=[survey.pk]), post_data(survey, number="99"))
+    response = client.post(
+        reverse("surveys:answer", args=[survey.pk]), post_data(survey, number="99")
+    )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "0〜10の範囲で入力してください。" in page and "回答に確認が必要な箇所があります。" in page
+    assert (
+        "0〜10の範囲で入力してください。" in page and "回答に確認が必要な箇所があります。" in page
+    )
     assert not Response.objects.exists() and not Answer.objects.exists()
     assert not Invitation.objects.get().answered
 

@@ -101,9 +101,7 @@ def test_the_form_asks_for_a_period_and_refuses_contradictions(org) -> None:
 def test_launch_fixes_people_and_their_telework_days(january, make_user) -> None:
     planner = make_user("planning")
     start, end = JAN
-    survey = make_survey(
-        audience=Audience(teleworked_from=start, teleworked_to=end), period=JAN
-    )
+    survey = make_survey(audience=Audience(teleworked_from=start, teleworked_to=end), period=JAN)
     assert building.launch(actor=planner, survey=survey) == 2
     got = dict(Invitation.objects.values_list("staff__staff_number", "telework_days"))
     assert got == {"1001": 6, "1002": 2}
