@@ -67,7 +67,7 @@ def test_from_the_shipped_template_to_launch(role, client_for, org, roster) -> N
 
 
 def test_launch_refuses_clearly(planner, org) -> None:
-    user, client = planner
+    _user, client = planner
     survey = make_survey()  # conditions on telework days but no period
     page = client.post(reverse("surveys:survey_launch", args=[survey.pk]), follow=True)
     assert "対象期間（在宅勤務の日数を数える期間）を設定してください" in page.content.decode()
@@ -75,7 +75,7 @@ def test_launch_refuses_clearly(planner, org) -> None:
 
 
 def test_building_sections_questions_and_choices(planner, org) -> None:
-    user, client = planner
+    _user, client = planner
     client.post(
         reverse("surveys:survey_create"),
         {"title": "職場環境アンケート", "anonymous": "on", "closes_at": "2030-01-31T17:00"},
@@ -154,7 +154,7 @@ def test_building_sections_questions_and_choices(planner, org) -> None:
 
 
 def test_once_open_only_wording_may_change(planner, org) -> None:
-    user, client = planner
+    _user, client = planner
     survey = make_survey()
     launched(survey, [org["staff"]["1001"]])
     q = survey.q["single"]
@@ -194,7 +194,7 @@ def test_close_and_counts_on_the_list(planner, org, make_user) -> None:
     from yakuba.surveys import answering
     from yakuba.surveys.tests.factories import full_answers
 
-    user, client = planner
+    _user, client = planner
     survey = make_survey(title="満足度調査")
     person = make_user("staff")
     launched(survey, [org["staff"]["1001"], person.staff])
