@@ -167,44 +167,9 @@ def submit(
         outcome = validate(structure.questions, structure.choices, raw, invitation.telework_days)
         if not outcome.ok:
             raise Invalid(outcome)
-        department, division = division_and_department(staff.unit)
         named = not locked.anonymous
         today = timezone.localdate(now or timezone.now())
-        response = Response.objects.create(
-            survey=locked,
-            staff=staff if named else None,
-            submitted_on=today if named else None,
-            department_id=department,
-            division_id=division,
-            role=actor.role,
-            employment_type=staff.employment_type,
-            telework_band=telework_band(invitation.telework_days),
-        )
-        rows: list[Answer] = []
-        for cleaned in outcome.answers.values():
-            if cleaned.empty:
-                continue
-            common = {"response": response, "survey": locked, "question": cleaned.question}
-            if cleaned.choices:
-                rows += [
-                    Answer(
-                        **common,
-                        choice=c,
-                        text=cleaned.other_text if c.is_other else "",
-                    )
-                    for c in cleaned.choices
-                ]
-            else:
-                rows.append(
-                    Answer(
-                        **common,
-                        scale=cleaned.scale,
-                        number=cleaned.number,
-                        date=cleaned.date,
-                        text=cleaned.text,
-                    )
-                )
-        Answer.objects.bulk_create(rows)
+        response = store(locked, invitation, staff, actor.role, outcome, today)
         invitation.answered = True
         invitation.answered_on = today if named else None
         invitation.save(update_fields=["answered", "answered_on"])
@@ -220,4 +185,52 @@ def submit(
                 **({"response": str(response.pk)} if named else {}),
             },
         )
+    return response
+
+
+def store(
+    survey: Survey,
+    invitation: Invitation,
+    staff: Staff,
+    role: str,
+    outcome: Outcome,
+    today: dt.date,
+) -> Response:
+    """Write one validated response and its answers (inside the caller's transaction):
+    for a named survey linked to the person and the day, for an anonymous one to nobody
+    and no time; the breakdown attributes copied either way. Used by `submit` and the
+    demo loader."""
+    department, division = division_and_department(staff.unit)
+    named = not survey.anonymous
+    response = Response.objects.create(
+        survey=survey,
+        staff=staff if named else None,
+        submitted_on=today if named else None,
+        department_id=department,
+        division_id=division,
+        role=role,
+        employment_type=staff.employment_type,
+        telework_band=telework_band(invitation.telework_days),
+    )
+    rows: list[Answer] = []
+    for cleaned in outcome.answers.values():
+        if cleaned.empty:
+            continue
+        common = {"response": response, "survey": survey, "question": cleaned.question}
+        if cleaned.choices:
+            rows += [
+                Answer(**common, choice=c, text=cleaned.other_text if c.is_other else "")
+                for c in cleaned.choices
+            ]
+        else:
+            rows.append(
+                Answer(
+                    **common,
+                    scale=cleaned.scale,
+                    number=cleaned.number,
+                    date=cleaned.date,
+                    text=cleaned.text,
+                )
+            )
+    Answer.objects.bulk_create(rows)
     return response

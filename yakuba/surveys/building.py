@@ -380,10 +380,12 @@ def save_question(
         if survey.status != SurveyStatus.DRAFT and not survey.is_template:
             if question is None:
                 raise ValidationError(locked_message())
-            _wording_only(question, values, labels, with_other)
+            # From the database: a bound form has already changed `question` in memory.
+            original = Question.objects.get(pk=question.pk)
+            _wording_only(original, values, labels, with_other)
             saved: Question = save_audited(
                 actor=actor,
-                obj=question,
+                obj=original,
                 creating=False,
                 fields=WORDING_FIELDS,
                 values={k: values[k] for k in WORDING_FIELDS if k in values},
@@ -427,8 +429,15 @@ def save_question(
 def _wording_only(
     question: Question, values: Mapping[str, Any], labels: Sequence[str], with_other: bool
 ) -> None:
+    irrelevant = set()
+    if question.kind != QuestionKind.NUMBER:
+        irrelevant |= {"min_value", "max_value", "integer_only", "unit_label"}
+    if question.kind not in CHOICE_KINDS:
+        irrelevant.add("max_choices")
+    if question.kind != QuestionKind.SCALE:
+        irrelevant.add("scale_labels")
     for key in QUESTION_FIELDS:
-        if key in WORDING_FIELDS or key not in values:
+        if key in WORDING_FIELDS or key in irrelevant or key not in values:
             continue
         current = getattr(question, key)
         new = values[key]

@@ -78,6 +78,8 @@ AWARENESS_BANK = ("infosec",)
 # progress; scores: unit heads (their units) and infosec only, never the auditor or HR.
 AWARENESS = ("infosec",)
 AWARENESS_PROGRESS = ("unit_head", "infosec", "auditor")
+# Staff surveys (issue 15): HR and the planning unit build and send them.
+SURVEYS = ("hr", "planning")
 AWARENESS_SCORES = ("unit_head", "infosec")
 
 
@@ -143,6 +145,16 @@ def _campaigns(objs: dict[str, Any]) -> dict[str, Any]:
     from yakuba.campaigns.tests.factories import matrix_objects
 
     return matrix_objects(objs)
+
+
+def _surveys(objs: dict[str, Any]) -> dict[str, Any]:
+    from yakuba.surveys.tests.factories import matrix_objects
+
+    return matrix_objects(objs)
+
+
+def _survey(key: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda o: {"pk": _surveys(o)[key].pk}
 
 
 def _licence(objs: dict[str, Any]) -> dict[str, Any]:
@@ -613,6 +625,29 @@ MATRIX: dict[str, Rule] = {
     "inspections:item_delete": Rule(
         INSPECTIONS_MANAGE, ok=302, method="post", kwargs=_insp("item")
     ),
+    # --- surveys (issue 15): everyone answers only the surveys they are invited to (the
+    # matrix's open survey invites only 山田, who has no account: 404 for every role).
+    "surveys:mine": Rule(SIGNED_IN),
+    "surveys:answer": Rule((), denied=404, kwargs=_survey("open")),
+    "surveys:manage_list": Rule(SURVEYS),
+    "surveys:survey_create": Rule(SURVEYS),
+    "surveys:survey_from_template": Rule(SURVEYS, ok=302, method="post"),
+    "surveys:survey_detail": Rule(SURVEYS, kwargs=_survey("open")),
+    "surveys:survey_edit": Rule(SURVEYS, kwargs=_survey("draft")),
+    "surveys:survey_copy": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("open")),
+    "surveys:survey_delete": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("draft")),
+    "surveys:survey_preview": Rule(SURVEYS, kwargs=_survey("draft")),
+    "surveys:survey_launch": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("draft")),
+    "surveys:survey_close": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("open")),
+    "surveys:survey_remind": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("open")),
+    "surveys:section_create": Rule(SURVEYS, kwargs=_survey("draft")),
+    "surveys:section_edit": Rule(SURVEYS, kwargs=_survey("section")),
+    "surveys:section_delete": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("section")),
+    "surveys:section_move": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("section")),
+    "surveys:question_create": Rule(SURVEYS, kwargs=_survey("draft")),
+    "surveys:question_edit": Rule(SURVEYS, kwargs=_survey("question")),
+    "surveys:question_delete": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("question")),
+    "surveys:question_move": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("question")),
 }
 
 
