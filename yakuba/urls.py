@@ -16,6 +16,7 @@ urlpatterns = [
     path("meetings/", include("yakuba.meetings.urls")),
     path("netcheck/", include("yakuba.netcheck.urls")),
     path("licences/", include("yakuba.licences.urls")),
+    path("problems/", include("yakuba.problems.urls")),
     path("security/awareness/", include("yakuba.awareness.urls")),
     path("security/campaigns/", include("yakuba.campaigns.urls")),
     path("security/readiness/", include("yakuba.readiness.urls")),

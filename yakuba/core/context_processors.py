@@ -180,6 +180,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         Capability.VIEW_SURVEY_RESULTS,
         _("職員アンケートの集計・内訳・記述のまとまり（5人未満は非表示）"),
     ),
+    NavItem(
+        _("課題と対応策"),
+        "problems:list",
+        Capability.VIEW_PROBLEMS,
+        _("在宅勤務で見つかった課題と対応策の登録・期限・期ごとの点検"),
+    ),
     NavItem(_("監査記録"), "audit:entry_list", Capability.VIEW_AUDIT, _("操作の記録と改ざん検査")),
     NavItem(_("アカウント"), "accounts:account_list", Capability.MANAGE_ACCOUNTS, _("役割の付与")),
     NavItem(

@@ -225,6 +225,18 @@ INSPECTIONS_REVIEW = ("unit_head", "infosec")
 INSPECTIONS_MANAGE = ("infosec",)
 
 
+def _problems(key: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    from yakuba.problems.tests.factories import matrix_objects
+
+    return lambda o: {"pk": matrix_objects(o)[key].pk}
+
+
+# Problems and countermeasures (issue 15 item 3): the planning unit keeps the register,
+# unit heads their units' problems (another unit's: 404 on edit URLs); HR and the auditor read.
+PROBLEMS_VIEW = ("unit_head", "hr", "auditor", "planning")
+PROBLEMS_MANAGE = ("unit_head", "planning")
+
+
 MATRIX: dict[str, Rule] = {
     "core:home": Rule(SIGNED_IN),
     "healthz": Rule(ALL),
@@ -648,6 +660,17 @@ MATRIX: dict[str, Rule] = {
     "surveys:question_edit": Rule(SURVEYS, kwargs=_survey("question")),
     "surveys:question_delete": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("question")),
     "surveys:question_move": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("question")),
+    # Problems and countermeasures (yakuba.problems): everyone with VIEW_PROBLEMS reads the
+    # whole register; edit URLs of another unit's problem answer 404 to a unit head; the
+    # period review is the planning unit's only.
+    "problems:list": Rule(PROBLEMS_VIEW),
+    "problems:export": Rule(PROBLEMS_VIEW),
+    "problems:create": Rule(PROBLEMS_MANAGE, query="source=incident&id=1"),
+    "problems:review": Rule(("planning",), kwargs=lambda o: _problems("problem")(o) and {}),
+    "problems:detail": Rule(PROBLEMS_VIEW, kwargs=_problems("problem")),
+    "problems:edit": Rule(PROBLEMS_MANAGE, kwargs=_problems("problem")),
+    "problems:countermeasure_create": Rule(PROBLEMS_MANAGE, kwargs=_problems("problem")),
+    "problems:countermeasure_edit": Rule(PROBLEMS_MANAGE, kwargs=_problems("countermeasure")),
 }
 
 
@@ -759,6 +782,9 @@ UNIT_SCOPED = sorted(
         "inspections:heatmap",
         "inspections:report",
         "inspections:report_export",
+        # The register is read office-wide by every unit head (it names no person); only
+        # its edit URLs are scoped to the units a head keeps.
+        "problems:detail",
     }
 )
 
