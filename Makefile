@@ -42,6 +42,7 @@ run: install
 	DEBUG=1 $(PY) manage.py seed_readiness_demo --if-empty
 	DEBUG=1 $(PY) manage.py seed_incidents_demo --if-empty
 	DEBUG=1 $(PY) manage.py seed_inspections_demo --if-empty
+	DEBUG=1 $(PY) manage.py seed_surveys_demo --if-empty
 	DEBUG=1 $(PY) manage.py seed_problems_demo --if-empty
 	DEBUG=1 $(PY) manage.py seed_surveys_demo --if-empty
 	@DEBUG=1 $(PY) manage.py demo_sign_ins

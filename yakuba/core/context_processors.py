@@ -169,6 +169,18 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("所属別・職員別のスコアと内訳（閲覧は監査記録に残ります）"),
     ),
     NavItem(
+        _("職員アンケート"),
+        "surveys:manage_list",
+        Capability.MANAGE_SURVEYS,
+        _("アンケートの作成・送付・催促・締切"),
+    ),
+    NavItem(
+        _("アンケート結果"),
+        "surveys:results_list",
+        Capability.VIEW_SURVEY_RESULTS,
+        _("職員アンケートの集計・内訳・記述のまとまり（5人未満は非表示）"),
+    ),
+    NavItem(
         _("課題と対応策"),
         "problems:list",
         Capability.VIEW_PROBLEMS,

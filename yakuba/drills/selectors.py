@@ -17,6 +17,7 @@ from django.db.models import Count, Q, QuerySet
 
 from yakuba.accounts.roles import Capability
 from yakuba.core.conf import setting
+from yakuba.core.smallgroups import merge_small
 from yakuba.drills.models import Drill, DrillRecipient, DrillTemplate, SendStatus
 from yakuba.security.scope import sees_whole_office, units_in_scope
 
@@ -134,22 +135,24 @@ def min_group() -> int:
 
 
 def _small_groups_merged(units: list[Tally], total: Tally) -> tuple[list[Tally], int, bool]:
+    """The small-group rule of `yakuba.core.smallgroups.merge_small`: units under the
+    minimum merged into "その他" — grown with the smallest unit when still too small, so
+    that the total minus the rows shown never reads a small group."""
     from django.utils.translation import gettext as _
 
     k = min_group()
-    if total.recipients < k:
+    rule = merge_small({i: t.recipients for i, t in enumerate(units)}, k)
+    if rule.withheld or total.recipients < k:
         return [], 0, True
-    kept = [t for t in units if t.recipients >= k]
-    small = [t for t in units if t.recipients < k]
-    if not small:
+    kept = [units[i] for i in rule.shown]
+    if not rule.other:
         return kept, 0, False
     other = Tally(_("その他（%(k)s人未満の所属をまとめて表示）") % {"k": k}, "~")
-    for t in small:
+    for t in (units[i] for i in rule.other):
         for name in ("recipients", "delivered", "opened", "clicked", "typed", "reported"):
             setattr(other, name, getattr(other, name) + getattr(t, name))
         other.delays += t.delays
-    # Still too small on its own: counted in the total only.
-    return ([*kept, other] if other.recipients >= k else kept), len(small), False
+    return [*kept, other], len(rule.other), False
 
 
 RESULT_COLUMNS = (

@@ -17,3 +17,6 @@ class SurveysConfig(AppConfig):
         )
 
         panels.register()
+        from yakuba.surveys import report_section
+
+        report_section.register_section()  # 「アンケートから見た効果と課題」 (evidence report)

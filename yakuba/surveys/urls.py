@@ -1,5 +1,6 @@
 from django.urls import path
 
+from yakuba.surveys import results_urls
 from yakuba.surveys.views import answer, manage
 
 app_name = "surveys"
@@ -29,4 +30,5 @@ urlpatterns = [
     path("manage/questions/<int:pk>/delete/", manage.question_delete, name="question_delete"),
     path("manage/questions/<int:pk>/move/", manage.question_move, name="question_move"),
     # Results (the surveyresults app) are added below as results/….
+    *results_urls.urlpatterns,
 ]

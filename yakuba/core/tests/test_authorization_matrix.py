@@ -195,6 +195,15 @@ def _checklist_item(objs: dict[str, Any]) -> dict[str, Any]:
     return {"pk": ChecklistItem.objects.order_by("pk").values_list("pk", flat=True).first()}
 
 
+def _surveyresults(objs: dict[str, Any]) -> dict[str, Any]:
+    from yakuba.surveys.tests.results_factories import matrix_objects
+
+    return matrix_objects(objs)
+
+
+# Survey results (surveyresults): HR, the planning unit and the auditor, office-wide.
+SURVEY_RESULTS = ("hr", "auditor", "planning")
+
 READINESS_VIEW = ("unit_head", "infosec")
 INFOSEC = ("infosec",)
 INCIDENT_STATS = ("infosec", "auditor")
@@ -505,6 +514,22 @@ MATRIX: dict[str, Rule] = {
     "licences:licence_edit": Rule(LICENCES, kwargs=_licence),
     "licences:licence_reassign": Rule(LICENCES, kwargs=_licence),
     "licences:licence_delete": Rule(LICENCES, ok=302, method="post", kwargs=_licence),
+    # Survey results (surveyresults): a closed anonymous survey with 6 answers; the groups
+    # of its free texts (htmx partial) and the export (aggregated only, audited).
+    "surveys:results_list": Rule(SURVEY_RESULTS),
+    "surveys:results": Rule(
+        SURVEY_RESULTS, kwargs=lambda o: {"pk": _surveyresults(o)["survey"].pk}
+    ),
+    "surveys:results_export": Rule(
+        SURVEY_RESULTS, kwargs=lambda o: {"pk": _surveyresults(o)["survey"].pk}
+    ),
+    "surveys:text_groups": Rule(
+        SURVEY_RESULTS,
+        kwargs=lambda o: {
+            "pk": _surveyresults(o)["survey"].pk,
+            "question": _surveyresults(o)["question"].pk,
+        },
+    ),
     # Drill mails (標的型攻撃メール訓練). The matrix drill went to 市民課: a unit head elsewhere
     # gets 404. Launching it again, resending nothing and ending it redirect to its page.
     "drills:drill_list": Rule(DRILL_RESULTS),
@@ -612,6 +637,29 @@ MATRIX: dict[str, Rule] = {
     "inspections:item_delete": Rule(
         INSPECTIONS_MANAGE, ok=302, method="post", kwargs=_insp("item")
     ),
+    # --- surveys (issue 15): everyone answers only the surveys they are invited to (the
+    # matrix's open survey invites only 山田, who has no account: 404 for every role).
+    "surveys:mine": Rule(SIGNED_IN),
+    "surveys:answer": Rule((), denied=404, kwargs=_survey("open")),
+    "surveys:manage_list": Rule(SURVEYS),
+    "surveys:survey_create": Rule(SURVEYS),
+    "surveys:survey_from_template": Rule(SURVEYS, ok=302, method="post"),
+    "surveys:survey_detail": Rule(SURVEYS, kwargs=_survey("open")),
+    "surveys:survey_edit": Rule(SURVEYS, kwargs=_survey("draft")),
+    "surveys:survey_copy": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("open")),
+    "surveys:survey_delete": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("draft")),
+    "surveys:survey_preview": Rule(SURVEYS, kwargs=_survey("draft")),
+    "surveys:survey_launch": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("draft")),
+    "surveys:survey_close": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("open")),
+    "surveys:survey_remind": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("open")),
+    "surveys:section_create": Rule(SURVEYS, kwargs=_survey("draft")),
+    "surveys:section_edit": Rule(SURVEYS, kwargs=_survey("section")),
+    "surveys:section_delete": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("section")),
+    "surveys:section_move": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("section")),
+    "surveys:question_create": Rule(SURVEYS, kwargs=_survey("draft")),
+    "surveys:question_edit": Rule(SURVEYS, kwargs=_survey("question")),
+    "surveys:question_delete": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("question")),
+    "surveys:question_move": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("question")),
     # Problems and countermeasures (yakuba.problems): everyone with VIEW_PROBLEMS reads the
     # whole register; edit URLs of another unit's problem answer 404 to a unit head; the
     # period review is the planning unit's only.
