@@ -29,6 +29,6 @@ urlpatterns = [
     path("manage/questions/<int:pk>/edit/", manage.question_edit, name="question_edit"),
     path("manage/questions/<int:pk>/delete/", manage.question_delete, name="question_delete"),
     path("manage/questions/<int:pk>/move/", manage.question_move, name="question_move"),
-    # Results (the surveyresults app) are added below as results/….
+    # The results pages (results_urls: results/…).
     *results_urls.urlpatterns,
 ]
