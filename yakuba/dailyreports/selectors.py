@@ -251,6 +251,37 @@ def completion(
     units = list(
         report_units(user).filter(report_window__isnull=False).select_related("report_window")
     )
+    return completion_in(units, unit=unit, start=start, end=end, person=person)
+
+
+def office_completion(start: dt.date, end: dt.date) -> dict[str, Any]:
+    """`completion` for every unit with a report window (the evidence report: counts only,
+    read as a task on behalf of the planning unit; a constant number of queries)."""
+    units = list(Unit.objects.filter(report_window__isnull=False).select_related("report_window"))
+    return completion_in(units, unit=None, start=start, end=end)
+
+
+def blocker_spans(
+    start: dt.date, end: dt.date
+) -> list[tuple[int, int, str, dt.date, dt.date | None]]:
+    """(unit id, owner id, text, opened on, resolved on) of the blockers opened between two
+    dates (one query; the evidence report counts them by category, never shows the text)."""
+    return list(
+        Blocker.objects.filter(opened_on__range=(start, end))
+        .order_by("pk")
+        .values_list("unit_id", "owner_id", "text", "opened_on", "resolved_on")
+    )
+
+
+def completion_in(
+    units: list[Unit],
+    *,
+    unit: Unit | None,
+    start: dt.date,
+    end: dt.date,
+    person: Staff | None = None,
+) -> dict[str, Any]:
+    """`completion` over the given units (with their report windows selected)."""
     if unit is not None:
         units = [u for u in units if u.path.startswith(unit.path)]
     units.sort(key=lambda u: u.path)

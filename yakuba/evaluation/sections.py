@@ -105,6 +105,8 @@ class Table:
     source: Source | None = None
     chart: Chart | None = None
     note: Text = ""
+    # How ``chart`` is drawn: "bar" (series side by side), "stacked" or "line".
+    chart_kind: str = "bar"
 
 
 @dataclass(frozen=True)

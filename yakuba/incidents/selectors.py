@@ -103,3 +103,23 @@ def monthly_stats(last_month: dt.date | None = None, months: int = 12) -> list[M
         MonthRow(m, {c: by.get((m, c), 0) for c in Category.values}, personal.get(m, 0))
         for m in span
     ]
+
+
+def counts_between(start: dt.date, end: dt.date) -> dict[str, int]:
+    """Incidents reported between two dates (both included) per category, plus
+    ``"personal_data"``: those confirmed to involve personal data (one query)."""
+    tz = timezone.get_current_timezone()
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    counts = {c: 0 for c in Category.values}
+    counts["personal_data"] = 0
+    for category, confirmed, n in (
+        Incident.objects.filter(reported_at__gte=since, reported_at__lt=until)
+        .values("category", "personal_data_confirmed")
+        .annotate(n=Count("pk"))
+        .values_list("category", "personal_data_confirmed", "n")
+    ):
+        counts[category] = counts.get(category, 0) + n
+        if confirmed:
+            counts["personal_data"] += n
+    return counts

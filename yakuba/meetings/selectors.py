@@ -33,6 +33,8 @@ from yakuba.meetings.models import (
     CatchUp,
     JitsiEndpoint,
     Meeting,
+    Platform,
+    PresenceInterval,
     ZoomAccount,
 )
 from yakuba.notifications import crypto
@@ -397,3 +399,74 @@ def catchup_text(meeting: Meeting, content: dict[str, Any]) -> str:
         lines.append(f"{_local(item['at'])} {labels.get(item['kind'], '')}{mark}: {item['text']}")
     lines.append(_("内容を確認したら「確認しました」を押してください。"))
     return "\n".join(lines)
+
+
+# --- the evidence report (evaluation) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConnectionFact:
+    """How one staff member was connected to one online meeting (no name: counts only)."""
+
+    meeting_id: int
+    staff_id: int
+    present_s: float
+    drops: int
+    long_drops: int
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    meetings: int
+    connections: list[ConnectionFact]
+    # (staff id, acknowledged?) for every catch-up sent
+    catchups: list[tuple[int, bool]]
+
+
+def period_facts(start: dt.date, end: dt.date) -> MeetingFacts:
+    """The online meetings that started between two dates: each staff member's connection
+    (drops: reconnections; long drops: gaps ≥ the meeting's threshold) and the catch-ups
+    sent and acknowledged — three queries whatever the number of meetings or people."""
+    tz = timezone.get_current_timezone()
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    meetings = {
+        m["pk"]: m
+        for m in Meeting.objects.filter(start__gte=since, start__lt=until)
+        .exclude(platform=Platform.IN_PERSON)
+        .values("pk", "start", "end", "drop_threshold_s")
+    }
+    spans: dict[int, dict[int | None, list[intervals.Interval]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for meeting_id, staff_id, join, leave in PresenceInterval.objects.filter(
+        meeting__start__gte=since, meeting__start__lt=until, join__isnull=False
+    ).values_list("meeting_id", "staff_id", "join", "leave"):
+        m = meetings.get(meeting_id)
+        if m is None:
+            continue
+        end_s = intervals.ts(leave) if leave else intervals.ts(m["end"])
+        spans[meeting_id][staff_id].append((intervals.ts(join), end_s))
+    facts: list[ConnectionFact] = []
+    for meeting_id in sorted(spans):
+        m = meetings[meeting_id]
+        start_s, end_s = intervals.ts(m["start"]), intervals.ts(m["end"])
+        everyone = [s for people in spans[meeting_id].values() for s in people]
+        idle = intervals.complement(everyone, start_s, end_s) if everyone else []
+        for staff_id, own in sorted(spans[meeting_id].items(), key=lambda kv: kv[0] or 0):
+            if staff_id is None:
+                continue  # guests
+            att = intervals.classify(own, start_s, end_s, float(m["drop_threshold_s"]), idle)
+            if att.present_s > 0:
+                facts.append(
+                    ConnectionFact(meeting_id, staff_id, att.present_s, att.drops, att.long_drops)
+                )
+    catchups = [
+        (staff_id, acknowledged is not None)
+        for staff_id, acknowledged in CatchUp.objects.filter(
+            meeting__start__gte=since, meeting__start__lt=until, sent_at__isnull=False
+        )
+        .order_by("pk")
+        .values_list("staff_id", "acknowledged_at")
+    ]
+    return MeetingFacts(meetings=len(meetings), connections=facts, catchups=catchups)

@@ -90,3 +90,16 @@ def readiness() -> Readiness:
         min_group=min_group,
         show_names=show_names,
     )
+
+
+def latest_home_verdicts() -> dict[int, str]:
+    """{staff id: verdict of their latest connection check at home} (one query; the
+    evidence report counts them per group of at least five people, never per person)."""
+    latest: dict[int, str] = {}
+    for staff_id, verdict in (
+        NetcheckResult.objects.filter(place=Place.HOME, person__staff__isnull=False)
+        .order_by("person_id", "-measured_at", "-pk")
+        .values_list("person__staff__id", "verdict")
+    ):
+        latest.setdefault(staff_id, verdict)
+    return latest

@@ -216,3 +216,25 @@ def search_pickable(
     if exclude:
         qs = qs.exclude(pk__in=exclude)
     return qs.order_by("unit__path", "name_kana", "staff_number")
+
+
+# --- the evidence report (evaluation): office-wide aggregate reads ------------------------
+
+
+def all_units() -> list[Unit]:
+    """Every unit, active or not (old records point at retired units), in tree order."""
+    return list(Unit.objects.order_by("path"))
+
+
+def staff_under(paths: Iterable[str] | None) -> QuerySet[Staff]:
+    """Staff (in service or not) whose unit lies in one of the subtrees at ``paths``
+    (None: the whole office), with the fields an aggregate needs."""
+    people = Staff.objects.only(
+        "pk", "staff_number", "unit", "employment_type", "position", "active"
+    )
+    if paths is not None:
+        query = Q()
+        for path in paths:
+            query |= Q(unit__path__startswith=path)
+        people = people.filter(query) if query else people.none()
+    return people.order_by("pk")

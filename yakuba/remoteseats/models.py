@@ -72,6 +72,31 @@ class SeatBooking(models.Model):
         return self.cancelled_at is None
 
 
+class SeatRefusal(models.Model):
+    """A booking refused because every seat of the pool was taken that day (満席).
+
+    Kept so the evidence report can count the demand a pool did not meet; read only as
+    counts per pool and day (`selectors.refusals_by_day`), never per person.
+    """
+
+    resource = models.ForeignKey(
+        RemoteResource, verbose_name=_("リモート接続枠"), on_delete=models.CASCADE, related_name="+"
+    )
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("職員"), on_delete=models.CASCADE, related_name="+"
+    )
+    date = models.DateField(_("日付"))
+    refused_at = models.DateTimeField(_("日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("満席で断られた予約")
+        verbose_name_plural = _("満席で断られた予約")
+        indexes = [models.Index(fields=["resource", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.resource.name}"
+
+
 class LoanedTerminal(models.Model):
     """A terminal the office lends for work away from the office (VPN PC, tablet…)."""
 

@@ -265,3 +265,18 @@ def overdue_loans(user: Any) -> QuerySet[TerminalLoan]:
     if not user.can(Capability.VIEW_TERMINALS):
         return TerminalLoan.objects.none()
     return TerminalLoan.objects.overdue().select_related("terminal", "staff")
+
+
+def refusals_by_day(start: dt.date, end: dt.date) -> dict[tuple[int, dt.date], int]:
+    """{(pool id, day): people refused a booking because the pool was full} between two
+    dates, each person counted once a day (one query; counts only, for the evidence report)."""
+    from django.db.models import Count
+
+    from yakuba.remoteseats.models import SeatRefusal
+
+    return {
+        (row["resource_id"], row["date"]): row["n"]
+        for row in SeatRefusal.objects.filter(date__range=(start, end))
+        .values("resource_id", "date")
+        .annotate(n=Count("staff_id", distinct=True))
+    }

@@ -26,6 +26,7 @@ from yakuba.remoteseats import selectors
 from yakuba.remoteseats.models import (
     LoanedTerminal,
     SeatBooking,
+    SeatRefusal,
     TerminalLoan,
     tokyo_today,
 )
@@ -99,6 +100,7 @@ def book_seat(
             _("在宅勤務の要件を満たしていないため予約できません。"),
             reasons=[f"{o.label}: {o.detail}" for o in eligibility.unmet],
         )
+    booking: SeatBooking | None
     with transaction.atomic():
         # The lock: every booking of this pool waits here for the one before it.
         locked = RemoteResource.objects.select_for_update().get(pk=resource.pk)
@@ -112,31 +114,41 @@ def book_seat(
             )
         used = selectors.seats_used(locked, date)
         if used >= locked.capacity:
-            raise SeatsFull(
-                _("この日のリモート接続枠（%(name)s）は満席です。") % {"name": locked.name}
+            # Kept so that the evidence report can count the demand the pool did not meet
+            # ("how many seats would have met it"); the refusal is raised after the commit.
+            refusal = SeatRefusal.objects.create(resource=locked, staff=staff, date=date)
+            record(
+                AuditAction.CREATE,
+                actor=actor,
+                obj=refusal,
+                changes={"resource": locked.name, "date": date.isoformat(), "used": used},
             )
-        try:
-            with transaction.atomic():
-                booking = SeatBooking.objects.create(
-                    resource=locked,
-                    staff=staff,
-                    date=date,
-                    created_by=actor if getattr(actor, "is_authenticated", False) else None,
-                )
-        except IntegrityError as exc:  # the same person, twice at once
-            raise AlreadyBooked(_("この日は既に予約しています。")) from exc
-        record(
-            AuditAction.CREATE,
-            actor=actor,
-            obj=booking,
-            changes={
-                "resource": locked.name,
-                "staff": str(staff),
-                "date": date.isoformat(),
-                "used": [used, used + 1],
-                "capacity": locked.capacity,
-            },
-        )
+            booking = None
+        else:
+            try:
+                with transaction.atomic():
+                    booking = SeatBooking.objects.create(
+                        resource=locked,
+                        staff=staff,
+                        date=date,
+                        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    )
+            except IntegrityError as exc:  # the same person, twice at once
+                raise AlreadyBooked(_("この日は既に予約しています。")) from exc
+            record(
+                AuditAction.CREATE,
+                actor=actor,
+                obj=booking,
+                changes={
+                    "resource": locked.name,
+                    "staff": str(staff),
+                    "date": date.isoformat(),
+                    "used": [used, used + 1],
+                    "capacity": locked.capacity,
+                },
+            )
+    if booking is None:
+        raise SeatsFull(_("この日のリモート接続枠（%(name)s）は満席です。") % {"name": locked.name})
     return booking
 
 

@@ -285,3 +285,65 @@ def work_profiles(staff: list[Staff]) -> dict[int, StaffWorkProfile]:
 
 def work_profile(staff: Staff) -> StaffWorkProfile | None:
     return StaffWorkProfile.objects.filter(staff=staff).first()
+
+
+# --- the evidence report (evaluation) ------------------------------------------------------
+#
+# Office-wide aggregate reads for `yakuba.evaluation`: what the published rosters say about a
+# period, each in one query whatever the number of staff or days. The report counts and
+# never names anyone; it runs as a task on behalf of the planning unit or HR.
+
+
+def published_cells(
+    start: dt.date, end: dt.date, *, staff_ids: list[int] | None = None
+) -> dict[tuple[int, dt.date], int | None]:
+    """{(staff id, day): activity id or None (off)} from the published rosters between two
+    dates, the latest publication winning a day (one query)."""
+    cells = Assignment.objects.filter(
+        version__status=VersionStatus.PUBLISHED, date__range=(start, end)
+    )
+    if staff_ids is not None:
+        cells = cells.filter(staff_id__in=staff_ids)
+    latest: dict[tuple[int, dt.date], int | None] = {}
+    for staff_id, day, activity_id in cells.order_by("version__published_at", "pk").values_list(
+        "staff_id", "date", "activity_id"
+    ):
+        latest[(staff_id, day)] = activity_id
+    return latest
+
+
+def all_activities() -> dict[int, WorkActivity]:
+    """Every work activity (active or not: old rosters use retired ones) with its counter and
+    the remote pools it consumes (two queries)."""
+    return {
+        a.pk: a
+        for a in WorkActivity.objects.select_related("counter").prefetch_related("resources")
+    }
+
+
+def published_violations(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """The explained soft-rule rows (`rosters.explain`) of the published versions whose
+    period overlaps [start, end], limited to rows dated inside it (one query)."""
+    rows: list[dict[str, Any]] = []
+    first, last = start.isoformat(), end.isoformat()
+    for violations in RosterVersion.objects.filter(
+        status=VersionStatus.PUBLISHED, period__start_date__lte=end, period__end_date__gte=start
+    ).values_list("violations", flat=True):
+        for row in violations or []:
+            day = row.get("date") if isinstance(row, dict) else None
+            if isinstance(day, str) and first <= day <= last:
+                rows.append(row)
+    return rows
+
+
+def telework_policies() -> list[Any]:
+    """Every telework policy with its unit and excluded units (two queries), for
+    `org.selectors.nearest_for_unit` over many units."""
+    from yakuba.rosters.models import TeleworkPolicy
+
+    return list(TeleworkPolicy.objects.select_related("unit").prefetch_related("excluded_units"))
+
+
+def cover_rules() -> list[CoverRule]:
+    """Every counter's cover per day type, with the counter (one query)."""
+    return list(CoverRule.objects.select_related("counter"))
