@@ -24,6 +24,7 @@ urlpatterns = [
     path("security/inspections/", include("yakuba.inspections.urls")),
     path("security/", include("yakuba.security.urls")),
     path("surveys/", include("yakuba.surveys.urls")),
+    path("evaluation/reports/", include("yakuba.evaluation.urls")),
     # /security/drills/ (infosec) and the short public links /t/ of drill mails.
     path("", include("yakuba.drills.urls")),
     path("api/v1/", api.urls),

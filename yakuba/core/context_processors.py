@@ -127,6 +127,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("情報セキュリティ自己点検の実施・ヒートマップ・指摘事項"),
     ),
     NavItem(
+        _("点検・評価報告"),
+        "evaluation:report_list",
+        Capability.VIEW_EVALUATION_REPORT,
+        _("在宅勤務の条件・利用・効果と課題を期間で比べる報告（Word・Excel）"),
+    ),
+    NavItem(
         _("接続チェック"),
         "netcheck:check",
         None,

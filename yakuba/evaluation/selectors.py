@@ -13,17 +13,22 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from yakuba.accounts.roles import Capability
+from yakuba.accounts.roles import Capability, Role
 from yakuba.evaluation.models import EvidenceReport
 from yakuba.org import selectors as org_selectors
 from yakuba.org.models import Unit
+
+
+def reads_office_wide(user: Any) -> bool:
+    """Everyone who may read reports reads all of them, except unit heads (see above)."""
+    return bool(user.role != Role.UNIT_HEAD)
 
 
 def visible_reports(user: Any) -> QuerySet[EvidenceReport]:
     if not user.can(Capability.VIEW_EVALUATION_REPORT):
         return EvidenceReport.objects.none()
     reports = EvidenceReport.objects.select_related("requested_by")
-    if user.is_office_wide:
+    if reads_office_wide(user):
         return reports
     outside = Unit.objects.exclude(pk__in=org_selectors.visible_units(user).values("pk"))
     return reports.exclude(units__in=outside)
@@ -34,8 +39,10 @@ def can_generate(user: Any) -> bool:
 
 
 def report_units(user: Any) -> QuerySet[Unit]:
-    """Units a report may be limited to (those the requester may see)."""
-    return org_selectors.visible_units(user).filter(active=True).order_by("path")
+    """Units a report may be limited to: any for those who read every report, else the
+    user's own scope."""
+    units = Unit.objects.all() if reads_office_wide(user) else org_selectors.visible_units(user)
+    return units.filter(active=True).order_by("path")
 
 
 def scope_label(report: EvidenceReport) -> str:

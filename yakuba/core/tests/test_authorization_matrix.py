@@ -209,6 +209,19 @@ INFOSEC = ("infosec",)
 INCIDENT_STATS = ("infosec", "auditor")
 
 
+# Evaluation (issue 15): the evidence report. The planning unit and HR generate it; they, the
+# auditor and unit heads read it (unit heads: office-wide reports and those of their units;
+# another unit's report answers 404).
+EVALUATION_VIEW = ("unit_head", "hr", "auditor", "planning")
+EVALUATION_GENERATE = ("hr", "planning")
+
+
+def _evaluation(objs: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    from yakuba.evaluation.tests.factories import matrix_objects
+
+    return {"pk": matrix_objects(objs)["report"].pk, **extra}
+
+
 def _inspections(objs: dict[str, Any]) -> dict[str, Any]:
     from yakuba.inspections.tests.factories import matrix_objects
 
@@ -694,6 +707,17 @@ MATRIX: dict[str, Rule] = {
     "surveys:question_edit": Rule(SURVEYS, kwargs=_survey("question")),
     "surveys:question_delete": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("question")),
     "surveys:question_move": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("question")),
+    # Evaluation — the evidence report (yakuba/evaluation).
+    "evaluation:report_list": Rule(EVALUATION_VIEW),
+    "evaluation:report_new": Rule(EVALUATION_GENERATE),
+    "evaluation:report_detail": Rule(EVALUATION_VIEW, kwargs=_evaluation),
+    "evaluation:report_progress": Rule(EVALUATION_VIEW, kwargs=_evaluation),
+    "evaluation:report_download": Rule(
+        EVALUATION_VIEW, kwargs=lambda o: _evaluation(o, fmt="docx")
+    ),
+    "evaluation:report_regenerate": Rule(
+        EVALUATION_GENERATE, ok=302, method="post", kwargs=_evaluation
+    ),
 }
 
 
