@@ -485,12 +485,17 @@ def build_use(f: F.UseFacts, request: ReportRequest) -> SectionResult:
         p_days = pool_days(pool, request.period, f.period)
         s = pool_summary(pool, p_days)
         pool_rows.append([pool.name, p_name, pool.capacity, *s.values()])
+        c_summary = None
+        if comparison and request.comparison:
+            c_summary = pool_summary(pool, pool_days(pool, request.comparison, comparison))
+            pool_rows.append([pool.name, c_name, pool.capacity, *c_summary.values()])
         figures.append(
             Figure(
                 f"pool_{pool.id}_full",
                 _("%(pool)s が満席の日") % {"pool": pool.name},
                 s["days_full"],
                 _("日"),
+                comparison=c_summary["days_full"] if c_summary else None,
                 source=pools_src,
             )
         )
@@ -500,14 +505,11 @@ def build_use(f: F.UseFacts, request: ReportRequest) -> SectionResult:
                 _("%(pool)s の需要を満たせた台数") % {"pool": pool.name},
                 s["needed"],
                 _("台"),
+                comparison=c_summary["needed"] if c_summary else None,
                 note=_("上限 %(n)s") % {"n": pool.capacity},
                 source=pools_src,
             )
         )
-        c_summary = None
-        if comparison and request.comparison:
-            c_summary = pool_summary(pool, pool_days(pool, request.comparison, comparison))
-            pool_rows.append([pool.name, c_name, pool.capacity, *c_summary.values()])
         if s["days_used"] or s["refused"] or s["unmet"]:
             daily_rows: list[list[object]] = [
                 [day, used, refused, unmet, used + refused + unmet]

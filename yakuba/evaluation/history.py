@@ -85,13 +85,15 @@ def _activities() -> dict[str, Any]:
     acts = list(WorkActivity.objects.select_related("counter").prefetch_related("resources"))
     office = next(a for a in acts if a.kind == ActivityKind.OFFICE)
     vpn = next(
-        (a for a in acts if a.kind == ActivityKind.TELEWORK and a.access_method == AccessMethod.VPN),
+        (
+            a
+            for a in acts
+            if a.kind == ActivityKind.TELEWORK and a.access_method == AccessMethod.VPN
+        ),
         None,
     )
     other = [
-        a
-        for a in acts
-        if a.kind == ActivityKind.TELEWORK and a.access_method != AccessMethod.VPN
+        a for a in acts if a.kind == ActivityKind.TELEWORK and a.access_method != AccessMethod.VPN
     ]
     standalone = WorkActivity.objects.filter(code="tw-standalone").first()
     if standalone is None:
@@ -106,8 +108,13 @@ def _activities() -> dict[str, Any]:
             active=False,  # used in 2020, retired since
         )
     counters = [a for a in acts if a.kind == ActivityKind.COUNTER and a.counter_id]
-    return {"office": office, "vpn": vpn, "lgwan": other[0] if other else None,
-            "standalone": standalone, "counters": counters}
+    return {
+        "office": office,
+        "vpn": vpn,
+        "lgwan": other[0] if other else None,
+        "standalone": standalone,
+        "counters": counters,
+    }
 
 
 def _group_of(units: dict[int, Unit]) -> dict[int, int]:
@@ -137,11 +144,20 @@ def build(profiles: Sequence[Profile], *, actor: Any, seed: int = 2020) -> dict[
     eligible = [s for s in staff if judged[s.pk].eligible]
     # Counter staff: the people of the counters' units (skills aside), in turn.
     counter_staff: dict[int, list[Staff]] = {}
+    taken: set[int] = set()
+    saturday = {
+        a.pk for a in acts["counters"] if a.counter is not None and a.counter.opens_saturday
+    }
     for act in acts["counters"]:
         unit_path = act.counter.unit.path if act.counter else ""
-        counter_staff[act.pk] = [s for s in staff if s.unit.path.startswith(unit_path)][:6]
+        counter_staff[act.pk] = [
+            s for s in staff if s.unit.path.startswith(unit_path) and s.pk not in taken
+        ][:3]
+        taken.update(s.pk for s in counter_staff[act.pk])
     at_counter = {s.pk for people in counter_staff.values() for s in people}
-    vpn_pool = RemoteResource.objects.filter(activities=acts["vpn"]).first() if acts["vpn"] else None
+    vpn_pool = (
+        RemoteResource.objects.filter(activities=acts["vpn"]).first() if acts["vpn"] else None
+    )
     capacity = vpn_pool.capacity if vpn_pool else 0
     for unit_id in {s.unit_id for s in staff} - set(
         ReportWindow.objects.values_list("unit_id", flat=True)
@@ -159,7 +175,9 @@ def build(profiles: Sequence[Profile], *, actor: Any, seed: int = 2020) -> dict[
             mode=profile.mode,
             created_by=actor,
         )
-        published = dt.datetime.combine(profile.start - dt.timedelta(days=7), dt.time(17), tzinfo=tz)
+        published = dt.datetime.combine(
+            profile.start - dt.timedelta(days=7), dt.time(17), tzinfo=tz
+        )
         version = RosterVersion.objects.create(
             period=period,
             number=1,
@@ -178,28 +196,46 @@ def build(profiles: Sequence[Profile], *, actor: Any, seed: int = 2020) -> dict[
             workday = _workday(day)
             home_today: list[Staff] = []
             if workday:
-                want = [s for s in eligible if s.pk not in at_counter and rng.random() < profile.telework_share]
+                want = [
+                    s
+                    for s in eligible
+                    if s.pk not in at_counter and rng.random() < profile.telework_share
+                ]
                 home_today = want
             vpn_left = capacity
             at_home = {s.pk for s in home_today}
             for s in staff:
                 activity = None
                 place = "office"
-                if workday and rng.random() > 0.04:  # leave and sick days
+                if day.weekday() == 5 and s.pk in at_counter and not is_public_holiday(day):
+                    # Saturday counters: their first two people (one, now and then, in 2020).
+                    for act_pk, people in counter_staff.items():
+                        if act_pk in saturday and s in people[:2]:
+                            alone = profile.office_cap and rng.random() < 0.3
+                            if not (alone and s == people[1]):
+                                activity = next(a for a in acts["counters"] if a.pk == act_pk)
+                                place = "counter"
+                elif workday and rng.random() > 0.04:  # leave and sick days
                     activity = acts["office"]
                     if s.pk in at_home:
                         if acts["vpn"] is not None and vpn_left > 0:
                             activity, vpn_left = acts["vpn"], vpn_left - 1
                         elif profile.office_cap:
                             activity = acts["standalone"]
-                            if vpn_pool is not None and rng.random() < 0.3:
-                                violations.append({
-                                    "rule": "request_on", "cost": 2, "staff_id": s.pk,
-                                    "date": day.isoformat(), "activity": acts["vpn"].name,
-                                    "reason": "seats_full", "resource": vpn_pool.name,
-                                    "limit": capacity,
-                                })
-                            if vpn_pool is not None and rng.random() < 0.15:
+                            if vpn_pool is not None and rng.random() < 0.12:
+                                violations.append(
+                                    {
+                                        "rule": "request_on",
+                                        "cost": 2,
+                                        "staff_id": s.pk,
+                                        "date": day.isoformat(),
+                                        "activity": acts["vpn"].name,
+                                        "reason": "seats_full",
+                                        "resource": vpn_pool.name,
+                                        "limit": capacity,
+                                    }
+                                )
+                            if vpn_pool is not None and rng.random() < 0.06:
                                 refusals.append(SeatRefusal(resource=vpn_pool, staff=s, date=day))
                         elif acts["lgwan"] is not None:
                             activity = acts["lgwan"]
@@ -209,7 +245,7 @@ def build(profiles: Sequence[Profile], *, actor: Any, seed: int = 2020) -> dict[
                     elif s.pk in at_counter:
                         for act_pk, people in counter_staff.items():
                             if s in people:
-                                short = profile.office_cap and rng.random() < 0.12
+                                short = profile.office_cap and rng.random() < 0.15
                                 if not short:
                                     activity = next(a for a in acts["counters"] if a.pk == act_pk)
                                     place = "counter"
@@ -229,11 +265,21 @@ def build(profiles: Sequence[Profile], *, actor: Any, seed: int = 2020) -> dict[
         for s, day, place in worked:
             if rng.random() < profile.report_rate:
                 late = rng.random() < profile.late_rate
-                submitted = dt.datetime.combine(day, dt.time(9, 5) if late else dt.time(8, 40), tzinfo=tz)
-                reports.append(Report(
-                    staff=s, unit_id=s.unit_id, date=day, status=ReportStatus.SUBMITTED,
-                    work_place=place, answers=[], submitted_at=submitted, late=late,
-                ))
+                submitted = dt.datetime.combine(
+                    day, dt.time(9, 5) if late else dt.time(8, 40), tzinfo=tz
+                )
+                reports.append(
+                    Report(
+                        staff=s,
+                        unit_id=s.unit_id,
+                        date=day,
+                        status=ReportStatus.SUBMITTED,
+                        work_place=place,
+                        answers=[],
+                        submitted_at=submitted,
+                        late=late,
+                    )
+                )
         for i in range(0, len(reports), BATCH):
             Report.objects.bulk_create(reports[i : i + BATCH])
         counts["reports"] += len(reports)
@@ -246,12 +292,17 @@ def build(profiles: Sequence[Profile], *, actor: Any, seed: int = 2020) -> dict[
                 text = rng.choice(BLOCKER_TEXTS)
                 slow = 6 if ("VPN" in text or "押印" in text) and profile.office_cap else 2
                 resolved = opened + dt.timedelta(days=rng.randint(0, slow * 2))
-                blockers.append(Blocker(
-                    unit_id=s.unit_id, owner=s, text=text, opened_on=opened,
-                    last_reported_on=min(resolved, profile.end),
-                    status="resolved" if resolved <= profile.end else "open",
-                    resolved_on=resolved if resolved <= profile.end else None,
-                ))
+                blockers.append(
+                    Blocker(
+                        unit_id=s.unit_id,
+                        owner=s,
+                        text=text,
+                        opened_on=opened,
+                        last_reported_on=min(resolved, profile.end),
+                        status="resolved" if resolved <= profile.end else "open",
+                        resolved_on=resolved if resolved <= profile.end else None,
+                    )
+                )
         Blocker.objects.bulk_create(blockers, batch_size=BATCH)
         counts["blockers"] += len(blockers)
         # Meetings: one online meeting a week per division, everyone of it invited.
@@ -265,11 +316,18 @@ def build(profiles: Sequence[Profile], *, actor: Any, seed: int = 2020) -> dict[
             for tuesday in mondays:
                 for k in range(profile.meetings_per_group_week):
                     start = dt.datetime.combine(tuesday, dt.time(10 + 2 * k), tzinfo=tz)
-                    meetings.append(Meeting(
-                        title=f"{units[div_id].name} 定例会議", start=start,
-                        end=start + dt.timedelta(hours=1), platform=Platform.ZOOM,
-                        unit_id=div_id, organiser=actor, status="finalised", finalised_at=start,
-                    ))
+                    meetings.append(
+                        Meeting(
+                            title=f"{units[div_id].name} 定例会議",
+                            start=start,
+                            end=start + dt.timedelta(hours=1),
+                            platform=Platform.ZOOM,
+                            unit_id=div_id,
+                            organiser=actor,
+                            status="finalised",
+                            finalised_at=start,
+                        )
+                    )
                     plan.append((len(meetings) - 1, people[:12]))
         Meeting.objects.bulk_create(meetings, batch_size=1000)
         presence: list[PresenceInterval] = []
@@ -283,15 +341,27 @@ def build(profiles: Sequence[Profile], *, actor: Any, seed: int = 2020) -> dict[
                     cut = m.start + dt.timedelta(minutes=rng.randint(10, 40))
                     back = cut + dt.timedelta(minutes=rng.randint(2, 8))
                     presence += [
-                        PresenceInterval(meeting=m, staff=s, join=m.start, leave=cut, source="zoom"),
+                        PresenceInterval(
+                            meeting=m, staff=s, join=m.start, leave=cut, source="zoom"
+                        ),
                         PresenceInterval(meeting=m, staff=s, join=back, leave=m.end, source="zoom"),
                     ]
-                    catchups.append(CatchUp(
-                        meeting=m, staff=s, sent_at=m.end,
-                        acknowledged_at=m.end + dt.timedelta(hours=3) if rng.random() < profile.ack_rate else None,
-                    ))
+                    catchups.append(
+                        CatchUp(
+                            meeting=m,
+                            staff=s,
+                            sent_at=m.end,
+                            acknowledged_at=m.end + dt.timedelta(hours=3)
+                            if rng.random() < profile.ack_rate
+                            else None,
+                        )
+                    )
                 else:
-                    presence.append(PresenceInterval(meeting=m, staff=s, join=m.start, leave=m.end, source="zoom"))
+                    presence.append(
+                        PresenceInterval(
+                            meeting=m, staff=s, join=m.start, leave=m.end, source="zoom"
+                        )
+                    )
         for i in range(0, len(presence), BATCH):
             PresenceInterval.objects.bulk_create(presence[i : i + BATCH])
         CatchUp.objects.bulk_create(catchups, batch_size=BATCH)
@@ -303,13 +373,27 @@ def emergency_profiles(year: int = 2020) -> list[Profile]:
     """The 2020 state of emergency (2020-04-07〜05-25) and the same days a year later."""
     return [
         Profile(
-            "緊急事態宣言（2020年）", dt.date(year, 4, 7), dt.date(year, 5, 25),
-            telework_share=0.45, office_cap=True, report_rate=0.78, late_rate=0.12,
-            drop_rate=0.28, ack_rate=0.55, blockers_per_person_month=0.35, mode="emergency",
+            "緊急事態宣言（2020年）",
+            dt.date(year, 4, 7),
+            dt.date(year, 5, 25),
+            telework_share=0.45,
+            office_cap=True,
+            report_rate=0.78,
+            late_rate=0.12,
+            drop_rate=0.28,
+            ack_rate=0.55,
+            blockers_per_person_month=0.35,
+            mode="emergency",
         ),
         Profile(
-            "1年後（2021年）", dt.date(year + 1, 4, 7), dt.date(year + 1, 5, 25),
-            telework_share=0.08, report_rate=0.93, late_rate=0.04, drop_rate=0.09,
-            ack_rate=0.82, blockers_per_person_month=0.12,
+            "1年後（2021年）",
+            dt.date(year + 1, 4, 7),
+            dt.date(year + 1, 5, 25),
+            telework_share=0.08,
+            report_rate=0.93,
+            late_rate=0.04,
+            drop_rate=0.09,
+            ack_rate=0.82,
+            blockers_per_person_month=0.12,
         ),
     ]
