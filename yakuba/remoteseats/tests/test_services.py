@@ -26,7 +26,7 @@ def test_booking_within_capacity_is_written_and_audited(pool, eligible_staff, to
     assert entry is not None and entry.changes["used"] == [0, 1]
 
 
-def test_full_pool_refuses_with_manseki_and_writes_nothing(pool, eligible_staff, today) -> None:
+def test_full_pool_refuses_with_manseki_and_books_nothing(pool, eligible_staff, today) -> None:
     for _ in range(pool.capacity):
         services.book_seat(None, eligible_staff(), pool, today)
     bookings, audits = SeatBooking.objects.count(), AuditEntry.objects.count()
@@ -35,7 +35,13 @@ def test_full_pool_refuses_with_manseki_and_writes_nothing(pool, eligible_staff,
     assert "満席" in str(exc.value)
     assert "VPN端末" in str(exc.value)
     assert SeatBooking.objects.count() == bookings
-    assert AuditEntry.objects.count() == audits
+    # The refusal is kept (audited) for the evidence report: demand the pool did not meet.
+    assert AuditEntry.objects.count() == audits + 1
+    from yakuba.remoteseats.models import SeatRefusal
+
+    refusal = SeatRefusal.objects.get()
+    assert (refusal.resource, refusal.date) == (pool, today)
+    assert selectors.refusals_by_day(today, today) == {(pool.pk, today): 1}
 
 
 def test_published_roster_telework_counts_against_capacity(
