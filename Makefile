@@ -8,7 +8,7 @@ PORT ?= 8000
 BENCH_DIR ?= ../shared/bench/curtois-qu
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-db lint format messages bench-planner bench-rosters bench-reports bench-meetings bench-netcheck bench-faults bench-accounts bench-security install clean-db
+.PHONY: run test test-db lint format messages bench-planner bench-rosters bench-reports bench-meetings bench-netcheck bench-faults bench-accounts bench-security bench-evaluation install clean-db
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -125,6 +125,12 @@ bench-accounts: install
 # answers, a drill mail to 2,000 through an SMTP server refusing 5 %, infosec's heat map.
 bench-security: install
 	$(PY) -m yakuba.security.bench
+
+# Evaluating telework (issue 15): the evidence report for 2,000 staff × 12 months (HTML +
+# .docx + .xlsx, constant queries), 2,000 survey submissions against gunicorn, grouping
+# 5,000 free-text answers; SQLite and PostgreSQL. Last line: one JSON object.
+bench-evaluation: install
+	$(PY) -m yakuba.evaluation.bench
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
