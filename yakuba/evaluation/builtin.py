@@ -17,7 +17,7 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from yakuba.core.charts import Chart, Reference, Series
 from yakuba.evaluation import facts as F
@@ -64,6 +64,13 @@ def period_name(period: Period | None, fallback: str) -> str:
 
 
 def _names(request: ReportRequest) -> tuple[str, str]:
+    """The short names of the periods in column headings (the report's heading says what
+    they are): 「対象期間」 and 「比較期間」."""
+    return _("対象期間"), _("比較期間")
+
+
+def _legends(request: ReportRequest) -> tuple[str, str]:
+    """The periods' own names, for chart legends."""
     return period_name(request.period, _("対象期間")), period_name(
         request.comparison, _("比較期間")
     )
@@ -103,13 +110,25 @@ def build_conditions(f: F.ConditionsFacts, request: ReportRequest) -> SectionRes
     did_c = {pk for pk, d in (f.comparison_days or {}).items() if d > 0 and pk in judged}
     src, policy = source_rosters(), source_policy()
     figures = [
-        Figure("judged", _("判定した職員"), len(judged), _("人"), source=policy),
-        Figure("eligible", _("在宅勤務の対象者"), len(eligible), _("人"), source=policy),
+        Figure(
+            "judged",
+            _("判定した職員"),
+            len(judged),
+            pgettext("unit of people", "人"),
+            source=policy,
+        ),
+        Figure(
+            "eligible",
+            _("在宅勤務の対象者"),
+            len(eligible),
+            pgettext("unit of people", "人"),
+            source=policy,
+        ),
         Figure(
             "teleworked",
             _("在宅勤務をした職員"),
             len(did_p),
-            _("人"),
+            pgettext("unit of people", "人"),
             comparison=len(did_c) if has_c else None,
             source=src,
         ),
@@ -152,7 +171,7 @@ def build_conditions(f: F.ConditionsFacts, request: ReportRequest) -> SectionRes
     ]
     columns = [
         _("人数"),
-        _("対象者"),
+        _("在宅勤務の対象者"),
         _("在宅勤務をした人（%(p)s）") % {"p": p_name},
         _("対象者に占める割合（%(p)s, %%）") % {"p": p_name},
     ]
@@ -187,9 +206,9 @@ def build_conditions(f: F.ConditionsFacts, request: ReportRequest) -> SectionRes
             rows.append(row)
         chart = None
         if key == "by_unit" and rows:
-            series = [Series(p_name, [r[4] for r in rows])]  # type: ignore[misc]
+            series = [Series(_legends(request)[0], [r[4] for r in rows])]  # type: ignore[misc]
             if has_c:
-                series.append(Series(c_name, [r[6] for r in rows]))  # type: ignore[misc]
+                series.append(Series(_legends(request)[1], [r[6] for r in rows]))  # type: ignore[misc]
             chart = Chart(
                 title=str(title),
                 categories=[str(r[0]) for r in rows],
@@ -332,7 +351,7 @@ def build_use(f: F.UseFacts, request: ReportRequest) -> SectionResult:
             "telework_days",
             _("在宅勤務の延べ日数"),
             p_counts["telework"],
-            _("日"),
+            pgettext("unit of days", "日"),
             comparison=c_counts["telework"] if c_counts else None,
             source=src,
         ),
@@ -360,9 +379,9 @@ def build_use(f: F.UseFacts, request: ReportRequest) -> SectionResult:
         if c_counts:
             row += [c_counts[mode], rate(c_counts[mode], total_c), p_counts[mode] - c_counts[mode]]
         rows.append(row)
-    series = [Series(p_name, [float(p_counts[m]) for m in MODES])]
+    series = [Series(_legends(request)[0], [float(p_counts[m]) for m in MODES])]
     if c_counts:
-        series.append(Series(c_name, [float(c_counts[m]) for m in MODES]))
+        series.append(Series(_legends(request)[1], [float(c_counts[m]) for m in MODES]))
     tables = [
         Table(
             "days_by_mode",
@@ -374,7 +393,7 @@ def build_use(f: F.UseFacts, request: ReportRequest) -> SectionResult:
                 title=_("勤務形態別の延べ日数"),
                 categories=[labels[m] for m in MODES],
                 series=series,
-                unit=_("日"),
+                unit=pgettext("unit of days", "日"),
                 description=_("公開済みの勤務表の、勤務形態ごとの延べ日数"),
                 chart_id="chart-use-modes",
             ),
@@ -444,9 +463,9 @@ def build_use(f: F.UseFacts, request: ReportRequest) -> SectionResult:
             _("在宅勤務の割合（%(p)s, %%）") % {"p": c_name},
             _("増減（ポイント）"),
         ]
-    unit_series = [Series(p_name, [r[4] for r in unit_rows])]  # type: ignore[misc]
+    unit_series = [Series(_legends(request)[0], [r[4] for r in unit_rows])]  # type: ignore[misc]
     if comparison:
-        unit_series.append(Series(c_name, [r[7] for r in unit_rows]))  # type: ignore[misc]
+        unit_series.append(Series(_legends(request)[1], [r[7] for r in unit_rows]))  # type: ignore[misc]
     tables.append(
         Table(
             "telework_by_unit",
@@ -494,7 +513,7 @@ def build_use(f: F.UseFacts, request: ReportRequest) -> SectionResult:
                 f"pool_{pool.id}_full",
                 _("%(pool)s が満席の日") % {"pool": pool.name},
                 s["days_full"],
-                _("日"),
+                pgettext("unit of days", "日"),
                 comparison=c_summary["days_full"] if c_summary else None,
                 source=pools_src,
             )
@@ -504,7 +523,7 @@ def build_use(f: F.UseFacts, request: ReportRequest) -> SectionResult:
                 f"pool_{pool.id}_needed",
                 _("%(pool)s の需要を満たせた台数") % {"pool": pool.name},
                 s["needed"],
-                _("台"),
+                pgettext("unit of seats", "台"),
                 comparison=c_summary["needed"] if c_summary else None,
                 note=_("上限 %(n)s") % {"n": pool.capacity},
                 source=pools_src,
@@ -536,7 +555,7 @@ def build_use(f: F.UseFacts, request: ReportRequest) -> SectionResult:
                             Series(_("満席で断られた予約"), [float(r[2]) for r in p_days]),
                             Series(_("通らなかった希望"), [float(r[3]) for r in p_days]),
                         ],
-                        unit=_("台"),
+                        unit=pgettext("unit of seats", "台"),
                         references=[Reference(_("上限"), float(pool.capacity))],
                         description=_(
                             "日ごとの利用数に、満席で断られた予約と通らなかった希望を積み上げ、上限を線で示します"
@@ -618,7 +637,7 @@ def build_continuity(f: F.ContinuityFacts, request: ReportRequest) -> SectionRes
             "counter_days",
             _("窓口を開けた日（窓口×日）"),
             tp["days"],
-            _("日"),
+            pgettext("unit of days", "日"),
             comparison=tc["days"] if tc else None,
             source=src,
         ),
@@ -634,7 +653,7 @@ def build_continuity(f: F.ContinuityFacts, request: ReportRequest) -> SectionRes
             "counter_short",
             _("人数が不足した窓口日"),
             tp["short"],
-            _("日"),
+            pgettext("unit of days", "日"),
             comparison=tc["short"] if tc else None,
             source=src,
         ),
@@ -668,9 +687,9 @@ def build_continuity(f: F.ContinuityFacts, request: ReportRequest) -> SectionRes
             rc = c[counter.counter_id]
             row += [rc["days"], rc["short"], rate(rc["ok"], rc["days"])]
         rows.append(row)
-    series = [Series(p_name, [r[5] for r in rows])]  # type: ignore[misc]
+    series = [Series(_legends(request)[0], [r[5] for r in rows])]  # type: ignore[misc]
     if c is not None:
-        series.append(Series(c_name, [r[8] for r in rows]))  # type: ignore[misc]
+        series.append(Series(_legends(request)[1], [r[8] for r in rows]))  # type: ignore[misc]
     return SectionResult(
         figures=figures,
         tables=[
@@ -879,7 +898,7 @@ def build_ways(f: F.WaysFacts, request: ReportRequest) -> SectionResult:
                 "blockers",
                 _("報告された困りごと"),
                 sum(v["count"] for v in sp.values()),
-                _("件"),
+                pgettext("unit of cases", "件"),
                 comparison=sum(v["count"] for v in sc.values()) if sc else None,
                 source=blockers_src,
             )
@@ -903,9 +922,9 @@ def build_ways(f: F.WaysFacts, request: ReportRequest) -> SectionResult:
             if sc:
                 row += [sc[code]["count"], sc[code]["median_days"]]
             rows.append(row)
-        series = [Series(p_name, [float(sp[c]["count"]) for c in labels])]
+        series = [Series(_legends(request)[0], [float(sp[c]["count"]) for c in labels])]
         if sc:
-            series.append(Series(c_name, [float(sc[c]["count"]) for c in labels]))
+            series.append(Series(_legends(request)[1], [float(sc[c]["count"]) for c in labels]))
         tables.append(
             Table(
                 "blockers",
@@ -917,7 +936,7 @@ def build_ways(f: F.WaysFacts, request: ReportRequest) -> SectionResult:
                     title=_("困りごとの分類別の件数"),
                     categories=list(labels.values()),
                     series=series,
-                    unit=_("件"),
+                    unit=pgettext("unit of cases", "件"),
                     description=_("朝の業務報告で報告された困りごとの件数（分類別）"),
                     chart_id="chart-blockers",
                 ),
@@ -1069,7 +1088,7 @@ def build_security(f: F.SecurityFacts, request: ReportRequest) -> SectionResult:
                 "incidents",
                 _("インシデント・ヒヤリハットの報告"),
                 p_total,
-                _("件"),
+                pgettext("unit of cases", "件"),
                 comparison=c_total,
                 source=src,
                 note=_("全庁"),

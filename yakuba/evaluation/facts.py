@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from django.apps import apps
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from yakuba.evaluation.sections import Period, ReportRequest
 from yakuba.org import selectors as org_selectors
@@ -49,7 +50,8 @@ def _memo(key: Any, read: Callable[[], T]) -> T:
         return read()
     if key not in cache:
         cache[key] = read()
-    return cache[key]  # type: ignore[no-any-return]
+    found: T = cache[key]
+    return found
 
 
 # ---------------------------------------------------------------- people and units
@@ -271,7 +273,9 @@ def conditions_facts(request: ReportRequest) -> ConditionsFacts:
             RuleRow(
                 group,
                 str(source),
-                "、".join(str(types.get(t, t)) for t in allowed) if allowed else _("全て"),
+                pgettext("list separator", "、").join(str(types.get(t, t)) for t in allowed)
+                if allowed
+                else _("全て"),
                 row.exclude_personal_data_work,
                 row.requires_head_approval,
                 row.weekly_cap,

@@ -134,14 +134,14 @@ def docx_bytes(report: Any) -> bytes:
     doc = Document()
     for style_name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Caption"):
         style = doc.styles[style_name]
-        style.font.name = CHART_FONT_FAMILY  # type: ignore[attr-defined]
-        rpr = style.element.get_or_add_rPr()  # type: ignore[attr-defined]
+        style.font.name = CHART_FONT_FAMILY
+        rpr = style.element.get_or_add_rPr()
         rfonts = rpr.find(qn("w:rFonts"))
         if rfonts is None:
             rfonts = rpr.makeelement(qn("w:rFonts"), {})
             rpr.append(rfonts)
         rfonts.set(qn("w:eastAsia"), CHART_FONT_FAMILY)
-    doc.styles["Normal"].font.size = Pt(10.5)  # type: ignore[attr-defined]
+    doc.styles["Normal"].font.size = Pt(10.5)
     doc.add_heading(report.title, level=0)
     for line in heading_lines(report):
         doc.add_paragraph(line)

@@ -69,7 +69,10 @@ class ReportForm(forms.Form):
         label=_("対象の所属"),
         queryset=Unit.objects.none(),
         required=False,
-        help_text=_("選ばなければ全庁。選んだ所属はその下の係を含みます"),
+        help_text=_(
+            "選ばなければ全庁。選んだ所属はその下の係を含みます。"
+            "Ctrl キー（Mac は command キー）を押しながら選ぶと複数選べます"
+        ),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 

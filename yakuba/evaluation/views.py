@@ -66,7 +66,16 @@ def _sections(report: EvidenceReport) -> list[dict[str, Any]]:
             for f in section.get("figures", [])
         ]
         tables = [
-            {**t, "svg": chart_svg(t), "anchor": f"t-{section['code']}-{t['key']}"}
+            {
+                **t,
+                "svg": chart_svg(t),
+                "anchor": f"t-{section['code']}-{t['key']}",
+                # (value, is a number?) per cell: numbers right-aligned, text left.
+                "cells": [
+                    [(v, isinstance(v, (int, float)) and not isinstance(v, bool)) for v in row]
+                    for row in t.get("rows", [])
+                ],
+            }
             for t in section.get("tables", [])
         ]
         out.append({**section, "number": number, "figures": figures, "tables": tables})

@@ -436,14 +436,14 @@ def period_facts(start: dt.date, end: dt.date) -> MeetingFacts:
         .exclude(platform=Platform.IN_PERSON)
         .values("pk", "start", "end", "drop_threshold_s")
     }
-    spans: dict[int, dict[int | None, list[intervals.Interval]]] = defaultdict(
+    spans: dict[int, dict[Any, list[intervals.Interval]]] = defaultdict(
         lambda: defaultdict(list)
     )
     for meeting_id, staff_id, join, leave in PresenceInterval.objects.filter(
         meeting__start__gte=since, meeting__start__lt=until, join__isnull=False
     ).values_list("meeting_id", "staff_id", "join", "leave"):
         m = meetings.get(meeting_id)
-        if m is None:
+        if m is None or join is None:
             continue
         end_s = intervals.ts(leave) if leave else intervals.ts(m["end"])
         spans[meeting_id][staff_id].append((intervals.ts(join), end_s))

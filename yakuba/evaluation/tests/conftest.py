@@ -45,7 +45,10 @@ def city(org, make_user):
 
         add_staff(org, n)
         seed_setup()
-        StaffWorkProfile.objects.filter(handles_personal_data=False).update(telework_approved=True)
+        # 税務課 (no personal-data work here) may telework; 市民課 handles personal data.
+        StaffWorkProfile.objects.filter(staff__unit=org["zeimu"]).update(
+            handles_personal_data=False, telework_approved=True
+        )
         planner = make_user("planning", username="planner")
         history.build(short_profiles(), actor=planner)
         return planner

@@ -23,7 +23,9 @@ def _counts():
 
 @pytest.mark.django_db
 def test_sections_read_the_same_number_of_queries_for_more_staff(org, make_user):
+    from yakuba.dailyreports.models import Blocker, Report
     from yakuba.evaluation import history
+    from yakuba.meetings.models import Meeting
     from yakuba.org.models import Staff
     from yakuba.rosters.demo import seed_setup
     from yakuba.rosters.models import (
@@ -31,8 +33,6 @@ def test_sections_read_the_same_number_of_queries_for_more_staff(org, make_user)
         RosterPeriod,
         StaffWorkProfile,
     )
-    from yakuba.dailyreports.models import Blocker, Report
-    from yakuba.meetings.models import Meeting
 
     planner = make_user("planning", username="planner")
     add_staff(org, 10)
@@ -46,7 +46,10 @@ def test_sections_read_the_same_number_of_queries_for_more_staff(org, make_user)
     RosterPeriod.objects.all().delete()
     add_staff(org, 40, start=100)
     StaffWorkProfile.objects.bulk_create(
-        [StaffWorkProfile(staff=s, telework_approved=True) for s in Staff.objects.filter(work_profile__isnull=True)]
+        [
+            StaffWorkProfile(staff=s, telework_approved=True)
+            for s in Staff.objects.filter(work_profile__isnull=True)
+        ]
     )
     history.build(short_profiles(), actor=planner)
     large = _counts()
