@@ -436,9 +436,7 @@ def period_facts(start: dt.date, end: dt.date) -> MeetingFacts:
         .exclude(platform=Platform.IN_PERSON)
         .values("pk", "start", "end", "drop_threshold_s")
     }
-    spans: dict[int, dict[Any, list[intervals.Interval]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
+    spans: dict[int, dict[Any, list[intervals.Interval]]] = defaultdict(lambda: defaultdict(list))
     for meeting_id, staff_id, join, leave in PresenceInterval.objects.filter(
         meeting__start__gte=since, meeting__start__lt=until, join__isnull=False
     ).values_list("meeting_id", "staff_id", "join", "leave"):
