@@ -210,3 +210,21 @@ def test_a_report_limited_to_units_counts_only_their_people(
 
     assert 0 < judged(zeimu) < judged(whole)
     assert zeimu.result["scope"] == "税務課"
+
+
+def test_figures_read_from_the_apps_reflect_the_history(city):
+    """Through the real selectors: the 2020 week (emergency) against the 2021 week."""
+    from yakuba.evaluation import builtin
+    from yakuba.evaluation.sections import Period, ReportRequest
+
+    city(24)
+    request = ReportRequest(Period(*WEEK_2020, "2020"), Period(*WEEK_2021, "2021"))
+    figures = {}
+    for section in builtin.BUILTIN:
+        for f in section.compute(request).figures:
+            figures[f.key] = f
+    assert figures["telework_days"].value > figures["telework_days"].comparison
+    assert figures["report_rate"].value is not None and figures["report_rate"].comparison > 0
+    assert figures["meeting_drop_rate"].value is not None
+    assert figures["counter_days"].value > 0
+    assert figures["blockers"].value >= 0
