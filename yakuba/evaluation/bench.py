@@ -6,7 +6,7 @@
    (``report_queries_constant``);
 2. ``yakuba.surveys.bench``: 2,000 people submitting a 20-question survey, at most 50 in
    flight against gunicorn (``survey_p95_ms``, target ≤ 150 ms, 0 errors);
-3. ``yakuba.surveys.bench_grouping``: grouping 5,000 free-text answers (``grouping_s``,
+3. ``yakuba.core.bench_textgroups``: grouping 5,000 free-text answers (``grouping_s``,
    target ≤ 10 s).
 
 The report and the survey run on SQLite and on PostgreSQL (``--database-url``, '' for
@@ -40,9 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     for module in (
         "yakuba.evaluation.bench_report",
         "yakuba.surveys.bench",
-        "yakuba.surveys.bench_grouping",
+        "yakuba.core.bench_textgroups",
     ):
-        piece = run_piece(module, *(pg if module != "yakuba.surveys.bench_grouping" else []))
+        piece = run_piece(module, *(pg if module != "yakuba.core.bench_textgroups" else []))
         results.append(piece)
         summary |= {k: v for k, v in piece.items() if k != "error"}
     summary["errors"] = [p["error"] for p in results if "error" in p]
