@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "yakuba.incidents",
     "yakuba.inspections",
     "yakuba.evaluation",
+    "yakuba.policies",
     "yakuba.problems",
     "yakuba.awareness",
     "yakuba.campaigns",
