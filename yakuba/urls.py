@@ -23,6 +23,7 @@ urlpatterns = [
     path("security/incidents/", include("yakuba.incidents.urls")),
     path("security/inspections/", include("yakuba.inspections.urls")),
     path("security/", include("yakuba.security.urls")),
+    path("policies/", include("yakuba.policies.urls")),
     # /security/drills/ (infosec) and the short public links /t/ of drill mails.
     path("", include("yakuba.drills.urls")),
     path("api/v1/", api.urls),

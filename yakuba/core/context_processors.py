@@ -127,6 +127,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("情報セキュリティ自己点検の実施・ヒートマップ・指摘事項"),
     ),
     NavItem(
+        _("施策評価"),
+        "policies:policy_list",
+        Capability.VIEW_POLICIES,
+        _("施策の内部評価・外部評価の意見・担当課返答・公開ページ"),
+    ),
+    NavItem(
         _("接続チェック"),
         "netcheck:check",
         None,

@@ -245,6 +245,22 @@ class Reply(models.Model):
     text = models.TextField(
         _("返答"), max_length=8000, validators=[TextValidator(8000, multiline=True)]
     )
+    # The evidence behind the reply: countermeasures of the register (課題と対応策) and an
+    # evidence report (テレワーク点検・評価報告); shown as links in the application only.
+    countermeasures = models.ManyToManyField(
+        "problems.Countermeasure",
+        verbose_name=_("関連する対応策"),
+        blank=True,
+        related_name="policy_replies",
+    )
+    evidence_report = models.ForeignKey(
+        "evaluation.EvidenceReport",
+        verbose_name=_("根拠となる点検・評価報告"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="policy_replies",
+    )
     status = models.CharField(
         _("状況"), max_length=20, choices=ReplyStatus.choices, default=ReplyStatus.DRAFT
     )

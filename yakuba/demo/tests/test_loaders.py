@@ -121,6 +121,7 @@ def test_every_loader_loads_once_then_refuses_or_skips(demo_city: str) -> None:
 def test_demo_sign_ins_come_from_one_module(demo_city: str, client: Any) -> None:
     run("seed_reports_demo")  # adds demo-colleague
     run("seed_licences_demo")  # adds demo-zoom-sync
+    run("seed_policies_demo")  # adds demo-head-ict
     on_file = set(
         User.objects.filter(username__startswith="demo-").values_list("username", flat=True)
     )
