@@ -196,8 +196,10 @@ def seed_policies_demo(today: dt.date | None = None) -> dict[str, Any]:
             "code": "S27",
             "title": "ICTの活用（ICT化と業務改革の一体的な取組の実施、情報セキュリティの確保）",
             "responsible_unit": unit,
-            "description": "ICTの活用と業務改革を一体的に進め、行政サービスの向上と業務の効率化を図る。"
-            "あわせて、情報セキュリティを確保する。",
+            "description": (
+                "ICTの活用と業務改革を一体的に進め、行政サービスの向上と業務の効率化を"
+                "図る。あわせて、情報セキュリティを確保する。"
+            ),
             "first_year": 2019,
             "last_year": None,
         },

@@ -13,8 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from yakuba.core.text import TextValidator
 from yakuba.org.models import Unit
 from yakuba.policies.models import (
-    FIRST_FISCAL_YEAR,
-    LAST_FISCAL_YEAR,
     Comment,
     CommentHeading,
     Policy,
@@ -171,8 +169,18 @@ class ImportForm(forms.Form):
     )
 
 
+class CommentChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"［{obj.heading.name}］{obj.text}"
+
+
+class CountermeasureChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.problem}：{obj}"
+
+
 class ReplyForm(forms.Form):
-    comments = forms.ModelMultipleChoiceField(
+    comments = CommentChoices(
         label=_("この返答が答える意見"),
         queryset=Comment.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -184,7 +192,7 @@ class ReplyForm(forms.Form):
         validators=[TextValidator(8000, multiline=True)],
         widget=forms.Textarea(attrs={"rows": 10}),
     )
-    countermeasures = forms.ModelMultipleChoiceField(
+    countermeasures = CountermeasureChoices(
         label=_("関連する対応策（課題と対応策）"),
         queryset=Comment.objects.none(),
         required=False,
@@ -209,11 +217,9 @@ class ReplyForm(forms.Form):
         comments = self.fields["comments"]
         assert isinstance(comments, forms.ModelMultipleChoiceField)
         comments.queryset = Comment.objects.filter(year=year).select_related("heading")
-        comments.label_from_instance = lambda c: f"［{c.heading.name}］{c.text}"
         cms = self.fields["countermeasures"]
         assert isinstance(cms, forms.ModelMultipleChoiceField)
         cms.queryset = countermeasures
-        cms.label_from_instance = lambda c: f"{c.problem}：{c}"
         report = self.fields["evidence_report"]
         assert isinstance(report, forms.ModelChoiceField)
         report.queryset = reports
@@ -241,19 +247,3 @@ class PublishForm(forms.Form):
         max_length=200,
         validators=[TextValidator(200)],
     )
-
-
-__all__ = [
-    "FIRST_FISCAL_YEAR",
-    "LAST_FISCAL_YEAR",
-    "CommentForm",
-    "ContactForm",
-    "DecisionForm",
-    "EvaluationForm",
-    "HeadingForm",
-    "ImportForm",
-    "PolicyForm",
-    "PublishForm",
-    "ReplyForm",
-    "YearForm",
-]

@@ -171,9 +171,7 @@ def check_file(filename: str, data: bytes) -> Check:
         _check_sheet(sheet, collector, years, codes, headings, existing, seen)
         any_rows = any_rows or any(any(cells) for _n, cells in sheet.rows[1:])
     if not any_rows and not collector.check.problems:
-        collector.add(
-            sheets[0].name if sheets else "", 0, "", _("取り込む意見の行がありません。")
-        )
+        collector.add(sheets[0].name if sheets else "", 0, "", _("取り込む意見の行がありません。"))
     return collector.check
 
 
@@ -212,9 +210,10 @@ def _check_sheet(
 
     for row_number, cells in rows[1:]:
         collector.check.rows += 1
-        add = lambda column, message: collector.add(  # noqa: E731
-            sheet.name, row_number, where(column), message
-        )
+
+        def add(column: str, message: str, row: int = row_number) -> None:
+            collector.add(sheet.name, row, where(column), message)
+
         raw_year, code = cell(cells, YEAR), nfkc(cell(cells, CODE)).strip().upper()
         heading_name, text = nfkc(cell(cells, HEADING)).strip(), cell(cells, TEXT)
         evaluator = cell(cells, EVALUATOR) if EVALUATOR in columns else ""
@@ -304,7 +303,9 @@ def apply(*, actor: User, planned: list[Planned]) -> Applied:
     skipped = 0
     with transaction.atomic():
         existing = set(
-            Comment.objects.filter(year_id__in=years).values_list("year_id", "heading_id", "text_key")
+            Comment.objects.filter(year_id__in=years).values_list(
+                "year_id", "heading_id", "text_key"
+            )
         )
         orders: dict[tuple[int, int], int] = {}
         for p in planned:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.accounts.roles import Capability
 from yakuba.core.permissions import capability_required, get_for_user_or_404
-from yakuba.policies import importing, selectors, services
+from yakuba.policies import importing, publishing, selectors, services
 from yakuba.policies.forms import (
     CommentForm,
     ContactForm,
@@ -177,7 +177,10 @@ def comment_import(request: AuthenticatedHttpRequest) -> HttpResponse:
         applied = importing.apply(actor=request.user, planned=planned)
         messages.success(
             request,
-            _("意見を %(created)s 件取り込みました（登録済みのため追加しなかったもの %(skipped)s 件）。")
+            _(
+                "意見を %(created)s 件取り込みました"
+                "（登録済みのため追加しなかったもの %(skipped)s 件）。"
+            )
             % {"created": applied.created, "skipped": applied.skipped},
         )
         return redirect("policies:policy_list")
@@ -249,9 +252,7 @@ def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in services.CONTACT_FIELDS}
         services.save_contact(actor=request.user, unit=unit, values=values)
-        messages.success(
-            request, _("%(unit)sの問い合わせ先を保存しました。") % {"unit": unit.name}
-        )
+        messages.success(request, _("%(unit)sの問い合わせ先を保存しました。") % {"unit": unit.name})
         return redirect("policies:policy_list")
     return render(
         request,
@@ -284,7 +285,9 @@ def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("公開ページの第%(version)s版を作成しました。ダウンロードしてWeb担当に渡してください。")
+                _(
+                    "公開ページの第%(version)s版を作成しました。ダウンロードしてWeb担当に渡してください。"
+                )
                 % {"version": publication.version},
             )
             return redirect("policies:version_detail", publication.pk)
@@ -293,6 +296,7 @@ def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         day = form.cleaned_data["page_date"] if form.is_bound and form.is_valid() else None
         _document, body = services.preview(year, day)
     versions = list(selectors.publications(year))
+    contact = publishing.contact_for(year.policy.responsible_unit)
     return render(
         request,
         "policies/publish.html",
@@ -302,6 +306,7 @@ def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "problems": problems,
             "preview_body": body,
             "versions": versions,
+            "contact_missing": not (contact.address and (contact.phone or contact.email)),
         },
         status=_status(request),
     )

@@ -140,8 +140,12 @@ class Indicator(models.Model):
     unit_label = models.CharField(
         _("単位"), max_length=20, blank=True, validators=[TextValidator(20)]
     )
-    target = models.DecimalField(_("目標値"), max_digits=14, decimal_places=2, null=True, blank=True)
-    actual = models.DecimalField(_("実績値"), max_digits=14, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(
+        _("目標値"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    actual = models.DecimalField(
+        _("実績値"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("指標")
@@ -239,9 +243,7 @@ class Reply(models.Model):
     year = models.ForeignKey(
         PolicyYear, verbose_name=_("年度"), on_delete=models.PROTECT, related_name="replies"
     )
-    comments = models.ManyToManyField(
-        Comment, verbose_name=_("答える意見"), related_name="replies"
-    )
+    comments = models.ManyToManyField(Comment, verbose_name=_("答える意見"), related_name="replies")
     text = models.TextField(
         _("返答"), max_length=8000, validators=[TextValidator(8000, multiline=True)]
     )
@@ -318,9 +320,15 @@ class UnitContact(models.Model):
     postal_code = models.CharField(
         _("郵便番号"), max_length=10, blank=True, validators=[TextValidator(10)]
     )
-    address = models.CharField(_("住所"), max_length=200, blank=True, validators=[TextValidator(200)])
-    phone = models.CharField(_("電話番号"), max_length=30, blank=True, validators=[TextValidator(30)])
-    fax = models.CharField(_("ファックス"), max_length=30, blank=True, validators=[TextValidator(30)])
+    address = models.CharField(
+        _("住所"), max_length=200, blank=True, validators=[TextValidator(200)]
+    )
+    phone = models.CharField(
+        _("電話番号"), max_length=30, blank=True, validators=[TextValidator(30)]
+    )
+    fax = models.CharField(
+        _("ファックス"), max_length=30, blank=True, validators=[TextValidator(30)]
+    )
     email = models.EmailField(_("メールアドレス"), blank=True)
 
     class Meta:

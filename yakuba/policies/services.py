@@ -137,9 +137,7 @@ def save_evaluation(
         raise ValidationError(_("「公開済」は公開すると自動で設定されます。"))
     with transaction.atomic():
         before = _indicator_snapshot(year)
-        save_audited(
-            actor=actor, obj=year, creating=False, fields=EVALUATION_FIELDS, values=values
-        )
+        save_audited(actor=actor, obj=year, creating=False, fields=EVALUATION_FIELDS, values=values)
         year.indicators.all().delete()
         Indicator.objects.bulk_create(
             Indicator(
@@ -275,14 +273,17 @@ def save_reply(
         raise ValidationError(_("この返答が答える意見を1つ以上選んでください。"))
     if any(c.year_id != year.pk for c in comments):
         raise ValidationError(_("別の年度の意見は選べません。"))
-    allowed_cm = set(
-        selectors.linkable_countermeasures(actor).values_list("pk", flat=True)
-    ) if countermeasures else set()
+    allowed_cm = (
+        set(selectors.linkable_countermeasures(actor).values_list("pk", flat=True))
+        if countermeasures
+        else set()
+    )
     if any(c.pk not in allowed_cm for c in countermeasures):
         raise ValidationError(_("選べない対応策が含まれています。"))
-    if evidence_report is not None and not selectors.linkable_reports(actor).filter(
-        pk=evidence_report.pk
-    ).exists():
+    if (
+        evidence_report is not None
+        and not selectors.linkable_reports(actor).filter(pk=evidence_report.pk).exists()
+    ):
         raise ValidationError(_("選べない点検・評価報告です。"))
     creating = reply is None
     target = reply or Reply(year=year, written_by=actor)

@@ -194,9 +194,9 @@ def reply_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "reply": reply,
             "year": reply.year,
-            "comments": list(reply.comments.select_related("heading").order_by(
-                "heading__order", "order", "pk"
-            )),
+            "comments": list(
+                reply.comments.select_related("heading").order_by("heading__order", "order", "pk")
+            ),
             "countermeasures": list(reply.countermeasures.select_related("problem")),
             "form": form,
         },

@@ -644,9 +644,7 @@ MATRIX: dict[str, Rule] = {
     "policies:publish": Rule(POLICIES_MANAGE, kwargs=_pol("year")),
     "policies:version_list": Rule(POLICIES_VIEW, kwargs=_pol("year")),
     "policies:comment_edit": Rule(POLICIES_MANAGE, kwargs=_pol("comment")),
-    "policies:comment_delete": Rule(
-        POLICIES_MANAGE, ok=302, method="post", kwargs=_pol("comment")
-    ),
+    "policies:comment_delete": Rule(POLICIES_MANAGE, ok=302, method="post", kwargs=_pol("comment")),
     "policies:comment_import": Rule(POLICIES_MANAGE),
     "policies:heading_list": Rule(POLICIES_MANAGE),
     "policies:heading_edit": Rule(POLICIES_MANAGE, kwargs=_pol("heading")),

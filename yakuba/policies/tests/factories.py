@@ -48,9 +48,7 @@ def add_comment(year: PolicyYear, text: str, heading_name: str = OVERALL) -> Com
 
 
 def make_reply(year: PolicyYear, comments: list[Comment], text: str = "対応します。") -> Reply:
-    return services.save_reply(
-        actor=planner(), year=year, reply=None, text=text, comments=comments
-    )
+    return services.save_reply(actor=planner(), year=year, reply=None, text=text, comments=comments)
 
 
 def matrix_objects(objs: dict[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,8 @@ HEADER = ["年度", "施策コード", "見出し", "意見", "評価者"]
 
 def xlsx(*sheets: tuple[str, list[list[Any]]]) -> bytes:
     wb = Workbook()
-    wb.remove(wb.active)
+    if wb.active is not None:
+        wb.remove(wb.active)
     for title, rows in sheets:
         ws = wb.create_sheet(title)
         for row in rows:
@@ -36,7 +37,13 @@ GOOD = xlsx(
         "意見",
         [
             HEADER,
-            ["令和2年度", "S27", factories.OVERALL, "研修会で機器の運用方法を周知してほしい。", "委員A"],
+            [
+                "令和2年度",
+                "S27",
+                factories.OVERALL,
+                "研修会で機器の運用方法を周知してほしい。",
+                "委員A",
+            ],
             [2020, "s27", factories.ISSUES, "ZOOM等の有償ライセンスを継続する必要性は高い。", ""],
             ["R2", "S27", factories.ISSUES, "書類の見直しの基準策定が必要と考える。", "委員C"],
         ],
@@ -154,8 +161,17 @@ def test_a_tampered_confirmation_writes_nothing(cycle, client_factory) -> None:
 
 @pytest.mark.parametrize(
     ("text", "year"),
-    [("2020", 2020), ("2020年度", 2020), ("令和2年度", 2020), ("R2", 2020), ("令和元年度", 2019),
-     ("平成30年度", 2018), ("２０２０", 2020), ("来年", None), ("3000", None)],
+    [
+        ("2020", 2020),
+        ("2020年度", 2020),
+        ("令和2年度", 2020),
+        ("R2", 2020),
+        ("令和元年度", 2019),
+        ("平成30年度", 2018),
+        ("２０２０", 2020),
+        ("来年", None),
+        ("3000", None),
+    ],
 )
 def test_fiscal_years_are_read_in_the_forms_offices_write(text: str, year: int | None) -> None:
     assert importing.parse_fiscal_year(text) == year

@@ -84,7 +84,9 @@ def test_the_head_approves_or_sends_back_with_a_note(cycle, client_factory) -> N
     assert [r.pk for r in queue.context["replies"]] == [reply.pk]
     # Sending back needs a reason.
     refused = head.post(f"/policies/replies/{reply.pk}/decide/", {"decision": "send_back"})
-    assert refused.status_code == 400 and "差し戻す理由を入力してください" in refused.content.decode()
+    assert (
+        refused.status_code == 400 and "差し戻す理由を入力してください" in refused.content.decode()
+    )
     head.post(
         f"/policies/replies/{reply.pk}/decide/",
         {"decision": "send_back", "note": "対応策の期限を書いてください。"},
@@ -96,7 +98,11 @@ def test_the_head_approves_or_sends_back_with_a_note(cycle, client_factory) -> N
     # The writer corrects it and asks again; the head approves.
     writer.post(
         f"/policies/replies/{reply.pk}/edit/",
-        {"comments": [c.pk for c in cycle["comments"][:2]], "text": "期限は3月末です。", "submit": "1"},
+        {
+            "comments": [c.pk for c in cycle["comments"][:2]],
+            "text": "期限は3月末です。",
+            "submit": "1",
+        },
     )
     reply.refresh_from_db()
     assert reply.status == ReplyStatus.SUBMITTED and reply.text == "期限は3月末です。"
