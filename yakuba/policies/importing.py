@@ -242,6 +242,8 @@ def _check_sheet(
         heading = headings.get(heading_name)
         if not heading_name:
             add(HEADING, _("見出しが空欄です。"))
+        elif heading is None and not headings:
+            add(HEADING, _("意見の見出しが1つも登録されていません。先に見出しを登録してください。"))
         elif heading is None:
             add(
                 HEADING,
