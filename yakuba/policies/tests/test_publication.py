@@ -66,6 +66,22 @@ def outline(html: str) -> Outline:
 
 
 def _published(cycle: dict[str, Any]) -> Publication:
+    from decimal import Decimal
+
+    services.save_evaluation(
+        actor=cycle["planner"],
+        year=cycle["year"],
+        values={
+            "rating": "B",
+            "self_assessment": "Web会議の利用が進んだ。",
+            "issues": "在宅で業務システムを使えない。",
+            "status": "evaluated",
+        },
+        indicators=[
+            services.IndicatorInput("Web会議の開催件数", "件", Decimal(100), Decimal(132)),
+            services.IndicatorInput("研修の受講率", "%", Decimal(100), None),
+        ],
+    )
     comments = cycle["comments"]
     both = factories.make_reply(cycle["year"], comments[:2], "毎朝の業務報告と\n研修を続けます。")
     last = factories.make_reply(cycle["year"], comments[2:], "対象者の条件を点検します。")
@@ -95,10 +111,25 @@ def test_the_page_has_the_shape_of_the_source_page(cycle) -> None:
     assert page.headings == [
         (1, "S27 ICTの活用【市民課】"),
         (2, "令和2年度 内部評価の概要"),
+        (3, "担当課の自己評価"),
+        (3, "課題"),
         (2, "外部評価実施後の実施者意見（コメント）及び担当課の対応状況"),
         (3, factories.OVERALL),
         (3, factories.ISSUES),
         (2, "この記事に関するお問い合わせ先"),
+    ]
+    indicator_rows = [text for tag, attrs, text in page.cells if tag in {"th", "td"}][5:15]
+    assert indicator_rows == [
+        "Web会議の開催件数",
+        "件",
+        "100",
+        "132",
+        "132%",
+        "研修の受講率",
+        "%",
+        "100",
+        "—",
+        "—",
     ]
     times = [(attrs, text) for tag, attrs, text in page.cells if tag == "time"]
     assert times == [({"datetime": "2021-02-26"}, "2021年02月26日")]
