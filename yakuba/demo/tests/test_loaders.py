@@ -138,7 +138,13 @@ def test_demo_sign_ins_come_from_one_module(demo_city: str, client: Any) -> None
     assert all(accounts.DEMO_PASSWORD in cells for cells in lines)
     # The privileged roles, the auditor among them, are told to enrol TOTP; staff are not.
     enrol = {cells[0] for cells in lines if any("TOTP" in cell for cell in cells)}
-    assert enrol == {accounts.HR, accounts.INFOSEC, accounts.AUDITOR, accounts.SYSADMIN}
+    assert enrol == {
+        accounts.HR,
+        accounts.INFOSEC,
+        accounts.AUDITOR,
+        accounts.SYSADMIN,
+        accounts.PLANNING,
+    }
     english = run("demo_sign_ins", lang="en")
     assert "Username" in english and "Unit head" in english
 
