@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,18 @@ from yakuba.policies.models import PolicyYear, Reply, ReplyStatus
 from yakuba.policies.publishing import sections_of
 
 view = capability_required(Capability.VIEW_POLICIES)
+
+
+def report_url(report: Any) -> str:
+    """The page of a linked evidence report ("" while the report pages are not installed)."""
+    if report is None:
+        return ""
+    try:
+        return reverse("evaluation:report_detail", args=[report.pk])
+    except NoReverseMatch:
+        return ""
+
+
 answer = capability_required(Capability.ANSWER_POLICY_COMMENTS)
 approve = capability_required(Capability.APPROVE_POLICY_REPLIES)
 
@@ -47,6 +60,8 @@ def year_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     year = get_for_user_or_404(selectors.visible_years, user, pk)
     comments = selectors.year_comments(year)
     replies = selectors.year_replies(year)
+    for reply in replies:
+        reply.report_url = report_url(reply.evidence_report)  # type: ignore[attr-defined]
     return render(
         request,
         "policies/year_detail.html",
@@ -198,6 +213,7 @@ def reply_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 reply.comments.select_related("heading").order_by("heading__order", "order", "pk")
             ),
             "countermeasures": list(reply.countermeasures.select_related("problem")),
+            "report_url": report_url(reply.evidence_report),
             "form": form,
         },
         status=status,

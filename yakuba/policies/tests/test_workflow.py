@@ -239,3 +239,49 @@ def test_submitting_notifies_the_head_of_the_responsible_unit(cycle) -> None:
     services.submit_reply(actor=cycle["planner"], reply=reply)
     notified = set(Notice.objects.values_list("recipient__username", flat=True))
     assert "head-shimin" in notified and "head-zeimu" not in notified
+
+
+def test_a_reply_links_countermeasures_and_an_evidence_report(cycle, client_factory) -> None:
+    from yakuba.evaluation.models import EvidenceReport, ReportStatus
+    from yakuba.problems.tests.factories import make_countermeasure, make_problem
+
+    unit = cycle["policy"].responsible_unit
+    measure = make_countermeasure(make_problem(unit))
+    report = EvidenceReport.objects.create(
+        title="緊急事態宣言下の在宅勤務",
+        period_start="2020-04-01",
+        period_end="2020-05-31",
+        requested_by=cycle["planner"],
+        status=ReportStatus.DONE,
+    )
+    pending = EvidenceReport.objects.create(
+        title="作成中の報告",
+        period_start="2021-04-01",
+        period_end="2021-05-31",
+        requested_by=cycle["planner"],
+    )
+    client = _client(cycle["head"], client_factory)
+    form = client.get(f"/policies/years/{cycle['year'].pk}/replies/new/").content.decode()
+    assert "VPN回線の増強を予算要求する" in form and "緊急事態宣言下の在宅勤務" in form
+    assert "作成中の報告" not in form  # only finished reports
+    client.post(
+        f"/policies/years/{cycle['year'].pk}/replies/new/",
+        {
+            "comments": [cycle["comments"][0].pk],
+            "text": "対応策と点検・評価報告のとおりです。",
+            "countermeasures": [measure.pk],
+            "evidence_report": report.pk,
+        },
+    )
+    reply = Reply.objects.get()
+    assert list(reply.countermeasures.all()) == [measure] and reply.evidence_report == report
+    page = client.get(f"/policies/years/{cycle['year'].pk}/").content.decode()
+    assert f'href="{measure.get_absolute_url()}"' in page
+    # A report that is not finished cannot be linked, even by a hand-made request.
+    refused = client.post(
+        f"/policies/replies/{reply.pk}/edit/",
+        {"comments": [cycle["comments"][0].pk], "text": "x", "evidence_report": pending.pk},
+    )
+    assert refused.status_code == 400
+    reply.refresh_from_db()
+    assert reply.evidence_report == report
