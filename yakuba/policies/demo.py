@@ -169,12 +169,14 @@ def _policy_head(unit: Unit) -> User:
 
 
 def _linkable(planner: User) -> tuple[list[Any], Any]:
-    """Two countermeasures and a finished evidence report, when those demo data exist."""
+    """Countermeasures of three problems and a finished evidence report, when those demo
+    data exist."""
     from yakuba.policies import selectors
 
-    return list(selectors.linkable_countermeasures(planner)[:2]), selectors.linkable_reports(
-        planner
-    ).first()
+    picked: dict[int, Any] = {}
+    for measure in selectors.linkable_countermeasures(planner)[:60]:
+        picked.setdefault(measure.problem_id, measure)  # the first of each problem
+    return list(picked.values())[:3], selectors.linkable_reports(planner).first()
 
 
 @transaction.atomic
