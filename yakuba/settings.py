@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "yakuba.inspections",
     "yakuba.evaluation",
     "yakuba.surveys",
+    "yakuba.policies",
     "yakuba.problems",
     "yakuba.awareness",
     "yakuba.campaigns",

@@ -133,6 +133,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("在宅勤務の条件・利用・効果と課題を期間で比べる報告（Word・Excel）"),
     ),
     NavItem(
+        _("施策評価"),
+        "policies:policy_list",
+        Capability.VIEW_POLICIES,
+        _("施策の内部評価・外部評価の意見・担当課返答・公開ページ"),
+    ),
+    NavItem(
         _("接続チェック"),
         "netcheck:check",
         None,

@@ -24,6 +24,8 @@ SYSADMIN = "demo-admin"
 PLANNING = "demo-planning"
 # A colleague of demo-staff (made by seed_reports_demo): someone for the reminders to find.
 COLLEAGUE = "demo-colleague"
+# The head of 情報政策課, who approves the replies of the S27 policy (seed_policies_demo).
+POLICY_HEAD = "demo-head-ict"
 # The organiser of the meetings a Zoom account sync records (seed_licences_demo): no password.
 ZOOM_SYNC = "demo-zoom-sync"
 
@@ -49,5 +51,5 @@ ROLE_ACCOUNTS: tuple[RoleAccount, ...] = (
 )
 ROLE_USERNAMES: tuple[str, ...] = tuple(a.username for a in ROLE_ACCOUNTS)
 # Everyone who signs in with DEMO_PASSWORD, in the order the sign-in table lists them.
-SIGN_IN_USERNAMES: tuple[str, ...] = (*ROLE_USERNAMES, COLLEAGUE)
+SIGN_IN_USERNAMES: tuple[str, ...] = (*ROLE_USERNAMES, COLLEAGUE, POLICY_HEAD)
 ALL_USERNAMES: tuple[str, ...] = (*SIGN_IN_USERNAMES, ZOOM_SYNC)

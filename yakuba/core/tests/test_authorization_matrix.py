@@ -244,6 +244,21 @@ def _problems(key: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
     return lambda o: {"pk": matrix_objects(o)[key].pk}
 
 
+# --- policies (issue 15 item 4) ---
+POLICIES_VIEW = ("unit_head", "hr", "auditor", "planning")
+POLICIES_MANAGE = ("planning",)
+# Replies: the planning unit and the head of the responsible unit (here 市民課); approval:
+# the head only.
+POLICIES_ANSWER = ("unit_head", "planning")
+POLICIES_APPROVE = ("unit_head",)
+
+
+def _pol(key: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    from yakuba.policies.tests.factories import matrix_objects
+
+    return lambda o: {"pk": matrix_objects(o)[key].pk}
+
+
 # Problems and countermeasures (issue 15 item 3): the planning unit keeps the register,
 # unit heads their units' problems (another unit's: 404 on edit URLs); HR and the auditor read.
 PROBLEMS_VIEW = ("unit_head", "hr", "auditor", "planning")
@@ -684,29 +699,6 @@ MATRIX: dict[str, Rule] = {
     "problems:edit": Rule(PROBLEMS_MANAGE, kwargs=_problems("problem")),
     "problems:countermeasure_create": Rule(PROBLEMS_MANAGE, kwargs=_problems("problem")),
     "problems:countermeasure_edit": Rule(PROBLEMS_MANAGE, kwargs=_problems("countermeasure")),
-    # --- surveys (issue 15): everyone answers only the surveys they are invited to (the
-    # matrix's open survey invites only 山田, who has no account: 404 for every role).
-    "surveys:mine": Rule(SIGNED_IN),
-    "surveys:answer": Rule((), denied=404, kwargs=_survey("open")),
-    "surveys:manage_list": Rule(SURVEYS),
-    "surveys:survey_create": Rule(SURVEYS),
-    "surveys:survey_from_template": Rule(SURVEYS, ok=302, method="post"),
-    "surveys:survey_detail": Rule(SURVEYS, kwargs=_survey("open")),
-    "surveys:survey_edit": Rule(SURVEYS, kwargs=_survey("draft")),
-    "surveys:survey_copy": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("open")),
-    "surveys:survey_delete": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("draft")),
-    "surveys:survey_preview": Rule(SURVEYS, kwargs=_survey("draft")),
-    "surveys:survey_launch": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("draft")),
-    "surveys:survey_close": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("open")),
-    "surveys:survey_remind": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("open")),
-    "surveys:section_create": Rule(SURVEYS, kwargs=_survey("draft")),
-    "surveys:section_edit": Rule(SURVEYS, kwargs=_survey("section")),
-    "surveys:section_delete": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("section")),
-    "surveys:section_move": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("section")),
-    "surveys:question_create": Rule(SURVEYS, kwargs=_survey("draft")),
-    "surveys:question_edit": Rule(SURVEYS, kwargs=_survey("question")),
-    "surveys:question_delete": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("question")),
-    "surveys:question_move": Rule(SURVEYS, ok=302, method="post", kwargs=_survey("question")),
     # Evaluation — the evidence report (yakuba/evaluation).
     "evaluation:report_list": Rule(EVALUATION_VIEW),
     "evaluation:report_new": Rule(EVALUATION_GENERATE),
@@ -718,6 +710,34 @@ MATRIX: dict[str, Rule] = {
     "evaluation:report_regenerate": Rule(
         EVALUATION_GENERATE, ok=302, method="post", kwargs=_evaluation
     ),
+    # Policy evaluation (policies, issue 15 item 4). Everyone with VIEW_POLICIES reads every
+    # policy, year and published version; the planning unit manages and publishes; replies
+    # are written by the planning unit and the head of the responsible unit (another unit's
+    # head: 404), approved by that head. The matrix reply waits for approval: editing it
+    # and submitting it again redirect with a message; the commented comment cannot be
+    # deleted (it has a reply): redirect with a message.
+    "policies:policy_list": Rule(POLICIES_VIEW),
+    "policies:policy_create": Rule(POLICIES_MANAGE),
+    "policies:policy_edit": Rule(POLICIES_MANAGE, kwargs=_pol("policy")),
+    "policies:year_create": Rule(POLICIES_MANAGE, kwargs=_pol("policy")),
+    "policies:contact_edit": Rule(POLICIES_MANAGE, kwargs=_pol("policy")),
+    "policies:year_detail": Rule(POLICIES_VIEW, kwargs=_pol("year")),
+    "policies:evaluation_edit": Rule(POLICIES_MANAGE, kwargs=_pol("year")),
+    "policies:comment_create": Rule(POLICIES_MANAGE, kwargs=_pol("year")),
+    "policies:reply_create": Rule(POLICIES_ANSWER, kwargs=_pol("year")),
+    "policies:publish": Rule(POLICIES_MANAGE, kwargs=_pol("year")),
+    "policies:version_list": Rule(POLICIES_VIEW, kwargs=_pol("year")),
+    "policies:comment_edit": Rule(POLICIES_MANAGE, kwargs=_pol("comment")),
+    "policies:comment_delete": Rule(POLICIES_MANAGE, ok=302, method="post", kwargs=_pol("comment")),
+    "policies:comment_import": Rule(POLICIES_MANAGE),
+    "policies:heading_list": Rule(POLICIES_MANAGE),
+    "policies:heading_edit": Rule(POLICIES_MANAGE, kwargs=_pol("heading")),
+    "policies:reply_edit": Rule(POLICIES_ANSWER, ok=302, kwargs=_pol("reply")),
+    "policies:reply_submit": Rule(POLICIES_ANSWER, ok=302, method="post", kwargs=_pol("reply")),
+    "policies:reply_decide": Rule(POLICIES_APPROVE, kwargs=_pol("reply")),
+    "policies:approval_queue": Rule(POLICIES_APPROVE),
+    "policies:version_detail": Rule(POLICIES_VIEW, kwargs=_pol("publication")),
+    "policies:version_download": Rule(POLICIES_VIEW, kwargs=_pol("publication")),
 }
 
 
@@ -832,6 +852,12 @@ UNIT_SCOPED = sorted(
         # The register is read office-wide by every unit head (it names no person); only
         # its edit URLs are scoped to the units a head keeps.
         "problems:detail",
+        # Policies, their years and published versions are the office's (and the public's)
+        # reading: every holder of VIEW_POLICIES reads them; replies are unit-scoped.
+        "policies:year_detail",
+        "policies:version_list",
+        "policies:version_detail",
+        "policies:version_download",
     }
 )
 

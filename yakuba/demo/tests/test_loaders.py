@@ -121,6 +121,7 @@ def test_every_loader_loads_once_then_refuses_or_skips(demo_city: str) -> None:
 def test_demo_sign_ins_come_from_one_module(demo_city: str, client: Any) -> None:
     run("seed_reports_demo")  # adds demo-colleague
     run("seed_licences_demo")  # adds demo-zoom-sync
+    run("seed_policies_demo")  # adds demo-head-ict
     on_file = set(
         User.objects.filter(username__startswith="demo-").values_list("username", flat=True)
     )
@@ -137,7 +138,13 @@ def test_demo_sign_ins_come_from_one_module(demo_city: str, client: Any) -> None
     assert all(accounts.DEMO_PASSWORD in cells for cells in lines)
     # The privileged roles, the auditor among them, are told to enrol TOTP; staff are not.
     enrol = {cells[0] for cells in lines if any("TOTP" in cell for cell in cells)}
-    assert enrol == {accounts.HR, accounts.INFOSEC, accounts.AUDITOR, accounts.SYSADMIN}
+    assert enrol == {
+        accounts.HR,
+        accounts.INFOSEC,
+        accounts.AUDITOR,
+        accounts.SYSADMIN,
+        accounts.PLANNING,
+    }
     english = run("demo_sign_ins", lang="en")
     assert "Username" in english and "Unit head" in english
 
