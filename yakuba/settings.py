@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "yakuba.problems",
     "yakuba.awareness",
     "yakuba.campaigns",
+    "yakuba.training",
 ]
 
 MIDDLEWARE = [

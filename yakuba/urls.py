@@ -26,6 +26,7 @@ urlpatterns = [
     path("surveys/", include("yakuba.surveys.urls")),
     path("evaluation/reports/", include("yakuba.evaluation.urls")),
     path("policies/", include("yakuba.policies.urls")),
+    path("training/", include("yakuba.training.urls")),
     # /security/drills/ (infosec) and the short public links /t/ of drill mails.
     path("", include("yakuba.drills.urls")),
     path("api/v1/", api.urls),

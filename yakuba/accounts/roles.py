@@ -96,6 +96,9 @@ class Capability(models.TextChoices):
     ANSWER_POLICY_COMMENTS = "answer_policy_comments", "write replies (responsible unit, scoped)"
     APPROVE_POLICY_REPLIES = "approve_policy_replies", "approve replies (head of responsible unit)"
     VIEW_POLICIES = "view_policies", "read policies, evaluations, comments and replies"
+    # Training sessions (issue 16, yakuba.training).
+    MANAGE_TRAINING = "manage_training", "training courses, sessions, attendance, requirements"
+    VIEW_TRAINING_COVERAGE = "view_training_coverage", "training coverage of units (scoped)"
 
 
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -313,6 +316,17 @@ for _role, _caps in {
         Capability.VIEW_PROBLEMS,
         Capability.VIEW_POLICIES,
     },
+}.items():
+    CAPABILITIES[_role] = CAPABILITIES[_role] | frozenset(_caps)
+del _role, _caps
+
+# Training sessions (issue 16, yakuba.training): HR runs the catalogue and the required
+# courses; the information division (infosec) runs the ICT and security sessions, so it
+# manages the catalogue too. Coverage: HR office-wide, unit heads their units and below.
+for _role, _caps in {
+    Role.HR: {Capability.MANAGE_TRAINING, Capability.VIEW_TRAINING_COVERAGE},
+    Role.INFOSEC: {Capability.MANAGE_TRAINING},
+    Role.UNIT_HEAD: {Capability.VIEW_TRAINING_COVERAGE},
 }.items():
     CAPABILITIES[_role] = CAPABILITIES[_role] | frozenset(_caps)
 del _role, _caps
