@@ -219,6 +219,18 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("未使用・ロック中・長期間未使用のアカウント"),
     ),
     NavItem(
+        _("研修会の運営"),
+        "training:manage",
+        Capability.MANAGE_TRAINING,
+        _("研修・開催・出欠・必修研修"),
+    ),
+    NavItem(
+        _("研修の受講状況"),
+        "training:coverage_home",
+        Capability.VIEW_TRAINING_COVERAGE,
+        _("所属ごとの必修研修の受講状況"),
+    ),
+    NavItem(
         _("APIトークン"),
         "accounts:token_list",
         Capability.MANAGE_API_TOKENS,

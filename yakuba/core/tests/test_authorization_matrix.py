@@ -81,6 +81,10 @@ AWARENESS_PROGRESS = ("unit_head", "infosec", "auditor")
 # Staff surveys (issue 15): HR and the planning unit build and send them.
 SURVEYS = ("hr", "planning")
 AWARENESS_SCORES = ("unit_head", "infosec")
+# Training sessions (issue 16, yakuba.training): HR and the information division manage;
+# coverage: HR office-wide, unit heads their units.
+TRAINING = ("hr", "infosec")
+TRAINING_COVERAGE = ("unit_head", "hr")
 
 
 def _batch(objs: dict[str, Any]) -> dict[str, Any]:
@@ -145,6 +149,12 @@ def _campaigns(objs: dict[str, Any]) -> dict[str, Any]:
     from yakuba.campaigns.tests.factories import matrix_objects
 
     return matrix_objects(objs)
+
+
+def _training(objs: dict[str, Any], key: str) -> dict[str, Any]:
+    from yakuba.training.tests.factories import matrix_objects
+
+    return {"pk": matrix_objects(objs)[key].pk}
 
 
 def _surveys(objs: dict[str, Any]) -> dict[str, Any]:
@@ -738,6 +748,39 @@ MATRIX: dict[str, Rule] = {
     "policies:approval_queue": Rule(POLICIES_APPROVE),
     "policies:version_detail": Rule(POLICIES_VIEW, kwargs=_pol("publication")),
     "policies:version_download": Rule(POLICIES_VIEW, kwargs=_pol("publication")),
+    # --- training (issue 16): everyone reads the catalogue and sessions and registers
+    # themselves; the matrix registration is 山田's (no account): its feedback is 404 to all.
+    # The coverage of 市民課 answers 404 to a unit head of another unit.
+    "training:catalogue": Rule(SIGNED_IN),
+    "training:session_detail": Rule(SIGNED_IN, kwargs=lambda o: _training(o, "session")),
+    "training:session_register": Rule(
+        SIGNED_IN, ok=302, method="post", kwargs=lambda o: _training(o, "session")
+    ),
+    "training:session_cancel": Rule(
+        (), denied=404, method="post", kwargs=lambda o: _training(o, "session")
+    ),
+    "training:mine": Rule(SIGNED_IN),
+    "training:feedback": Rule((), denied=404, kwargs=lambda o: _training(o, "registration")),
+    "training:material": Rule((), denied=404, kwargs=lambda o: _training(o, "course")),
+    "training:manage": Rule(TRAINING),
+    "training:course_create": Rule(TRAINING),
+    "training:course_edit": Rule(TRAINING, kwargs=lambda o: _training(o, "course")),
+    "training:course_feedback": Rule(TRAINING, kwargs=lambda o: _training(o, "course")),
+    "training:session_create": Rule(TRAINING),
+    "training:session_edit": Rule(TRAINING, kwargs=lambda o: _training(o, "session")),
+    "training:session_stop": Rule(
+        TRAINING, ok=302, method="post", kwargs=lambda o: _training(o, "session")
+    ),
+    "training:attendance": Rule(TRAINING, denied=404, kwargs=lambda o: _training(o, "session")),
+    "training:attendance_from_meeting": Rule(
+        TRAINING, denied=404, ok=302, method="post", kwargs=lambda o: _training(o, "session")
+    ),
+    "training:requirements": Rule(TRAINING),
+    "training:coverage_home": Rule(TRAINING_COVERAGE, ok=302),
+    "training:coverage": Rule(TRAINING_COVERAGE, kwargs=lambda o: {"pk": o["org"]["shimin"].pk}),
+    "training:coverage_export": Rule(
+        TRAINING_COVERAGE, kwargs=lambda o: {"pk": o["org"]["shimin"].pk}
+    ),
 }
 
 
@@ -837,6 +880,9 @@ UNIT_SCOPED = sorted(
         "meetings:quality_mine",
         # Lessons are the office's reading, not records of a unit.
         "awareness:lesson",
+        # Training sessions are the office's offer, open to everyone (yakuba.training).
+        "training:session_detail",
+        "training:session_register",
         # Office-wide campaigns: every unit head follows them, counting only their units.
         "campaigns:campaign_detail",
         "campaigns:campaign_export",
