@@ -131,7 +131,7 @@ def test_concurrent_registration_fills_exactly_the_capacity_on_postgresql(org) -
     assert len(regs) == n
     registered = [r for r in regs if r.status == R.REGISTERED]
     waiting = sorted(
-        (r for r in regs if r.status == R.WAITLISTED), key=lambda r: r.waitlist_position
+        (r for r in regs if r.status == R.WAITLISTED), key=lambda r: r.waitlist_position or 0
     )
     assert len(registered) == capacity
     # The waiting list is in the order the registrations were made (lock order).

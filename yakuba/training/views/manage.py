@@ -49,8 +49,9 @@ def _save_course(request: AuthenticatedHttpRequest, course: TrainingCourse, crea
         upload = request.FILES.get("materials")
         with transaction.atomic():
             if upload is not None:
-                values["materials_name"] = upload.name[:200]
-                course.materials.save(upload.name, upload, save=False)
+                name = upload.name or "materials"
+                values["materials_name"] = name[:200]
+                course.materials.save(name, upload, save=False)
             save_audited(
                 actor=request.user,
                 obj=course,
