@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,16 +41,21 @@ TOP_GROUPS = 5
 
 
 def closed_in(period: Period) -> Survey | None:
-    """The latest survey closed within ``period`` (one query)."""
+    """The latest survey closed within ``period`` or about it (its own period, the days it
+    asks about, overlaps it), in one query. A survey about last month closes in this
+    month; it still belongs to a report on last month."""
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(period.start, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    about = Q(period_start__isnull=False, period_end__isnull=False) & Q(
+        period_start__lte=period.end, period_end__gte=period.start
+    )
+    closed_then = Q(closes_at__gte=start, closes_at__lt=end)
     return (
         Survey.objects.filter(
+            about | closed_then,
             is_template=False,
             status__in=(SurveyStatus.OPEN, SurveyStatus.CLOSED),
-            closes_at__gte=start,
-            closes_at__lt=end,
             closes_at__lte=timezone.now(),
         )
         .order_by("-closes_at", "-pk")
