@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from yakuba.core import smallgroups
 from yakuba.core.conf import setting
 
 DEFAULT_MIN_GROUP = 5
@@ -52,26 +53,24 @@ def other_label() -> str:
 
 def merge_small(groups: Sequence[Group], minimum: int | None = None) -> Merged:
     """The groups with every one smaller than ``minimum`` folded into one 「その他」 row (last);
-    groups keep their order. Counts are summed (rates must be computed afterwards)."""
+    groups keep their order. Counts are summed (rates must be computed afterwards). Which
+    groups are merged is decided by the office-wide rule, `core.smallgroups.merge_small`."""
     minimum = min_group() if minimum is None else minimum
     width = max((len(g.values) for g in groups), default=0)
-    total = sum(g.people for g in groups)
-    if total < minimum:
-        return Merged([], 0, withheld=total > 0)
-    kept = [Group(g.label, g.people, list(g.values)) for g in groups if g.people >= minimum]
-    small = [g for g in groups if 0 < g.people < minimum]
+    decided = smallgroups.merge_small({i: g.people for i, g in enumerate(groups)}, minimum)
+    if decided.withheld:
+        return Merged([], 0, withheld=True)
+
+    def copy(g: Group) -> Group:
+        return Group(g.label, g.people, list(g.values) or [0.0] * width)
+
+    kept = [copy(groups[i]) for i in decided.shown]
     other = Group(other_label(), 0, [0.0] * width)
-    for g in small:
-        other.add(Group(g.label, g.people, list(g.values) or [0.0] * width))
-    merged = len(small)
-    while 0 < other.people < minimum and kept:
-        smallest = min(kept, key=lambda g: (g.people, g.label))
-        kept.remove(smallest)
-        other.add(smallest)
-        merged += 1
+    for i in decided.other:
+        other.add(copy(groups[i]))
     if other.people:
         kept.append(other)
-    return Merged(kept, merged, withheld=False)
+    return Merged(kept, decided.merged, withheld=False)
 
 
 def rate(part: float, whole: float) -> float | None:
