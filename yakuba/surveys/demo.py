@@ -12,12 +12,20 @@ last month. The demo city's rosters may hold only the current month: then the lo
 people of the office (regular staff first) with the telework days of that historic month
 as it records them, up to `CLOSED_INVITED` — an older survey whose rosters were never kept
 in Yakuba. Deterministic (seeded random); dates relative to today.
+
+Other demo loaders make closed surveys of their own periods the same way: `prepare` a copy
+of the template about a period, then `answer_closed` invites, answers (validated and stored
+like a real answer) and closes it; a `Mood` says how that period felt — which concerns
+were common, how the scales lean, what had improved since (the evaluation demo's 2020
+state of emergency against a year later).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -47,6 +55,21 @@ ANSWER_RATE = 0.88
 OPEN_TITLE = "庁内チャット・Web会議の使い勝手アンケート"
 
 
+@dataclass(frozen=True)
+class Mood:
+    """How the people answering a demo survey found the period it asks about."""
+
+    #: Concern → chance, overriding `freetext.WEIGHTS` (e.g. fewer VPN troubles).
+    concerns: Mapping[str, float] = field(default_factory=dict)
+    #: Added to the mean of the "it went well" scales, taken from the "it hurt" ones.
+    better: float = 0.0
+    #: Concerns the office has addressed since (`freetext.IMPROVED`): some say so.
+    improved: tuple[str, ...] = ()
+    answer_rate: float = ANSWER_RATE
+    #: Share answering 「初めて在宅勤務をした日」 (low once telework is old news).
+    first_time: float = 0.4
+
+
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
@@ -60,11 +83,17 @@ def _pick(choices: list[Choice], label_part: str) -> Choice:
 
 
 def _answers(
-    survey: Survey, s: Any, days: int, rng: random.Random, by_text: dict[str, Question]
+    survey: Survey,
+    s: Any,
+    days: int,
+    rng: random.Random,
+    by_text: dict[str, Question],
+    mood: Mood,
 ) -> dict[str, Any]:
     """A plausible set of raw answers for one person (then validated like a real one)."""
     teleworked = days > 0
-    concerns = freetext.persona(rng, teleworked)
+    concerns = freetext.persona(rng, teleworked, mood.concerns)
+    up, down = mood.better, -mood.better
     raw: dict[str, Any] = {}
 
     def q(part: str) -> Question:
@@ -84,13 +113,13 @@ def _answers(
             if rng.random() < 0.3
         ]
         choose(q("在宅勤務をしなかった理由"), *(reasons or ["窓口"]))
-    if rng.random() < 0.4:
+    if rng.random() < mood.first_time:
         first: dt.date = (survey.period_start or dt.date.today()) + dt.timedelta(
             days=rng.randint(0, 10)
         )
         raw[f"q{q('初めて在宅勤務をした日').pk}"] = first.isoformat()
     hampered = "vpn" in concerns or "finance" in concerns or "paper" in concerns
-    raw[f"q{q('同じように仕事を進められた').pk}"] = _scale(rng, 2.6 if hampered else 3.8)
+    raw[f"q{q('同じように仕事を進められた').pk}"] = _scale(rng, (2.6 if hampered else 3.8) + up)
     raw[f"q{q('通勤がない分').pk}"] = _scale(rng, 4.2 if "commute" in concerns else 3.5)
     blocked = [
         part
@@ -109,13 +138,14 @@ def _answers(
     choose(q("在宅ではできなかった業務"), *(blocked or ["特になし"]))
     if rng.random() < 0.7:
         raw[f"q{q('在宅でできなかったこと、不便だった').pk}"] = freetext.problem_text(concerns, rng)
-    raw[f"q{q('必要な連絡がとれた').pk}"] = _scale(rng, 3.0 if "lonely" in concerns else 4.0)
+    raw[f"q{q('必要な連絡がとれた').pk}"] = _scale(rng, (3.0 if "lonely" in concerns else 4.0) + up)
     tools = ["チャット"] if "chat" in concerns or rng.random() < 0.5 else []
     tools += [t for t in ("Web会議", "電話", "メール", "朝のミーティング") if rng.random() < 0.5]
     choose(q("使った連絡手段"), *(tools or ["メール"]))
-    raw[f"q{q('接続が切れる').pk}"] = _scale(rng, 3.8 if "vpn" in concerns else 2.3)
-    raw[f"q{q('孤独を感じる').pk}"] = _scale(rng, 3.9 if "lonely" in concerns else 2.2)
-    raw[f"q{q('切り替えが難しかった').pk}"] = _scale(rng, 3.6 if "childcare" in concerns else 2.6)
+    raw[f"q{q('接続が切れる').pk}"] = _scale(rng, (3.8 if "vpn" in concerns else 2.3) + down)
+    raw[f"q{q('孤独を感じる').pk}"] = _scale(rng, (3.9 if "lonely" in concerns else 2.2) + down)
+    switching = 3.6 if "childcare" in concerns else 2.6
+    raw[f"q{q('切り替えが難しかった').pk}"] = _scale(rng, switching + down)
     choose(q("疲れ方"), rng.choices(["少ない", "同じくらい", "多い"], weights=[5, 3, 2])[0])
     problems = []
     if "vpn" in concerns:
@@ -140,12 +170,15 @@ def _answers(
     choose(q("育児や介護と仕事の両立"), "はい" if carer else "いいえ")
     if carer and rng.random() < 0.8:
         raw[f"q{q('両立のために必要な配慮').pk}"] = freetext.care_text(concerns, rng)
-    raw[f"q{q('来年度も在宅勤務を利用したい').pk}"] = _scale(rng, 4.0 if teleworked else 3.0)
+    raw[f"q{q('来年度も在宅勤務を利用したい').pk}"] = _scale(rng, (4.0 if teleworked else 3.0) + up)
     raw[f"q{q('希望する在宅勤務の日数').pk}"] = str(
         rng.choices([0, 1, 2, 3, 4, 5], weights=[1, 4, 6, 3, 1, 1])[0]
     )
     if rng.random() < 0.65:
-        raw[f"q{q('在宅勤務で良かったこと').pk}"] = freetext.good_text(concerns, rng)
+        good = freetext.good_text(concerns, rng)
+        if mood.improved:
+            good = freetext.improvement_text(mood.improved, concerns, rng) + good
+        raw[f"q{q('在宅勤務で良かったこと').pk}"] = good
     if rng.random() < 0.6:
         raw[f"q{q('来年度に向けての要望').pk}"] = freetext.wish_text(concerns, rng)
     return raw
@@ -176,6 +209,68 @@ def _closed_invitees(start: dt.date, end: dt.date, rng: random.Random) -> list[t
     return people
 
 
+def prepare(actor: User, title: str, audience: Audience, start: dt.date, end: dt.date) -> Survey:
+    """A copy of the shipped template, titled ``title``, about ``start``〜``end``, for
+    ``audience`` (a draft: `answer_closed` invites, answers and closes it)."""
+    survey = building.copy_survey(actor=actor, source=ensure_default_template(), title=title)
+    Survey.objects.filter(pk=survey.pk).update(
+        audience=audience.to_json(),
+        audience_text=describe(audience),
+        period_start=start,
+        period_end=end,
+    )
+    survey.refresh_from_db()
+    return survey
+
+
+def answer_closed(
+    survey: Survey,
+    invitees: Sequence[tuple[Staff, int]],
+    *,
+    launched_at: dt.datetime,
+    closes_at: dt.datetime,
+    rng: random.Random,
+    mood: Mood = Mood(),
+) -> int:
+    """Invite ``invitees`` (person, telework days in the survey's period), answer for
+    about ``mood.answer_rate`` of them — not the demo accounts —, validated and stored
+    like a real answer, remind the others twice and close the survey at ``closes_at``.
+    Returns how many answered."""
+    Invitation.objects.bulk_create(
+        Invitation(survey=survey, staff=s, invited_at=launched_at, telework_days=min(n, 366))
+        for s, n in invitees
+    )
+    s = structure(survey)
+    by_text = {question.text: question for question in s.questions}
+    invitations = {i.staff_id: i for i in Invitation.objects.filter(survey=survey)}
+    answered: list[int] = []
+    for person, days in invitees:
+        user = person.user
+        if user is not None and user.username in accounts.ROLE_USERNAMES:
+            continue  # the demo accounts have not answered: their own pages stay simple
+        if rng.random() > mood.answer_rate:
+            continue
+        raw = _answers(survey, s, days, rng, by_text, mood)
+        outcome = validate(s.questions, s.choices, raw, days)
+        if not outcome.ok:  # pragma: no cover - the generator makes valid answers
+            raise AssertionError(outcome.errors)
+        role = user.role if user is not None else "staff"
+        store(survey, invitations[person.pk], person, role, outcome, closes_at.date())
+        answered.append(invitations[person.pk].pk)
+    Invitation.objects.filter(pk__in=answered).update(answered=True)
+    Invitation.objects.filter(survey=survey, answered=False).update(
+        reminders_sent=2, last_reminded_on=closes_at.date()
+    )
+    Survey.objects.filter(pk=survey.pk).update(
+        status=SurveyStatus.CLOSED,
+        opens_at=launched_at,
+        launched_at=launched_at,
+        closes_at=closes_at,
+        closed_at=closes_at,
+    )
+    return len(answered)
+
+
 @transaction.atomic
 def seed_surveys_demo(seed: int = 15) -> dict[str, Any]:
     rng = random.Random(seed)
@@ -183,57 +278,21 @@ def seed_surveys_demo(seed: int = 15) -> dict[str, Any]:
     now = timezone.now()
     planning = User.objects.get(username=accounts.PLANNING)
     hr = User.objects.get(username=accounts.HR)
-    template = ensure_default_template()
 
     # --- the closed survey about last month ---------------------------------------------
     start, end = previous_month(today)
-    closed = building.copy_survey(
-        actor=planning,
-        source=template,
-        title=f"テレワーク実施状況調査（{start.year}年{start.month}月）",
+    closed = prepare(
+        planning,
+        f"テレワーク実施状況調査（{start.year}年{start.month}月）",
+        Audience(teleworked_from=start, teleworked_to=end),
+        start,
+        end,
     )
-    audience = Audience(teleworked_from=start, teleworked_to=end)
     launched_at = _at(today - dt.timedelta(days=min(today.day + 3, 20)), 9)
     closes_at = _at(today - dt.timedelta(days=1), 17)
-    Survey.objects.filter(pk=closed.pk).update(
-        audience=audience.to_json(),
-        audience_text=describe(audience),
-        period_start=start,
-        period_end=end,
-    )
-    closed.refresh_from_db()
     invitees = _closed_invitees(start, end, rng)
-    Invitation.objects.bulk_create(
-        Invitation(survey=closed, staff=s, invited_at=launched_at, telework_days=min(n, 366))
-        for s, n in invitees
-    )
-    s = structure(closed)
-    by_text = {question.text: question for question in s.questions}
-    invitations = {i.staff_id: i for i in Invitation.objects.filter(survey=closed)}
-    answered: list[int] = []
-    for person, days in invitees:
-        user = person.user
-        if user is not None and user.username in accounts.ROLE_USERNAMES:
-            continue  # the demo accounts have not answered: their own pages stay simple
-        if rng.random() > ANSWER_RATE:
-            continue
-        raw = _answers(closed, s, days, rng, by_text)
-        outcome = validate(s.questions, s.choices, raw, days)
-        if not outcome.ok:  # pragma: no cover - the generator makes valid answers
-            raise AssertionError(outcome.errors)
-        role = user.role if user is not None else "staff"
-        store(closed, invitations[person.pk], person, role, outcome, closes_at.date())
-        answered.append(invitations[person.pk].pk)
-    Invitation.objects.filter(pk__in=answered).update(answered=True)
-    Invitation.objects.filter(survey=closed, answered=False).update(
-        reminders_sent=2, last_reminded_on=closes_at.date()
-    )
-    Survey.objects.filter(pk=closed.pk).update(
-        status=SurveyStatus.CLOSED,
-        opens_at=launched_at,
-        launched_at=launched_at,
-        closes_at=closes_at,
-        closed_at=closes_at,
+    answered = answer_closed(
+        closed, invitees, launched_at=launched_at, closes_at=closes_at, rng=rng
     )
 
     # --- the open survey for everyone ---------------------------------------------------
@@ -312,7 +371,7 @@ def seed_surveys_demo(seed: int = 15) -> dict[str, Any]:
     return {
         "closed": closed.title,
         "invited": len(invitees),
-        "answered": len(answered),
+        "answered": answered,
         "open": open_survey.title,
         "open_invited": invited,
     }

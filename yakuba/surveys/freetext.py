@@ -10,6 +10,7 @@ so that answers about the same thing share words (VPN, 回線, 財務会計シ�
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Mapping
 
 CONCERNS = (
     "vpn",
@@ -179,6 +180,34 @@ CARE_NEEDS: tuple[str, ...] = (
     "子どもの世話と仕事の切り替えが難しいので、中抜けを認めてほしい",
 )
 
+# concern → what changed since, in the words of those who noticed (a later survey's
+# 「良かったこと」: the countermeasures seen from the desk — VPN 増強, 電子決裁 …).
+IMPROVED: dict[str, tuple[str, ...]] = {
+    "vpn": (
+        "VPNの接続枠が増強され、朝でもすぐにつながるようになった",
+        "VPN増強のおかげで、回線が切れることがほとんどなくなった",
+        "VPNが増強されて、共有フォルダの大きなファイルも開けるようになった",
+        "VPNの接続枠の予約が取れるようになり、在宅の日を計画しやすくなった",
+    ),
+    "paper": (
+        "電子決裁が始まり、押印のためだけに出勤することがなくなった",
+        "電子決裁で、在宅の日でも決裁を回せるようになった",
+        "押印が廃止され、電子決裁で処理が止まらなくなった",
+    ),
+    "finance": (
+        "財務会計システムに在宅から接続できるようになり、伝票の処理が進むようになった",
+        "財務会計システムが在宅でも使えるようになり、支払の処理が遅れなくなった",
+    ),
+    "device": (
+        "貸出端末が新しくなり、外付けモニターも借りられるようになった",
+        "貸出端末の性能が上がり、Web会議をしながら資料を見られるようになった",
+    ),
+    "chat": (
+        "庁内チャットが導入され、在宅でも気軽に相談できるようになった",
+        "チャットとWeb会議に慣れて、在宅でも打合せができるようになった",
+    ),
+}
+
 OPENERS = ("", "", "", "正直なところ、", "特に", "実際には", "")
 
 
@@ -216,23 +245,29 @@ def _polite(sentence: str, rng: random.Random) -> str:
     return sentence + "。"
 
 
-def persona(rng: random.Random, teleworked: bool) -> set[str]:
-    """The concerns one respondent has (2–4)."""
-    weights = {
-        "vpn": 0.45,
-        "finance": 0.35,
-        "paper": 0.35,
-        "childcare": 0.22,
-        "care": 0.08,
-        "lonely": 0.25,
-        "chat": 0.35,
-        "commute": 0.55,
-        "phone": 0.15,
-        "device": 0.2,
-        "desk": 0.15,
-        "residents_system": 0.1,
-    }
-    found = {c for c, w in weights.items() if rng.random() < w}
+# How likely each concern is for one respondent (a demo survey may weigh them otherwise).
+WEIGHTS: dict[str, float] = {
+    "vpn": 0.45,
+    "finance": 0.35,
+    "paper": 0.35,
+    "childcare": 0.22,
+    "care": 0.08,
+    "lonely": 0.25,
+    "chat": 0.35,
+    "commute": 0.55,
+    "phone": 0.15,
+    "device": 0.2,
+    "desk": 0.15,
+    "residents_system": 0.1,
+}
+
+
+def persona(
+    rng: random.Random, teleworked: bool, weights: Mapping[str, float] | None = None
+) -> set[str]:
+    """The concerns one respondent has (2–4); ``weights`` overrides some of `WEIGHTS`."""
+    chances = {**WEIGHTS, **(weights or {})}
+    found = {c for c, w in chances.items() if rng.random() < w}
     if not teleworked:
         found -= {"lonely", "chat", "commute", "device", "desk"}
     return found or {rng.choice(("vpn", "paper", "commute"))}
@@ -282,3 +317,13 @@ def care_text(concerns: set[str], rng: random.Random) -> str:
         if ("介護" in c) == ("care" in concerns and "childcare" not in concerns)
     ]
     return _polite(rng.choice(pool or list(CARE_NEEDS)), rng)
+
+
+def improvement_text(improved: Iterable[str], concerns: set[str], rng: random.Random) -> str:
+    """What got better since the previous survey (1–2 sentences) among ``improved``,
+    for someone to whom it is no longer a concern; "" when none of it is noticed."""
+    mine = [k for k in improved if k in IMPROVED and k not in concerns and rng.random() < 0.5]
+    if not mine:
+        return ""
+    rng.shuffle(mine)
+    return "".join(_polite(rng.choice(IMPROVED[k]), rng) for k in mine[: rng.randint(1, 2)])

@@ -1,7 +1,8 @@
 """`manage.py seed_evaluation_demo [--if-empty]`: the demo evidence report.
 
 Run after the other loaders (`make run` does): historic rosters, morning reports and
-meetings of the 2020 state of emergency and of the same days in 2021, then the report
+meetings of the 2020 state of emergency and of the same days in 2021, a closed telework
+survey about each, then the report
 「緊急事態宣言期間と1年後の比較」 generated here, not in a request.
 """
 
@@ -30,11 +31,14 @@ class Command(DemoCommand):
         made = seed_evaluation_demo()
         return _(
             "過去の勤務表の割り当て %(assignments)s 件、朝の業務報告 %(reports)s 件、"
-            "会議 %(meetings)s 件、報告「%(title)s」（%(status)s）"
+            "会議 %(meetings)s 件、アンケートの回答 %(answers_2020)s 件（2020年）・"
+            "%(answers_2021)s 件（2021年）、報告「%(title)s」（%(status)s）"
         ) % {
             "assignments": made.get("assignments", 0),
             "reports": made.get("reports", 0),
             "meetings": made.get("meetings", 0),
+            "answers_2020": made.get("answers_2020", 0),
+            "answers_2021": made.get("answers_2021", 0),
             "title": DEMO_TITLE,
             "status": made["status"],
         }
