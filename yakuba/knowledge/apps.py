@@ -8,3 +8,6 @@ class KnowledgeConfig(AppConfig):
     name = "yakuba.knowledge"
     label = "knowledge"
     verbose_name = _("ナレッジ（質問と手順書）")
+
+    def ready(self) -> None:
+        from yakuba.knowledge import jobs  # noqa: F401  (registers escalation and reminders)

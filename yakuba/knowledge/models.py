@@ -48,6 +48,8 @@ class Helper(models.Model):
         blank=True,
         help_text=_("例：平日の午後、内線でどうぞ"),
     )
+    # The office has no extension register: the helper gives theirs (内線) if they wish.
+    extension = models.CharField(_("内線番号"), max_length=20, blank=True)
     appointed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("任命した人"),
