@@ -669,11 +669,11 @@ def edit_article(
 def article_from_answer(*, actor: User, answer: Answer) -> Article:
     """Turn an accepted answer into a how-to in one step (again: the same article)."""
     question = answer.question
-    if not answer.accepted:
-        raise ValidationError(_("解決した回答に選ばれた回答だけを手順書にできます。"))
     staff = _staff(actor)
     if not (selectors.can_help(actor) or staff.pk in (answer.author_id, question.asker_id)):
         raise PermissionDenied("knowledge: helpers, moderators, the asker or the author")
+    if not answer.accepted:
+        raise ValidationError(_("解決した回答に選ばれた回答だけを手順書にできます。"))
     existing = Article.objects.filter(from_answer=answer).first()
     if existing is not None:
         return existing

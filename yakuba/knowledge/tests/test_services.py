@@ -17,7 +17,6 @@ from yakuba.knowledge.models import Article, HelperNotification, Question, Quest
 from yakuba.knowledge.tests.factories import (
     make_answer,
     make_helper,
-    make_question,
     make_staff,
     tag,
 )
