@@ -67,6 +67,10 @@ class QuestionForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "answer_%s")
+        super().__init__(*args, **kwargs)
+
     body = forms.CharField(
         label=_("回答"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -77,12 +81,22 @@ class AnswerForm(forms.Form):
 
 
 class CommentForm(forms.Form):
+    """On the question's page next to the answer form: ids of its own."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "comment_%s")
+        super().__init__(*args, **kwargs)
+
     body = forms.CharField(
         label=_("コメント"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
 
 
 class DuplicateForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "duplicate_%s")
+        super().__init__(*args, **kwargs)
+
     original = forms.IntegerField(label=_("重複元の質問の番号"), min_value=1)
 
 
