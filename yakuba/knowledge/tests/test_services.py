@@ -338,3 +338,22 @@ def test_helpful_once_per_person_and_not_on_ones_own_answer(city):
     with pytest.raises(ValidationError):
         services.mark_helpful(actor=city["helpers"]["tax"].staff.user, answer=answer)
     assert answer.helpful_marks.count() == 1
+
+
+def test_helpers_are_mentioned_in_their_units_chat_channel(city):
+    from yakuba.notifications.models import Channel, ChatIdentity, Delivery
+
+    channel = Channel(unit=city["org"]["dept"], name="市民部", kind="mattermost")
+    channel.set_url("https://chat.example.jp/hooks/abc")
+    channel.save()
+    tax = city["helpers"]["tax"].staff
+    ChatIdentity.objects.create(staff=tax, kind="mattermost", handle="zeimu.helper")
+    question = _ask(city["asker"])
+    posts = Delivery.objects.filter(kind="chat", channel=channel)
+    assert posts.count() == 1  # one post for the department's helpers told (税務課)
+    text = str(posts.get().payload)
+    assert "@zeimu.helper" in text and question.title in text
+    # 情報政策課 is under 総務部, which has no channel: in-app and e-mail only.
+    assert "情報 サポーター" not in text
+    services.notify_helpers(question)
+    assert posts.count() == 1
