@@ -99,13 +99,15 @@ def may_see_asker(user: Any, question: Question) -> bool:
     return (staff is not None and staff.pk == question.asker_id) or is_moderator(user)
 
 
-def asker_label(user: Any, question: Question) -> str:
+def asker_label(user: Any, question: Question, *, reveal: bool = True) -> str:
+    """Who asked, as the viewer may see it. Moderators see an anonymous asker only where
+    the page records it (`reveal`, the question's own page); lists never name them."""
     if not question.anonymous:
         return f"{question.asker.name}（{question.asker.unit.name}）"
     staff = staff_of(user)
     if staff is not None and staff.pk == question.asker_id:
         return _("あなた（ほかの職員には匿名）")
-    if is_moderator(user):
+    if reveal and is_moderator(user):
         return _("%(name)s（%(unit)s・匿名の質問）") % {
             "name": question.asker.name,
             "unit": question.asker.unit.name,

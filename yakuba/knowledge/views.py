@@ -60,7 +60,9 @@ def question_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": [(q, selectors.asker_label(request.user, q)) for q in page.object_list],
+            "rows": [
+                (q, selectors.asker_label(request.user, q, reveal=False)) for q in page.object_list
+            ],
             "query": query.urlencode(),
             "can_ask": selectors.staff_of(request.user) is not None,
         },
@@ -112,6 +114,10 @@ def _question_page(
         {
             "question": question,
             "asker_label": selectors.asker_label(user, question),
+            # The anonymous asker's own comments and answers do not name them either.
+            "hidden_author": (
+                question.asker_id if not selectors.may_see_asker(user, question) else None
+            ),
             "answers": answers,
             "answer_form": answer_form or AnswerForm(),
             "comment_form": comment_form or CommentForm(),

@@ -195,6 +195,9 @@ def test_anonymous_asker_is_hidden_from_staff_and_shown_to_moderators_with_an_au
     staff_client = verified_client(client_factory(), city["helpers"]["tax"].staff.user)
     page = staff_client.get(f"/knowledge/q/{question.pk}/").content.decode()
     assert "匿名の職員" in page and city["asker"].name not in page
+    services.add_comment(actor=city["asker"].user, question=question, body="補足です")
+    page = staff_client.get(f"/knowledge/q/{question.pk}/").content.decode()
+    assert "質問者（匿名）" in page and city["asker"].name not in page
     listing = staff_client.get("/knowledge/").content.decode()
     assert city["asker"].name not in listing
     before = AuditEntry.objects.filter(action="view_sensitive").count()
@@ -204,7 +207,11 @@ def test_anonymous_asker_is_hidden_from_staff_and_shown_to_moderators_with_an_au
         staff_number="4001"
     ).update(user=mod)
     mod.refresh_from_db()
-    page = verified_client(client_factory(), mod).get(f"/knowledge/q/{question.pk}/")
+    mod_client = verified_client(client_factory(), mod)
+    # The list does not name the asker even to a moderator (it is not audited).
+    assert city["asker"].name not in mod_client.get("/knowledge/").content.decode()
+    assert not AuditEntry.objects.filter(action="view_sensitive").exists()
+    page = mod_client.get(f"/knowledge/q/{question.pk}/")
     assert city["asker"].name in page.content.decode()
     entry = AuditEntry.objects.get(action="view_sensitive")
     assert entry.object_id == str(question.pk) and entry.actor == mod
