@@ -99,6 +99,9 @@ class Capability(models.TextChoices):
     # Training sessions (issue 16, yakuba.training).
     MANAGE_TRAINING = "manage_training", "training courses, sessions, attendance, requirements"
     VIEW_TRAINING_COVERAGE = "view_training_coverage", "training coverage of units (scoped)"
+    # Knowledge sharing (issue 16, app knowledge): everyone signed in asks, answers and reads;
+    # the information division moderates (sees anonymous askers, audited; appoints helpers).
+    MODERATE_KNOWLEDGE = "moderate_knowledge", "moderate Q&A and how-tos, appoint ICT helpers"
 
 
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -330,6 +333,12 @@ for _role, _caps in {
 }.items():
     CAPABILITIES[_role] = CAPABILITIES[_role] | frozenset(_caps)
 del _role, _caps
+
+# Knowledge sharing (issue 16, app knowledge): the information division (情報政策課) is
+# represented by infosec and sysadmin; they moderate questions and how-tos and appoint helpers.
+for _role in (Role.INFOSEC, Role.SYSADMIN):
+    CAPABILITIES[_role] = CAPABILITIES[_role] | {Capability.MODERATE_KNOWLEDGE}
+del _role
 
 # Roles whose organisation scope is the whole office (others: their own unit and below).
 OFFICE_WIDE_ROLES = frozenset({Role.HR, Role.AUDITOR, Role.SYSADMIN})

@@ -236,6 +236,20 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         Capability.MANAGE_API_TOKENS,
         _("連携用トークンの発行・失効"),
     ),
+    # Knowledge sharing (issue 16, app knowledge): everyone asks and reads; the information
+    # division appoints ICT helpers.
+    NavItem(
+        _("質問・手順書"),
+        "knowledge:questions",
+        None,
+        _("分からないことの質問、ICTサポーター、手順書・FAQ"),
+    ),
+    NavItem(
+        _("ICTサポーターの任命"),
+        "knowledge:appoint",
+        Capability.MODERATE_KNOWLEDGE,
+        _("所属ごとのICTサポーターの任命"),
+    ),
 )
 
 

@@ -248,6 +248,22 @@ INSPECTIONS_REVIEW = ("unit_head", "infosec")
 INSPECTIONS_MANAGE = ("infosec",)
 
 
+# Knowledge sharing (issue 16, app knowledge): the information division moderates.
+KNOWLEDGE_MODERATE = ("infosec", "sysadmin")
+
+
+def _knowledge(key: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    from yakuba.knowledge.tests.factories import matrix_objects
+
+    return lambda o: {"pk": matrix_objects(o)[key].pk}
+
+
+def _knowledge_slug(o: dict[str, Any]) -> dict[str, Any]:
+    from yakuba.knowledge.tests.factories import matrix_objects
+
+    return {"slug": matrix_objects(o)["article"].slug}
+
+
 def _problems(key: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
     from yakuba.problems.tests.factories import matrix_objects
 
@@ -781,6 +797,45 @@ MATRIX: dict[str, Rule] = {
     "training:coverage_export": Rule(
         TRAINING_COVERAGE, kwargs=lambda o: {"pk": o["org"]["shimin"].pk}
     ),
+    # --- knowledge (issue 16): questions, answers and how-tos are the whole office's
+    # reading (knowledge crosses units by design); everyone with a staff record asks,
+    # answers, comments and marks 役に立った. The information division (infosec, sysadmin)
+    # moderates: accepts for the asker, marks duplicates, closes, appoints helpers, writes
+    # and edits how-tos (helpers may too; the matrix's roles are not helpers).
+    "knowledge:questions": Rule(SIGNED_IN),
+    "knowledge:ask": Rule(SIGNED_IN),
+    "knowledge:question": Rule(SIGNED_IN, kwargs=_knowledge("question")),
+    "knowledge:answer": Rule(SIGNED_IN, method="post", kwargs=_knowledge("question")),
+    "knowledge:comment_question": Rule(SIGNED_IN, method="post", kwargs=_knowledge("question")),
+    "knowledge:duplicate": Rule(
+        KNOWLEDGE_MODERATE, ok=302, method="post", kwargs=_knowledge("question")
+    ),
+    "knowledge:close": Rule(
+        KNOWLEDGE_MODERATE, ok=302, method="post", kwargs=_knowledge("question")
+    ),
+    "knowledge:comment_answer": Rule(SIGNED_IN, method="post", kwargs=_knowledge("answer")),
+    "knowledge:helpful": Rule(SIGNED_IN, ok=302, method="post", kwargs=_knowledge("answer")),
+    "knowledge:accept": Rule(
+        KNOWLEDGE_MODERATE, ok=302, method="post", kwargs=_knowledge("other_answer")
+    ),
+    "knowledge:to_howto": Rule(
+        KNOWLEDGE_MODERATE, ok=302, method="post", kwargs=_knowledge("answer")
+    ),
+    "knowledge:attachment": Rule(SIGNED_IN, kwargs=_knowledge("attachment")),
+    "knowledge:helpers": Rule(SIGNED_IN),
+    "knowledge:my_helper": Rule(SIGNED_IN),
+    "knowledge:appoint": Rule(KNOWLEDGE_MODERATE),
+    "knowledge:end_appointment": Rule(
+        KNOWLEDGE_MODERATE, ok=302, method="post", kwargs=_knowledge("helper")
+    ),
+    "knowledge:howtos": Rule(SIGNED_IN),
+    "knowledge:howto_new": Rule(KNOWLEDGE_MODERATE),
+    "knowledge:howto": Rule(SIGNED_IN, kwargs=_knowledge_slug),
+    "knowledge:howto_edit": Rule(KNOWLEDGE_MODERATE, kwargs=_knowledge_slug),
+    "knowledge:howto_history": Rule(SIGNED_IN, kwargs=_knowledge_slug),
+    "knowledge:howto_version": Rule(
+        SIGNED_IN, kwargs=lambda o: {**_knowledge_slug(o), "number": 1}
+    ),
 }
 
 
@@ -904,6 +959,17 @@ UNIT_SCOPED = sorted(
         "policies:version_list",
         "policies:version_detail",
         "policies:version_download",
+        # Knowledge (issue 16): questions, answers, attachments and how-tos are the whole
+        # office's reading, and helpers are listed office-wide; nothing here is a unit's.
+        "knowledge:question",
+        "knowledge:answer",
+        "knowledge:comment_question",
+        "knowledge:comment_answer",
+        "knowledge:helpful",
+        "knowledge:attachment",
+        "knowledge:howto",
+        "knowledge:howto_history",
+        "knowledge:howto_version",
     }
 )
 
