@@ -380,7 +380,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     for backend, f in figures.items():
         print(
-            f"{backend:<10} {f['postings']:>10,} {f['index_s']:>8.1f} {f['index_posts_per_s']:>8.0f} "
+            f"{backend:<10} {f['postings']:>10,} {f['index_s']:>8.1f} "
+            f"{f['index_posts_per_s']:>8.0f} "
             f"{f['p50_ms']:>7.1f} {f['p95_ms']:>7.1f} {f['max_ms']:>7.1f} {f['scan_p95_ms']:>9.1f} "
             f"{f['recall']:>7.3f}"
         )

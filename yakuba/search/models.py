@@ -9,7 +9,6 @@ two — 在宅, 印刷, 共有).
 
 from __future__ import annotations
 
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

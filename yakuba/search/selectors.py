@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
@@ -59,6 +60,7 @@ class Result:
     score: int
     title_html: str
     snippet_html: str
+    kind_label: Any = ""  # set by the view (a lazy translation)
 
 
 @dataclass
@@ -85,7 +87,7 @@ class SearchPage:
 
 def _matches(
     user: User, terms: list[text.QueryTerm], tag: str, unit: Unit | None, today: dt.date
-) -> QuerySet[Posting]:
+) -> QuerySet[Any, Any]:
     lookup = Q()
     having: dict[str, Count] = {}
     needed: dict[str, int] = {}

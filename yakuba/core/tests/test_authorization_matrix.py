@@ -781,6 +781,8 @@ MATRIX: dict[str, Rule] = {
     "training:coverage_export": Rule(
         TRAINING_COVERAGE, kwargs=lambda o: {"pk": o["org"]["shimin"].pk}
     ),
+    # --- search (issue 16 item 4): every signed-in member of staff, over what they may see.
+    "search:results": Rule(SIGNED_IN, query="q=%E5%9C%A8%E5%AE%85+VPN"),
 }
 
 
