@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "yakuba.awareness",
     "yakuba.campaigns",
     "yakuba.training",
+    "yakuba.knowledge",
     "yakuba.search",
 ]
 
