@@ -4,14 +4,18 @@ from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yakuba.accounts.request import AuthenticatedHttpRequest
 from yakuba.core.permissions import login_required, parse_pk
 from yakuba.org.models import Unit
 from yakuba.search import selectors, text
 
-KIND_LABELS = {"question": _("質問"), "answer": _("回答"), "article": _("手順書")}
+KIND_LABELS = {
+    "question": pgettext_lazy("search result kind", "質問"),
+    "answer": pgettext_lazy("search result kind", "回答"),
+    "article": pgettext_lazy("search result kind", "手順書"),
+}
 
 
 @login_required
