@@ -19,7 +19,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    Window,
+)
 from django.utils import timezone
 
 from yakuba.accounts.models import User
@@ -129,6 +141,15 @@ def _matches(
     )
 
 
+def _page(matches: QuerySet[Any, Any], page: int, per_page: int) -> list[tuple[int, int, int]]:
+    offset = (page - 1) * per_page
+    return list(
+        matches.annotate(total=Window(Count(Value(1))))
+        .order_by("-score", "-document_id")
+        .values_list("document_id", "score", "total")[offset : offset + per_page]
+    )
+
+
 def search(
     user: User,
     query: str,
@@ -146,16 +167,16 @@ def search(
     if not terms:
         return result
     matches = _matches(user, terms, tag[: text.MAX_QUERY_CHARS], unit, timezone.localdate())
-    result.total = matches.count()
-    result.page = min(result.page, result.pages)
-    offset = (result.page - 1) * per_page
-    ranked = list(
-        matches.order_by("-score", "-document_id").values_list("document_id", "score")[
-            offset : offset + per_page
-        ]
-    )
-    documents = SearchDocument.objects.select_related("unit").in_bulk([pk for pk, _ in ranked])
-    for pk, score in ranked:
+    # One evaluation gives the page and the total (a window count over the groups); only a
+    # page past the end needs the count first.
+    ranked = _page(matches, result.page, per_page)
+    if not ranked and result.page > 1:
+        result.total = matches.count()
+        result.page = min(result.page, result.pages)
+        ranked = _page(matches, result.page, per_page)
+    result.total = ranked[0][2] if ranked else 0
+    documents = SearchDocument.objects.select_related("unit").in_bulk([row[0] for row in ranked])
+    for pk, score, _total in ranked:
         doc = documents[pk]
         result.results.append(
             Result(
