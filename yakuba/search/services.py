@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from yakuba.search import text
@@ -20,6 +20,10 @@ from yakuba.search.providers import Document, Provider, provider_for, providers
 
 POSTING_BATCH = 5000
 MAX_COUNT = 32767
+INSERT_POSTINGS = (
+    "INSERT INTO search_posting (document_id, term, lead, title_count, body_count) "
+    "VALUES (%s, %s, %s, %s, %s)"
+)
 
 
 def _tag_key(tags: Iterable[str]) -> str:
@@ -49,17 +53,25 @@ def _row(provider: str, source_id: int, doc: Document, now: Any) -> SearchDocume
     )
 
 
-def _postings(row: SearchDocument) -> Iterator[Posting]:
+def _postings(row: SearchDocument) -> Iterator[tuple[int, str, str, int, int]]:
     title = text.term_counts(row.title)
     body = text.term_counts(row.body)
     for term in title.keys() | body.keys():
-        yield Posting(
-            document_id=row.pk,
-            term=term,
-            lead=term[0],
-            title_count=min(title[term], MAX_COUNT),
-            body_count=min(body[term], MAX_COUNT),
+        yield (
+            row.pk,
+            term,
+            term[0],
+            min(title[term], MAX_COUNT),
+            min(body[term], MAX_COUNT),
         )
+
+
+def _insert_postings(rows: Iterator[tuple[int, str, str, int, int]]) -> None:
+    """Plain executemany (psycopg pipelines it): postings are many small rows, and model
+    instances would cost more than the insert itself."""
+    with connection.cursor() as cursor:
+        while batch := list(islice(rows, POSTING_BATCH)):
+            cursor.executemany(INSERT_POSTINGS, batch)
 
 
 def write(entries: Iterable[tuple[str, int, Iterable[Document]]]) -> int:
@@ -70,9 +82,7 @@ def write(entries: Iterable[tuple[str, int, Iterable[Document]]]) -> int:
     if not rows:
         return 0
     SearchDocument.objects.bulk_create(rows)
-    postings = (p for row in rows for p in _postings(row))
-    while batch := list(islice(postings, POSTING_BATCH)):
-        Posting.objects.bulk_create(batch)
+    _insert_postings(p for row in rows for p in _postings(row))
     return len(rows)
 
 
