@@ -24,11 +24,7 @@ def found(user, query, **kwargs):
 
 @pytest.fixture
 def content(org):
-    vpn = (
-        SkillTag.objects.get(name="VPN 接続")
-        if SkillTag.objects.filter(name="VPN 接続").exists()
-        else SkillTag.objects.create(slug="vpn-test", name="VPN 接続")
-    )
+    vpn, _created = SkillTag.objects.get_or_create(name="VPN 接続", defaults={"slug": "vpn-t"})
     asker, helper = org["staff"]["1001"], org["staff"]["2001"]
     question = Question.objects.create(
         title="自宅からＶＰＮ端末で接続できません",
