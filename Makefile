@@ -8,7 +8,7 @@ PORT ?= 8000
 BENCH_DIR ?= ../shared/bench/curtois-qu
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-db lint format messages bench-planner bench-rosters bench-reports bench-meetings bench-netcheck bench-faults bench-accounts bench-security bench-evaluation install clean-db
+.PHONY: run test test-db lint format messages bench-planner bench-rosters bench-reports bench-meetings bench-netcheck bench-faults bench-accounts bench-security bench-evaluation bench-knowledge install clean-db
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -133,6 +133,15 @@ bench-security: install
 # 5,000 free-text answers; SQLite and PostgreSQL. Last line: one JSON object.
 bench-evaluation: install
 	$(PY) -m yakuba.evaluation.bench
+
+# Knowledge search (issue 16 item 4): 50,000 generated Japanese posts indexed (bigram
+# index kept by the application), 200 queries (1–4-character Japanese words, width/kana
+# variants, Latin terms) timed, recall of a fixed query set — SQLite, then PostgreSQL in a
+# bench database created and dropped on BENCH_PG_URL's server. A table, then one JSON line.
+BENCH_PG_URL ?= postgres://root@127.0.0.1:5432/postgres
+BENCH_KNOWLEDGE_ARGS ?= --posts 50000 --queries 200
+bench-knowledge: install
+	$(PY) -m yakuba.search.bench --database-url $(BENCH_PG_URL) $(BENCH_KNOWLEDGE_ARGS)
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -24,6 +24,7 @@ urlpatterns = [
     path("security/inspections/", include("yakuba.inspections.urls")),
     path("security/", include("yakuba.security.urls")),
     path("surveys/", include("yakuba.surveys.urls")),
+    path("search/", include("yakuba.search.urls")),
     path("evaluation/reports/", include("yakuba.evaluation.urls")),
     path("policies/", include("yakuba.policies.urls")),
     path("training/", include("yakuba.training.urls")),

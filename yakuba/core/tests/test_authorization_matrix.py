@@ -836,6 +836,8 @@ MATRIX: dict[str, Rule] = {
     "knowledge:howto_version": Rule(
         SIGNED_IN, kwargs=lambda o: {**_knowledge_slug(o), "number": 1}
     ),
+    # --- search (issue 16 item 4): every signed-in member of staff, over what they may see.
+    "search:results": Rule(SIGNED_IN, query="q=%E5%9C%A8%E5%AE%85+VPN"),
 }
 
 
