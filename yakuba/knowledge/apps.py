@@ -10,4 +10,9 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("ナレッジ（質問と手順書）")
 
     def ready(self) -> None:
-        from yakuba.knowledge import jobs  # noqa: F401  (registers escalation and reminders)
+        from yakuba.knowledge import (
+            jobs,  # noqa: F401  (registers escalation and reminders)
+            search_documents,
+        )
+
+        search_documents.register()  # questions with their answers, how-tos (search seam)

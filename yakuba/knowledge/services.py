@@ -46,6 +46,7 @@ from yakuba.knowledge.uploads import CleanFile, clean_upload, max_files
 from yakuba.knowledge.workdays import working_days_between
 from yakuba.notifications.services import EMAIL, IN_APP, notify
 from yakuba.org.models import Staff, Unit
+from yakuba.search import services as search
 
 COMMENT_MAX = 2000
 
@@ -369,6 +370,7 @@ def ask_question(
             },
         )
         notify_helpers(question)
+        search.index(question)
     return question
 
 
@@ -389,6 +391,7 @@ def post_answer(
         _attach(cleaned, staff, answer=answer)
         Question.objects.filter(pk=question.pk).update(updated_at=timezone.now())
         record(AuditAction.CREATE, actor=actor, obj=answer, changes={"question": question.pk})
+        search.index(question)  # the question's documents carry its answers
         asker_user = question.asker.user
         if asker_user is not None and question.asker_id != staff.pk:
             notify(
@@ -449,6 +452,7 @@ def accept_answer(*, actor: User, answer: Answer) -> Answer:
     question.updated_at = timezone.now()
     question.save(update_fields=["status", "updated_at"])
     record(AuditAction.UPDATE, actor=actor, obj=answer, changes={"accepted": True})
+    search.index(question)  # an accepted answer ranks higher
     author_user = answer.author.user
     if author_user is not None and author_user.pk != actor.pk:
         notify(
@@ -621,6 +625,7 @@ def create_article(
             obj=article,
             changes={"slug": slug, "from_answer": from_answer.pk if from_answer else None},
         )
+        search.index(article)
     return article
 
 
@@ -663,6 +668,7 @@ def edit_article(
         record(
             AuditAction.UPDATE, actor=actor, obj=locked, changes={"version": number, "note": note}
         )
+        search.index(locked)  # the current version is what search finds
     return version
 
 

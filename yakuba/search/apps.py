@@ -9,11 +9,3 @@ class SearchConfig(AppConfig):
     name = "yakuba.search"
     label = "search"
     verbose_name = _("検索")
-
-    def ready(self) -> None:
-        from django.apps import apps
-
-        if apps.is_installed("yakuba.knowledge"):
-            from yakuba.search.sources import knowledge
-
-            knowledge.register()  # questions, answers and how-tos

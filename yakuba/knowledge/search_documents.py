@@ -1,11 +1,12 @@
-"""What questions, answers and how-tos of `yakuba.knowledge` show in search.
+"""What questions, answers and how-tos show in search.
 
-Registered from `SearchConfig.ready()` when the knowledge app is installed, so the knowledge
-app only calls `yakuba.search.services.index(question)` / `index(article)` (and `remove`)
-in the transaction of each write: a question is indexed with all its answers (one document
-each: an accepted answer ranks higher), a how-to with its current version (its last update
-is its freshness). Everything is visible to all staff; an anonymous question carries no unit
-(its unit would narrow down who asked).
+Registered from `KnowledgeConfig.ready()` into the search seam (`search.providers`); the
+knowledge services call `yakuba.search.services.index(question)` / `index(article)` in the
+transaction of each write, so search never lags behind (`rebuild_search_index` rebuilds
+everything). A question is indexed with all its answers (one document each: an accepted
+answer ranks higher), a how-to with its current version (its last update is its
+freshness). Everything is visible to all staff; an anonymous question carries no unit (its
+unit would narrow down who asked).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from yakuba.search.providers import Document, Provider, providers
 def _url(name: str, arg: object, fallback: str) -> str:
     try:
         return reverse(name, args=[arg])
-    except NoReverseMatch:  # the knowledge pages are not routed (yet)
+    except NoReverseMatch:  # the knowledge URLs are not routed (an instance without them)
         return fallback
 
 
