@@ -31,6 +31,7 @@ from yakuba.knowledge.models import (
     SkillTag,
 )
 from yakuba.org.models import Staff, Unit, UnitKind
+from yakuba.search import services as search_services
 
 SEED = 16
 QUESTIONS = 300
@@ -301,7 +302,10 @@ def seed_knowledge_demo(today: dt.date | None = None) -> dict[str, Any]:
         athrough(article_id=a.pk, skilltag_id=tags[t].pk)
         for a, t in zip(articles, article_tags, strict=True)
     )
+    # The demo is written in bulk (no services), so its search documents are made at once.
+    indexed = search_services.rebuild(names=["knowledge.question", "knowledge.article"])
     return {
+        "indexed": indexed.documents,
         "helpers": len(helpers),
         "departments": len({d.pk for _s, d in helper_people}),
         "questions": len(questions),

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from yakuba.knowledge.models import Answer, Article, Helper, Question, QuestionStatus
+from yakuba.search.models import SearchDocument
 
 
 @pytest.mark.django_db
@@ -27,6 +28,9 @@ def test_seed_knowledge_demo(settings, client) -> None:
     assert helpers.count() == 20
     assert helpers.filter(appointed_by__isnull=False).count() == 10
     assert Question.objects.count() == 300 and Article.objects.count() == 40
+    # Written in bulk, then indexed at once: the demo's how-tos and questions are searchable.
+    assert SearchDocument.objects.filter(provider="knowledge.article").count() == 40
+    assert SearchDocument.objects.filter(kind="question").count() == 300
     assert Article.objects.filter(from_answer__isnull=False).count() >= 20
     assert Answer.objects.filter(accepted=True).count() >= 150
     statuses = set(Question.objects.values_list("status", flat=True))
