@@ -12,4 +12,4 @@ class TrainingConfig(AppConfig):
     verbose_name = _("研修会")
 
     def ready(self) -> None:
-        from yakuba.training import reminders  # noqa: F401  (registers its scheduler job)
+        from yakuba.training import panels, reminders  # noqa: F401  (register the panel, the job)

@@ -30,7 +30,39 @@ class CourseForm(forms.ModelForm):
                 )
             if f.size > MAX_MATERIAL_BYTES:
                 raise forms.ValidationError(_("資料は20MBまでです。"))
+            if not _content_matches(f):
+                raise forms.ValidationError(
+                    _(
+                        "ファイルの中身が拡張子（%(ext)s）と合いません。"
+                        "元のアプリで保存し直したファイルを選んでください。"
+                    )
+                    % {"ext": f.name.rsplit(".", 1)[-1].upper()}
+                )
         return f
+
+
+def _content_matches(f: Any) -> bool:
+    """The first bytes agree with the extension: a PDF starts with %PDF, the Office files
+    are ZIP containers, a text file decodes as UTF-8 or CP932 (a renamed program does not)."""
+    f.seek(0)
+    head = f.read(8192)
+    f.seek(0)
+    name = f.name.lower()
+    if name.endswith(".pdf"):
+        return bool(head.startswith(b"%PDF-"))
+    if name.endswith((".pptx", ".docx", ".xlsx")):
+        return bool(head.startswith(b"PK\x03\x04"))
+    if b"\x00" in head:
+        return False
+    for encoding in ("utf-8", "cp932"):
+        try:
+            head.decode(encoding)
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 3:  # a character cut at the end of the sample
+                return True
+            continue
+        return True
+    return False
 
 
 class SessionForm(forms.ModelForm):

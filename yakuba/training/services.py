@@ -176,6 +176,20 @@ def save_session(
     with transaction.atomic():
         if not creating:
             _locked(session.pk)
+            # Lowering the capacity below the people already holding a seat is refused
+            # rather than silently moving the latest of them to the waiting list: a seat
+            # someone was promised is taken away only by cancelling them, visibly.
+            taken = Registration.objects.filter(session=session, status=R.REGISTERED).count()
+            if values["capacity"] < taken:
+                raise ValidationError(
+                    {
+                        "capacity": _(
+                            "すでに %(n)d 人が申し込んでいるため、定員を %(n)d 人より少なくは"
+                            "できません。減らすときは、先に申込者の申し込みを取り消してください。"
+                        )
+                        % {"n": taken}
+                    }
+                )
         save_audited(
             actor=actor, obj=session, creating=creating, fields=SESSION_FIELDS, values=values
         )
