@@ -82,7 +82,7 @@ def test_end_before_start_and_no_place_are_refused_with_nothing_written(hr) -> N
     page = hr.post(reverse("training:session_create"), _session_post(course, capacity="0"))
     assert "1 以上" in page.content.decode() or "1以上" in page.content.decode()
     page = hr.post(reverse("training:session_create"), _session_post(course, starts_at="明日"))
-    assert "日付/時間を正しく入力してください。" in page.content.decode()
+    assert "日時を正しく入力してください。" in page.content.decode()
     assert not TrainingSession.objects.exists()
     assert AuditEntry.objects.count() == audit
 
