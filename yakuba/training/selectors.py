@@ -123,12 +123,26 @@ def my_registration_for_feedback(user: Any) -> QuerySet[Registration]:
     )
 
 
+def managed_registrations(user: Any) -> QuerySet[Registration]:
+    """Registrations of the sessions the user organises (see `managed_sessions`)."""
+    return Registration.objects.filter(session__in=managed_sessions(user)).select_related(
+        "session", "staff"
+    )
+
+
 def roster(session: TrainingSession) -> list[Registration]:
-    return list(
+    """Everyone who registered; the waiting each with `rank` (1 = the next to move up)."""
+    rows = list(
         session.registrations.select_related("staff__unit", "feedback").order_by(
             "status", "waitlist_position", "registered_at", "pk"
         )
     )
+    rank = 0
+    for r in rows:
+        if r.status == R.WAITLISTED:
+            rank += 1
+        r.rank = rank if r.status == R.WAITLISTED else None  # type: ignore[attr-defined]
+    return rows
 
 
 def feedback_summary(course: TrainingCourse) -> dict[str, Any]:

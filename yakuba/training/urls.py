@@ -27,6 +27,11 @@ urlpatterns = [
         manage.attendance_from_meeting,
         name="attendance_from_meeting",
     ),
+    path(
+        "manage/registrations/<int:pk>/cancel/",
+        manage.registration_cancel,
+        name="registration_cancel",
+    ),
     path("manage/requirements/", manage.requirements, name="requirements"),
     # Coverage: HR office-wide, unit heads their own unit and below (others 404).
     path("coverage/", manage.coverage_home, name="coverage_home"),

@@ -791,6 +791,9 @@ MATRIX: dict[str, Rule] = {
     "training:attendance_from_meeting": Rule(
         TRAINING, denied=404, ok=302, method="post", kwargs=lambda o: _training(o, "session")
     ),
+    "training:registration_cancel": Rule(
+        TRAINING, denied=404, ok=302, method="post", kwargs=lambda o: _training(o, "registration")
+    ),
     "training:requirements": Rule(TRAINING),
     "training:coverage_home": Rule(TRAINING_COVERAGE, ok=302),
     "training:coverage": Rule(TRAINING_COVERAGE, kwargs=lambda o: {"pk": o["org"]["shimin"].pk}),

@@ -17,9 +17,8 @@ from yakuba.training.models import (
 
 
 def make_course(title: str = "Web会議の使い方", **extra: Any) -> TrainingCourse:
-    return TrainingCourse.objects.create(
-        title=title, description="Zoom の操作を学びます。", **extra
-    )
+    extra.setdefault("description", "Zoom の操作を学びます。")
+    return TrainingCourse.objects.create(title=title, **extra)
 
 
 def make_session(

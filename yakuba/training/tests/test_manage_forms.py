@@ -290,3 +290,35 @@ def test_the_information_division_may_manage_an_instructor_only_their_attendance
     assert edit.status_code == 403
     session.refresh_from_db()
     assert session.capacity == 10
+
+
+def test_an_organiser_cancels_a_registration_and_the_first_waiting_moves_up(
+    hr, make_user, client_factory, org
+) -> None:
+    session = make_session(capacity=1)
+    seated, waiting = org["staff"]["1001"], org["staff"]["1002"]
+    reg = Registration.objects.create(
+        session=session, staff=seated, status=R.REGISTERED, registered_at=timezone.now()
+    )
+    Registration.objects.create(
+        session=session,
+        staff=waiting,
+        status=R.WAITLISTED,
+        waitlist_position=1,
+        registered_at=timezone.now(),
+    )
+    url = reverse("training:registration_cancel", args=[reg.pk])
+    staff = verified_client(client_factory(), make_user("staff"))
+    assert staff.post(url).status_code == 404
+    assert hr.get(url).status_code == 405
+    reg.refresh_from_db()
+    assert reg.status == R.REGISTERED
+
+    roster = hr.get(reverse("training:attendance", args=[session.pk])).content.decode()
+    assert "キャンセル待ち 1 番目" in roster and url in roster
+    page = hr.post(url, follow=True)
+    assert f"{seated.name} さんの申し込みを取り消しました。" in page.content.decode()
+    reg.refresh_from_db()
+    assert reg.status == R.CANCELLED
+    moved = Registration.objects.get(session=session, staff=waiting)
+    assert moved.status == R.REGISTERED and moved.promoted_at is not None

@@ -146,6 +146,24 @@ def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def registration_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """An organiser cancels someone's registration (the first waiting moves up)."""
+    reg = get_for_user_or_404(selectors.managed_registrations, request.user, pk)
+    try:
+        services.cancel(actor=request.user, registration=reg)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s さんの申し込みを取り消しました。キャンセル待ちの人がいれば繰り上がります。")
+            % {"name": reg.staff.name},
+        )
+    return redirect("training:attendance", reg.session_id)
+
+
+@require_POST
+@login_required
 def attendance_from_meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_for_user_or_404(selectors.managed_sessions, request.user, pk)
     try:
