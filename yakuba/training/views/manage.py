@@ -61,7 +61,8 @@ def _save_course(request: AuthenticatedHttpRequest, course: TrainingCourse, crea
             )
         messages.success(request, _("研修を保存しました。"))
         return redirect("training:manage")
-    return render(request, "training/form.html", {"form": form, "title": _("研修"), "files": True})
+    title = _("研修を追加") if creating else _("研修を編集")
+    return render(request, "training/form.html", {"form": form, "title": title, "files": True})
 
 
 @capability_required(MANAGE)
@@ -86,7 +87,8 @@ def _save_session(request: AuthenticatedHttpRequest, session: TrainingSession, c
         else:
             messages.success(request, _("研修会を保存しました。"))
             return redirect("training:session_detail", session.pk)
-    return render(request, "training/form.html", {"form": form, "title": _("研修会")})
+    title = _("研修会を追加") if creating else _("研修会を編集")
+    return render(request, "training/form.html", {"form": form, "title": title})
 
 
 @capability_required(MANAGE)
