@@ -250,6 +250,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         Capability.MODERATE_KNOWLEDGE,
         _("所属ごとのICTサポーターの任命"),
     ),
+    NavItem(
+        _("ナレッジの広がり"),
+        "knowledge:crossing",
+        Capability.MODERATE_KNOWLEDGE,
+        _("部・職位を越えた助け合い（回答・研修会）の集計"),
+    ),
 )
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -191,3 +192,51 @@ class ArticleForm(forms.Form):
     )
     note = forms.CharField(label=_("変更内容"), max_length=200, required=False)
     attachments = MultiFileField(label=_("添付ファイル"))
+
+
+# --- 「ナレッジの広がり」 (knowledge.crossing_views) -------------------------------------------
+
+CROSSING_MAX_DAYS = 3 * 366
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class CrossingForm(forms.Form):
+    """The period (default: the last 12 months, this month included), the measure and the
+    grouping of the matrix. Bad input falls back to the defaults with a message."""
+
+    start = forms.DateField(label=_("期間の始め"), required=False, widget=DateInput)
+    end = forms.DateField(label=_("期間の終わり"), required=False, widget=DateInput)
+    measure = forms.ChoiceField(
+        label=_("数えるもの"),
+        required=False,
+        choices=[
+            ("first", _("最初の回答（回答者 → 質問者）")),
+            ("accepted", _("解決した回答（回答者 → 質問者）")),
+            ("training", _("研修会（講師 → 出席者）")),
+        ],
+    )
+    by = forms.ChoiceField(
+        label=_("分け方"),
+        required=False,
+        choices=[("department", _("部ごと")), ("level", _("職位ごと"))],
+    )
+
+    @staticmethod
+    def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
+        first = today.replace(day=1)
+        for _i in range(11):
+            first = (first - dt.timedelta(days=1)).replace(day=1)
+        return first, today
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError(_("期間の始めは終わりより前の日付にしてください。"))
+            if (end - start).days > CROSSING_MAX_DAYS:
+                raise forms.ValidationError(_("期間は3年以内にしてください。"))
+        return data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yakuba.knowledge import views
+from yakuba.knowledge import crossing_views, views
 
 app_name = "knowledge"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("helpers/me/", views.my_helper, name="my_helper"),
     path("helpers/appoint/", views.appoint, name="appoint"),
     path("helpers/<int:pk>/end/", views.end_appointment, name="end_appointment"),
+    path("crossing/", crossing_views.crossing_page, name="crossing"),
+    path("crossing/export/", crossing_views.crossing_export, name="crossing_export"),
     path("howto/", views.howto_list, name="howtos"),
     path("howto/new/", views.howto_new, name="howto_new"),
     path("howto/<slug:slug>/", views.howto, name="howto"),

@@ -17,6 +17,7 @@ from yakuba.accounts.roles import Capability
 from yakuba.core.downloads import download
 from yakuba.core.permissions import capability_required, get_for_user_or_404, login_required
 from yakuba.knowledge import selectors, services
+from yakuba.knowledge.crossing_selectors import my_thanks
 from yakuba.knowledge.forms import (
     AnswerForm,
     AppointForm,
@@ -351,7 +352,11 @@ def my_helper(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("ICTサポーターの登録内容を保存しました。"))
             return redirect("knowledge:helpers")
-    return render(request, "knowledge/my_helper.html", {"form": form, "helper": current})
+    # The person's own thanks: shown to them only, never on a list (no leaderboard).
+    thanks = my_thanks(staff) if staff is not None else None
+    return render(
+        request, "knowledge/my_helper.html", {"form": form, "helper": current, "thanks": thanks}
+    )
 
 
 @capability_required(Capability.MODERATE_KNOWLEDGE)
