@@ -20,6 +20,7 @@ import statistics
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -87,6 +88,8 @@ def level_label(level: str) -> str:
 
 OTHER = "__other__"
 
+G = TypeVar("G", bound=Hashable)
+
 
 @dataclass(frozen=True)
 class Help:
@@ -132,8 +135,8 @@ class Matrix:
 
 def matrix(
     helps: Iterable[Help],
-    group_of: Mapping[int, Hashable],
-    sizes: Mapping[Hashable, int],
+    group_of: Mapping[int, G],
+    sizes: Mapping[G, int],
     min_group: int = DEFAULT_MIN_GROUP,
 ) -> Matrix:
     """Count ``helps`` by (helper's group, helped person's group).
@@ -148,6 +151,8 @@ def matrix(
 
     def key(staff_id: int) -> Hashable | None:
         group = group_of.get(staff_id)
+        if group is None:
+            return None
         if group in shown:
             return group
         if group in other:

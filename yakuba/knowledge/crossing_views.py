@@ -43,7 +43,7 @@ def _choices(request: AuthenticatedHttpRequest) -> tuple[CrossingForm, dt.date, 
 
 def _label(report: cs.Report, by: str, group: Hashable) -> str:
     if group == crossing.OTHER:
-        return _("その他（%(n)s人未満の区分をまとめたもの）") % {"n": DEFAULT_MIN_GROUP}
+        return _("その他")
     return report.labels[by].get(group, str(group))
 
 
@@ -59,6 +59,16 @@ def _month(day: dt.date) -> str:
     return _("%(y)s年%(m)s月") % {"y": day.year, "m": day.month}
 
 
+def _label_every(n: int) -> int:
+    """Label every e-th month, ~12 labels at most, so that the last month (always labelled
+    by the chart) falls on the step and no two labels overlap."""
+    every = max(1, -(-n // 12))
+    for e in range(every, every + 4):
+        if (n - 1) % e == 0:
+            return e
+    return every
+
+
 def _trend_chart(report: cs.Report) -> SafeString:
     if len(report.trend) < 2:
         return SafeString("")
@@ -66,7 +76,13 @@ def _trend_chart(report: cs.Report) -> SafeString:
         charts.Chart(
             title=_("ほかの部の職員が最初に回答した質問の割合（月別、%）"),
             description=_("質問した月ごとに、最初の回答が質問者と別の部の職員からだった割合。"),
-            categories=[_month(r.month) for r in report.trend],
+            categories=[f"{r.month:%Y/%m}" for r in report.trend],
+            point_titles=[
+                f"{_month(r.month)}: "
+                + ("—" if r.outside_percent is None else f"{r.outside_percent}%")
+                for r in report.trend
+            ],
+            label_every=_label_every(len(report.trend)),
             series=[
                 charts.Series(
                     _("ほかの部からの回答"), [r.outside_percent for r in report.trend], charts.BLUE
@@ -155,7 +171,7 @@ def crossing_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         outside, answered = report.outside_department()
         summary: list[list[object]] = [
             [_("期間"), f"{start:%Y-%m-%d}〜{end:%Y-%m-%d}"],
-            [_("質問"), report.questions],
+            [_("質問数"), report.questions],
             [_("回答があった質問"), answered],
             [_("ほかの部の職員が最初に回答した質問"), outside],
             [_("ほかの部からの回答の割合（%）"), crossing.percent(outside, answered)],
@@ -180,8 +196,8 @@ def crossing_export(request: AuthenticatedHttpRequest) -> HttpResponse:
             (
                 _("月別の推移"),
                 [
-                    _("月"),
-                    _("質問"),
+                    _("年月"),
+                    _("質問数"),
                     _("回答があった質問"),
                     _("ほかの部からの最初の回答"),
                     _("ほかの部からの割合（%）"),

@@ -839,6 +839,10 @@ MATRIX: dict[str, Rule] = {
     "knowledge:howto_version": Rule(
         SIGNED_IN, kwargs=lambda o: {**_knowledge_slug(o), "number": 1}
     ),
+    # --- knowledge crossing (issue 16 item 6, app knowledge): 「ナレッジの広がり」 is the
+    # information division's page; helpers' own thanks are on knowledge:my_helper.
+    "knowledge:crossing": Rule(KNOWLEDGE_MODERATE),
+    "knowledge:crossing_export": Rule(KNOWLEDGE_MODERATE),
     # --- search (issue 16 item 4): every signed-in member of staff, over what they may see.
     "search:results": Rule(SIGNED_IN, query="q=%E5%9C%A8%E5%AE%85+VPN"),
 }

@@ -89,7 +89,7 @@ def test_the_page_shows_who_helped_whom_across_departments(org, client_for):
     # together they make one 「その他」 of 5.
     assert response.context["merged"] == ["市民部", "会計室"]
     assert m.groups == (soumu, zeimu, "__other__")
-    assert "その他（5人未満の区分をまとめたもの）" in html
+    assert "「その他」は5人未満の区分をまとめたものです：市民部、会計室" in html
 
     sysadmin = client_for("sysadmin")
     accepted = sysadmin.get("/knowledge/crossing/?measure=accepted&by=department")
@@ -146,7 +146,7 @@ def test_the_export_is_an_audited_workbook(org, client_for):
     assert wb.sheetnames[:2] == ["概要", "月別の推移"]
     assert len(wb.sheetnames) == 8  # + three measures × two groupings
     summary = {row[0]: row[1] for row in wb["概要"].iter_rows(min_row=2, values_only=True)}
-    assert summary["質問"] == 3
+    assert summary["質問数"] == 3
     assert summary["ほかの部からの回答の割合（%）"] == 100
     first_by_dept = wb["最初の回答・部"]
     header = [c.value for c in first_by_dept[1]]
