@@ -30,6 +30,8 @@ TESTED_ELSEWHERE = {
     "awareness.weekly",  # yakuba/awareness/tests/test_flow.py
     "drills.release",  # yakuba/drills/tests/test_sending.py
     "drills.finish",  # yakuba/drills/tests/test_sending.py
+    "surveys.reminders",  # yakuba/surveys/tests/test_reminders.py
+    "training.reminders",  # yakuba/training/tests/test_reminders.py
 }
 TESTED_HERE = {
     # Daily from 9:00; whom it reminds, once a day: yakuba/inspections/tests/test_findings.py.
@@ -48,6 +50,12 @@ TESTED_HERE = {
     "campaigns.reminders",
     # Daily at 8:00; whom it reminds, once: yakuba/readiness/tests/test_reminders.py.
     "readiness.expiry_reminders",
+    # Daily at 9:00; whom it reminds, once per due date: yakuba/problems/tests/test_notices.py.
+    "problems.overdue_reminders",
+    # Daily (9:30, 9:00); escalation on working days and review reminders, once:
+    # yakuba/knowledge/tests/test_services.py.
+    "knowledge.escalate_unanswered",
+    "knowledge.review_reminders",
 }
 
 
