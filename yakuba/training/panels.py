@@ -63,7 +63,7 @@ def training_panel(request: HttpRequest) -> dict[str, Any] | None:
 TRAINING = register(
     Panel(
         name="training.mine",
-        order=45,
+        order=52,  # after the notices: the day-to-day panels come first
         template="training/panels/mine.html",
         context=training_panel,
     )

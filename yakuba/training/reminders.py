@@ -46,7 +46,9 @@ def send(session_id: int) -> int:
     now = timezone.now()
     with transaction.atomic():
         session = (
-            TrainingSession.objects.select_for_update()
+            # Only the session row is locked (the meeting is an outer join: PostgreSQL
+            # refuses FOR UPDATE on its nullable side).
+            TrainingSession.objects.select_for_update(of=("self",))
             .select_related("course", "meeting")
             .get(pk=session_id)
         )
