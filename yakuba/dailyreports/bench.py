@@ -22,40 +22,21 @@ The last line printed is one JSON object (p95_ms_sqlite, p95_ms_postgres, errors
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import re
 import sys
-import time
 import urllib.parse
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 from yakuba.core.benchserver import bench_site
+from yakuba.core.loadgen import Latencies, drive, get_then_post
 
 UNIT_SIZE = 50
 # Extra people whose reports are sent (unmeasured) before the run, so that every gunicorn
 # worker has imported the code and compiled the templates, as in a server that has been up.
 WARMUP = 12
 _FIELD = re.compile(r'name="(q_\d+)"')
-_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@dataclass
-class Result:
-    backend: str
-    get_ms: list[float] = field(default_factory=list)
-    post_ms: list[float] = field(default_factory=list)
-    errors: int = 0
-    error_samples: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-    def pct(self, values: list[float], q: float) -> float:
-        if not values:
-            return float("nan")
-        ordered = sorted(values)
-        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def setup_data(staff: int, sessions_file: str) -> None:
@@ -117,70 +98,37 @@ def setup_data(staff: int, sessions_file: str) -> None:
     print(f"  set up {len(units)} units, {len(users)} staff")
 
 
-def _request(port: int, method: str, path: str, cookies: dict[str, str], body: str = ""):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
-    if body:
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-        headers["Referer"] = f"http://127.0.0.1:{port}{path}"
-    start = time.perf_counter()
-    conn.request(method, path, body=body or None, headers=headers)
-    response = conn.getresponse()
-    data = response.read()
-    elapsed = (time.perf_counter() - start) * 1000
-    set_cookies = response.headers.get_all("Set-Cookie") or []
-    conn.close()
-    return response.status, data.decode(errors="replace"), elapsed, set_cookies
+def _visit(port: int) -> Callable[[str, Latencies], None]:
+    """A person opens today's report and submits it with every field filled."""
 
-
-def _one_person(port: int, session_key: str, result: Result) -> None:
-    cookies = {"sessionid": session_key}
-    try:
-        status, html, ms, set_cookies = _request(port, "GET", "/reports/today/", cookies)
-        result.get_ms.append(ms)
-        for c in set_cookies:
-            name, _, rest = c.partition("=")
-            cookies[name] = rest.split(";", 1)[0]
-        token = _CSRF.search(html)
-        if status != 200 or token is None:
-            raise RuntimeError(f"GET {status}")
-        form = {"csrfmiddlewaretoken": token.group(1), "work_place": "home", "submit": ""}
+    def form(html: str, token: str) -> str:
+        fields = {"csrfmiddlewaretoken": token, "work_place": "home", "submit": ""}
         for name in _FIELD.findall(html):
-            form[name] = "窓口対応と会議資料の作成"
-        status, _html, ms, _ = _request(
-            port, "POST", "/reports/today/", cookies, urllib.parse.urlencode(form)
-        )
-        result.post_ms.append(ms)
-        if status != 302:
-            raise RuntimeError(f"POST {status}")
-    except Exception as exc:  # every failure counts as an error
-        result.errors += 1
-        if len(result.error_samples) < 5:
-            result.error_samples.append(str(exc)[:200])
+            fields[name] = "窓口対応と会議資料の作成"
+        return urllib.parse.urlencode(fields)
+
+    def visit(session_key: str, result: Latencies) -> None:
+        get_then_post(port, "/reports/today/", session_key, form, result)
+
+    return visit
 
 
-def run_backend(backend: str, staff: int, concurrency: int, rush_seconds: float) -> Result:
+def run_backend(backend: str, staff: int, concurrency: int, rush_seconds: float) -> Latencies:
     with bench_site(backend, prefix="bench-reports", collectstatic=True) as site:
         sessions = site.work / "sessions.json"
         site.run_module("yakuba.dailyreports.bench", "--setup", str(staff + WARMUP), str(sessions))
         people = json.loads(sessions.read_text())
         warmup, keys = people[:WARMUP], people[WARMUP:]
-        result = Result(backend)
+        result = Latencies(backend)
         with site.server(workers=3, threads=4) as server:
-            with ThreadPoolExecutor(max_workers=4) as pool:
-                for key in warmup:
-                    pool.submit(_one_person, server.port, key, Result("warm-up"))
-            start = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=concurrency) as pool:
-                for i, key in enumerate(keys):
-                    if rush_seconds:
-                        # Open loop: person i arrives at i/N of the rush, whatever the server
-                        # does.
-                        delay = start + rush_seconds * i / len(keys) - time.perf_counter()
-                        if delay > 0:
-                            time.sleep(delay)
-                    pool.submit(_one_person, server.port, key, result)
-            result.seconds = time.perf_counter() - start
+            drive(
+                _visit(server.port),
+                warmup,
+                keys,
+                result,
+                concurrency=concurrency,
+                rush_seconds=rush_seconds,
+            )
     return result
 
 
@@ -202,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.setup:
         setup_data(int(args.setup[0]), args.setup[1])
         return 0
-    results: list[Result] = []
+    results: list[Latencies] = []
     for backend in ("sqlite", "postgres"):
         if args.only in (None, backend):
             print(f"{backend}: {args.staff} staff, {args.concurrency} concurrent users")

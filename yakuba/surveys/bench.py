@@ -19,39 +19,24 @@ The last line is one JSON object: survey_p95_ms_sqlite, survey_p95_ms_postgres (
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
-import re
 import sys
-import time
 import urllib.parse
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from yakuba.core.loadgen import Latencies, drive, get_then_post
 
 UNIT_SIZE = 40
 WARMUP = 12
 TARGET_P95_MS = 150.0
-_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 @dataclass
-class Result:
-    backend: str
-    get_ms: list[float] = field(default_factory=list)
-    post_ms: list[float] = field(default_factory=list)
-    errors: int = 0
-    error_samples: list[str] = field(default_factory=list)
-    seconds: float = 0.0
+class Result(Latencies):
     responses: int = -1
-
-    @staticmethod
-    def pct(values: list[float], q: float) -> float:
-        if not values:
-            return float("nan")
-        ordered = sorted(values)
-        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def setup_data(people: int, out_file: str) -> None:
@@ -175,46 +160,19 @@ def verify(out_file: str) -> None:
     )
 
 
-def _request(
-    port: int, method: str, path: str, cookies: dict[str, str], body: str = ""
-) -> tuple[int, str, float, list[str]]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
-    if body:
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    start = time.perf_counter()
-    conn.request(method, path, body=body.encode() if body else None, headers=headers)
-    response = conn.getresponse()
-    data = response.read()
-    elapsed = (time.perf_counter() - start) * 1000
-    set_cookies = response.headers.get_all("Set-Cookie") or []
-    conn.close()
-    return response.status, data.decode(errors="replace"), elapsed, set_cookies
+def _visit(port: int, survey: int) -> Callable[[list[Any], Latencies], None]:
+    """A person opens the survey and submits every answer at once (「回答を送信」)."""
 
+    def visit(person: list[Any], result: Latencies) -> None:
+        session_key, answers = person
 
-def _one_person(port: int, survey: int, person: list[Any], result: Result) -> None:
-    session_key, answers = person
-    cookies = {"sessionid": session_key}
-    path = f"/surveys/{survey}/"
-    try:
-        status, html, ms, set_cookies = _request(port, "GET", path, cookies)
-        result.get_ms.append(ms)
-        for c in set_cookies:
-            name, _, rest = c.partition("=")
-            cookies[name] = rest.split(";", 1)[0]
-        token = _CSRF.search(html)
-        if status != 200 or token is None:
-            raise RuntimeError(f"GET {status}")
-        form = {**answers, "csrfmiddlewaretoken": token.group(1), "action": "submit"}
-        body = urllib.parse.urlencode(form, doseq=True)
-        status, _html, ms, _ = _request(port, "POST", path, cookies, body)
-        result.post_ms.append(ms)
-        if status != 302:
-            raise RuntimeError(f"POST {status}")
-    except Exception as exc:  # every failure counts as an error
-        result.errors += 1
-        if len(result.error_samples) < 5:
-            result.error_samples.append(str(exc)[:200])
+        def form(_html: str, token: str) -> str:
+            fields = {**answers, "csrfmiddlewaretoken": token, "action": "submit"}
+            return urllib.parse.urlencode(fields, doseq=True)
+
+        get_then_post(port, f"/surveys/{survey}/", session_key, form, result)
+
+    return visit
 
 
 def run_backend(backend: str, people: int, concurrency: int, rush_seconds: float) -> Result:
@@ -227,18 +185,14 @@ def run_backend(backend: str, people: int, concurrency: int, rush_seconds: float
         warmup, measured = data["people"][:WARMUP], data["people"][WARMUP:]
         result = Result(backend)
         with site.server(workers=3, threads=4) as server:
-            with ThreadPoolExecutor(max_workers=4) as pool:
-                for person in warmup:
-                    pool.submit(_one_person, server.port, data["survey"], person, Result("warm"))
-            start = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=concurrency) as pool:
-                for i, person in enumerate(measured):
-                    if rush_seconds:
-                        delay = start + rush_seconds * i / len(measured) - time.perf_counter()
-                        if delay > 0:
-                            time.sleep(delay)
-                    pool.submit(_one_person, server.port, data["survey"], person, result)
-            result.seconds = time.perf_counter() - start
+            drive(
+                _visit(server.port, data["survey"]),
+                warmup,
+                measured,
+                result,
+                concurrency=concurrency,
+                rush_seconds=rush_seconds,
+            )
         site.run_module("yakuba.surveys.bench", "--verify", str(data_file))
         checked = json.loads(Path(str(data_file) + ".verify").read_text())
         result.responses = checked["responses"]
