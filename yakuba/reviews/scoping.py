@@ -68,7 +68,7 @@ def _answer_units(user: Any) -> Q:
 def rounds(user: Any) -> QuerySet[ReviewRound]:
     if not _signed_in(user):
         return ReviewRound.objects.none()
-    return ReviewRound.objects.select_related("procedure_criteria", "meeting_criteria")
+    return ReviewRound.objects.all()
 
 
 def _reviews() -> QuerySet[Review]:
@@ -109,7 +109,7 @@ def approvable_reviews(user: Any) -> QuerySet[Review]:
 
 
 def approval_queue(user: Any) -> QuerySet[Review]:
-    return approvable_reviews(user).filter(status=ReviewStatus.AWAITING_APPROVAL)
+    return approvable_reviews(user).filter(status=ReviewStatus.SUBMITTED)
 
 
 def to_answer(user: Any) -> QuerySet[Review]:

@@ -270,6 +270,23 @@ def _problems(key: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
     return lambda o: {"pk": matrix_objects(o)[key].pk}
 
 
+# --- reviews: the workflow (issue 17 items 3-5) ---
+# Everyone who works in a unit answers its items (the matrix users are all in 市民課, the
+# items' unit); the auditor reads every item and answers none (404 on answer URLs, 403 on
+# the decided item's actions). Heads approve; the planning unit opens rounds and sends
+# decided items back; progress: planning, HR, the auditor, unit heads (their department);
+# the publication: planning and the auditor.
+REVIEW_ANSWER = ("staff", "unit_head", "hr", "infosec", "sysadmin", "planning")
+REVIEW_PROGRESS = ("unit_head", "hr", "auditor", "planning")
+REVIEW_PUBLICATION = ("auditor", "planning")
+
+
+def _rvw(key: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    from yakuba.reviews.tests.workflow_factories import matrix_objects
+
+    return lambda o: {"pk": matrix_objects(o)[key].pk}
+
+
 # --- policies (issue 15 item 4) ---
 POLICIES_VIEW = ("unit_head", "hr", "auditor", "planning")
 POLICIES_MANAGE = ("planning",)
@@ -764,6 +781,42 @@ MATRIX: dict[str, Rule] = {
     "policies:approval_queue": Rule(POLICIES_APPROVE),
     "policies:version_detail": Rule(POLICIES_VIEW, kwargs=_pol("publication")),
     "policies:version_download": Rule(POLICIES_VIEW, kwargs=_pol("publication")),
+    # Reviews: the workflow. Empty POSTs: the answer form saves nothing chosen (redirect),
+    # the other forms answer 400 with their message; a submit without answers redirects
+    # with the missing tracks.
+    "reviews:worklist": Rule(SIGNED_IN),
+    "reviews:round_list": Rule(REVIEW_PROGRESS),
+    "reviews:round_create": Rule(("planning",)),
+    "reviews:review_detail": Rule(SIGNED_IN, kwargs=_rvw("review")),
+    "reviews:review_track": Rule(
+        REVIEW_ANSWER, kwargs=_rvw("review"), query="track=seal", overrides={"auditor": 404}
+    ),
+    "reviews:review_answer": Rule(
+        REVIEW_ANSWER, ok=302, method="post", kwargs=_rvw("review"), overrides={"auditor": 404}
+    ),
+    "reviews:review_override": Rule(
+        REVIEW_ANSWER, ok=400, method="post", kwargs=_rvw("review"), overrides={"auditor": 404}
+    ),
+    "reviews:review_submit": Rule(
+        REVIEW_ANSWER, ok=302, method="post", kwargs=_rvw("review"), overrides={"auditor": 404}
+    ),
+    "reviews:review_decide": Rule(
+        ("unit_head",), ok=400, method="post", kwargs=_rvw("submitted")
+    ),
+    "reviews:review_return": Rule(("planning",), ok=400, method="post", kwargs=_rvw("decided")),
+    "reviews:review_implemented": Rule(
+        REVIEW_ANSWER, ok=400, method="post", kwargs=_rvw("decided")
+    ),
+    "reviews:task_add": Rule(REVIEW_ANSWER, ok=400, method="post", kwargs=_rvw("decided")),
+    "reviews:task_update": Rule(REVIEW_ANSWER, ok=302, method="post", kwargs=_rvw("task")),
+    "reviews:change_list": Rule(SIGNED_IN),
+    "reviews:change_list_export": Rule(SIGNED_IN),
+    "reviews:dashboard": Rule(REVIEW_PROGRESS),
+    "reviews:blocked": Rule(REVIEW_PROGRESS),
+    "reviews:blocked_export": Rule(REVIEW_PROGRESS),
+    "reviews:assumptions": Rule(REVIEW_PROGRESS),
+    "reviews:publication": Rule(REVIEW_PUBLICATION),
+    "reviews:publication_export": Rule(REVIEW_PUBLICATION),
     # --- training (issue 16): everyone reads the catalogue and sessions and registers
     # themselves; the matrix registration is 山田's (no account): its feedback is 404 to all.
     # The coverage of 市民課 answers 404 to a unit head of another unit.

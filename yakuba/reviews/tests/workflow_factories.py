@@ -156,3 +156,41 @@ def decide(review: Review, outcomes: dict[str, str], *, answerer: Any, head: Any
     workflow.approve(actor=head, review=review)
     review.refresh_from_db()
     return review
+
+
+def matrix_objects(objs: dict[str, Any]) -> dict[str, Any]:
+    """For the authorization matrix: a round of three procedures of 市民課 (the matrix's
+    unit): one not started, one waiting for approval, one decided with a change task."""
+    if "reviews_workflow" in objs:
+        return objs["reviews_workflow"]
+    shimin = objs["org"]["shimin"]
+    answerer = user_in(shimin, "staff", "rv-matrix-staff")
+    head = user_in(shimin, "unit_head", "rv-matrix-head")
+    fresh = make_procedure(shimin, "住民票の写しの交付申請")
+    waiting = make_procedure(shimin, "印鑑登録申請")
+    done = make_procedure(shimin, "転入届")
+    review_round = open_round()
+    submitted = review_of(review_round, waiting)
+    workflow.save_answers(
+        actor=answerer,
+        review=submitted,
+        answers=route_answers(submitted.criteria_version, MATRIX_OUTCOMES),
+    )
+    workflow.submit(actor=answerer, review=submitted)
+    decided = decide(review_of(review_round, done), MATRIX_OUTCOMES, answerer=answerer, head=head)
+    objs["reviews_workflow"] = {
+        "round": review_round,
+        "review": review_of(review_round, fresh),
+        "submitted": submitted,
+        "decided": decided,
+        "task": decided.change_tasks.order_by("pk").first(),
+    }
+    return objs["reviews_workflow"]
+
+
+MATRIX_OUTCOMES = {
+    "seal": "seal_abolish",
+    "paper": "paper_online",
+    "visit": "visit_none",
+    "attachments": "attach_omit",
+}
