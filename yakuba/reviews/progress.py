@@ -66,8 +66,8 @@ MEETING_EFFECTS = (
 )
 #: Meeting outcomes that save the whole meeting.
 WHOLE_MEETING = frozenset({"meeting_abolished", "meeting_report_instead"})
-#: In-person steps removed: no visit needed, or online.
-IN_PERSON_REMOVED = frozenset({"no_visit", "online"})
+#: In-person steps removed: no visit needed any more (来庁不要).
+IN_PERSON_REMOVED = frozenset({"no_visit"})
 
 
 @dataclass
