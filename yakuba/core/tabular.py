@@ -96,6 +96,8 @@ def decode_csv_bytes(data: bytes) -> str:
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(getattr(value, "text", None), str):  # an array or data-table formula
+        return str(value.text).strip()  # type: ignore[attr-defined]
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, bool):
@@ -103,10 +105,15 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_tables(filename: str, data: bytes) -> list[Sheet]:
+def read_tables(filename: str, data: bytes, *, keep_formulas: bool = False) -> list[Sheet]:
+    """The file's sheets (a CSV is one sheet named "CSV").
+
+    An .xlsx formula cell reads as its last computed value, or — with ``keep_formulas`` — as
+    the formula itself ("=SUM(F2:F9)"), for importers that refuse formulas: the value
+    Excel last saved may be stale, and the formula says the cell was never typed in."""
     name = filename.lower()
     if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
+        return _read_xlsx(data, keep_formulas=keep_formulas)
     if name.endswith((".csv", ".txt", ".tsv")) or not name:
         return [_read_csv(data)]
     raise TableReadError(
@@ -168,12 +175,12 @@ def _check_expanded_size(data: bytes) -> None:
         )
 
 
-def _read_xlsx(data: bytes) -> list[Sheet]:
+def _read_xlsx(data: bytes, *, keep_formulas: bool = False) -> list[Sheet]:
     from openpyxl import load_workbook
 
     _check_expanded_size(data)
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=not keep_formulas)
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise TableReadError(
             _("Excelファイルを開けません。ファイルが壊れていないか確認してください。")
