@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "yakuba.campaigns",
     "yakuba.training",
     "yakuba.knowledge",
+    "yakuba.reviews",
     "yakuba.search",
 ]
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("policies/", include("yakuba.policies.urls")),
     path("training/", include("yakuba.training.urls")),
     path("knowledge/", include("yakuba.knowledge.urls")),
+    path("reviews/", include("yakuba.reviews.urls")),
     # /security/drills/ (infosec) and the short public links /t/ of drill mails.
     path("", include("yakuba.drills.urls")),
     path("api/v1/", api.urls),

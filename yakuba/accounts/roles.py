@@ -102,6 +102,18 @@ class Capability(models.TextChoices):
     # Knowledge sharing (issue 16, app knowledge): everyone signed in asks, answers and reads;
     # the information division moderates (sees anonymous askers, audited; appoints helpers).
     MODERATE_KNOWLEDGE = "moderate_knowledge", "moderate Q&A and how-tos, appoint ICT helpers"
+    # Reviewing documents, procedures and meetings against written criteria (issue 17,
+    # app reviews): the planning unit keeps the criteria, the inventory and the rounds;
+    # the owning unit answers (its staff and head, scoped to their unit and below); the
+    # head of the owning unit approves; progress is read by the planning unit, auditors,
+    # HR and unit heads (their units).
+    MANAGE_REVIEW_CRITERIA = "manage_review_criteria", "criteria sets: edit, version, publish"
+    MANAGE_REVIEW_INVENTORY = "manage_review_inventory", "procedures, meeting series, rates"
+    MANAGE_REVIEWS = "manage_reviews", "review rounds, assignment, send back, implemented"
+    ANSWER_REVIEWS = "answer_reviews", "answer the criteria for items of own unit (scoped)"
+    APPROVE_REVIEWS = "approve_reviews", "approve the answers of own unit (scoped)"
+    VIEW_REVIEW_PROGRESS = "view_review_progress", "review progress and effect (scoped)"
+    EXPORT_REVIEW_PUBLICATION = "export_review_publication", "export the published results"
 
 
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -339,6 +351,28 @@ del _role, _caps
 for _role in (Role.INFOSEC, Role.SYSADMIN):
     CAPABILITIES[_role] = CAPABILITIES[_role] | {Capability.MODERATE_KNOWLEDGE}
 del _role
+
+# Reviews (issue 17, app reviews). Everyone who works in a unit answers for the items of
+# their own unit and below, whatever their role (the auditor, who changes nothing, does
+# not); the unit head approves for theirs; the planning unit runs the whole review; HR and
+# auditors read the progress office-wide, unit heads for their units.
+for _role in (Role.STAFF, Role.UNIT_HEAD, Role.HR, Role.INFOSEC, Role.SYSADMIN, Role.PLANNING):
+    CAPABILITIES[_role] = CAPABILITIES[_role] | {Capability.ANSWER_REVIEWS}
+del _role
+for _role, _caps in {
+    Role.UNIT_HEAD: {Capability.APPROVE_REVIEWS, Capability.VIEW_REVIEW_PROGRESS},
+    Role.PLANNING: {
+        Capability.MANAGE_REVIEW_CRITERIA,
+        Capability.MANAGE_REVIEW_INVENTORY,
+        Capability.MANAGE_REVIEWS,
+        Capability.VIEW_REVIEW_PROGRESS,
+        Capability.EXPORT_REVIEW_PUBLICATION,
+    },
+    Role.HR: {Capability.VIEW_REVIEW_PROGRESS},
+    Role.AUDITOR: {Capability.VIEW_REVIEW_PROGRESS, Capability.EXPORT_REVIEW_PUBLICATION},
+}.items():
+    CAPABILITIES[_role] = CAPABILITIES[_role] | frozenset(_caps)
+del _role, _caps
 
 # Roles whose organisation scope is the whole office (others: their own unit and below).
 OFFICE_WIDE_ROLES = frozenset({Role.HR, Role.AUDITOR, Role.SYSADMIN})
