@@ -96,6 +96,8 @@ def decode_csv_bytes(data: bytes) -> str:
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(getattr(value, "text", None), str):  # an array or data-table formula
+        return str(value.text).strip()  # type: ignore[attr-defined]
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, bool):
@@ -103,12 +105,20 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_tables(filename: str, data: bytes) -> list[Sheet]:
+def read_tables(
+    filename: str, data: bytes, *, keep_formulas: bool = False, max_rows: int | None = None
+) -> list[Sheet]:
+    """The file's sheets (a CSV is one sheet named "CSV"); more rows than ``max_rows`` (all
+    sheets together; default the IMPORT_MAX_ROWS setting) refuse the file.
+
+    An .xlsx formula cell reads as its last computed value, or — with ``keep_formulas`` — as
+    the formula itself ("=SUM(F2:F9)"), for importers that refuse formulas: the value
+    Excel last saved may be stale, and the formula says the cell was never typed in."""
     name = filename.lower()
     if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
+        return _read_xlsx(data, keep_formulas=keep_formulas, max_rows=max_rows)
     if name.endswith((".csv", ".txt", ".tsv")) or not name:
-        return [_read_csv(data)]
+        return [_read_csv(data, max_rows=max_rows)]
     raise TableReadError(
         _("対応していない形式です。.xlsx または .csv のファイルを選んでください。")
     )
@@ -125,12 +135,13 @@ def _trimmed(cells: list[str], max_columns: int) -> list[str]:
     return cells[:end]
 
 
-def _read_csv(data: bytes) -> Sheet:
+def _read_csv(data: bytes, *, max_rows: int | None = None) -> Sheet:
     text = decode_csv_bytes(data)
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    max_rows, max_columns = import_limit("IMPORT_MAX_ROWS"), import_limit("IMPORT_MAX_COLUMNS")
+    max_rows = max_rows or import_limit("IMPORT_MAX_ROWS")
+    max_columns = import_limit("IMPORT_MAX_COLUMNS")
     rows: list[tuple[int, list[str]]] = []
     try:
         for i, row in enumerate(reader, start=1):
@@ -168,17 +179,20 @@ def _check_expanded_size(data: bytes) -> None:
         )
 
 
-def _read_xlsx(data: bytes) -> list[Sheet]:
+def _read_xlsx(
+    data: bytes, *, keep_formulas: bool = False, max_rows: int | None = None
+) -> list[Sheet]:
     from openpyxl import load_workbook
 
     _check_expanded_size(data)
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=not keep_formulas)
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise TableReadError(
             _("Excelファイルを開けません。ファイルが壊れていないか確認してください。")
         ) from exc
-    max_rows, max_columns = import_limit("IMPORT_MAX_ROWS"), import_limit("IMPORT_MAX_COLUMNS")
+    max_rows = max_rows or import_limit("IMPORT_MAX_ROWS")
+    max_columns = import_limit("IMPORT_MAX_COLUMNS")
     sheets = []
     count = 0
     try:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from yakuba.knowledge import crossing
 from yakuba.knowledge.models import Answer, Helpful, Question
+from yakuba.org import positions
 from yakuba.org.models import Staff, Unit
 from yakuba.training.models import Registration, RegistrationStatus
 
@@ -83,12 +84,12 @@ def report(start: dt.date, end: dt.date) -> Report:
     dept_group: dict[int, Hashable] = {}
     level_group: dict[int, Hashable] = {}
     dept_sizes: dict[Hashable, int] = {code: 0 for code, _ in roots}
-    level_sizes: dict[Hashable, int] = {level: 0 for level in crossing.LEVELS}
+    level_sizes: dict[Hashable, int] = {level: 0 for level in positions.LEVELS}
     for pk, position, path, active in Staff.objects.values_list(
         "pk", "position", "unit__path", "active"
     ):
         dept = _department_code(path)
-        level = crossing.level_of(position)
+        level = positions.level_of(position)
         dept_group[pk] = dept
         level_group[pk] = level
         if active:
@@ -136,7 +137,7 @@ def report(start: dt.date, end: dt.date) -> Report:
     ]
     labels: dict[str, dict[Hashable, str]] = {
         BY_DEPARTMENT: {code: name for code, name in roots},
-        BY_LEVEL: {level: crossing.level_label(level) for level in crossing.LEVELS},
+        BY_LEVEL: {level: positions.level_label(level) for level in positions.LEVELS},
     }
     result = Report(
         start=start,

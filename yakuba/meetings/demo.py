@@ -1,4 +1,5 @@
-"""Demo meetings for the demo city: three past meetings of 市民課 with realistic drops.
+"""Demo meetings for the demo city: three past meetings of 市民課 with realistic drops, and
+ten recurring meetings.
 
 * 課内会議 (Zoom, last week): recorded webhook payloads — with redeliveries and "left"
   events arriving late — are replayed through the real, signed webhook endpoint;
@@ -10,6 +11,9 @@ Each has an agenda stamped as it ran, minutes with decisions and action items, f
 minutes and catch-ups sent; every catch-up is acknowledged except demo-staff's for last
 week's 課内会議, which therefore shows on that meeting's re-contact list. demo-staff's line
 keeps dropping, so the daily connection-quality run nudges them to run the check.
+
+Then ten recurring meetings (定例会議) with three months of past occurrences, attendance and
+minutes (meetings.demo_series), which the reviews app groups into series and prices.
 
 Called by `manage.py seed_meetings_demo` (run by `make run`); never by a production start.
 """
@@ -30,6 +34,7 @@ from django.utils import timezone
 from yakuba.accounts.models import User
 from yakuba.demo import accounts
 from yakuba.meetings import services, zoom
+from yakuba.meetings.demo_series import seed_recurring_meetings
 from yakuba.meetings.models import (
     AgendaItem,
     CatchUp,
@@ -395,8 +400,10 @@ def seed_meetings_demo(seed: int = 6) -> dict[str, int]:
         catchup.save(update_fields=["acknowledged_at"])
     # The daily connection-quality run, as the scheduler would start it.
     nudges = quality_services.send_nudges()
+    # Ten recurring meetings with three months of past occurrences (the reviews inventory).
+    recurring = seed_recurring_meetings()
     return {
-        "meetings": 3,
+        "meetings": 3 + recurring,
         "connection_nudges": nudges,
         "catchups": CatchUp.objects.count(),
         "webhook_posts": len(replayer.statuses),

@@ -677,3 +677,7 @@ class ChangeTask(models.Model):
 
     def __str__(self) -> str:
         return self.description[:40]
+
+
+# The stored preview of an inventory import (its own module; registered here).
+from yakuba.reviews.import_models import ProcedureImport  # noqa: E402, F401

@@ -287,6 +287,20 @@ def _rvw(key: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
     return lambda o: {"pk": matrix_objects(o)[key].pk}
 
 
+# --- reviews: inventory (issue 17 item 2) ---
+# The planning unit keeps the inventory (imports, hourly rates, regrouping the meetings);
+# the procedures and meeting series are read by those who follow the review's progress
+# (unit heads: their units; HR and auditors: office-wide) and the planning unit.
+REVIEW_INVENTORY_READ = ("unit_head", "hr", "auditor", "planning")
+REVIEW_INVENTORY_MANAGE = ("planning",)
+
+
+def _review_inventory(key: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    from yakuba.reviews.tests.inventory_factories import matrix_objects
+
+    return lambda o: {"pk": matrix_objects(o)[key].pk}
+
+
 # --- policies (issue 15 item 4) ---
 POLICIES_VIEW = ("unit_head", "hr", "auditor", "planning")
 POLICIES_MANAGE = ("planning",)
@@ -896,6 +910,22 @@ MATRIX: dict[str, Rule] = {
     # information division's page; helpers' own thanks are on knowledge:my_helper.
     "knowledge:crossing": Rule(KNOWLEDGE_MODERATE),
     "knowledge:crossing_export": Rule(KNOWLEDGE_MODERATE),
+    # --- reviews: the inventory (issue 17 item 2).
+    "reviews:procedure_list": Rule(REVIEW_INVENTORY_READ),
+    "reviews:procedure_template": Rule(REVIEW_INVENTORY_READ),
+    "reviews:procedure_import": Rule(REVIEW_INVENTORY_MANAGE),
+    "reviews:procedure_import_detail": Rule(
+        REVIEW_INVENTORY_MANAGE, kwargs=_review_inventory("import")
+    ),
+    "reviews:procedure_import_status": Rule(
+        REVIEW_INVENTORY_MANAGE, kwargs=_review_inventory("import")
+    ),
+    "reviews:procedure_import_confirm": Rule(
+        REVIEW_INVENTORY_MANAGE, ok=302, method="post", kwargs=_review_inventory("import")
+    ),
+    "reviews:meeting_series_list": Rule(REVIEW_INVENTORY_READ),
+    "reviews:meeting_series_refresh": Rule(REVIEW_INVENTORY_MANAGE, ok=302, method="post"),
+    "reviews:hourly_rates": Rule(REVIEW_INVENTORY_MANAGE),
     # --- search (issue 16 item 4): every signed-in member of staff, over what they may see.
     "search:results": Rule(SIGNED_IN, query="q=%E5%9C%A8%E5%AE%85+VPN"),
 }

@@ -1,6 +1,6 @@
-"""The plain functions of 「ナレッジの広がり」 on small fixed data: position levels, the
-matrix with small groups merged, the share answered across departments, the median wait
-for a first answer and the monthly trend."""
+"""The plain functions of 「ナレッジの広がり」 on small fixed data: the matrix with small
+groups merged, the share answered across departments, the median wait for a first answer
+and the monthly trend (position levels: yakuba/org/tests/test_positions.py)."""
 
 from __future__ import annotations
 
@@ -14,18 +14,6 @@ T0 = dt.datetime(2026, 4, 1, 9, 0, tzinfo=dt.UTC)
 
 def h(hours: float) -> dt.datetime:
     return T0 + dt.timedelta(hours=hours)
-
-
-def test_job_titles_map_to_five_levels_in_one_place():
-    assert [crossing.level_of(t) for t in ("主事", "技師", "会計年度任用職員", "", "保健師")] == [
-        crossing.LEVEL_STAFF
-    ] * 5
-    assert crossing.level_of("主任") == crossing.level_of("主査") == crossing.LEVEL_SENIOR
-    assert crossing.level_of("係長") == crossing.LEVEL_CHIEF
-    assert crossing.level_of(" 課長補佐 ") == crossing.LEVEL_DEPUTY
-    assert crossing.level_of("課長") == crossing.level_of("部長") == crossing.LEVEL_MANAGER
-    assert crossing.level_of("課長（兼）企画係長") == crossing.LEVEL_MANAGER
-    assert crossing.level_label(crossing.LEVEL_CHIEF) == "係長級"
 
 
 def test_matrix_counts_helper_group_by_helped_group():

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
 from yakuba.demo import accounts
+from yakuba.meetings.demo_series import SERIES
 from yakuba.meetings.models import (
     AttendanceEvent,
     CatchUp,
     ConnectionNudge,
     Meeting,
+    MinutesEntry,
     PresenceInterval,
 )
 from yakuba.meetings.quality import selectors as quality_selectors
@@ -26,7 +29,10 @@ def test_seed_meetings_demo(settings) -> None:
     out = StringIO()
     call_command("seed_meetings_demo", "--if-empty", stdout=out)
     assert "エラー 0 件" in out.getvalue()
-    assert Meeting.objects.count() == 3
+    # The three of meetings.demo (the in-person 課内会議 before last week's are a series').
+    recurring = [s.title for s in SERIES if s.title != "市民課 課内会議"]
+    three = Meeting.objects.exclude(title__in=recurring).exclude(platform="in_person")
+    assert three.count() == 3
     assert AttendanceEvent.objects.filter(source="zoom").exists()
     assert PresenceInterval.objects.filter(source="teams").exists()
     unread = CatchUp.objects.filter(acknowledged_at__isnull=True)
@@ -46,5 +52,28 @@ def test_seed_meetings_demo(settings) -> None:
     assert Notice.objects.filter(recipient=nudge.staff.user, url="/netcheck/").exists()
     summary = quality_selectors.unit_summary()
     assert summary.summary.total.people >= 3 and summary.summary.total.above >= 1
+    total = Meeting.objects.count()
     call_command("seed_meetings_demo", "--if-empty", stdout=out)
-    assert Meeting.objects.count() == 3
+    assert Meeting.objects.count() == total
+
+
+@pytest.mark.django_db
+def test_the_demo_has_ten_recurring_meetings_with_attendance_and_minutes(settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_demo", "--staff", "120", stdout=StringIO())
+    call_command("seed_meetings_demo", "--if-empty", stdout=StringIO())
+    series = {(m["title"], m["organiser"]) for m in Meeting.objects.values("title", "organiser")}
+    assert len(series) == 3 - 1 + 10  # 市民課 課内会議 is one of the three and a series
+    for spec in SERIES:
+        occurrences = Meeting.objects.filter(title=spec.title)
+        assert occurrences.count() >= 3, spec.title
+        assert PresenceInterval.objects.filter(meeting__in=occurrences).exists(), spec.title
+        assert all(m.end - m.start == dt.timedelta(minutes=spec.minutes) for m in occurrences)
+    weekly = Meeting.objects.filter(title="市民課 課内会議").order_by("start")
+    assert weekly.count() == 13 and weekly.last().platform == "zoom"
+    # The report-only series records neither decisions nor actions, the 庁議 decides.
+    report_only = MinutesEntry.objects.filter(meeting__title="情報政策課 週次進捗報告会")
+    assert report_only.exists() and not report_only.exclude(kind="note").exists()
+    assert MinutesEntry.objects.filter(meeting__title="庁議", kind="decision").exists()
+    # Nothing here is on Zoom (the licence demo's peaks) and no connection drops twice.
+    assert not Meeting.objects.filter(title__in=[s.title for s in SERIES[1:]], platform="zoom")

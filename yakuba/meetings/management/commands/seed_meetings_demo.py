@@ -1,4 +1,5 @@
-"""`manage.py seed_meetings_demo [--if-empty]`: three past meetings of 市民課 (see
+"""`manage.py seed_meetings_demo [--if-empty]`: three past meetings of 市民課 and ten
+recurring meetings with their past occurrences (see
 meetings.demo). Run after `seed_demo`; the shared rules are in yakuba.demo.commands."""
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from yakuba.meetings.models import Meeting
 
 
 class Command(DemoCommand):
-    help = "Demo meetings: three past meetings with drops, minutes and catch-ups (one unread)."
+    help = (
+        "Demo meetings: three past meetings with drops, minutes and catch-ups (one unread), "
+        "and ten recurring meetings with three months of occurrences."
+    )
     subject = pgettext_lazy("demo data", "会議")
 
     def existing(self, **options: Any) -> list[str]:
