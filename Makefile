@@ -48,6 +48,7 @@ run: install
 	DEBUG=1 $(PY) manage.py seed_policies_demo --if-empty
 	DEBUG=1 $(PY) manage.py seed_training_demo --if-empty
 	DEBUG=1 $(PY) manage.py seed_knowledge_demo --if-empty
+	DEBUG=1 $(PY) manage.py seed_reviews_demo --if-empty
 	@DEBUG=1 $(PY) manage.py demo_sign_ins
 	@echo "Starting the task worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
 	@DEBUG=1 $(PY) manage.py db_worker & WORKER=$$!; \

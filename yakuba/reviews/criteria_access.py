@@ -135,3 +135,34 @@ def derive(review: Any, answers: Mapping[str, Any]) -> dict[str, decisions.Track
         review.criteria_version.definition, answers, facts=item_facts(review)
     )
     return {k: r for k, r in results.items() if r.status != decisions.NOT_APPLICABLE}
+
+
+def answers_reaching(
+    definition: Mapping[str, Any],
+    outcomes: Mapping[str, str],
+    *,
+    note: str = "",
+    article: str = "",
+) -> dict[str, dict[str, dict[str, str]]]:
+    """Stored answers that lead each track of ``outcomes`` ({track: outcome key}) to that
+    outcome — the first route the engine lists — with ``note`` and ``article`` where the
+    options chosen demand them (the demo and the tests answer with this)."""
+    answers: dict[str, dict[str, dict[str, str]]] = {}
+    parsed = Definition(definition)
+    for track_key, outcome in outcomes.items():
+        track = parsed.track(track_key)
+        route = next(
+            (r for r in decisions.paths(definition, track_key) if r.outcome == outcome), None
+        )
+        if track is None or route is None:
+            continue
+        answers[track_key] = {}
+        for question_key, option_key in route.choices:
+            question = track.question(question_key)
+            option = question.option(option_key) if question else None
+            answers[track_key][question_key] = {
+                "option": option_key,
+                "note": note if option is not None and option.requires_note else "",
+                "article": article if option is not None and option.requires_article else "",
+            }
+    return answers

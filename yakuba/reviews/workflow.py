@@ -656,7 +656,7 @@ _SUGGESTED: dict[str, Sequence[tuple[str, str]]] = {
 }
 
 
-def _suggest_tasks(actor: User, review: Review) -> int:
+def _suggest_tasks(actor: User | None, review: Review) -> int:
     """The usual tasks of the decided changes (once per review: none if it has tasks)."""
     if review.change_tasks.exists():
         return 0
@@ -739,6 +739,32 @@ def update_task(
 
 
 # --- assumptions ---------------------------------------------------------------------------
+
+#: Starting values (minutes of staff time saved per case) and why; the planning unit edits
+#: them. A procedure's case is one application of its annual count; a meeting's is one
+#: participant at one meeting (abolished or replaced by a report: the whole meeting).
+DEFAULT_ASSUMPTIONS: dict[str, tuple[int, str]] = {
+    OutcomeEffect.SEAL_ABOLISHED: (2, "押印漏れ・訂正印の確認と差し替えの手間"),
+    OutcomeEffect.SEAL_SUBSTITUTED: (1, "押印漏れの確認が署名の確認に変わる分"),
+    OutcomeEffect.ONLINE: (10, "窓口での受付・書類の確認・入力（電子申請ではデータで届く）"),
+    OutcomeEffect.PAPER_SIMPLIFIED: (4, "書面の受付・回送（メール・郵送での受付）"),
+    OutcomeEffect.NO_VISIT: (12, "窓口での対応（案内・待ち時間の対応を含む）"),
+    OutcomeEffect.BY_APPOINTMENT: (4, "混雑時の待ち時間の対応の平準化"),
+    OutcomeEffect.ATTACHMENT_OMITTED: (5, "添付書類の確認と不足の連絡（市で照会できる分）"),
+    OutcomeEffect.MEETING_MERGED: (30, "統合で開催が減る分（参加者1人1回あたり）"),
+    OutcomeEffect.MEETING_FEWER_PARTICIPANTS: (20, "参加しなくてよくなる人の分の平均"),
+    OutcomeEffect.MEETING_SHORTENED: (15, "1回あたりの短縮時間"),
+    OutcomeEffect.MEETING_ONLINE: (10, "会議室への移動・準備の時間"),
+}
+
+
+def install_default_assumptions(*, actor: User) -> int:
+    """The starting assumptions for the effects that have none yet (audited)."""
+    _require(scoping.can_manage(actor), "cannot change the assumptions")
+    present = set(OutcomeAssumption.objects.values_list("effect", flat=True))
+    missing = {k: v for k, v in DEFAULT_ASSUMPTIONS.items() if k not in present}
+    return save_assumptions(actor=actor, values=missing) if missing else 0
+
 
 
 def save_assumptions(*, actor: User, values: Mapping[str, tuple[int, str]]) -> int:

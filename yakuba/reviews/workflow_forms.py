@@ -128,12 +128,20 @@ class TaskUpdateForm(TaskForm):
 
 def assumption_rows(current: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Every effect with its current minutes and basis (for the assumptions form)."""
+    from yakuba.reviews.workflow import DEFAULT_ASSUMPTIONS
+
     return [
         {
             "effect": value,
             "label": label,
-            "minutes": getattr(current.get(value), "minutes_saved_per_case", 0),
-            "basis": getattr(current.get(value), "basis", ""),
+            # Not set yet: the starting value is offered (saved only with the form).
+            "minutes": getattr(
+                current.get(value),
+                "minutes_saved_per_case",
+                DEFAULT_ASSUMPTIONS.get(value, (0, ""))[0],
+            ),
+            "basis": getattr(current.get(value), "basis", DEFAULT_ASSUMPTIONS.get(value, (0, ""))[1]),
+            "saved": value in current,
         }
         for value, label in OutcomeEffect.choices
         if value not in ("kept", "kept_by_law")

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from yakuba.reviews import criteria, decisions, defaults, workflow
+from yakuba.reviews import criteria, criteria_access, defaults, workflow
 from yakuba.reviews.models import (
     CriteriaSet,
     CriteriaVersion,
@@ -121,24 +121,18 @@ def open_round(
     )
 
 
-def route_answers(version: CriteriaVersion, outcomes: dict[str, str]) -> dict[str, dict[str, workflow.AnswerInput]]:
+def route_answers(
+    version: CriteriaVersion, outcomes: dict[str, str]
+) -> dict[str, dict[str, workflow.AnswerInput]]:
     """Answers that lead each track in ``outcomes`` ({track: outcome key}) to that outcome
     (the first route the engine lists), with a note and an article where demanded."""
-    definition = version.definition
-    answers: dict[str, dict[str, workflow.AnswerInput]] = {}
-    for track_key, outcome in outcomes.items():
-        route = next(r for r in decisions.paths(definition, track_key) if r.outcome == outcome)
-        track = next(t for t in decisions.tracks_of(definition) if t["key"] == track_key)
-        questions = {q["key"]: q for q in track["questions"]}
-        answers[track_key] = {}
-        for question, option in route.choices:
-            spec = next(o for o in questions[question]["options"] if o["key"] == option)
-            answers[track_key][question] = workflow.AnswerInput(
-                option=option,
-                note="理由を記録します。" if spec.get("requires_note") else "",
-                article="地方自治法第1条" if spec.get("requires_article") else "",
-            )
-    return answers
+    stored = criteria_access.answers_reaching(
+        version.definition, outcomes, note="理由を記録します。", article="地方自治法第1条"
+    )
+    return {
+        track: {q: workflow.AnswerInput(**a) for q, a in questions.items()}
+        for track, questions in stored.items()
+    }
 
 
 def review_of(review_round: ReviewRound, item: Any) -> Review:
