@@ -193,6 +193,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("職員アンケートの集計・内訳・記述のまとまり（5人未満は非表示）"),
     ),
     NavItem(
+        _("見直しの進み具合"),
+        "reviews:dashboard",
+        Capability.VIEW_REVIEW_PROGRESS,
+        _("手続・会議の見直しの部ごとの状況・効果（削減時間）・法令等により存続するもの・公表"),
+    ),
+    NavItem(
         _("課題と対応策"),
         "problems:list",
         Capability.VIEW_PROBLEMS,

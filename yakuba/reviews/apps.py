@@ -10,3 +10,10 @@ class ReviewsConfig(AppConfig):
     name = "yakuba.reviews"
     label = "reviews"
     verbose_name = _("書類・手続・会議の見直し")
+
+    def ready(self) -> None:
+        from yakuba.evaluation import sections
+        from yakuba.reviews import panel  # noqa: F401  (registers the home panel)
+        from yakuba.reviews.report_section import SECTION
+
+        sections.register(SECTION)

@@ -161,3 +161,30 @@ def test_the_dashboard_query_count_does_not_grow_with_items(client, org, city) -
     assert counts[0] == counts[1] == counts[2], counts
     board = progress.round_dashboard(city["round"], departments=None, today=timezone.localdate())
     assert board.total.items == 5 + 300
+
+
+def test_the_evidence_report_section_reads_the_effect(city) -> None:
+    from yakuba.evaluation import sections
+    from yakuba.evaluation.sections import Period, ReportRequest
+
+    section = next(s for s in sections.registered() if s.code == "reviews")
+    today = timezone.localdate()
+    result = section.compute(ReportRequest(period=Period(today, today)))
+    figures = {f.key: f.value for f in result.figures}
+    assert figures["reviews_decided"] == 4 and figures["reviews_seal_abolished"] == 66.7
+    assert figures["reviews_hours"] == 1348.3 and figures["reviews_meeting_cost"] == 120000
+    assert [row[0] for row in result.tables[0].rows] == ["市民部", "総務部"]
+    long_ago = today.replace(year=today.year - 5)
+    assert not section.compute(ReportRequest(period=Period(long_ago, long_ago))).has_data
+
+
+def test_the_home_panel_counts_what_waits(client, org, city) -> None:
+    from yakuba.reviews.panel import panel
+
+    class Request:
+        user = f.user_in(org["shimin"], "staff", "p-staff")
+
+    shown = panel(Request())  # type: ignore[arg-type]
+    assert shown is not None and shown["to_answer"] == 1  # 転入届, not started
+    head = verified_client(client, city["head"])
+    assert "手続・会議の見直し" in head.get(reverse("core:home")).content.decode()
