@@ -8,7 +8,7 @@ PORT ?= 8000
 BENCH_DIR ?= ../shared/bench/curtois-qu
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-db lint format messages bench-planner bench-rosters bench-reports bench-meetings bench-netcheck bench-faults bench-accounts bench-security bench-evaluation bench-knowledge install clean-db
+.PHONY: run test test-db lint format messages bench-reviews bench-planner bench-rosters bench-reports bench-meetings bench-netcheck bench-faults bench-accounts bench-security bench-evaluation bench-knowledge install clean-db
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -146,3 +146,10 @@ bench-knowledge: install
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+
+# Reviews (issue 17): the inventory import (yakuba/reviews/bench.py, when present) and the
+# office dashboard with 20,000 items and 45 units (yakuba/reviews/bench_dashboard.py), each
+# on SQLite and on PostgreSQL (bench databases created and dropped on BENCH_PG_URL's
+# server). Tables, then one JSON line with every figure.
+bench-reviews: install
+	$(PY) -m yakuba.reviews.bench_dashboard --database-url $(BENCH_PG_URL)

@@ -69,13 +69,14 @@ def _published(actor: User) -> dict[str, CriteriaVersion]:
         criteria.publish(actor=actor, version=draft)
     found: dict[str, CriteriaVersion] = {}
     for criteria_set in CriteriaSet.objects.order_by("pk"):
-        version = criteria_set.versions.filter(status=VersionStatus.PUBLISHED).first()
+        version: CriteriaVersion | None = criteria_set.versions.filter(
+            status=VersionStatus.PUBLISHED
+        ).first()
         if version is None:
-            drafts = criteria_set.versions.filter(status=VersionStatus.DRAFT)
-            draft = drafts.first()
-            if draft is None:
+            pending = criteria_set.versions.filter(status=VersionStatus.DRAFT).first()
+            if pending is None:
                 continue
-            version = criteria.publish(actor=actor, version=draft)
+            version = criteria.publish(actor=actor, version=pending)
         found.setdefault(criteria_set.applies_to, version)
     return found
 
@@ -124,7 +125,7 @@ def _answer(review: Review, outcomes: dict[str, str], article: str) -> None:
     review.answers = answers
     review.note = ""
     review.save(update_fields=["answers", "note"])
-    workflow._rewrite_tracks(review, answers)  # noqa: SLF001 (the service's own derivation)
+    workflow._rewrite_tracks(review, answers)
 
 
 def _series_outcomes(definition: Any, wanted: str) -> dict[str, str]:
@@ -166,8 +167,9 @@ def seed_reviews_demo(seed: int = 17, today: dt.date | None = None) -> dict[str,
             data=workflow.RoundInput(
                 name=ROUND_NAME,
                 due_on=today + dt.timedelta(days=45),
-                criteria_versions=[versions[k] for k in (AppliesTo.PROCEDURE, AppliesTo.MEETING)
-                                   if k in versions],  # fmt: skip
+                criteria_versions=[
+                    versions[k] for k in (AppliesTo.PROCEDURE, AppliesTo.MEETING) if k in versions
+                ],
                 include_procedures=True,
                 include_meetings=AppliesTo.MEETING in versions
                 and MeetingSeries.objects.filter(active=True).exists(),
@@ -181,7 +183,11 @@ def seed_reviews_demo(seed: int = 17, today: dt.date | None = None) -> dict[str,
         )
         counts: Counter[str] = Counter()
         # The story's items: those demo-staff answers (住民記録係 and 市民課 above it).
-        mine = set(scoping.answerable_reviews(staff).filter(round=review_round).values_list("pk", flat=True))
+        mine = set(
+            scoping.answerable_reviews(staff)
+            .filter(round=review_round)
+            .values_list("pk", flat=True)
+        )
         story = [r for r in reviews if r.procedure_id and r.pk in mine]
         others = [r for r in reviews if r.procedure_id and r.pk not in mine]
         definitions: dict[int, criteria_access.Definition] = {}
@@ -204,7 +210,7 @@ def seed_reviews_demo(seed: int = 17, today: dt.date | None = None) -> dict[str,
                     decided_at=decided_at,
                     implemented_on=today if implemented else None,
                 )
-                workflow._suggest_tasks(None, review)  # noqa: SLF001
+                workflow._suggest_tasks(None, review)
                 counts["implemented" if implemented else "decided"] += 1
             elif roll < 0.58:
                 _answer(review, outcomes, article)
@@ -230,8 +236,7 @@ def seed_reviews_demo(seed: int = 17, today: dt.date | None = None) -> dict[str,
                 article=review.procedure.legal_basis if review.procedure else "",
             )
             answers = {
-                t: {q: workflow.AnswerInput(**a) for q, a in qs.items()}
-                for t, qs in stored.items()
+                t: {q: workflow.AnswerInput(**a) for q, a in qs.items()} for t, qs in stored.items()
             }
             workflow.save_answers(actor=staff, review=review, answers=answers)
             workflow.submit(actor=staff, review=review)
@@ -281,7 +286,6 @@ def _meetings(reviews: list[Review]) -> Counter[str]:
             submitted_at=now - dt.timedelta(days=3),
             decided_at=now - dt.timedelta(days=1),
         )
-        workflow._suggest_tasks(None, abolish)  # noqa: SLF001
+        workflow._suggest_tasks(None, abolish)
         counts["meetings_decided"] += 1
     return counts
-

@@ -253,8 +253,13 @@ def build(
         r.procedure_hours = round(r.procedure_hours, 1)
         r.meeting_hours = round(r.meeting_hours, 1)
         rows.append(r)
-    rows.sort(key=lambda r: (r.unit is None, r.unit.sort_order if r.unit else 0,
-                             r.unit.path if r.unit else ""))  # fmt: skip
+    rows.sort(
+        key=lambda r: (
+            r.unit is None,
+            r.unit.sort_order if r.unit else 0,
+            r.unit.path if r.unit else "",
+        )
+    )
     total = DepartmentRow(None, str(_("合計")))
     for r in rows:
         total.add(r)

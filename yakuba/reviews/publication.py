@@ -204,7 +204,7 @@ def change_sheets(
                     timezone.localdate(t.done_at) if t.done_at else None,
                 ]
             )
-    sheets = []
+    sheets: list[tuple[str, Sequence[str], list[list[object]]]] = []
     used: set[str] = set()
     for dept, body in by_dept.items():
         name = _sheet_name(dept, used)

@@ -35,42 +35,111 @@ def summarise(effect: Effect, comparison: Effect | None) -> SectionResult:
     blocked = Source(_("法令等により存続するもの"), reverse("reviews:blocked"))
     c = comparison
 
-    def fig(key: str, label: str, value: float | int | None, unit: str, before: float | int | None,
-            src: Source = source, note: str = "") -> Figure:  # fmt: skip
+    def fig(
+        key: str,
+        label: str,
+        value: float | int | None,
+        unit: str,
+        before: float | int | None,
+        src: Source = source,
+        note: str = "",
+    ) -> Figure:
         return Figure(key, label, value, unit, comparison=before, source=src, note=note)
 
     figures = [
-        fig("reviews_decided", _("見直しを決定した手続・会議"), effect.reviewed, _("件"),
-            c.reviewed if c else None),  # fmt: skip
-        fig("reviews_seal_abolished", _("押印を廃止した割合"), effect.seal_abolished_percent, "%",
+        fig(
+            "reviews_decided",
+            _("見直しを決定した手続・会議"),
+            effect.reviewed,
+            _("件"),
+            c.reviewed if c else None,
+        ),
+        fig(
+            "reviews_seal_abolished",
+            _("押印を廃止した割合"),
+            effect.seal_abolished_percent,
+            "%",
             c.seal_abolished_percent if c else None,
-            note=_("押印・署名を求めていた手続のうち押印廃止とした割合")),  # fmt: skip
-        fig("reviews_online", _("オンライン化した手続"), effect.online, _("件"),
-            c.online if c else None),  # fmt: skip
-        fig("reviews_no_visit", _("来庁不要とした手続"), effect.in_person_removed, _("件"),
-            c.in_person_removed if c else None),  # fmt: skip
-        fig("reviews_attachments", _("添付書類を省略した手続"), effect.attachments_omitted, _("件"),
-            c.attachments_omitted if c else None),  # fmt: skip
-        fig("reviews_meetings", _("見直した定例会議（廃止・統合・短縮・オンライン等）"),
-            effect.meetings_changed, _("件"), c.meetings_changed if c else None),  # fmt: skip
-        fig("reviews_hours", _("削減時間（年間・推計）"), effect.hours_saved, _("時間"),
+            note=_("押印・署名を求めていた手続のうち押印廃止とした割合"),
+        ),
+        fig(
+            "reviews_online",
+            _("オンライン化した手続"),
+            effect.online,
+            _("件"),
+            c.online if c else None,
+        ),
+        fig(
+            "reviews_no_visit",
+            _("来庁不要とした手続"),
+            effect.in_person_removed,
+            _("件"),
+            c.in_person_removed if c else None,
+        ),
+        fig(
+            "reviews_attachments",
+            _("添付書類を省略した手続"),
+            effect.attachments_omitted,
+            _("件"),
+            c.attachments_omitted if c else None,
+        ),
+        fig(
+            "reviews_meetings",
+            _("見直した定例会議（廃止・統合・短縮・オンライン等）"),
+            effect.meetings_changed,
+            _("件"),
+            c.meetings_changed if c else None,
+        ),
+        fig(
+            "reviews_hours",
+            _("削減時間（年間・推計）"),
+            effect.hours_saved,
+            _("時間"),
             c.hours_saved if c else None,
-            note=_("年間件数×結果ごとの1件あたり削減時間（企画政策課の前提）")),  # fmt: skip
-        fig("reviews_meeting_cost", _("会議の人件費の削減（年間・推計）"), effect.meeting_cost_yen,
-            _("円"), c.meeting_cost_yen if c else None),  # fmt: skip
-        fig("reviews_blocked", _("法令等により存続"), effect.blocked_by_law, _("件"),
-            c.blocked_by_law if c else None, src=blocked),  # fmt: skip
+            note=_("年間件数×結果ごとの1件あたり削減時間（企画政策課の前提）"),
+        ),
+        fig(
+            "reviews_meeting_cost",
+            _("会議の人件費の削減（年間・推計）"),
+            effect.meeting_cost_yen,
+            _("円"),
+            c.meeting_cost_yen if c else None,
+        ),
+        fig(
+            "reviews_blocked",
+            _("法令等により存続"),
+            effect.blocked_by_law,
+            _("件"),
+            c.blocked_by_law if c else None,
+            src=blocked,
+        ),
     ]
     rows = [
-        [r.name, r.reviewed, r.seal_abolished_percent, r.effects.get("online", 0),
-         r.in_person_removed, r.procedure_hours, r.meeting_hours, r.blocked]  # fmt: skip
+        [
+            r.name,
+            r.reviewed,
+            r.seal_abolished_percent,
+            r.effects.get("online", 0),
+            r.in_person_removed,
+            r.procedure_hours,
+            r.meeting_hours,
+            r.blocked,
+        ]
         for r in effect.rows
     ]
     table = Table(
         "reviews_by_department",
         _("部ごとの見直しの効果（報告期間に決定したもの）"),
-        [_("部"), _("決定"), _("押印廃止の割合（%）"), _("オンライン化"), _("来庁不要"),
-         _("手続の削減時間"), _("会議の削減時間"), _("法令等により存続")],  # fmt: skip
+        [
+            _("部"),
+            _("決定"),
+            _("押印廃止の割合（%）"),
+            _("オンライン化"),
+            _("来庁不要"),
+            _("手続の削減時間"),
+            _("会議の削減時間"),
+            _("法令等により存続"),
+        ],
         rows,
         source=source,
         chart=Chart(

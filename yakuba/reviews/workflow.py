@@ -501,7 +501,7 @@ def _notify_sent_back(review: Review, comment: str) -> int:
     from yakuba.notifications.services import notify
 
     url = reverse("reviews:review_detail", args=[review.pk])
-    ids = {review.answered_by_id, review.submitted_by_id} - {None}
+    ids = [i for i in (review.answered_by_id, review.submitted_by_id) if i is not None]
     people = [
         u
         for u in User.objects.filter(pk__in=ids, is_active=True).order_by("pk")
@@ -764,7 +764,6 @@ def install_default_assumptions(*, actor: User) -> int:
     present = set(OutcomeAssumption.objects.values_list("effect", flat=True))
     missing = {k: v for k, v in DEFAULT_ASSUMPTIONS.items() if k not in present}
     return save_assumptions(actor=actor, values=missing) if missing else 0
-
 
 
 def save_assumptions(*, actor: User, values: Mapping[str, tuple[int, str]]) -> int:

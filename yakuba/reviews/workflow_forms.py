@@ -24,7 +24,8 @@ class DateInput(forms.DateInput):
 
 class VersionChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: CriteriaVersion) -> str:
-        return f"{obj.criteria_set.name}（{obj.criteria_set.get_applies_to_display()}・第{obj.number}版）"
+        kind = obj.criteria_set.get_applies_to_display()
+        return f"{obj.criteria_set.name}（{kind}・第{obj.number}版）"
 
 
 class RoundForm(forms.Form):
@@ -112,9 +113,9 @@ class TaskForm(forms.Form):
         super().__init__(*args, **kwargs)
         owner = self.fields["owner"]
         assert isinstance(owner, forms.ModelChoiceField)
-        owner.queryset = Staff.objects.filter(unit__path__startswith=unit.path, active=True).order_by(
-            "unit__path", "staff_number"
-        )
+        owner.queryset = Staff.objects.filter(
+            unit__path__startswith=unit.path, active=True
+        ).order_by("unit__path", "staff_number")
 
 
 class TaskUpdateForm(TaskForm):
@@ -140,7 +141,9 @@ def assumption_rows(current: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "minutes_saved_per_case",
                 DEFAULT_ASSUMPTIONS.get(value, (0, ""))[0],
             ),
-            "basis": getattr(current.get(value), "basis", DEFAULT_ASSUMPTIONS.get(value, (0, ""))[1]),
+            "basis": getattr(
+                current.get(value), "basis", DEFAULT_ASSUMPTIONS.get(value, (0, ""))[1]
+            ),
             "saved": value in current,
         }
         for value, label in OutcomeEffect.choices
@@ -167,7 +170,9 @@ def read_assumptions(data: Mapping[str, Any]) -> tuple[dict[str, tuple[int, str]
     return values, problems
 
 
-def read_answers(data: Mapping[str, Any], definition: Definition, tracks: list[str] | None = None) -> Answers:
+def read_answers(
+    data: Mapping[str, Any], definition: Definition, tracks: list[str] | None = None
+) -> Answers:
     """The answers posted by the answer form (only ``tracks`` when given)."""
     answers: dict[str, dict[str, AnswerInput]] = {}
     for track in definition.tracks:

@@ -5,6 +5,7 @@ assumptions, and the publication."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,7 +84,9 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     query = request.GET.get("q", "").strip()[:100]
     if query:
-        qs = qs.filter(Q(procedure__name__icontains=query) | Q(meeting_series__title__icontains=query))
+        qs = qs.filter(
+            Q(procedure__name__icontains=query) | Q(meeting_series__title__icontains=query)
+        )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for review in page:
@@ -122,7 +125,11 @@ def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "reviews/workflow/round_list.html",
-        {"rounds": rounds, "can_manage": scoping.can_manage(request.user), "today": timezone.localdate()},
+        {
+            "rounds": rounds,
+            "can_manage": scoping.can_manage(request.user),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -198,7 +205,9 @@ def _track_views(review: Review, answers: dict[str, Any]) -> list[TrackView]:
     rows = {t.track: t for t in ReviewTrack.objects.filter(review=review)}
     views = []
     for track in criteria_access.applicable_tracks(review, definition):
-        view = _track_view_raw(track, raw.get(track.key) or {}, answers.get(track.key) or {}, rows.get(track.key))
+        view = _track_view_raw(
+            track, raw.get(track.key) or {}, answers.get(track.key) or {}, rows.get(track.key)
+        )
         views.append(view)
     return views
 
@@ -232,7 +241,9 @@ def _track_view_raw(
     return view
 
 
-def _posted_answers(request: AuthenticatedHttpRequest, review: Review, tracks: list[str] | None = None) -> dict[str, Any]:
+def _posted_answers(
+    request: AuthenticatedHttpRequest, review: Review, tracks: list[str] | None = None
+) -> dict[str, Any]:
     definition = criteria_access.Definition(review.criteria_version.definition)
     source = request.POST if request.method == "POST" else request.GET
     parsed = read_answers(source, definition, tracks)
@@ -269,7 +280,8 @@ def _detail(
             "can_return": scoping.can_manage(user) and review.status == ReviewStatus.DECIDED,
             "can_implement": review.status == ReviewStatus.DECIDED
             and workflow.may_mark_implemented(user, review),
-            "can_tasks": review.status in workflow.DONE and workflow.may_mark_implemented(user, review),
+            "can_tasks": review.status in workflow.DONE
+            and workflow.may_mark_implemented(user, review),
             "tasks": tasks,
             "task_form": TaskForm(unit=review.unit),
             "comment_form": CommentForm(),
@@ -277,6 +289,7 @@ def _detail(
             "error": error,
             "overdue": _overdue(review.round, review.status, timezone.localdate()),
             "missing": workflow.missing_tracks(review) if editable else [],
+            "overridable": [t for t in tracks if t.row is not None and t.row.proposed],
         },
         status=status,
     )
@@ -296,7 +309,10 @@ def review_track(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     key = request.GET.get("track", "")
     definition = criteria_access.Definition(review.criteria_version.definition)
     track = definition.track(key)
-    raw = next((t for t in decisions.tracks_of(review.criteria_version.definition) if t.get("key") == key), None)
+    raw = next(
+        (t for t in decisions.tracks_of(review.criteria_version.definition) if t.get("key") == key),
+        None,
+    )
     if track is None or raw is None:
         return HttpResponse(status=404)
     answers = _posted_answers(request, review, [key])
@@ -530,6 +546,11 @@ def _round_param(request: AuthenticatedHttpRequest) -> ReviewRound | None:
     return rounds.order_by("-created_at", "-pk").first()
 
 
+def _count_top(peak: float) -> float:
+    """A y-axis top with whole-number ticks (four steps) for a chart of counts."""
+    return float(max(4, math.ceil(peak / 4) * 4))
+
+
 def _charts(board: progress.Dashboard) -> tuple[SafeString, SafeString]:
     names = [r.name for r in board.rows]
     status_chart = charts.bar_chart(
@@ -542,6 +563,7 @@ def _charts(board: progress.Dashboard) -> tuple[SafeString, SafeString]:
                 for value, label in ReviewStatus.choices
             ],
             unit=_("件"),
+            y_max=_count_top(max((r.items for r in board.rows), default=0)),
             chart_id="chart-status",
             label_every=1,
         ),
@@ -579,12 +601,17 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     status_chart = hours_chart = SafeString("")
     if board is not None and board.rows:
         status_chart, hours_chart = _charts(board)
+        for row in [*board.rows, board.total]:
+            row.procedure_counts = [row.effects.get(k, 0) for k, _l in progress.PROCEDURE_EFFECTS]  # type: ignore[attr-defined]
+            row.meeting_counts = [row.effects.get(k, 0) for k, _l in progress.MEETING_EFFECTS]  # type: ignore[attr-defined]
     return render(
         request,
         "reviews/workflow/dashboard.html",
         {
             "round": review_round,
-            "rounds": list(scoping.rounds(user).order_by("-created_at", "-pk").values("pk", "name")),
+            "rounds": list(
+                scoping.rounds(user).order_by("-created_at", "-pk").values("pk", "name")
+            ),
             "board": board,
             "statuses": ReviewStatus.choices,
             "procedure_effects": progress.PROCEDURE_EFFECTS,
@@ -631,8 +658,17 @@ def blocked_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     return table_download(
         BLOCKED_HEADER,
         [
-            [b.department, b.unit, b.item, b.form, b.track, b.outcome, b.legal_basis,
-             b.legal_article, b.round]  # fmt: skip
+            [
+                b.department,
+                b.unit,
+                b.item,
+                b.form,
+                b.track,
+                b.outcome,
+                b.legal_basis,
+                b.legal_article,
+                b.round,
+            ]
             for b in lines
         ],
         fmt=fmt,
@@ -698,7 +734,9 @@ def publication_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     fmt = request.GET.get("fmt", "xlsx")
     lines = publication.lines(Review.objects.all())
     if fmt == "html":
-        body = publication.render_body(lines, title=PUBLICATION_TITLE, page_date=timezone.localdate())
+        body = publication.render_body(
+            lines, title=PUBLICATION_TITLE, page_date=timezone.localdate()
+        )
         document = publication.render_document(body, title=PUBLICATION_TITLE)
         return download(
             document.encode("utf-8"),

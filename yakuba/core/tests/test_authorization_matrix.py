@@ -814,9 +814,7 @@ MATRIX: dict[str, Rule] = {
     "reviews:review_submit": Rule(
         REVIEW_ANSWER, ok=302, method="post", kwargs=_rvw("review"), overrides={"auditor": 404}
     ),
-    "reviews:review_decide": Rule(
-        ("unit_head",), ok=400, method="post", kwargs=_rvw("submitted")
-    ),
+    "reviews:review_decide": Rule(("unit_head",), ok=400, method="post", kwargs=_rvw("submitted")),
     "reviews:review_return": Rule(("planning",), ok=400, method="post", kwargs=_rvw("decided")),
     "reviews:review_implemented": Rule(
         REVIEW_ANSWER, ok=400, method="post", kwargs=_rvw("decided")

@@ -51,16 +51,20 @@ def test_seed_reviews_demo(settings) -> None:
 
     effects = set(ReviewTrack.objects.exclude(effect="").values_list("effect", flat=True))
     assert {"seal_abolished", "online", "no_visit", "attachment_omitted", "kept_by_law"} <= effects
-    series = reviews.filter(meeting_series__isnull=False).order_by("-meeting_series__cost_per_year_yen")
+    series = reviews.filter(meeting_series__isnull=False).order_by(
+        "-meeting_series__cost_per_year_yen"
+    )
     costliest = series.first()
     assert costliest.status == ReviewStatus.SUBMITTED
     assert costliest.tracks.filter(effect="meeting_merged").exists()
-    assert costliest.meeting_series.cost_per_year_yen > 0
+    assert (costliest.meeting_series.cost_per_year_yen or 0) > 0
     abolished = reviews.get(tracks__effect="meeting_abolished")
     assert abolished.status == ReviewStatus.DECIDED
 
     board = progress.round_dashboard(review_round, departments=None, today=review_round.due_on)
-    assert board.total.seal_abolished_percent is not None and board.total.seal_abolished_percent >= 75
+    assert (
+        board.total.seal_abolished_percent is not None and board.total.seal_abolished_percent >= 75
+    )
     assert board.total.hours_saved > 0 and board.total.blocked > 0
 
     again = StringIO()

@@ -47,15 +47,25 @@ def city(org):
     )
     f.make_procedure(org["shimin"], "転入届", annual_count=5000)
     d = f.make_procedure(
-        somu, "公文書開示請求", annual_count=50, seal="signature", paper=False,
-        in_person=False, attachments="", online="full",
-    )  # fmt: skip
+        somu,
+        "公文書開示請求",
+        annual_count=50,
+        seal="signature",
+        paper=False,
+        in_person=False,
+        attachments="",
+        online="full",
+    )
     m = f.make_series(somu, somu_head, "総務課定例会議")
     review_round = f.open_round(meetings=True)
     f.decide(
         f.review_of(review_round, a),
-        {"seal": "seal_abolish", "paper": "paper_online", "visit": "visit_none",
-         "attachments": "attach_omit"},  # fmt: skip
+        {
+            "seal": "seal_abolish",
+            "paper": "paper_online",
+            "visit": "visit_none",
+            "attachments": "attach_omit",
+        },
         answerer=staff,
         head=head,
     )
@@ -65,18 +75,22 @@ def city(org):
         answerer=staff,
         head=head,
     )
-    done = f.decide(f.review_of(review_round, d), {"seal": "seal_abolish"}, answerer=somu_staff,
-                    head=somu_head)  # fmt: skip
+    done = f.decide(
+        f.review_of(review_round, d), {"seal": "seal_abolish"}, answerer=somu_staff, head=somu_head
+    )
     workflow.mark_implemented(actor=somu_staff, review=done, on=timezone.localdate())
     f.decide(
         f.review_of(review_round, m),
-        {"necessity": "mtg_keep", "participants": "mtg_participants_ok",
-         "method": "mtg_online_all", "time": "mtg_time_ok"},  # fmt: skip
+        {
+            "necessity": "mtg_keep",
+            "participants": "mtg_participants_ok",
+            "method": "mtg_online_all",
+            "time": "mtg_time_ok",
+        },
         answerer=somu_staff,
         head=somu_head,
     )
-    return {"round": review_round, "shimin_dept": org["dept"], "somu_dept": somu_dept,
-            "head": head}  # fmt: skip
+    return {"round": review_round, "shimin_dept": org["dept"], "somu_dept": somu_dept, "head": head}
 
 
 def test_dashboard_numbers_on_fixed_data(city) -> None:
@@ -131,18 +145,36 @@ def _grow(org, review_round, n: int) -> None:
     version = review_round.criteria_versions.get(criteria_set__applies_to="procedure")
     start = Procedure.objects.count()
     procs = Procedure.objects.bulk_create(
-        Procedure(procedure_id=f"G{start + i:06d}", unit=org["shimin"], department=org["dept"],
-                  name=f"手続{i}", seal="seal", annual_count=10)  # fmt: skip
+        Procedure(
+            procedure_id=f"G{start + i:06d}",
+            unit=org["shimin"],
+            department=org["dept"],
+            name=f"手続{i}",
+            seal="seal",
+            annual_count=10,
+        )
         for i in range(n)
     )
     reviews = Review.objects.bulk_create(
-        Review(round=review_round, procedure=p, unit=org["shimin"], department=org["dept"],
-               criteria_version=version, status=ReviewStatus.DECIDED, decided_at=timezone.now())  # fmt: skip
+        Review(
+            round=review_round,
+            procedure=p,
+            unit=org["shimin"],
+            department=org["dept"],
+            criteria_version=version,
+            status=ReviewStatus.DECIDED,
+            decided_at=timezone.now(),
+        )
         for p in procs
     )
     ReviewTrack.objects.bulk_create(
-        ReviewTrack(review=r, track="seal", proposed="seal_abolish", outcome="seal_abolish",
-                    effect="seal_abolished")  # fmt: skip
+        ReviewTrack(
+            review=r,
+            track="seal",
+            proposed="seal_abolish",
+            outcome="seal_abolish",
+            effect="seal_abolished",
+        )
         for r in reviews
     )
 

@@ -17,16 +17,22 @@ from yakuba.reviews.tests import workflow_factories as f
 
 pytestmark = pytest.mark.django_db
 
-GOOD = {"seal": "seal_abolish", "paper": "paper_online", "visit": "visit_none",
-        "attachments": "attach_omit"}  # fmt: skip
+GOOD = {
+    "seal": "seal_abolish",
+    "paper": "paper_online",
+    "visit": "visit_none",
+    "attachments": "attach_omit",
+}
 
 
 @pytest.fixture
 def decided(org):
     staff = f.user_in(org["shimin"], "staff", "pub-staff")
     head = f.user_in(org["shimin"], "unit_head", "pub-head")
-    ok = f.make_procedure(org["shimin"], "住民票の写しの交付申請", legal_basis="住民基本台帳法第12条")
-    evil = f.make_procedure(org["shimin"], "=HYPERLINK(\"http://x\",\"y\")", form_name="@SUM(A1)")
+    ok = f.make_procedure(
+        org["shimin"], "住民票の写しの交付申請", legal_basis="住民基本台帳法第12条"
+    )
+    evil = f.make_procedure(org["shimin"], '=HYPERLINK("http://x","y")', form_name="@SUM(A1)")
     f.make_procedure(org["shimin"], "未回答の手続")
     review_round = f.open_round()
     for proc in (ok, evil):
@@ -53,12 +59,16 @@ def test_xlsx_and_csv_exports_neutralise_formulas(client, decided) -> None:
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == list(publication.HEADER)
     names = [r[3] for r in rows[1:]]
-    assert "'=HYPERLINK(\"http://x\",\"y\")" in names
+    assert '\'=HYPERLINK("http://x","y")' in names
     assert "'@SUM(A1)" in [r[4] for r in rows[1:]]
-    csv = planner.get(reverse("reviews:publication_export") + "?fmt=csv").content.decode("utf-8-sig")
+    csv = planner.get(reverse("reviews:publication_export") + "?fmt=csv").content.decode(
+        "utf-8-sig"
+    )
     assert csv.splitlines()[0] == ",".join(publication.HEADER)
     assert "'=HYPERLINK" in csv and "\n=HYPERLINK" not in csv
-    assert AuditEntry.objects.filter(action="export", object_type="reviews.publication").count() == 2
+    assert (
+        AuditEntry.objects.filter(action="export", object_type="reviews.publication").count() == 2
+    )
 
 
 def test_the_html_page_is_accessible_markup(client, decided) -> None:

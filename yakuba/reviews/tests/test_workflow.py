@@ -71,7 +71,9 @@ def test_a_round_needs_a_published_criteria_version_of_the_right_kind(people) ->
     with pytest.raises(PermissionDenied):
         workflow.open_round(
             actor=people["head"],
-            data=workflow.RoundInput(name="x", due_on=timezone.localdate(), criteria_versions=[proc]),
+            data=workflow.RoundInput(
+                name="x", due_on=timezone.localdate(), criteria_versions=[proc]
+            ),
         )
 
 
@@ -83,7 +85,11 @@ def test_answer_derive_override_submit_approve(people, setup) -> None:
     review.refresh_from_db()
     assert review.status == ReviewStatus.ANSWERING
     seal = ReviewTrack.objects.get(review=review, track="seal")
-    assert (seal.proposed, seal.outcome, seal.effect) == ("seal_abolish", "seal_abolish", "seal_abolished")
+    assert (seal.proposed, seal.outcome, seal.effect) == (
+        "seal_abolish",
+        "seal_abolish",
+        "seal_abolished",
+    )
     with pytest.raises(ValidationError, match="まだ結果の出ていない観点"):
         workflow.submit(actor=staff, review=review)
 
@@ -144,9 +150,12 @@ def test_the_head_sends_back_with_a_comment_and_the_unit_is_told_once(people, se
     # Submitted and sent back again before the first notice was read: still one unread.
     workflow.submit(actor=staff, review=review)
     workflow.send_back(actor=head, review=review, comment="もう一度確認してください。")
-    assert Notice.objects.filter(recipient=staff, read_at__isnull=True).filter(
-        subject__contains="差し戻されました"
-    ).count() == 1
+    assert (
+        Notice.objects.filter(recipient=staff, read_at__isnull=True)
+        .filter(subject__contains="差し戻されました")
+        .count()
+        == 1
+    )
 
 
 def test_the_head_is_told_once_while_the_notice_is_unread(org, people, setup) -> None:
@@ -174,7 +183,9 @@ def test_planning_sends_back_a_decided_item_and_the_unit_marks_implemented(peopl
     review = f.decide(setup["review"], ALL_GOOD, answerer=people["staff"], head=people["head"])
     with pytest.raises(PermissionDenied):  # the head may not send back a decided item
         workflow.send_back(actor=people["head"], review=review, comment="再検討")
-    workflow.send_back(actor=people["planner"], review=review, comment="来庁の扱いを再検討してください。")
+    workflow.send_back(
+        actor=people["planner"], review=review, comment="来庁の扱いを再検討してください。"
+    )
     review.refresh_from_db()
     assert review.status == ReviewStatus.ANSWERING
     workflow.submit(actor=people["staff"], review=review)
@@ -186,7 +197,9 @@ def test_planning_sends_back_a_decided_item_and_the_unit_marks_implemented(peopl
         )
     workflow.mark_implemented(actor=people["staff"], review=review, on=timezone.localdate())
     review.refresh_from_db()
-    assert review.status == ReviewStatus.IMPLEMENTED and review.implemented_on == timezone.localdate()
+    assert (
+        review.status == ReviewStatus.IMPLEMENTED and review.implemented_on == timezone.localdate()
+    )
 
 
 def test_who_may_answer(people, setup) -> None:

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def item(org):
-    proc = f.make_procedure(org["shimin"], seal="seal", paper=False, in_person=False, attachments="")
+    proc = f.make_procedure(
+        org["shimin"], seal="seal", paper=False, in_person=False, attachments=""
+    )
     review_round = f.open_round()
     return f.review_of(review_round, proc)
 
@@ -62,7 +64,9 @@ def test_the_head_approves_from_the_worklist(client, org, item) -> None:
     from yakuba.reviews import workflow
 
     workflow.save_answers(
-        actor=staff, review=item, answers=f.route_answers(item.criteria_version, {"seal": "seal_abolish"})
+        actor=staff,
+        review=item,
+        answers=f.route_answers(item.criteria_version, {"seal": "seal_abolish"}),
     )
     workflow.submit(actor=staff, review=item)
     notice = Notice.objects.get(recipient=head_user)
@@ -78,9 +82,7 @@ def test_the_head_approves_from_the_worklist(client, org, item) -> None:
 def test_another_units_staff_get_404(client, org, item) -> None:
     other = verified_client(client, f.user_in(org["zeimu"], "staff", "v-zeimu"))
     assert other.get(reverse("reviews:review_detail", args=[item.pk])).status_code == 404
-    assert (
-        other.post(reverse("reviews:review_answer", args=[item.pk]), {}).status_code == 404
-    )
+    assert other.post(reverse("reviews:review_answer", args=[item.pk]), {}).status_code == 404
     assert "住民票" not in other.get(reverse("reviews:worklist")).content.decode()
 
 
@@ -92,8 +94,12 @@ def test_planning_opens_a_round_from_the_form(client, org) -> None:
     assert bad.status_code == 400
     response = planner.post(
         reverse("reviews:round_create"),
-        {"name": "令和3年度 見直し", "due_on": "2099-03-31", "criteria_versions": [proc.pk],
-         "include_procedures": "on"},  # fmt: skip
+        {
+            "name": "令和3年度 見直し",
+            "due_on": "2099-03-31",
+            "criteria_versions": [proc.pk],
+            "include_procedures": "on",
+        },
     )
     assert response.status_code == 302
     assert Review.objects.filter(round__name="令和3年度 見直し").count() == 1

@@ -86,7 +86,9 @@ def make_procedure(unit: Any, name: str = "住民票の写しの交付申請", *
     return Procedure.objects.create(**values)
 
 
-def make_series(unit: Any, organiser: Any, title: str = "課内定例会議", **fields: Any) -> MeetingSeries:
+def make_series(
+    unit: Any, organiser: Any, title: str = "課内定例会議", **fields: Any
+) -> MeetingSeries:
     values: dict[str, Any] = {
         "key": f"{title}:{organiser.pk}:{MeetingSeries.objects.count()}",
         "title": title,
@@ -105,7 +107,11 @@ def make_series(unit: Any, organiser: Any, title: str = "課内定例会議", **
 
 
 def open_round(
-    *, procedures: bool = True, meetings: bool = False, due_on: dt.date | None = None, name: str = "令和3年度 押印・書面・対面の見直し"
+    *,
+    procedures: bool = True,
+    meetings: bool = False,
+    due_on: dt.date | None = None,
+    name: str = "令和3年度 押印・書面・対面の見直し",
 ) -> ReviewRound:
     proc, meet = published_criteria()
     versions = ([proc] if procedures else []) + ([meet] if meetings else [])

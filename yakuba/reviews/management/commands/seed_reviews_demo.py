@@ -32,7 +32,14 @@ class Command(DemoCommand):
             "round": made["round"].name,
             **{
                 k: made.get(k, 0)
-                for k in ("decided", "implemented", "submitted", "answering", "not_started",
-                          "meetings_submitted", "meetings_decided")  # fmt: skip
+                for k in (
+                    "decided",
+                    "implemented",
+                    "submitted",
+                    "answering",
+                    "not_started",
+                    "meetings_submitted",
+                    "meetings_decided",
+                )
             },
         }
