@@ -256,6 +256,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         Capability.MODERATE_KNOWLEDGE,
         _("部・職位を越えた助け合い（回答・研修会）の集計"),
     ),
+    # Reviews of documents, procedures and meetings (issue 17, app reviews).
+    NavItem(
+        _("見直しの基準"),
+        "reviews:criteria_list",
+        Capability.MANAGE_REVIEW_CRITERIA,
+        _("手続・会議の見直しの質問と結果の流れ（版の管理・公開）"),
+    ),
 )
 
 
