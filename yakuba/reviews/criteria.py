@@ -305,6 +305,15 @@ def discard_draft(*, actor: Any, version: CriteriaVersion) -> None:
             raise ValidationError(_("削除できるのは下書きの版だけです。"))
         if locked.reviews.exists() or locked.rounds.exists():
             raise ValidationError(_("この版は見直しに使われているため削除できません。"))
+        if (
+            not CriteriaVersion.objects.filter(criteria_set_id=locked.criteria_set_id)
+            .exclude(pk=locked.pk)
+            .exists()
+        ):
+            # Nothing would be left to make a new version from.
+            raise ValidationError(
+                _("最初の版の下書きは削除できません。内容を編集してから公開してください。")
+            )
         record(
             AuditAction.DELETE,
             actor=actor,
@@ -365,7 +374,8 @@ def managed_sets(user: Any) -> QuerySet[CriteriaSet]:
         getattr(user, "is_authenticated", False) and user.can(Capability.MANAGE_REVIEW_CRITERIA)
     ):
         return CriteriaSet.objects.none()
-    return CriteriaSet.objects.all()
+    # Procedures (the bulk of a review) first, then meetings; by name within each.
+    return CriteriaSet.objects.order_by("-applies_to", "name")
 
 
 def visible_versions(user: Any) -> QuerySet[CriteriaVersion]:

@@ -162,7 +162,8 @@ class TrackEditor:
         self.questions: list[QuestionRow] = []
         self.outcomes: list[OutcomeRow] = []
         self.problems: list[str] = []  # problems not tied to a row
-        self.all_problems: list[str] = []
+        # Every problem for the summary: (message, anchor of its row on the page or "").
+        self.all_problems: list[tuple[str, str]] = []
         self._taken = definition_keys(definition)
 
     @property
@@ -400,11 +401,13 @@ class TrackEditor:
         questions = {q.key: q for q in self.questions}
         outcomes = {o.key: o for o in self.outcomes}
         for problem in problems:
-            self.all_problems.append(problem.message)
-            if problem.track and problem.track != self.track_key:
+            ours = not problem.track or problem.track == self.track_key
+            question = questions.get(problem.question) if ours else None
+            outcome = outcomes.get(problem.outcome) if ours else None
+            anchor = f"q-{question.key}" if question else f"out-{outcome.key}" if outcome else ""
+            self.all_problems.append((problem.message, anchor))
+            if not ours:
                 continue  # another track's problem: only in the summary
-            question = questions.get(problem.question)
-            outcome = outcomes.get(problem.outcome)
             if question is not None and problem.option:
                 option = next((o for o in question.options if o.key == problem.option), None)
                 (option.problems if option else question.problems).append(problem.message)

@@ -66,14 +66,14 @@ def _editor_post(version: CriteriaVersion, track: str) -> dict[str, str]:
                 data[f"{op}-note"] = "1"
             if o.requires_article:
                 data[f"{op}-article"] = "1"
-    for o in editor.outcomes:
+    for out in editor.outcomes:
         data.update(
             {
-                f"{o.prefix}-key": o.key,
-                f"{o.prefix}-label": o.label,
-                f"{o.prefix}-effect": o.effect,
-                f"{o.prefix}-description": o.description,
-                f"{o.prefix}-order": str(o.order),
+                f"{out.prefix}-key": out.key,
+                f"{out.prefix}-label": out.label,
+                f"{out.prefix}-effect": out.effect,
+                f"{out.prefix}-description": out.description,
+                f"{out.prefix}-order": str(out.order),
             }
         )
     return data
@@ -361,11 +361,18 @@ def test_new_set_and_rename(client_for: Any) -> None:
     assert created.name == "庁内書類の見直し基準"
 
 
-def test_discard_a_draft(client_for: Any, drafts: dict[str, CriteriaVersion]) -> None:
-    version = drafts["meeting"]
-    response = client_for("planning").post(reverse("reviews:criteria_discard", args=[version.pk]))
+def test_discard_a_draft(client_for: Any, planner: Any, drafts: dict[str, CriteriaVersion]) -> None:
+    client = client_for("planning")
+    first = drafts["meeting"]
+    # The first version of a set is never discarded: nothing would be left to build on.
+    refused = client.post(reverse("reviews:criteria_discard", args=[first.pk]), follow=True)
+    assert "最初の版の下書きは削除できません" in refused.content.decode()
+    assert CriteriaVersion.objects.filter(pk=first.pk).exists()
+    criteria.publish(actor=planner, version=first)
+    second = criteria.new_version(actor=planner, criteria_set=first.criteria_set)
+    response = client.post(reverse("reviews:criteria_discard", args=[second.pk]))
     assert response.status_code == 302
-    assert not CriteriaVersion.objects.filter(pk=version.pk).exists()
+    assert not CriteriaVersion.objects.filter(pk=second.pk).exists()
 
 
 def test_pages_in_english(client_for: Any, drafts: dict[str, CriteriaVersion]) -> None:
