@@ -10,6 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from yakuba.reviews import decisions
 from yakuba.reviews.criteria_forms import FACT_LABELS
 from yakuba.reviews.models import OutcomeEffect
@@ -58,6 +61,15 @@ class FlowTrack:
     questions: list[FlowQuestion]
     outcomes: list[FlowOutcome]
     routes: int
+
+    @property
+    def summary(self) -> str:
+        """（4 問・16 通りの経路） — how big the track is, for the table of contents."""
+        questions = ngettext("%(n)s 問", "%(n)s 問", len(self.questions)) % {
+            "n": len(self.questions)
+        }
+        routes = ngettext("%(n)s 通りの経路", "%(n)s 通りの経路", self.routes) % {"n": self.routes}
+        return _("（%(questions)s・%(routes)s）") % {"questions": questions, "routes": routes}
 
 
 def _effect_label(value: str) -> str:
