@@ -16,6 +16,9 @@ Index terms are the character bigrams inside each word, plus the word's last cha
 a one-character term, so that every character of a word *leads* exactly one term: a
 one-character query looks up that lead character, a longer one all its bigrams (and checks
 the folded word itself, see `selectors`).
+
+A query word may have other forms (`data/synonyms.txt`: エクセル for Excel, パソコン for PC,
+在宅勤務 for テレワーク…): a document matches the word when it holds any of its forms.
 """
 
 from __future__ import annotations
@@ -24,12 +27,15 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 # A query is cut to this many characters and this many words before anything else, so that
 # input of any length costs the same bounded work.
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 MAX_TERM_CHARS = 32
+SYNONYMS_FILE = Path(__file__).parent / "data" / "synonyms.txt"
 
 _KATA_FIRST, _KATA_LAST = 0x30A1, 0x30F6  # ァ … ヶ (ヷ-ヺ have no hiragana)
 _DROP = frozenset("ー")
@@ -107,10 +113,29 @@ def term_counts(text: str) -> Counter[str]:
     return counts
 
 
+@cache
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """Each folded word of the synonyms file → the folded forms of its group (itself first).
+    Lines are groups of words separated by commas; a word that folds to more than one word
+    (spaces, symbols) cannot be matched as one and is left out."""
+    table: dict[str, tuple[str, ...]] = {}
+    for line in SYNONYMS_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        group: list[str] = []
+        for entry in line.split(","):
+            folded = words(fold(entry))
+            if len(folded) == 1 and folded[0] not in group:
+                group.append(folded[0])
+        for word in group:
+            table[word] = (word, *[other for other in group if other != word])
+    return table
+
+
 @dataclass(frozen=True)
-class QueryTerm:
-    """One word of a query: a single character (looked up by lead character) or a longer
-    word (all its bigrams, then the word itself checked in the stored text)."""
+class QueryForm:
+    """One form of a query word: a single character (looked up by lead character) or a
+    longer word (all its bigrams, then the word itself checked in the stored text)."""
 
     word: str
 
@@ -123,14 +148,27 @@ class QueryTerm:
         return tuple(dict.fromkeys(self.word[i : i + 2] for i in range(len(self.word) - 1)))
 
 
+@dataclass(frozen=True)
+class QueryTerm(QueryForm):
+    """One word of a query, with the other forms that match it too (synonyms)."""
+
+    others: tuple[str, ...] = ()
+
+    @property
+    def forms(self) -> tuple[QueryForm, ...]:
+        return (QueryForm(self.word), *(QueryForm(other) for other in self.others))
+
+
 def parse_query(query: str) -> list[QueryTerm]:
-    """The words of a query, folded, deduplicated and bounded; [] when nothing is left
-    (only symbols, or nothing at all)."""
+    """The words of a query, folded, deduplicated, bounded and with their synonyms; []
+    when nothing is left (only symbols, or nothing at all)."""
     found: list[QueryTerm] = []
+    table = synonyms()
     for word in words(fold(query[:MAX_QUERY_CHARS])):
-        term = QueryTerm(word[:MAX_TERM_CHARS])
-        if term not in found:
-            found.append(term)
+        word = word[:MAX_TERM_CHARS]
+        if any(word == t.word for t in found):
+            continue
+        found.append(QueryTerm(word, table.get(word, (word,))[1:]))
         if len(found) == MAX_TERMS:
             break
     return found
@@ -140,12 +178,12 @@ def match_spans(text: str, terms: list[QueryTerm]) -> list[tuple[int, int]]:
     """Where the query's words occur in ``text`` (original offsets, merged, in order)."""
     folded, spans = fold_with_map(text)
     found: list[tuple[int, int]] = []
-    for term in terms:
-        start = folded.find(term.word)
+    for word in {form.word for term in terms for form in term.forms}:
+        start = folded.find(word)
         while start != -1:
-            end = start + len(term.word)
+            end = start + len(word)
             found.append((spans[start][0], spans[end - 1][1]))
-            start = folded.find(term.word, start + 1)
+            start = folded.find(word, start + 1)
     merged: list[tuple[int, int]] = []
     for start, end in sorted(found):
         if merged and start <= merged[-1][1]:
