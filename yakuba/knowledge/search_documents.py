@@ -6,8 +6,8 @@ transaction of each write, so search never lags behind (`rebuild_search_index` r
 everything). A question is indexed with all its answers (one document each: an accepted
 answer ranks higher), a how-to with its current version (its last update is its
 freshness; a how-to is vouched for like an accepted answer — often it was one — so it ranks
-with them, and a fresh one above them). Everything is visible to all staff; an anonymous question carries no unit (its
-unit would narrow down who asked).
+with them, and a fresh one above them). Everything is visible to all staff; an anonymous
+question carries no unit (its unit would narrow down who asked).
 """
 
 from __future__ import annotations
