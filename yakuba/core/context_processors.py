@@ -251,6 +251,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("分からないことの質問、ICTサポーター、手順書・FAQ"),
     ),
     NavItem(
+        _("研修会"),
+        "training:catalogue",
+        None,
+        _("研修会の一覧・申し込み・自分の研修履歴"),
+    ),
+    NavItem(
         _("ICTサポーターの任命"),
         "knowledge:appoint",
         Capability.MODERATE_KNOWLEDGE,
@@ -261,6 +267,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "knowledge:crossing",
         Capability.MODERATE_KNOWLEDGE,
         _("部・職位を越えた助け合い（回答・研修会）の集計"),
+    ),
+    # Reviews of documents, procedures and meetings (issue 17, app reviews).
+    NavItem(
+        _("見直しの基準"),
+        "reviews:criteria_list",
+        Capability.MANAGE_REVIEW_CRITERIA,
+        _("手続・会議の見直しの質問と結果の流れ（版の管理・公開）"),
     ),
 )
 

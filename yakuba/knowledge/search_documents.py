@@ -5,8 +5,9 @@ knowledge services call `yakuba.search.services.index(question)` / `index(articl
 transaction of each write, so search never lags behind (`rebuild_search_index` rebuilds
 everything). A question is indexed with all its answers (one document each: an accepted
 answer ranks higher), a how-to with its current version (its last update is its
-freshness). Everything is visible to all staff; an anonymous question carries no unit (its
-unit would narrow down who asked).
+freshness; a how-to is vouched for like an accepted answer — often it was one — so it ranks
+with them, and a fresh one above them). Everything is visible to all staff; an anonymous
+question carries no unit (its unit would narrow down who asked).
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ def article_documents(article: Any) -> Iterable[Document]:
         url=_url("knowledge:howto", article.slug, f"/knowledge/howto/{article.slug}/"),
         tags=tuple(tag.name for tag in article.tags.all()),
         unit_id=article.owner_unit_id,
+        accepted=True,
         fresh_on=article.updated_at.date(),
     )
 

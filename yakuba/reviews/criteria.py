@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -243,10 +243,18 @@ def new_version(*, actor: Any, criteria_set: CriteriaSet) -> CriteriaVersion:
     return version
 
 
-def publish(*, actor: Any, version: CriteriaVersion) -> CriteriaVersion:
+def publish(
+    *, actor: Any, version: CriteriaVersion, change_note: str | None = None
+) -> CriteriaVersion:
     """Publish a draft: new reviews use it from now on; the previously published version
-    of the set becomes 旧版 (its reviews keep it)."""
+    of the set becomes 旧版 (its reviews keep it). ``change_note``, when given, replaces the
+    draft's note (what this version changed)."""
     require_criteria_manager(actor)
+    if change_note is not None:
+        change_note = change_note.strip()
+        problem = text_problem(change_note, max_length=500, label=_("変更内容"))
+        if problem:
+            raise ValidationError({"change_note": problem})
     with transaction.atomic():
         CriteriaSet.objects.select_for_update().get(pk=version.criteria_set_id)
         locked = _locked_version(version)
@@ -272,7 +280,9 @@ def publish(*, actor: Any, version: CriteriaVersion) -> CriteriaVersion:
         locked.status = VersionStatus.PUBLISHED
         locked.published_by = actor
         locked.published_at = now
-        locked.save(update_fields=["status", "published_by", "published_at"])
+        if change_note is not None:
+            locked.change_note = change_note
+        locked.save(update_fields=["status", "published_by", "published_at", "change_note"])
         record(
             AuditAction.UPDATE,
             actor=actor,
@@ -295,6 +305,15 @@ def discard_draft(*, actor: Any, version: CriteriaVersion) -> None:
             raise ValidationError(_("削除できるのは下書きの版だけです。"))
         if locked.reviews.exists() or locked.rounds.exists():
             raise ValidationError(_("この版は見直しに使われているため削除できません。"))
+        if (
+            not CriteriaVersion.objects.filter(criteria_set_id=locked.criteria_set_id)
+            .exclude(pk=locked.pk)
+            .exists()
+        ):
+            # Nothing would be left to make a new version from.
+            raise ValidationError(
+                _("最初の版の下書きは削除できません。内容を編集してから公開してください。")
+            )
         record(
             AuditAction.DELETE,
             actor=actor,
@@ -304,5 +323,69 @@ def discard_draft(*, actor: Any, version: CriteriaVersion) -> None:
         locked.delete()
 
 
+def delete_track(*, actor: Any, version: CriteriaVersion, track_key: str) -> CriteriaVersion:
+    """Remove one track of a draft (refused like any save when the rest is invalid, e.g.
+    when it is the only track)."""
+    tracks = decisions.tracks_of(version.definition)
+    if not any(t.get("key") == track_key for t in tracks):
+        raise ValidationError(_("その観点はこの版にありません。"))
+    definition = {
+        **version.definition,
+        "tracks": [t for t in tracks if t.get("key") != track_key],
+    }
+    return save_draft(actor=actor, version=version, definition=definition)
+
+
+def move_track(
+    *, actor: Any, version: CriteriaVersion, track_key: str, step: int
+) -> CriteriaVersion:
+    """Move a track of a draft one place up (step -1) or down (+1)."""
+    tracks = list(decisions.tracks_of(version.definition))
+    index = next((i for i, t in enumerate(tracks) if t.get("key") == track_key), None)
+    if index is None:
+        raise ValidationError(_("その観点はこの版にありません。"))
+    target = index + (1 if step > 0 else -1)
+    if not 0 <= target < len(tracks):
+        return version
+    tracks[index], tracks[target] = tracks[target], tracks[index]
+    return save_draft(
+        actor=actor, version=version, definition={**version.definition, "tracks": tracks}
+    )
+
+
+def add_track(*, actor: Any, version: CriteriaVersion, track: Mapping[str, Any]) -> CriteriaVersion:
+    """Append a track to a draft (validated with the rest)."""
+    definition = {
+        **version.definition,
+        "tracks": [*decisions.tracks_of(version.definition), dict(track)],
+    }
+    return save_draft(actor=actor, version=version, definition=definition)
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+
 def published_version(criteria_set: CriteriaSet) -> CriteriaVersion | None:
     return criteria_set.versions.filter(status=VersionStatus.PUBLISHED).first()
+
+
+def managed_sets(user: Any) -> QuerySet[CriteriaSet]:
+    if not (
+        getattr(user, "is_authenticated", False) and user.can(Capability.MANAGE_REVIEW_CRITERIA)
+    ):
+        return CriteriaSet.objects.none()
+    # Procedures (the bulk of a review) first, then meetings; by name within each.
+    return CriteriaSet.objects.order_by("-applies_to", "name")
+
+
+def visible_versions(user: Any) -> QuerySet[CriteriaVersion]:
+    """Versions a user may read: the planning unit every one (drafts included); whoever
+    answers or follows reviews the published and retired ones (what reviews are held to)."""
+    if not getattr(user, "is_authenticated", False):
+        return CriteriaVersion.objects.none()
+    versions = CriteriaVersion.objects.select_related("criteria_set")
+    if user.can(Capability.MANAGE_REVIEW_CRITERIA):
+        return versions
+    if user.can(Capability.ANSWER_REVIEWS) or user.can(Capability.VIEW_REVIEW_PROGRESS):
+        return versions.exclude(status=VersionStatus.DRAFT)
+    return CriteriaVersion.objects.none()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yakuba.reviews import inventory_views, workflow_urls
+from yakuba.reviews import criteria_views, inventory_views, workflow_urls
 
 app_name = "reviews"
 
@@ -33,6 +33,40 @@ urlpatterns: list = [
         "meetings/refresh/", inventory_views.meeting_series_refresh, name="meeting_series_refresh"
     ),
     path("rates/", inventory_views.hourly_rates, name="hourly_rates"),
+    # The review criteria (見直しの基準): the planning unit's editor; versions readable by
+    # whoever answers or follows reviews.
+    path("criteria/", criteria_views.criteria_list, name="criteria_list"),
+    path("criteria/install-defaults/", criteria_views.install_defaults, name="criteria_install"),
+    path("criteria/new/", criteria_views.set_new, name="criteria_set_new"),
+    path("criteria/<int:pk>/edit/", criteria_views.set_edit, name="criteria_set_edit"),
+    path(
+        "criteria/<int:pk>/new-version/",
+        criteria_views.new_version,
+        name="criteria_new_version",
+    ),
+    path("criteria/versions/<int:pk>/", criteria_views.version_detail, name="criteria_version"),
+    path("criteria/versions/<int:pk>/publish/", criteria_views.publish, name="criteria_publish"),
+    path("criteria/versions/<int:pk>/discard/", criteria_views.discard, name="criteria_discard"),
+    path(
+        "criteria/versions/<int:pk>/tracks/new/",
+        criteria_views.track_new,
+        name="criteria_track_new",
+    ),
+    path(
+        "criteria/versions/<int:pk>/tracks/<slug:track>/",
+        criteria_views.track_edit,
+        name="criteria_track",
+    ),
+    path(
+        "criteria/versions/<int:pk>/tracks/<slug:track>/move/",
+        criteria_views.track_move,
+        name="criteria_track_move",
+    ),
+    path(
+        "criteria/versions/<int:pk>/tracks/<slug:track>/delete/",
+        criteria_views.track_delete,
+        name="criteria_track_delete",
+    ),
 ]
 # The review workflow, progress and publication (workflow_urls).
 urlpatterns += workflow_urls.urlpatterns

@@ -316,6 +316,18 @@ def _pol(key: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
     return lambda o: {"pk": matrix_objects(o)[key].pk}
 
 
+# --- reviews: criteria (issue 17) ---
+# The planning unit keeps the criteria; whoever answers or follows reviews (every role:
+# staff answer for their unit, the auditor follows progress) reads published versions.
+REVIEW_CRITERIA = ("planning",)
+
+
+def _rvc(key: str, **extra: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    from yakuba.reviews.tests.criteria_factories import matrix_objects
+
+    return lambda o: {"pk": matrix_objects(o)[key].pk, **extra}
+
+
 # Problems and countermeasures (issue 15 item 3): the planning unit keeps the register,
 # unit heads their units' problems (another unit's: 404 on edit URLs); HR and the auditor read.
 PROBLEMS_VIEW = ("unit_head", "hr", "auditor", "planning")
@@ -926,6 +938,36 @@ MATRIX: dict[str, Rule] = {
     "reviews:hourly_rates": Rule(REVIEW_INVENTORY_MANAGE),
     # --- search (issue 16 item 4): every signed-in member of staff, over what they may see.
     "search:results": Rule(SIGNED_IN, query="q=%E5%9C%A8%E5%AE%85+VPN"),
+    # --- reviews: criteria (issue 17). The matrix set is published (version 1) with a
+    # draft version 2; writes answer with a redirect (and a message when refused, e.g. a
+    # second draft). The published version is read by every signed-in role; a draft is
+    # the planning unit's only.
+    "reviews:criteria_list": Rule(REVIEW_CRITERIA),
+    "reviews:criteria_install": Rule(REVIEW_CRITERIA, ok=302, method="post"),
+    "reviews:criteria_set_new": Rule(REVIEW_CRITERIA),
+    "reviews:criteria_set_edit": Rule(REVIEW_CRITERIA, kwargs=_rvc("set")),
+    "reviews:criteria_new_version": Rule(
+        REVIEW_CRITERIA, ok=302, method="post", kwargs=_rvc("set")
+    ),
+    "reviews:criteria_version": Rule(SIGNED_IN, kwargs=_rvc("published")),
+    "reviews:criteria_publish": Rule(REVIEW_CRITERIA, ok=302, method="post", kwargs=_rvc("draft")),
+    "reviews:criteria_discard": Rule(REVIEW_CRITERIA, ok=302, method="post", kwargs=_rvc("draft")),
+    "reviews:criteria_track_new": Rule(REVIEW_CRITERIA, kwargs=_rvc("draft")),
+    "reviews:criteria_track": Rule(
+        REVIEW_CRITERIA, kwargs=lambda o: {**_rvc("draft")(o), "track": "seal"}
+    ),
+    "reviews:criteria_track_move": Rule(
+        REVIEW_CRITERIA,
+        ok=302,
+        method="post",
+        kwargs=lambda o: {**_rvc("draft")(o), "track": "paper"},
+    ),
+    "reviews:criteria_track_delete": Rule(
+        REVIEW_CRITERIA,
+        ok=302,
+        method="post",
+        kwargs=lambda o: {**_rvc("draft")(o), "track": "visit"},
+    ),
 }
 
 
@@ -1060,6 +1102,8 @@ UNIT_SCOPED = sorted(
         "knowledge:howto",
         "knowledge:howto_history",
         "knowledge:howto_version",
+        # Review criteria (issue 17) are the office's: every role reads published versions.
+        "reviews:criteria_version",
     }
 )
 
