@@ -8,7 +8,7 @@ PORT ?= 8000
 BENCH_DIR ?= ../shared/bench/curtois-qu
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-db lint format messages bench-planner bench-rosters bench-reports bench-meetings bench-netcheck bench-faults bench-accounts bench-security bench-evaluation bench-knowledge install clean-db
+.PHONY: run test test-db lint format messages bench-planner bench-rosters bench-reports bench-meetings bench-netcheck bench-faults bench-accounts bench-security bench-evaluation bench-knowledge bench-reviews install clean-db
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -142,6 +142,14 @@ BENCH_PG_URL ?= postgres://root@127.0.0.1:5432/postgres
 BENCH_KNOWLEDGE_ARGS ?= --posts 50000 --queries 200
 bench-knowledge: install
 	$(PY) -m yakuba.search.bench --database-url $(BENCH_PG_URL) $(BENCH_KNOWLEDGE_ARGS)
+
+# Reviews (issue 17): importing 20,000 procedures (an .xlsx with a sheet per department,
+# 45 units) through the check and apply tasks — preview and write timed apart — then the
+# same file again with 5 % changed; SQLite, then PostgreSQL in a bench database created and
+# dropped on BENCH_PG_URL's server. A table, then one JSON line.
+BENCH_REVIEWS_ARGS ?= --rows 20000
+bench-reviews: install
+	$(PY) -m yakuba.reviews.bench --database-url $(BENCH_PG_URL) $(BENCH_REVIEWS_ARGS)
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
