@@ -256,6 +256,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         Capability.MODERATE_KNOWLEDGE,
         _("部・職位を越えた助け合い（回答・研修会）の集計"),
     ),
+    # The inventory of the reviews (issue 17): procedures and recurring meetings.
+    NavItem(
+        _("手続・会議の棚卸し"),
+        "reviews:procedure_list",
+        Capability.MANAGE_REVIEW_INVENTORY,
+        _("手続の棚卸し表の取り込み、定例会議の人件費"),
+    ),
 )
 
 
