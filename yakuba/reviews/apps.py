@@ -10,3 +10,8 @@ class ReviewsConfig(AppConfig):
     name = "yakuba.reviews"
     label = "reviews"
     verbose_name = _("書類・手続・会議の見直し")
+
+    def ready(self) -> None:
+        from yakuba.reviews import (
+            inventory_jobs,  # noqa: F401  (registers the inventory's periodic jobs)
+        )
