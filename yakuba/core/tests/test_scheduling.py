@@ -32,8 +32,6 @@ TESTED_ELSEWHERE = {
     "drills.finish",  # yakuba/drills/tests/test_sending.py
     "surveys.reminders",  # yakuba/surveys/tests/test_reminders.py
     "training.reminders",  # yakuba/training/tests/test_reminders.py
-    "reviews.meeting_series",  # yakuba/reviews/tests/test_inventory_jobs.py
-    "reviews.purge_import_previews",  # yakuba/reviews/tests/test_inventory_jobs.py
 }
 TESTED_HERE = {
     # Daily from 9:00; whom it reminds, once a day: yakuba/inspections/tests/test_findings.py.
@@ -58,6 +56,9 @@ TESTED_HERE = {
     # yakuba/knowledge/tests/test_services.py.
     "knowledge.escalate_unanswered",
     "knowledge.review_reminders",
+    # Daily (2:00, 3:40); what they do: yakuba/reviews/tests/test_inventory_jobs.py.
+    "reviews.meeting_series",
+    "reviews.purge_import_previews",
 }
 
 

@@ -22,7 +22,7 @@ def at(day: int, hh: int, mm: int = 0) -> dt.datetime:
     return dt.datetime(2026, 4, day, hh, mm, tzinfo=JST)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_series_are_regrouped_every_night_at_two(org, make_user) -> None:
     head = make_user("unit_head")
     for week in range(3):
@@ -47,7 +47,7 @@ def test_series_are_regrouped_every_night_at_two(org, make_user) -> None:
     assert entry.actor_label == "reviews.meeting_series" and entry.actor is None
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_previews_never_confirmed_lose_their_rows_after_the_keep_days() -> None:
     rows = [{"procedure_id": "X-1"}]
     with time_machine.travel(at(1, 9), tick=False):
