@@ -104,7 +104,7 @@ def test_planning_imports_the_inventory_and_reads_meeting_costs(
     page.goto("/reviews/procedures/")
     page.get_by_label("押印・署名").select_option("yes")
     page.get_by_role("button", name="絞り込む").click()
-    page.get_by_text("1 件").wait_for()
+    page.get_by_text("手続 1 件").wait_for()
     assert page.get_by_role("cell", name="印鑑登録申請").count() == 1
     problems += axe_problems(page, "procedure list")
     _shot(page, "procedure-list-ja")
@@ -152,6 +152,6 @@ def test_planning_imports_the_inventory_and_reads_meeting_costs(
     # The head of 市民課 reads their own units' procedures, not 税務課's.
     reader = _page(browser, live_server, head)
     reader.goto("/reviews/procedures/")
-    reader.get_by_text("2 件").wait_for()
+    reader.get_by_text("手続 2 件").wait_for()
     assert reader.get_by_role("cell", name="課税証明書の交付申請").count() == 0
     assert problems == [], problems
