@@ -245,6 +245,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("分からないことの質問、ICTサポーター、手順書・FAQ"),
     ),
     NavItem(
+        _("研修会"),
+        "training:catalogue",
+        None,
+        _("研修会の一覧・申し込み・自分の研修履歴"),
+    ),
+    NavItem(
         _("ICTサポーターの任命"),
         "knowledge:appoint",
         Capability.MODERATE_KNOWLEDGE,

@@ -26,6 +26,9 @@ PLANNING = "demo-planning"
 COLLEAGUE = "demo-colleague"
 # The head of 情報政策課, who approves the replies of the S27 policy (seed_policies_demo).
 POLICY_HEAD = "demo-head-ict"
+# An ICT helper (VPN) in another department than demo-staff's (seed_knowledge_demo): the
+# one a VPN question of demo-staff's is sent to first, who can sign in and answer it.
+HELPER = "demo-helper"
 # The organiser of the meetings a Zoom account sync records (seed_licences_demo): no password.
 ZOOM_SYNC = "demo-zoom-sync"
 
@@ -51,5 +54,5 @@ ROLE_ACCOUNTS: tuple[RoleAccount, ...] = (
 )
 ROLE_USERNAMES: tuple[str, ...] = tuple(a.username for a in ROLE_ACCOUNTS)
 # Everyone who signs in with DEMO_PASSWORD, in the order the sign-in table lists them.
-SIGN_IN_USERNAMES: tuple[str, ...] = (*ROLE_USERNAMES, COLLEAGUE, POLICY_HEAD)
+SIGN_IN_USERNAMES: tuple[str, ...] = (*ROLE_USERNAMES, COLLEAGUE, POLICY_HEAD, HELPER)
 ALL_USERNAMES: tuple[str, ...] = (*SIGN_IN_USERNAMES, ZOOM_SYNC)

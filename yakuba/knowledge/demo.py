@@ -30,6 +30,7 @@ from yakuba.knowledge.models import (
     QuestionStatus,
     SkillTag,
 )
+from yakuba.knowledge.services import helpers_per_question, rank_helpers
 from yakuba.org.models import Staff, Unit, UnitKind
 from yakuba.search import services as search_services
 
@@ -58,6 +59,33 @@ def _helpers_by_department(rng: random.Random) -> list[tuple[Staff, Unit]]:
         rng.shuffle(pool)
         chosen.extend((s, dept) for s in pool[:2])
     return chosen
+
+
+def _demo_helper_account(tags: dict[str, SkillTag]) -> str:
+    """Give a sign-in (accounts.HELPER) to the helper a VPN question of demo-staff's is sent
+    to first in another department, so that the story can be walked: ask as demo-staff,
+    answer as demo-helper. Returns the helper's unit name ("" when there is none)."""
+    me = Staff.objects.filter(user__username=accounts.STAFF).select_related("unit").first()
+    if me is None or "vpn" not in tags:
+        return ""
+    department = me.unit.path.strip("/").split("/")[0]
+    told = rank_helpers([tags["vpn"].pk], me)[: helpers_per_question()]
+    pick = next(
+        (
+            h
+            for h in told
+            if h.staff.user_id is None and h.staff.unit.path.strip("/").split("/")[0] != department
+        ),
+        None,
+    )
+    if pick is None:
+        return ""
+    user = get_user_model().objects.create_user(accounts.HELPER, role=Role.STAFF)
+    user.set_password(accounts.DEMO_PASSWORD)
+    user.save()
+    pick.staff.user = user
+    pick.staff.save(update_fields=["user"])
+    return pick.staff.unit.name
 
 
 def _fill(text: str, rng: random.Random) -> str:
@@ -110,6 +138,7 @@ def seed_knowledge_demo(today: dt.date | None = None) -> dict[str, Any]:
             mine.add("vpn")
         links.extend(through(helper_id=helper.pk, skilltag_id=tags[s].pk) for s in sorted(mine))
     through.objects.bulk_create(links)
+    demo_helper = _demo_helper_account(tags)
     helper_tags: dict[int, set[str]] = {}
     for link in links:
         helper_tags.setdefault(link.helper_id, set()).add(
@@ -308,6 +337,7 @@ def seed_knowledge_demo(today: dt.date | None = None) -> dict[str, Any]:
         "indexed": indexed.documents,
         "helpers": len(helpers),
         "departments": len({d.pk for _s, d in helper_people}),
+        "demo_helper": demo_helper,
         "questions": len(questions),
         "answers": len(answers),
         "howtos": len(articles),

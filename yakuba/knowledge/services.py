@@ -218,13 +218,18 @@ def _same_line(a: Unit, b: Unit) -> bool:
 def matching_helpers(question: Question) -> list[Helper]:
     """Helpers whose skills match the question's tags, best first: outside the asker's
     unit before inside it, then more matching tags, then fewer notices lately."""
-    tag_ids = list(question.tags.values_list("pk", flat=True))
+    return rank_helpers(list(question.tags.values_list("pk", flat=True)), question.asker)
+
+
+def rank_helpers(tag_ids: list[int], asker: Staff) -> list[Helper]:
+    """The order `matching_helpers` tells helpers about a question of ``asker``'s with
+    these tags (the asker never helps themself)."""
     if not tag_ids:
         return []
     since = timezone.now() - dt.timedelta(days=1)
     candidates: list[Helper] = list(
         Helper.objects.filter(active=True, staff__active=True, tags__in=tag_ids)
-        .exclude(staff_id=question.asker_id)
+        .exclude(staff_id=asker.pk)
         .select_related("staff__unit", "staff__user")
         .annotate(
             matched=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
@@ -234,7 +239,7 @@ def matching_helpers(question: Question) -> list[Helper]:
         )
         .distinct()
     )
-    asker_unit = question.asker.unit
+    asker_unit = asker.unit
     candidates.sort(
         key=lambda h: (
             _same_line(h.staff.unit, asker_unit),

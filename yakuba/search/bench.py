@@ -258,8 +258,6 @@ def run(posts_n: int, queries_n: int, out: str) -> None:
     django.setup()
     import datetime as dt
 
-    from django.db import connection
-
     from yakuba.accounts.models import User
     from yakuba.accounts.roles import Role
     from yakuba.search import selectors, services
@@ -288,9 +286,6 @@ def run(posts_n: int, queries_n: int, out: str) -> None:
     )
     providers.register(provider)
     built = services.rebuild(names=["bench.post"], batch_size=1000)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
     postings = Posting.objects.count()
     user = User.objects.create_user("bench", role=Role.STAFF)
 

@@ -50,7 +50,16 @@ class SearchDocument(models.Model):
     indexed_at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["provider", "source_id"], name="search_doc_source")]
+        indexes = [
+            models.Index(fields=["provider", "source_id"], name="search_doc_source"),
+            # What ranking and the visibility filter read of every matching document: the
+            # join is answered from this narrow index (an index-only scan on PostgreSQL)
+            # instead of the wide rows with their text.
+            models.Index(
+                fields=["id", "visibility", "accepted", "fresh_on", "unit", "capability"],
+                name="search_doc_rank",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -61,16 +70,35 @@ class Posting(models.Model):
     with how often it occurs in the title and in the body. ``lead`` is the term's first
     character: a one-character query looks it up."""
 
-    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="+")
+    # Indexed below, with the counts, by (document, term).
+    document = models.ForeignKey(
+        SearchDocument, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     term = models.CharField(max_length=2)
     lead = models.CharField(max_length=1)
     title_count = models.PositiveSmallIntegerField(default=0)
     body_count = models.PositiveSmallIntegerField(default=0)
 
+    # Each index carries the counts, so a query is answered from the index alone (SQLite
+    # uses covering indexes by itself; PostgreSQL needs its visibility map current, which
+    # `services.rebuild` and autovacuum keep): by term, by lead character, and by document
+    # (when the planner starts from a few documents, and for deleting a document's postings).
+    # Without the counts, the postings of a common term were read row by row from all over
+    # the table: 170 ms for 会議 in 50,000 documents on PostgreSQL, 31 ms with them.
     class Meta:
         indexes = [
-            models.Index(fields=["term", "document"], name="search_posting_term"),
-            models.Index(fields=["lead", "document"], name="search_posting_lead"),
+            models.Index(
+                fields=["term", "document", "title_count", "body_count"],
+                name="search_posting_term",
+            ),
+            models.Index(
+                fields=["lead", "document", "title_count", "body_count"],
+                name="search_posting_lead",
+            ),
+            models.Index(
+                fields=["document", "term", "title_count", "body_count"],
+                name="search_posting_doc",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -39,7 +39,8 @@ class Document:
     unit_id: int | None = None
     visibility: str = Visibility.STAFF
     capability: str = ""  # with Visibility.CAPABILITY: who may see it
-    accepted: bool = False  # an accepted answer (ranked higher)
+    # Vouched for: an accepted answer, a how-to (ranked higher; the badge shows on answers).
+    accepted: bool = False
     fresh_on: dt.date | None = None  # written or reviewed on (recent ones ranked higher)
 
 

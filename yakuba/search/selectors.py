@@ -6,6 +6,9 @@ A query is parsed into folded words (`text.parse_query`). Every word must match 
 - a longer word: postings for *all* its distinct bigrams, and the word itself in the
   document's folded title or body (bigrams alone would also match 在宅…宅勤務).
 
+A word with synonyms is looked up by its group's first form, which the index added to
+every document holding any form of the group (`text.synonyms`).
+
 One grouped query over the postings does it: the postings of all the words are read by
 their indexed term/lead, grouped by document, kept when every word's count is reached; the
 score is Σ(10 × title count + body count) over the matched terms plus the boosts (accepted
@@ -107,7 +110,7 @@ def _matches(
     for i, term in enumerate(terms):
         clause = Q(lead=term.word) if term.single else Q(term__in=term.bigrams)
         lookup |= clause
-        having[f"n{i}"] = Count("id", filter=clause)
+        having[f"n{i}"] = Count("document_id", filter=clause)
         needed[f"n{i}__gte"] = 1 if term.single else len(term.bigrams)
         if len(term.word) > 2:
             document &= Q(document__folded_title__contains=term.word) | Q(

@@ -146,5 +146,21 @@ def rebuild(
                 result.seconds = time.perf_counter() - started
                 if progress:
                     progress(provider.name, result)
+    refresh_statistics()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def refresh_statistics() -> None:
+    """Tell the database what the rebuilt index holds. On PostgreSQL, VACUUM also marks the
+    new postings all-visible, without which the covering indexes are not used alone (every
+    match would be checked in the table); it cannot run inside a transaction, so a rebuild
+    called within one leaves this to autovacuum."""
+    if connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("VACUUM (ANALYZE) search_posting, search_searchdocument")
+        else:
+            cursor.execute("ANALYZE search_posting")
+            cursor.execute("ANALYZE search_searchdocument")

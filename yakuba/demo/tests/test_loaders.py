@@ -122,6 +122,7 @@ def test_demo_sign_ins_come_from_one_module(demo_city: str, client: Any) -> None
     run("seed_reports_demo")  # adds demo-colleague
     run("seed_licences_demo")  # adds demo-zoom-sync
     run("seed_policies_demo")  # adds demo-head-ict
+    run("seed_knowledge_demo")  # adds demo-helper
     on_file = set(
         User.objects.filter(username__startswith="demo-").values_list("username", flat=True)
     )

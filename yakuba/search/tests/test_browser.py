@@ -75,10 +75,13 @@ def test_search_finds_the_howto_in_any_width(browser, live_server, make_user, pr
         page = _page(browser, live_server, user, lang=lang, viewport=viewport)
         page.goto("/search/")
         problems += axe_problems(page, f"{label} empty")
-        box = page.get_by_role("searchbox")
+        # From any page: the search box in the header.
+        page.goto("/")
+        box = page.locator("#header-search-q")
         box.fill("ＶＰＮ")
         box.press("Enter")
         page.locator(".srch-results").wait_for()
+        assert page.locator("#srch-q").input_value() == "ＶＰＮ"
         assert page.locator(".srch-results > li").count() == 3
         assert page.locator(".srch-results mark").first.inner_text() in ("VPN", "ＶＰＮ")
         problems += axe_problems(page, f"{label} results")

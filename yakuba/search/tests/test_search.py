@@ -43,6 +43,11 @@ EXPECTED = {
     "文書管理": {5},
     "在宅 VPN": {1},
     "印刷 再起動": {7},
+    # Other forms of a word (data/synonyms.txt), in any width.
+    "ｴｸｾﾙ": {5},
+    "エクセル": {5},
+    "テレワーク": {1, 6},
+    "ずーむ": {4},
     # One character.
     "印": {2, 7, 9},
     "宅": {1, 6, 8},
@@ -58,6 +63,45 @@ def test_fixed_queries_find_the_expected_documents(corpus, make_user, query):
 def test_a_longer_word_needs_its_characters_in_a_row(corpus, make_user):
     # 8 has 在庫 … 勤務 and 宅配: the bigrams of 在宅勤務 are not all there, nor the word.
     assert 8 not in ids(make_user("staff"), "在宅勤務")
+
+
+def test_synonyms_with_a_two_letter_form_keep_each_form_exact(corpus, make_user):
+    # PC and パソコン are one group: パソコン is indexed as PC where its characters are in a
+    # row, not where ぱそ, そこ and こん are apart.
+    ITEMS.extend(
+        [
+            Item(40, "ノートパソコンの電源が入らない"),
+            Item(41, "PCが起動しない"),
+            Item(42, "パソの底（ソコ）とリモコン"),  # ぱそ, そこ, こん apart: not パソコン
+        ]
+    )
+    for item in ITEMS[-3:]:
+        services.index(item)
+    user = make_user("staff")
+    assert set(ids(user, "ＰＣ")) == {40, 41}
+    assert set(ids(user, "ﾊﾟｿｺﾝ")) == {40, 41}
+    assert set(ids(user, "パソコン 電源")) == {40}
+    page = selectors.search(user, "pc")
+    assert "<mark>パソコン</mark>" in page.results[-1].title_html + page.results[0].title_html
+
+
+def test_every_synonym_entry_is_one_searchable_word():
+    from yakuba.search import text
+
+    lines = [
+        line
+        for line in text.SYNONYMS_FILE.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    for line in lines:
+        for entry in line.split(","):
+            assert len(text.words(text.fold(entry))) == 1, entry
+    table = text.synonyms()
+    assert table.canonical["えくせる"] == "excel" and table.forms["excel"] == ("excel", "えくせる")
+    # Indexed under the group's first form, once per occurrence; a query uses that form.
+    assert text.synonym_words(text.fold("ｴｸｾﾙとエクセル")) == ["excel", "excel"]
+    assert text.term_counts("エクセル")["ex"] == 1
+    assert [t.word for t in text.parse_query("ＥＸＣＥＬ えくせる")] == ["excel"]
 
 
 def test_title_matches_and_accepted_answers_rank_higher(corpus, make_user):

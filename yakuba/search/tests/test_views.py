@@ -57,3 +57,11 @@ def test_filters_paging_and_hostile_input(client_for, corpus):
         services.index(item)
     second = client.get(URL, {"q": "印刷", "page": 2}).content.decode()
     assert "2 / 2 ページ" in second and "前へ" in second
+
+
+def test_every_page_has_the_search_box_for_signed_in_staff(client, client_for):
+    home = client_for("staff").get(reverse("core:home")).content.decode()
+    assert 'role="search"' in home and f'action="{URL}"' in home
+    assert 'id="header-search-q" name="q"' in home
+    sign_in = client.get(reverse("accounts:login")).content.decode()
+    assert 'id="header-search-q"' not in sign_in  # nothing to search before signing in

@@ -26,10 +26,15 @@ class Command(DemoCommand):
 
     def load(self, **options: Any) -> str:
         made = seed_knowledge_demo()
-        return (
+        text = (
             _(
                 "ICTサポーター %(helpers)s 人（%(departments)s 部）、質問 %(questions)s 件、"
                 "回答 %(answers)s 件、手順書 %(howtos)s 件"
             )
             % made
         )
+        if made["demo_helper"]:
+            text += _(
+                "。%(unit)s のICTサポーター（VPN 接続）は demo-helper でサインインできます"
+            ) % {"unit": made["demo_helper"]}
+        return text
