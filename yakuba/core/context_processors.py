@@ -275,6 +275,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         Capability.MANAGE_REVIEW_CRITERIA,
         _("手続・会議の見直しの質問と結果の流れ（版の管理・公開）"),
     ),
+    # The inventory of the reviews (issue 17): procedures and recurring meetings.
+    NavItem(
+        _("手続・会議の棚卸し"),
+        "reviews:procedure_list",
+        Capability.MANAGE_REVIEW_INVENTORY,
+        _("手続の棚卸し表の取り込み、定例会議の人件費"),
+    ),
 )
 
 

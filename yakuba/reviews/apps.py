@@ -13,7 +13,10 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from yakuba.evaluation import sections
-        from yakuba.reviews import panel  # noqa: F401  (registers the home panel)
+        from yakuba.reviews import (
+            inventory_jobs,  # noqa: F401  (registers the inventory's periodic jobs)
+            panel,  # noqa: F401  (registers the home panel)
+        )
         from yakuba.reviews.report_section import SECTION
 
         sections.register(SECTION)

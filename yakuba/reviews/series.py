@@ -61,15 +61,17 @@ def series_occurrences(since: dt.datetime, until: dt.datetime) -> dict[str, Grou
         .order_by("start", "pk")
         .values("pk", "title", "organiser_id", "unit_id", "start", "end", "drop_threshold_s")
     )
-    ids = [m["pk"] for m in meetings]
+    # The same period as a join condition, not a list of ids (a year of a large office's
+    # meetings would outgrow SQLite's limit on query parameters).
+    period = {"meeting__end__gte": since, "meeting__end__lt": until}
     invited: dict[int, set[int]] = defaultdict(set)
-    for meeting_id, staff_id in Meeting.invitees.through.objects.filter(
-        meeting_id__in=ids
-    ).values_list("meeting_id", "staff_id"):
+    for meeting_id, staff_id in Meeting.invitees.through.objects.filter(**period).values_list(
+        "meeting_id", "staff_id"
+    ):
         invited[meeting_id].add(staff_id)
     spans: dict[int, dict[Any, list[intervals.Interval]]] = defaultdict(lambda: defaultdict(list))
     for meeting_id, staff_id, guest, join, leave, end in PresenceInterval.objects.filter(
-        meeting_id__in=ids, join__isnull=False
+        join__isnull=False, **period
     ).values_list("meeting_id", "staff_id", "guest_name", "join", "leave", "meeting__end"):
         if join is None:
             continue
@@ -77,7 +79,7 @@ def series_occurrences(since: dt.datetime, until: dt.datetime) -> dict[str, Grou
         spans[meeting_id][who].append((intervals.ts(join), intervals.ts(leave or end)))
     kinds: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for meeting_id, kind in MinutesEntry.objects.filter(
-        meeting_id__in=ids, kind__in=(EntryKind.DECISION, EntryKind.ACTION)
+        kind__in=(EntryKind.DECISION, EntryKind.ACTION), **period
     ).values_list("meeting_id", "kind"):
         kinds[meeting_id][kind] += 1
     people = set().union(*invited.values()) if invited else set()

@@ -56,6 +56,9 @@ TESTED_HERE = {
     # yakuba/knowledge/tests/test_services.py.
     "knowledge.escalate_unanswered",
     "knowledge.review_reminders",
+    # Daily (2:00, 3:40); what they do: yakuba/reviews/tests/test_inventory_jobs.py.
+    "reviews.meeting_series",
+    "reviews.purge_import_previews",
 }
 
 

@@ -9,8 +9,7 @@ from yakuba.audit.models import AuditEntry
 from yakuba.org.models import Unit
 from yakuba.reviews.import_models import ImportState, ProcedureImport
 from yakuba.reviews.inventory_import import apply_rows, check_file
-from yakuba.reviews.inventory_services import confirm_import as _confirm_import
-from yakuba.reviews.inventory_services import start_import
+from yakuba.reviews.inventory_services import confirm_import, start_import
 from yakuba.reviews.models import OnlineAvailability, Procedure, SealKind
 from yakuba.reviews.tests.inventory_factories import HEADER, csv_bytes, row, xlsx
 
@@ -34,28 +33,28 @@ def planner(make_user):
     return make_user("planning", username="planner")
 
 
-@pytest.fixture(autouse=True)
-def _tasks_on_commit(django_capture_on_commit_callbacks):
-    """Run what a transaction queues on commit (the tasks run inline in tests)."""
-    global _capture
-    _capture = django_capture_on_commit_callbacks
-    yield
+class Importer:
+    """Upload → check → preview, and confirm, running what each transaction queues on
+    commit (the tasks run inline in tests)."""
+
+    def __init__(self, actor, capture) -> None:
+        self.actor, self.capture = actor, capture
+
+    def run(self, filename: str, data: bytes) -> ProcedureImport:
+        with self.capture(execute=True):
+            batch = start_import(actor=self.actor, filename=filename, data=data)
+        batch.refresh_from_db()
+        return batch
+
+    def confirm(self, batch: ProcedureImport, deactivate_missing: bool = False) -> None:
+        with self.capture(execute=True):
+            confirm_import(actor=self.actor, batch=batch, deactivate_missing=deactivate_missing)
+        batch.refresh_from_db()
 
 
-_capture = None
-
-
-def _run(planner, filename: str, data: bytes) -> ProcedureImport:
-    """Upload → check → the stored preview."""
-    with _capture(execute=True):
-        batch = start_import(actor=planner, filename=filename, data=data)
-    batch.refresh_from_db()
-    return batch
-
-
-def confirm_import(**kwargs):
-    with _capture(execute=True):
-        return _confirm_import(**kwargs)
+@pytest.fixture
+def importer(planner, django_capture_on_commit_callbacks) -> Importer:
+    return Importer(planner, django_capture_on_commit_callbacks)
 
 
 GOOD = [
@@ -114,14 +113,14 @@ GOOD = [
 
 
 @pytest.mark.django_db
-def test_a_good_file_is_previewed_then_written_in_one_go(two_departments, planner) -> None:
-    batch = _run(planner, "棚卸し.xlsx", xlsx(GOOD))
+def test_a_good_file_is_previewed_then_written_in_one_go(two_departments, importer) -> None:
+    batch = importer.run("棚卸し.xlsx", xlsx(GOOD))
     assert batch.state == ImportState.READY, batch.problems
     assert batch.summary["rows"] == 6 and batch.summary["created"] == 6
     assert not Procedure.objects.exists()  # the preview writes nothing
     assert not batch.upload  # the upload is gone; the preview holds the rows
 
-    confirm_import(actor=planner, batch=batch, deactivate_missing=False)
+    importer.confirm(batch, False)
     batch.refresh_from_db()
     assert batch.state == ImportState.DONE
     assert batch.result == {"created": 6, "updated": 0, "unchanged": 0, "deactivated": 0}
@@ -152,7 +151,7 @@ def test_a_good_file_is_previewed_then_written_in_one_go(two_departments, planne
 
 
 @pytest.mark.django_db
-def test_every_problem_is_listed_and_nothing_is_written(two_departments, planner) -> None:
+def test_every_problem_is_listed_and_nothing_is_written(two_departments, importer) -> None:
     data = xlsx(
         [
             (
@@ -174,7 +173,7 @@ def test_every_problem_is_listed_and_nothing_is_written(two_departments, planner
             ("教育部", [["番号", "内容"], ["1", "x"]]),
         ]
     )
-    batch = _run(planner, "棚卸し.xlsx", data)
+    batch = importer.run("棚卸し.xlsx", data)
     assert batch.state == ImportState.INVALID
     assert not Procedure.objects.exists() and batch.rows == []
     found = {
@@ -213,23 +212,23 @@ def test_a_unit_name_shared_by_two_departments_must_be_told_apart(two_department
 
 
 @pytest.mark.django_db
-def test_cp932_csv_is_read(two_departments, planner) -> None:
+def test_cp932_csv_is_read(two_departments, importer) -> None:
     data = csv_bytes(
         [HEADER, row("SJIS-1", name="道路占用許可申請", legal="道路法第32条")], "cp932"
     )
-    batch = _run(planner, "棚卸し_SJIS.csv", data)
+    batch = importer.run("棚卸し_SJIS.csv", data)
     assert batch.state == ImportState.READY, batch.problems
-    confirm_import(actor=planner, batch=batch, deactivate_missing=False)
+    importer.confirm(batch, False)
     assert Procedure.objects.get().legal_basis == "道路法第32条"
 
 
 @pytest.mark.django_db
-def test_bad_encoding_and_too_many_rows_are_refused(two_departments, planner, settings) -> None:
-    broken = _run(planner, "棚卸し.csv", b"\x82\xa0\xff\xfe\x80\x81" * 10)
+def test_bad_encoding_and_too_many_rows_are_refused(two_departments, importer, settings) -> None:
+    broken = importer.run("棚卸し.csv", b"\x82\xa0\xff\xfe\x80\x81" * 10)
     assert broken.state == ImportState.INVALID
     assert "文字コードを判別できません" in broken.problems[0]["message"]
     settings.REVIEWS_IMPORT_MAX_ROWS = 3
-    big = _run(planner, "棚卸し.csv", csv_bytes([HEADER, *[row(f"R-{i}") for i in range(5)]]))
+    big = importer.run("棚卸し.csv", csv_bytes([HEADER, *[row(f"R-{i}") for i in range(5)]]))
     assert big.state == ImportState.INVALID
     assert "行数が上限（3 行）を超えています" in big.problems[0]["message"]
     assert not Procedure.objects.exists()
@@ -247,35 +246,37 @@ def test_formula_cells_are_refused_in_xlsx_and_csv(two_departments) -> None:
 
 
 @pytest.mark.django_db
-def test_reimport_updates_by_procedure_id_and_reports_the_missing(two_departments, planner) -> None:
+def test_reimport_updates_by_procedure_id_and_reports_the_missing(
+    two_departments, importer
+) -> None:
     first = [HEADER, row("R-1"), row("R-2", name="印鑑登録申請"), row("R-3", name="転出届")]
-    batch = _run(planner, "v1.csv", csv_bytes(first))
-    confirm_import(actor=planner, batch=batch, deactivate_missing=False)
+    batch = importer.run("v1.csv", csv_bytes(first))
+    importer.confirm(batch, False)
     second = [
         HEADER,
         row("R-1"),  # unchanged
         row("R-2", name="印鑑登録申請", seal="押印"),  # changed
         row("R-4", name="犬の登録申請", legal="狂犬病予防法第4条"),  # new
     ]  # R-3 is missing
-    batch = _run(planner, "v2.csv", csv_bytes(second))
+    batch = importer.run("v2.csv", csv_bytes(second))
     summary = batch.summary
     assert (summary["created"], summary["updated"], summary["unchanged"]) == (1, 1, 1)
     assert summary["missing"] == 1 and summary["missing_ids"] == ["R-3"]
-    confirm_import(actor=planner, batch=batch, deactivate_missing=False)
+    importer.confirm(batch, False)
     batch.refresh_from_db()
     assert batch.result == {"created": 1, "updated": 1, "unchanged": 1, "deactivated": 0}
     assert Procedure.objects.get(procedure_id="R-2").seal == SealKind.SEAL
     assert Procedure.objects.get(procedure_id="R-3").active  # not ticked: kept
     assert Procedure.objects.count() == 4
 
-    batch = _run(planner, "v2.csv", csv_bytes(second))
+    batch = importer.run("v2.csv", csv_bytes(second))
     assert (batch.summary["unchanged"], batch.summary["missing"]) == (3, 1)
-    confirm_import(actor=planner, batch=batch, deactivate_missing=True)
+    importer.confirm(batch, True)
     batch.refresh_from_db()
     assert batch.result["deactivated"] == 1
     assert not Procedure.objects.get(procedure_id="R-3").active
     # Named again later: active again, counted as an update.
-    batch = _run(planner, "v1.csv", csv_bytes(first))
+    batch = importer.run("v1.csv", csv_bytes(first))
     assert (batch.summary["updated"], batch.summary["reactivated"]) == (2, 1)
 
 
@@ -291,10 +292,10 @@ def test_apply_is_all_or_nothing(two_departments, planner) -> None:
 
 
 @pytest.mark.django_db
-def test_a_preview_with_problems_cannot_be_confirmed(two_departments, planner) -> None:
+def test_a_preview_with_problems_cannot_be_confirmed(two_departments, planner, importer) -> None:
     from django.core.exceptions import ValidationError
 
-    batch = _run(planner, "bad.csv", csv_bytes([HEADER, row("Z-1", "どこでもない課")]))
+    batch = importer.run("bad.csv", csv_bytes([HEADER, row("Z-1", "どこでもない課")]))
     with pytest.raises(ValidationError):
         confirm_import(actor=planner, batch=batch, deactivate_missing=False)
     assert not Procedure.objects.exists()
