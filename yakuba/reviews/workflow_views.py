@@ -555,14 +555,13 @@ def _charts(board: progress.Dashboard) -> tuple[SafeString, SafeString]:
     names = [r.name for r in board.rows]
     status_chart = charts.bar_chart(
         charts.Chart(
-            title=_("部ごとの見直しの状況"),
+            title=_("部ごとの見直しの状況（件）"),
             description=_("部ごとの件数を状況別に積み上げたもの。数値は下の表にあります。"),
             categories=names,
             series=[
                 charts.Series(str(label), [r.statuses.get(value, 0) for r in board.rows])
                 for value, label in ReviewStatus.choices
             ],
-            unit=_("件"),
             y_max=_count_top(max((r.items for r in board.rows), default=0)),
             chart_id="chart-status",
             label_every=1,
@@ -571,14 +570,13 @@ def _charts(board: progress.Dashboard) -> tuple[SafeString, SafeString]:
     )
     hours_chart = charts.bar_chart(
         charts.Chart(
-            title=_("部ごとの削減時間（年間・推計）"),
+            title=_("部ごとの削減時間（時間・年間・推計）"),
             description=_("手続と会議の見直しによる年間の削減時間。数値は下の表にあります。"),
             categories=names,
             series=[
                 charts.Series(_("手続"), [r.procedure_hours for r in board.rows], charts.BLUE),
                 charts.Series(_("会議"), [r.meeting_hours for r in board.rows], charts.ORANGE),
             ],
-            unit=_("時間"),
             chart_id="chart-hours",
             label_every=1,
         ),
