@@ -180,7 +180,8 @@ def _prefixed(q: Q, prefix: str) -> Q:
     """``q`` (on Review fields) as a filter on a model that reaches Review by ``prefix``."""
     out = Q()
     out.connector, out.negated = q.connector, q.negated
-    for child in q.children:
+    children: list[Any] = list(q.children)
+    for child in children:
         if isinstance(child, Q):
             out.children.append(_prefixed(child, prefix))
         else:
@@ -230,17 +231,17 @@ def build(
         .order_by()
     )
     seal_tracks = _seal_tracks()
-    for r in outcome_rows:
-        target = row(r["review__department_id"])
-        effect = r["effect"]
-        if r["track"] in seal_tracks:  # one row per decided procedure asking for a seal
-            target.sealed_done += r["n"]
-        target.effects[effect] = target.effects.get(effect, 0) + r["n"]
+    for orow in outcome_rows:
+        target = row(orow["review__department_id"])
+        effect = orow["effect"]
+        if orow["track"] in seal_tracks:  # one row per decided procedure asking for a seal
+            target.sealed_done += orow["n"]
+        target.effects[effect] = target.effects.get(effect, 0) + orow["n"]
         if effect == OutcomeEffect.KEPT_BY_LAW:
-            target.blocked += r["n"]
+            target.blocked += orow["n"]
         a = assumed.get(effect)
-        if a is not None and r["cases"]:
-            target.procedure_hours += float(r["cases"]) * a.minutes / 60
+        if a is not None and orow["cases"]:
+            target.procedure_hours += float(orow["cases"]) * a.minutes / 60
     meeting_rows = (
         ReviewTrack.objects.filter(done, review__meeting_series__isnull=False)
         .exclude(effect="")
@@ -254,30 +255,30 @@ def build(
         )
         .order_by()
     )
-    for r in meeting_rows:
-        target = row(r["review__department_id"])
-        effect = r["effect"]
+    for mrow in meeting_rows:
+        target = row(mrow["review__department_id"])
+        effect = mrow["effect"]
         target.effects[effect] = target.effects.get(effect, 0) + 1
         if effect == OutcomeEffect.KEPT_BY_LAW:
             target.blocked += 1
         a = assumed.get(effect)
-        length = r["review__meeting_series__avg_minutes"]
+        length = mrow["review__meeting_series__avg_minutes"]
         saved = meeting_minutes_saved(effect, a.minutes if a else None, length)
-        per_year = float(r["review__meeting_series__meetings_per_year"] or 0)
-        people = float(r["review__meeting_series__avg_participants"] or 0)
+        per_year = float(mrow["review__meeting_series__meetings_per_year"] or 0)
+        people = float(mrow["review__meeting_series__avg_participants"] or 0)
         target.meeting_hours += per_year * people * saved / 60
-        cost = r["review__meeting_series__cost_per_year_yen"]
+        cost = mrow["review__meeting_series__cost_per_year_yen"]
         if cost and length:
             target.meeting_cost_yen += round(cost * min(1.0, saved / float(length)))
     units = {u.pk: u for u in Unit.objects.filter(pk__in=[k for k in by_dept if k is not None])}
     rows = []
-    for dept_id, r in by_dept.items():
+    for dept_id, dept_row in by_dept.items():
         unit = units.get(dept_id) if dept_id is not None else None
-        r.unit = unit
-        r.name = unit.name if unit is not None else str(_("（部の設定なし）"))
-        r.procedure_hours = round(r.procedure_hours, 1)
-        r.meeting_hours = round(r.meeting_hours, 1)
-        rows.append(r)
+        dept_row.unit = unit
+        dept_row.name = unit.name if unit is not None else str(_("（部の設定なし）"))
+        dept_row.procedure_hours = round(dept_row.procedure_hours, 1)
+        dept_row.meeting_hours = round(dept_row.meeting_hours, 1)
+        rows.append(dept_row)
     rows.sort(
         key=lambda r: (
             r.unit is None,
@@ -286,8 +287,8 @@ def build(
         )
     )
     total = DepartmentRow(None, str(_("合計")))
-    for r in rows:
-        total.add(r)
+    for dept_row in rows:
+        total.add(dept_row)
     total.procedure_hours = round(total.procedure_hours, 1)
     total.meeting_hours = round(total.meeting_hours, 1)
     return Dashboard(
