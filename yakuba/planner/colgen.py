@@ -181,6 +181,22 @@ class Person:
                 lines.extend(marg.covered(self.e, d, a))
         return Column(self.e, row, round(float(cost)), tuple(lines))
 
+    @staticmethod
+    def column_of(ix: Index, e: int, row: Row, marg: Marginals) -> Column:
+        """:meth:`column` without building the person's pricing data (a DP)."""
+        p = ix.problem
+        st = p.staff[e]
+        base = sum(q.weight for q in p.requests if q.on and ix.staff_pos[q.staff] == e)
+        prev = p.previous.get(st.id) if p.previous is not None else None
+        if prev is not None and p.stability_weight:
+            base += p.stability_weight * sum(1 for x in prev if x is not None)
+        cost = base - sum(marg.local_gain(e, d, a) for d, a in enumerate(row) if a != OFF)
+        lines: list[int] = []
+        for d, a in enumerate(row):
+            if a != OFF:
+                lines.extend(marg.covered(e, d, a))
+        return Column(e, row, round(float(cost)), tuple(lines))
+
 
 #: Largest DP size (days × states × activities) for which :class:`RowDP` counts worked
 #: weekends and hours exactly in its state; beyond it they are priced (Lagrange).
@@ -676,6 +692,7 @@ def column_generation(
     max_iterations: int = 10_000,
     on_iteration: Callable[[Iteration], None] | None = None,
     final_share: float = 0.25,
+    seed_construction: bool = True,
 ) -> ColgenResult:
     """Solve the master LP by column generation; see the module docstring.
 
@@ -688,9 +705,11 @@ def column_generation(
     kept for one careful bound at the last master duals (more subgradient steps, and
     CP-SAT on rows up to ``ROW_CPSAT_MAX_DAYS`` days): while the master is far from its
     optimum the rounds' bounds are poor, since cheap pricing leaves gaps.
+    ``seed_construction``: also seed with a fresh construction (the solver passes its
+    own rows in ``initial`` instead: a construction of a long horizon costs seconds).
     """
     run = _Run(ix, time_limit, stop, alpha, dp_iterations, exact, cpsat_limit, workers)
-    run.seed(initial)
+    run.seed(initial, seed_construction)
     return run.loop(max_iterations, on_iteration, final_share)
 
 
@@ -742,10 +761,12 @@ class _Run:
     def left(self) -> float:
         return max(0.01, min(self.cpsat_limit, self.deadline - time.monotonic()))
 
-    def seed(self, initial: Sequence[Grid]) -> None:
+    def seed(self, initial: Sequence[Grid], construction: bool = True) -> None:
         ix, master = self.ix, self.master
-        grid, _failed = construct(ix, workers=self.workers)
-        for g in [grid, *initial]:
+        grids = list(initial)
+        if construction or not grids:
+            grids.insert(0, construct(ix, workers=self.workers)[0])
+        for g in grids:
             for e, row in enumerate(g):
                 if _row_ok(ix, e, row) and _runs_ok(ix, e, row):
                     master.add(self.people[e].column(tuple(row), self.marg))
@@ -946,3 +967,97 @@ def _runs_ok(ix: Index, e: int, row: Sequence[int]) -> bool:
             return False
         d = end
     return True
+
+
+# ----------------------------------------------------------------------------- integer
+@dataclass
+class IntegerChoice:
+    """A roster chosen among the generated columns (one per person)."""
+
+    grid: Grid
+    #: Its objective (column costs + cover penalties), as the evaluator computes it.
+    objective: int
+    #: CP-SAT proved it the best choice among these columns.
+    optimal: bool
+
+
+def choose_columns(
+    ix: Index,
+    columns: Sequence[Sequence[Column]],
+    time_limit: float,
+    incumbent: Grid | None = None,
+    stop: threading.Event | None = None,
+    workers: int = 1,
+    seed: int = 0,
+) -> IntegerChoice | None:
+    """Price-and-branch's integer step: CP-SAT picks one column per person so that the
+    cover lines are met, missing and extra people priced at the instance's weights::
+
+        min Σ cost·x + Σ_c wu_c·u_c + wo_c·o_c,  Σ_cols of e x = 1,
+            Σ [col counts in c]·x + u_c − o_c = R_c
+
+    ``incumbent``: a roster whose rows join the choice (when valid) and hint the search,
+    so the answer is never worse than it. None if no choice is found in time or some
+    person has no column."""
+    from ortools.sat.python import cp_model
+
+    marg = Marginals(ix)
+    pool: list[list[Column]] = [list(c) for c in columns]
+    start: list[int | None] = [None] * ix.n_staff
+    if incumbent is not None:
+        for e, row in enumerate(incumbent):
+            t = tuple(row)
+            j = next((k for k, c in enumerate(pool[e]) if c.row == t), None)
+            if j is None and _row_ok(ix, e, row) and _runs_ok(ix, e, row):
+                pool[e].append(Person.column_of(ix, e, t, marg))
+                j = len(pool[e]) - 1
+            start[e] = j
+    if any(not p for p in pool):
+        return None
+    m = cp_model.CpModel()
+    xs = [[m.new_bool_var(f"x{e}_{j}") for j in range(len(p))] for e, p in enumerate(pool)]
+    for e, row_vars in enumerate(xs):
+        m.add_exactly_one(row_vars)
+        if start[e] is not None:
+            for j, x in enumerate(row_vars):
+                m.add_hint(x, j == start[e])
+    in_line: list[list[cp_model.IntVar]] = [[] for _ in ix.problem.cover]
+    for e, p in enumerate(pool):
+        for j, col in enumerate(p):
+            for i in col.lines:
+                in_line[i].append(xs[e][j])
+    terms: list[cp_model.LinearExprT] = []
+    for e, p in enumerate(pool):
+        terms += [c.cost * x for c, x in zip(p, xs[e], strict=True) if c.cost]
+    for i, c in enumerate(ix.problem.cover):
+        n = len(in_line[i])
+        u = m.new_int_var(0, max(0, c.target), f"u{i}")
+        o = m.new_int_var(0, max(0, n - c.target), f"o{i}")
+        m.add(sum(in_line[i]) + u - o == c.target)
+        terms += [c.weight_under * u, c.weight_over * o]
+    m.minimize(sum(terms))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = seed
+    done = threading.Event()
+    if stop is not None:
+
+        def watch() -> None:
+            while not done.is_set():
+                if stop.wait(0.2):
+                    solver.stop_search()
+                    return
+
+        threading.Thread(target=watch, daemon=True).start()
+    try:
+        status = solver.Solve(m)
+    finally:
+        done.set()
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    grid: Grid = []
+    for e, p in enumerate(pool):
+        j = next(k for k, x in enumerate(xs[e]) if solver.BooleanValue(x))
+        grid.append(list(p[j].row))
+    return IntegerChoice(grid, round(solver.ObjectiveValue()), status == cp_model.OPTIMAL)
