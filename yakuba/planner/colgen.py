@@ -86,6 +86,8 @@ RC_EPS = 1e-6
 EXACT_TOL = 1e-3
 #: Rows of negative reduced cost added per person and round, best first.
 COLUMNS_PER_PERSON = 3
+#: At most this many persons per batched DP call (memory: states × batch per day).
+BATCH_MAX = 64
 #: Scale of the integral CP-SAT pricing objective (duals rounded up to 1/SCALE).
 CPSAT_SCALE = 1000
 
@@ -381,6 +383,139 @@ class RowDP:
                 s = int(preds[d - 1][s])
         return value, tuple(row)
 
+    def signature(self) -> tuple[Any, ...]:
+        """Everything of the DP but the values: persons with the same signature (same
+        contract) are priced together by :meth:`best_batch`."""
+        return (
+            self.h,
+            self.n,
+            self.kc,
+            tuple(self.nxt),
+            self.m_on,
+            self.r,
+            self.wc,
+            self.hc,
+            self.lo_units,
+            tuple(self.units),
+            self.exact_weekends,
+            self.weekends_bind,
+            self.compat.tobytes(),
+        )
+
+    def _shift_b(
+        self, x: NDArray[Any], weekend: bool, units: list[int] | None, fill: float
+    ) -> NDArray[Any]:
+        """:meth:`_shift` with a leading batch axis."""
+        if weekend and self.exact_weekends:
+            y = np.full_like(x, fill)
+            y[:, 1:] = x[:, :-1]
+            x = y
+        if units is not None and self.exact_hours:
+            y = np.full_like(x, fill)
+            for u in set(units):
+                sel = [b for b, ub in enumerate(units) if ub == u]
+                if u == 0:
+                    y[..., sel] = x[..., sel]
+                elif u < self.hc:
+                    y[:, :, u:, ..., sel] = x[:, :, : self.hc - u, ..., sel]
+            x = y
+        return x
+
+    def best_batch(
+        self, v: FloatArray, mu: Sequence[float] | FloatArray
+    ) -> list[tuple[float, Row] | None]:
+        """:meth:`best` for several persons of the same :meth:`signature` at once:
+        ``v`` is batch × h × activities, ``mu`` one weekend price per person. The same
+        arithmetic in the same order, so the same rows and values as one call each;
+        the per-day numpy calls (the cost of a day) are shared by the batch."""
+        h, n, kc, r, wc, hc = self.h, self.n, self.kc, self.r, self.wc, self.hc
+        nb = v.shape[0]
+        mus = np.asarray(mu, dtype=np.float64)
+        if self.exact_weekends or not self.weekends_bind:
+            mus = np.zeros(nb)
+        saturating = self.nxt[-1] is not None
+        units = self.units
+        n_w1 = n * kc * 2
+        w = np.full((nb, wc, hc, n, kc, 2), NEG_INF)
+        o = np.full((nb, wc, hc, r, 2), NEG_INF)
+        o[:, 0, 0, 0, 1] = 0.0
+        w0 = np.full((nb, wc, hc, n), NEG_INF)
+        w0[:, 0, 0] = v[:, 0] - (mus[:, None] if self.any_wk[0] else 0.0)
+        w[:, :, :, :, 0, 1] = self._shift_b(w0, bool(self.any_wk[0]), units, NEG_INF)
+        preds: list[NDArray[np.int64]] = []
+        w_ids = np.broadcast_to(np.arange(self.n_work).reshape(wc, hc, n_w1), (nb, wc, hc, n_w1))
+        o_ids = np.broadcast_to(
+            self.n_work + np.arange(wc * hc * r * 2).reshape(wc, hc, r * 2), (nb, wc, hc, r * 2)
+        )
+        kid = np.arange(kc)[:, None, None] * 2 + np.arange(2)[None, :, None]
+        cell = np.arange(wc * hc).reshape(wc, hc)[:, :, None, None, None] * n
+        can_end = self.can_end[None, None, None]
+        can_start = self.can_start[None, None]
+        for d in range(1, h):
+            first = bool(self.first_wk[d])
+            wk_day = bool(self.any_wk[d])
+            vd_first = v[:, d] - mus[:, None] if first else v[:, d]
+            vd_wk = v[:, d] - mus[:, None] if wk_day else v[:, d]
+            t = w[..., None] + self.compat[:, None, None, :]  # B, c, j, a, k, edge, b
+            arg = t.argmax(axis=3)
+            best = t.max(axis=3) + vd_first[:, None, None, None, None, :]
+            ids = (cell + arg) * (kc * 2) + kid
+            best = self._shift_b(best, first, units, NEG_INF)
+            ids = self._shift_b(ids, first, units, -1)
+            best = best.transpose(0, 1, 2, 5, 3, 4)
+            ids = ids.transpose(0, 1, 2, 5, 3, 4)
+            nw = np.full((nb, wc, hc, n, kc, 2), NEG_INF)
+            npw = np.full((nb, wc, hc, n, kc, 2), -1, dtype=np.int64)
+            if kc > 1:
+                nw[..., 1:, :] = best[..., :-1, :]
+                npw[..., 1:, :] = ids[..., :-1, :]
+            if saturating:
+                better = best[..., -1, :] > nw[..., -1, :]
+                nw[..., -1, :] = np.where(better, best[..., -1, :], nw[..., -1, :])
+                npw[..., -1, :] = np.where(better, ids[..., -1, :], npw[..., -1, :])
+            oe = np.where(can_start, o, NEG_INF).reshape(nb, wc, hc, r * 2)
+            k = oe.argmax(axis=3)[..., None]
+            bo = np.take_along_axis(oe, k, 3) + vd_wk[:, None, None, :]
+            bid = np.broadcast_to(np.take_along_axis(o_ids, k, 3), bo.shape)
+            bo = self._shift_b(bo, wk_day, units, NEG_INF)
+            bid = self._shift_b(np.ascontiguousarray(bid), wk_day, units, -1)
+            better = bo > nw[..., 0, 0]
+            nw[..., 0, 0] = np.where(better, bo, nw[..., 0, 0])
+            npw[..., 0, 0] = np.where(better, bid, npw[..., 0, 0])
+            we = np.where(can_end, w, NEG_INF).reshape(nb, wc, hc, n_w1)
+            k = we.argmax(axis=3)[..., None]
+            no = np.full((nb, wc, hc, r, 2), NEG_INF)
+            npo = np.full((nb, wc, hc, r, 2), -1, dtype=np.int64)
+            no[:, :, :, 0, 0] = np.take_along_axis(we, k, 3)[..., 0]
+            npo[:, :, :, 0, 0] = np.take_along_axis(w_ids, k, 3)[..., 0]
+            o_r = o_ids.reshape(nb, wc, hc, r, 2)
+            if r > 1:
+                no[:, :, :, 1:] = o[:, :, :, :-1]
+                npo[:, :, :, 1:] = o_r[:, :, :, :-1]
+            stay = o[:, :, :, r - 1]
+            better = stay > no[:, :, :, r - 1]
+            no[:, :, :, r - 1] = np.where(better, stay, no[:, :, :, r - 1])
+            npo[:, :, :, r - 1] = np.where(better, o_r[:, :, :, r - 1], npo[:, :, :, r - 1])
+            w, o = nw, no
+            preds.append(np.concatenate([npw.reshape(nb, -1), npo.reshape(nb, -1)], axis=1))
+        w[:, :, : self.lo_units] = NEG_INF
+        o[:, :, : self.lo_units] = NEG_INF
+        final = np.concatenate([w.reshape(nb, -1), o.reshape(nb, -1)], axis=1)
+        out: list[tuple[float, Row] | None] = []
+        for b in range(nb):
+            s = int(final[b].argmax())
+            value = float(final[b, s])
+            if value == NEG_INF:
+                out.append(None)
+                continue
+            row = [OFF] * h
+            for d in range(h - 1, -1, -1):
+                row[d] = (s // (kc * 2)) % n if s < self.n_work else OFF
+                if d > 0:
+                    s = int(preds[d - 1][b, s])
+            out.append((value, tuple(row)))
+        return out
+
 
 @dataclass
 class Priced:
@@ -414,6 +549,120 @@ def _repaired(person: Person, g: FloatArray, row: Row) -> Row | None:
     return None
 
 
+class _Subgradient:
+    """One person's Lagrangian pricing by :class:`RowDP` (see :func:`price_dp`), step by
+    step so that persons of one contract can share the DP calls (:func:`price_dp_batch`):
+    :meth:`point` gives the DP's values and weekend price for the next step (None when
+    done), :meth:`take` the DP's answer, :meth:`result` the outcome."""
+
+    def __init__(self, person: Person, g: FloatArray, prices: Prices, iterations: int) -> None:
+        dp = person.dp
+        assert dp is not None
+        self.person, self.g, self.prices, self.left = person, g, prices, iterations
+        self.acts = sorted(person.limits)
+        self.price_weekends = dp.weekends_bind and not dp.exact_weekends
+        self.price_hours = not dp.exact_hours
+        self.wmax = float(person.max_weekends or 0)
+        self.hi = person.hi if person.hi is not None else 0.0
+        # z = [hours, weekends, one per limited activity]; hours free in sign (positive:
+        # the minimum binds, negative: the maximum), the others non-negative.
+        z = [
+            prices.hours if self.price_hours else 0.0,
+            prices.weekends if self.price_weekends else 0.0,
+        ]
+        self.z = np.array(z + [prices.activities.get(a, 0.0) for a in self.acts])
+        self.direction = np.zeros_like(self.z)
+        self.best_lower = NEG_INF
+        self.found: dict[Row, float] = {}
+        self.best_f = math.inf
+        self.theta, self.stall = 1.0, 0
+        self.done = iterations <= 0
+        self.infeasible = False
+
+    def point(self) -> tuple[FloatArray, float] | None:
+        if self.done:
+            return None
+        person, z = self.person, self.z
+        nu_vec = np.zeros(len(person.ix.act_ids))
+        nu_vec[self.acts] = z[2:]
+        v = self.g + z[0] * person.shifts[None, :] - nu_vec[None, :]
+        v[~person.allowed] = NEG_INF
+        return v, float(z[1])
+
+    def take(self, out: tuple[float, Row] | None) -> None:
+        person, z = self.person, self.z
+        self.left -= 1
+        if out is None:  # no row meets the run rules: nothing is feasible
+            self.done = self.infeasible = True
+            return
+        val, row = out
+        lam = float(z[0])
+        hi, acts = self.hi, self.acts
+        lower = (
+            person.base
+            + (lam * person.lo if lam > 0 else lam * hi)
+            - float(z[1]) * self.wmax
+            - sum(float(z[2 + i]) * person.limits[a] for i, a in enumerate(acts))
+            - val
+        )
+        if lower > self.best_lower + 1e-9:
+            self.best_lower, self.stall = lower, 0
+        else:
+            self.stall += 1
+            if self.stall >= 3:
+                self.theta, self.stall = self.theta / 2, 0
+        cand = row if _resources_ok(person, row) else _repaired(person, self.g, row)
+        if cand is not None and cand not in self.found:
+            fr = person.f(self.g, cand)
+            self.found[cand] = fr
+            self.best_f = min(self.best_f, fr)
+        if self.best_f - self.best_lower <= EXACT_TOL or self.left <= 0:
+            self.done = True
+            return
+        # Subgradient of the Lagrangian at z.
+        m = float(sum(person.shifts[a] for a in row if a != OFF))
+        sub = np.zeros_like(z)
+        if self.price_hours and (m < person.lo or (lam > 0 and m > person.lo)):
+            sub[0] = person.lo - m
+        if self.price_hours and ((person.hi is not None and m > hi) or (lam < 0 and m < hi)):
+            sub[0] = hi - m
+        if self.price_weekends:
+            sub[1] = sum(1 for days in person.ix.weekends if any(row[d] != OFF for d in days))
+            sub[1] -= self.wmax
+        for i, a in enumerate(acts):
+            sub[2 + i] = sum(1 for x in row if x == a) - person.limits[a]
+        # Projection: a multiplier at zero does not go below it.
+        lo_bound = np.zeros_like(z)
+        lo_bound[0] = NEG_INF if person.hi is not None else 0.0
+        sub[(z <= lo_bound) & (sub < 0)] = 0.0
+        # Deflection damps the zig-zag between two rows (e.g. all E / all D around a
+        # limit on E).
+        direction = sub + 0.5 * self.direction
+        direction[(z <= lo_bound) & (direction < 0)] = 0.0
+        self.direction = direction
+        norm = float(direction @ direction)
+        if norm <= 1e-12:
+            self.done = True
+            return
+        best_f, best_lower = self.best_f, self.best_lower
+        target = best_f if best_f < math.inf else best_lower + max(1.0, 0.05 * abs(best_lower))
+        step = self.theta * max(target - lower, 1e-3) / norm
+        self.z = np.maximum(z + step * direction, lo_bound)
+
+    def result(self) -> Priced:
+        if self.infeasible:
+            return Priced(math.inf)
+        prices, z = self.prices, self.z
+        if self.price_hours:
+            prices.hours = float(z[0])
+        if self.price_weekends:
+            prices.weekends = float(z[1])
+        prices.activities = {a: float(z[2 + i]) for i, a in enumerate(self.acts) if z[2 + i] > 0}
+        rows = sorted(((fr, r) for r, fr in self.found.items()), key=lambda t: t[0])
+        exact = bool(rows) and rows[0][0] - self.best_lower <= EXACT_TOL
+        return Priced(self.best_lower, rows, exact)
+
+
 def price_dp(person: Person, g: FloatArray, prices: Prices, iterations: int) -> Priced:
     """Lagrangian pricing by :class:`RowDP`: a deflected projected subgradient on the
     multipliers of the hours window, the weekend limit (when priced) and the
@@ -425,84 +674,31 @@ def price_dp(person: Person, g: FloatArray, prices: Prices, iterations: int) -> 
     """
     dp = person.dp
     assert dp is not None
-    n = len(person.ix.act_ids)
-    acts = sorted(person.limits)
-    price_weekends = dp.weekends_bind and not dp.exact_weekends
-    price_hours = not dp.exact_hours
-    wmax = float(person.max_weekends or 0)
-    hi = person.hi if person.hi is not None else 0.0
-    # z = [hours, weekends, one per limited activity]; hours free in sign (positive:
-    # the minimum binds, negative: the maximum), the others non-negative.
-    z = np.array([prices.hours if price_hours else 0.0, prices.weekends if price_weekends else 0.0])
-    z = np.concatenate([z, [prices.activities.get(a, 0.0) for a in acts]])
-    direction = np.zeros_like(z)
-    best_lower = NEG_INF
-    found: dict[Row, float] = {}
-    best_f = math.inf
-    theta, stall = 1.0, 0
-    for _ in range(iterations):
-        nu_vec = np.zeros(n)
-        nu_vec[acts] = z[2:]
-        v = g + z[0] * person.shifts[None, :] - nu_vec[None, :]
-        v[~person.allowed] = NEG_INF
-        out = dp.best(v, float(z[1]))
-        if out is None:  # no row meets the run rules: nothing is feasible
-            return Priced(math.inf)
-        val, row = out
-        lam = float(z[0])
-        lower = (
-            person.base
-            + (lam * person.lo if lam > 0 else lam * hi)
-            - float(z[1]) * wmax
-            - sum(float(z[2 + i]) * person.limits[a] for i, a in enumerate(acts))
-            - val
-        )
-        if lower > best_lower + 1e-9:
-            best_lower, stall = lower, 0
-        else:
-            stall += 1
-            if stall >= 3:
-                theta, stall = theta / 2, 0
-        cand = row if _resources_ok(person, row) else _repaired(person, g, row)
-        if cand is not None and cand not in found:
-            fr = person.f(g, cand)
-            found[cand] = fr
-            best_f = min(best_f, fr)
-        if best_f - best_lower <= EXACT_TOL:
+    sg = _Subgradient(person, g, prices, iterations)
+    while (pt := sg.point()) is not None:
+        sg.take(dp.best(*pt))
+    return sg.result()
+
+
+def price_dp_batch(
+    persons: Sequence[Person],
+    gs: Sequence[FloatArray],
+    prices: Sequence[Prices],
+    iterations: int,
+) -> list[Priced]:
+    """:func:`price_dp` for persons of one :meth:`RowDP.signature`, in lockstep: each
+    subgradient step is one :meth:`RowDP.best_batch` call for the persons still
+    stepping. Exactly the outcome of one :func:`price_dp` each."""
+    sgs = [_Subgradient(p, g, pr, iterations) for p, g, pr in zip(persons, gs, prices, strict=True)]
+    dp = persons[0].dp if persons else None
+    while dp is not None:
+        pts = [(sg, pt) for sg in sgs if (pt := sg.point()) is not None]
+        if not pts:
             break
-        # Subgradient of the Lagrangian at z.
-        m = float(sum(person.shifts[a] for a in row if a != OFF))
-        sub = np.zeros_like(z)
-        if price_hours and (m < person.lo or (lam > 0 and m > person.lo)):
-            sub[0] = person.lo - m
-        if price_hours and ((person.hi is not None and m > hi) or (lam < 0 and m < hi)):
-            sub[0] = hi - m
-        if price_weekends:
-            sub[1] = sum(1 for days in person.ix.weekends if any(row[d] != OFF for d in days))
-            sub[1] -= wmax
-        for i, a in enumerate(acts):
-            sub[2 + i] = sum(1 for x in row if x == a) - person.limits[a]
-        # Projection: a multiplier at zero does not go below it.
-        lo_bound = np.zeros_like(z)
-        lo_bound[0] = NEG_INF if person.hi is not None else 0.0
-        sub[(z <= lo_bound) & (sub < 0)] = 0.0
-        # Deflection damps the zig-zag between two rows (e.g. all E / all D around a
-        # limit on E).
-        direction = sub + 0.5 * direction
-        direction[(z <= lo_bound) & (direction < 0)] = 0.0
-        norm = float(direction @ direction)
-        if norm <= 1e-12:
-            break
-        target = best_f if best_f < math.inf else best_lower + max(1.0, 0.05 * abs(best_lower))
-        z = np.maximum(z + theta * max(target - lower, 1e-3) / norm * direction, lo_bound)
-    if price_hours:
-        prices.hours = float(z[0])
-    if price_weekends:
-        prices.weekends = float(z[1])
-    prices.activities = {a: float(z[2 + i]) for i, a in enumerate(acts) if z[2 + i] > 0}
-    rows = sorted(((fr, r) for r, fr in found.items()), key=lambda t: t[0])
-    exact = bool(rows) and rows[0][0] - best_lower <= EXACT_TOL
-    return Priced(best_lower, rows, exact)
+        outs = dp.best_batch(np.stack([pt[0] for _, pt in pts]), [pt[1] for _, pt in pts])
+        for (sg, _), out in zip(pts, outs, strict=True):
+            sg.take(out)
+    return [sg.result() for sg in sgs]
 
 
 def price_cpsat(
@@ -747,6 +943,8 @@ class _Run:
         self.exact = exact
         self.cpsat_limit = cpsat_limit
         self.workers = workers
+        #: Price the persons of one contract together (:meth:`price_all`).
+        self.batch = True
         self.master = Master(ix)
         self.marg = Marginals(ix)
         self.people = [Person(ix, e, self.marg) for e in range(ix.n_staff)]
@@ -778,14 +976,15 @@ class _Run:
             if not master.columns[e]:
                 master.add_artificial(e, big)
 
-    def price(self, person: Person, g: FloatArray) -> Priced:
-        """The person's pricing: the DP; when it finds no feasible row and the person has
-        no column yet, the construction's priced DP (long horizons) or CP-SAT; in exact
-        mode CP-SAT closes every gap the DP leaves."""
+    def price(self, person: Person, g: FloatArray, pr: Priced | None = None) -> Priced:
+        """The person's pricing: the DP (``pr`` if already done); when it finds no
+        feasible row and the person has no column yet, the construction's priced DP
+        (long horizons) or CP-SAT; in exact mode CP-SAT closes every gap the DP leaves."""
         e = person.e
         if not person.dp_ok:
             return price_cpsat(person, g, self.left(), None, self.workers)
-        pr = price_dp(person, g, self.prices[e], self.iterations_now)
+        if pr is None:
+            pr = price_dp(person, g, self.prices[e], self.iterations_now)
         needy = not pr.rows and not self.master.columns[e]
         if needy and self.ix.horizon > ROW_CPSAT_MAX_DAYS:
             # The construction's priced DP with the duals as gains: fast on long rows.
@@ -802,17 +1001,48 @@ class _Run:
         rows = sorted(((fr, r) for r, fr in best.items()), key=lambda t: t[0])
         return Priced(max(pr.lower, cp.lower), rows, cp.exact)
 
-    def round(self, pi: FloatArray, pi_rmp: FloatArray, sigma: FloatArray) -> _Round:
+    def price_all(self, pi: FloatArray) -> list[Priced] | None:
+        """Every person's pricing at ``pi`` (None if the time ran out first). With
+        ``batch`` the DP persons of one contract (:meth:`RowDP.signature`) share their
+        DP calls (:func:`price_dp_batch`): the same results, fewer numpy calls."""
         self._pi = pi
+        gs = [person.values(pi) for person in self.people]
+        dp_done: dict[int, Priced] = {}
+        if self.batch:
+            groups: dict[tuple[Any, ...], list[int]] = {}
+            for e, person in enumerate(self.people):
+                if person.dp is not None:
+                    groups.setdefault(person.dp.signature(), []).append(e)
+            for es in groups.values():
+                if self.out_of_time():
+                    return None
+                for start in range(0, len(es), BATCH_MAX):
+                    part = es[start : start + BATCH_MAX]
+                    done = price_dp_batch(
+                        [self.people[e] for e in part],
+                        [gs[e] for e in part],
+                        [self.prices[e] for e in part],
+                        self.iterations_now,
+                    )
+                    dp_done.update(zip(part, done, strict=True))
+        out: list[Priced] = []
+        for e, person in enumerate(self.people):
+            if self.out_of_time():
+                return None
+            out.append(self.price(person, gs[e], dp_done.get(e)))
+        return out
+
+    def round(self, pi: FloatArray, pi_rmp: FloatArray, sigma: FloatArray) -> _Round:
         lower: list[float] = []
         open_: list[int] = []
         added = 0
+        priced = self.price_all(pi)
+        if priced is None:
+            return _Round(lower, open_, added, False)
         for e, person in enumerate(self.people):
-            if self.out_of_time():
-                return _Round(lower, open_, added, False)
             g = person.values(pi)
             g_rmp = g if pi is pi_rmp else person.values(pi_rmp)
-            pr = self.price(person, g)
+            pr = priced[e]
             lower.append(pr.lower)
             if not pr.exact:
                 open_.append(e)

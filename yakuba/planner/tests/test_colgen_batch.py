@@ -1,0 +1,65 @@
+"""Batched pricing (issue 18, stage 2): one ``RowDP`` call for the persons of a contract
+gives exactly the rows and values of one call per person."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from yakuba.planner import Problem
+from yakuba.planner.colgen import NEG_INF, Person, RowDP, _Run
+from yakuba.planner.construct import Marginals
+from yakuba.planner.formats.curtois_qu import parse
+from yakuba.planner.generate import generate
+from yakuba.planner.index import Index
+
+from .test_colgen import _small_problem
+
+
+def _generated(staff: int, days: int, types: int, seed: int) -> Problem:
+    return parse(generate(staff, days, types, seed).text(), name=f"g{staff}x{days}x{types}s{seed}")
+
+
+CASES = [
+    ("small", _small_problem),
+    ("gen-6x14x2", lambda: _generated(6, 14, 2, 61)),
+    ("gen-8x28x3", lambda: _generated(8, 28, 3, 62)),
+]
+
+
+@pytest.mark.parametrize(("name", "make"), CASES)
+@pytest.mark.parametrize("budget", [500_000, 0])
+def test_best_batch_equals_one_call_per_person(name: str, make: object, budget: int) -> None:
+    assert callable(make)
+    ix = Index.build(make())
+    rng = np.random.default_rng(7)
+    marg = Marginals(ix)
+    for e in range(ix.n_staff):
+        dp = RowDP(ix, e, budget)
+        allowed = Person(ix, e, marg).allowed
+        vs = rng.normal(0.0, 5.0, size=(5, ix.horizon, len(ix.act_ids)))
+        vs[:, ~allowed] = NEG_INF
+        if e == 0:
+            vs[2] = NEG_INF  # nothing possible for one of them
+        mus = rng.uniform(0.0, 10.0, size=5)
+        batch = dp.best_batch(vs, mus)
+        single = [dp.best(vs[b], float(mus[b])) for b in range(5)]
+        assert batch == single
+
+
+@pytest.mark.parametrize(("name", "make"), CASES)
+def test_batched_rounds_price_exactly_like_per_person_rounds(name: str, make: object) -> None:
+    assert callable(make)
+    ix = Index.build(make())
+    pis = np.random.default_rng(3).uniform(-1.0, 100.0, size=(3, len(ix.problem.cover)))
+    results = []
+    for batched in (False, True):
+        run = _Run(ix, 60.0, None, 0.5, 8, False, 2.0, 1)
+        run.batch = batched
+        run.seed([])
+        rounds = []
+        for pi in pis:
+            priced = run.price_all(pi)
+            rounds.append([(p.lower, p.rows, p.exact) for p in priced])
+        results.append(rounds)
+    assert results[0] == results[1]
