@@ -1001,6 +1001,28 @@ class _Run:
         rows = sorted(((fr, r) for r, fr in best.items()), key=lambda t: t[0])
         return Priced(max(pr.lower, cp.lower), rows, cp.exact)
 
+    def dp_batched(self, gs: Sequence[FloatArray], iterations: int) -> dict[int, Priced] | None:
+        """:func:`price_dp` of every DP person, those of one contract together (None if
+        the time ran out first)."""
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        for e, person in enumerate(self.people):
+            if person.dp is not None:
+                groups.setdefault(person.dp.signature(), []).append(e)
+        out: dict[int, Priced] = {}
+        for es in groups.values():
+            for start in range(0, len(es), BATCH_MAX):
+                if self.out_of_time():
+                    return None
+                part = es[start : start + BATCH_MAX]
+                done = price_dp_batch(
+                    [self.people[e] for e in part],
+                    [gs[e] for e in part],
+                    [self.prices[e] for e in part],
+                    iterations,
+                )
+                out.update(zip(part, done, strict=True))
+        return out
+
     def price_all(self, pi: FloatArray) -> list[Priced] | None:
         """Every person's pricing at ``pi`` (None if the time ran out first). With
         ``batch`` the DP persons of one contract (:meth:`RowDP.signature`) share their
@@ -1009,22 +1031,10 @@ class _Run:
         gs = [person.values(pi) for person in self.people]
         dp_done: dict[int, Priced] = {}
         if self.batch:
-            groups: dict[tuple[Any, ...], list[int]] = {}
-            for e, person in enumerate(self.people):
-                if person.dp is not None:
-                    groups.setdefault(person.dp.signature(), []).append(e)
-            for es in groups.values():
-                if self.out_of_time():
-                    return None
-                for start in range(0, len(es), BATCH_MAX):
-                    part = es[start : start + BATCH_MAX]
-                    done = price_dp_batch(
-                        [self.people[e] for e in part],
-                        [gs[e] for e in part],
-                        [self.prices[e] for e in part],
-                        self.iterations_now,
-                    )
-                    dp_done.update(zip(part, done, strict=True))
+            got = self.dp_batched(gs, self.iterations_now)
+            if got is None:
+                return None
+            dp_done = got
         out: list[Priced] = []
         for e, person in enumerate(self.people):
             if self.out_of_time():
@@ -1080,14 +1090,21 @@ class _Run:
         lower: list[float] = []
         gap: list[float] = []
         rows: list[Row | None] = []
-        values: list[FloatArray] = []
+        values = [person.values(pi) for person in self.people]
+        dp_done: dict[int, Priced] = {}
+        if self.batch:
+            got = self.dp_batched(values, self.dp_iterations)
+            if got is None:
+                return None
+            dp_done = got
         for person in self.people:
             if self.out_of_time():
                 return None
-            g = person.values(pi)
-            values.append(g)
+            g = values[person.e]
             if not person.dp_ok:
                 pr = price_cpsat(person, g, self.left(), None, self.workers)
+            elif person.e in dp_done:
+                pr = dp_done[person.e]
             else:
                 pr = price_dp(person, g, self.prices[person.e], self.dp_iterations)
             lower.append(pr.lower)
