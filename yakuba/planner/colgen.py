@@ -86,6 +86,8 @@ RC_EPS = 1e-6
 EXACT_TOL = 1e-3
 #: Rows of negative reduced cost added per person and round, best first.
 COLUMNS_PER_PERSON = 3
+#: Subgradient steps of the final bound's refinement, in multiples of ``dp_iterations``.
+FINAL_STEPS = 10
 #: At most this many persons per batched DP call (memory: states × batch per day).
 BATCH_MAX = 64
 #: Scale of the integral CP-SAT pricing objective (duals rounded up to 1/SCALE).
@@ -691,14 +693,21 @@ def price_dp_batch(
     stepping. Exactly the outcome of one :func:`price_dp` each."""
     sgs = [_Subgradient(p, g, pr, iterations) for p, g, pr in zip(persons, gs, prices, strict=True)]
     dp = persons[0].dp if persons else None
-    while dp is not None:
-        pts = [(sg, pt) for sg in sgs if (pt := sg.point()) is not None]
-        if not pts:
-            break
-        outs = dp.best_batch(np.stack([pt[0] for _, pt in pts]), [pt[1] for _, pt in pts])
-        for (sg, _), out in zip(pts, outs, strict=True):
-            sg.take(out)
+    while dp is not None and _step_batch(dp, sgs):
+        pass
     return [sg.result() for sg in sgs]
+
+
+def _step_batch(dp: RowDP, sgs: Sequence[_Subgradient]) -> bool:
+    """One subgradient step of every person in ``sgs`` still stepping, in one DP call;
+    False if none was."""
+    pts = [(sg, pt) for sg in sgs if (pt := sg.point()) is not None]
+    if not pts:
+        return False
+    outs = dp.best_batch(np.stack([pt[0] for _, pt in pts]), [pt[1] for _, pt in pts])
+    for (sg, _), out in zip(pts, outs, strict=True):
+        sg.take(out)
+    return True
 
 
 def price_cpsat(
@@ -1001,27 +1010,44 @@ class _Run:
         rows = sorted(((fr, r) for r, fr in best.items()), key=lambda t: t[0])
         return Priced(max(pr.lower, cp.lower), rows, cp.exact)
 
-    def dp_batched(self, gs: Sequence[FloatArray], iterations: int) -> dict[int, Priced] | None:
-        """:func:`price_dp` of every DP person, those of one contract together (None if
-        the time ran out first)."""
+    def dp_batched(
+        self,
+        gs: Sequence[FloatArray],
+        iterations: int,
+        only: Sequence[int] | None = None,
+        partial: bool = False,
+    ) -> dict[int, Priced] | None:
+        """:func:`price_dp` of every DP person (or of those in ``only``), those of one
+        contract together, every contract one step at a time. When the time runs out:
+        None, or with ``partial`` the outcome of the steps done (valid bounds: a
+        subgradient's best value so far is one)."""
         groups: dict[tuple[Any, ...], list[int]] = {}
-        for e, person in enumerate(self.people):
-            if person.dp is not None:
-                groups.setdefault(person.dp.signature(), []).append(e)
-        out: dict[int, Priced] = {}
-        for es in groups.values():
-            for start in range(0, len(es), BATCH_MAX):
+        for e in range(len(self.people)) if only is None else only:
+            dp = self.people[e].dp
+            if dp is not None:
+                groups.setdefault(dp.signature(), []).append(e)
+        batches = [
+            (self.people[es[0]].dp, es[k : k + BATCH_MAX])
+            for es in groups.values()
+            for k in range(0, len(es), BATCH_MAX)
+        ]
+        sgs = {
+            e: _Subgradient(self.people[e], gs[e], self.prices[e], iterations)
+            for _, part in batches
+            for e in part
+        }
+        stepping = True
+        while stepping:
+            stepping = False
+            for dp, part in batches:
                 if self.out_of_time():
-                    return None
-                part = es[start : start + BATCH_MAX]
-                done = price_dp_batch(
-                    [self.people[e] for e in part],
-                    [gs[e] for e in part],
-                    [self.prices[e] for e in part],
-                    iterations,
-                )
-                out.update(zip(part, done, strict=True))
-        return out
+                    if not partial:
+                        return None
+                    return {e: sg.result() for e, sg in sgs.items()}
+                assert dp is not None
+                _step_batch(dp, [sgs[e] for e in part])
+            stepping = any(not sg.done for sg in sgs.values())
+        return {e: sg.result() for e, sg in sgs.items()}
 
     def price_all(self, pi: FloatArray) -> list[Priced] | None:
         """Every person's pricing at ``pi`` (None if the time ran out first). With
@@ -1110,13 +1136,29 @@ class _Run:
             lower.append(pr.lower)
             gap.append(0.0 if pr.exact else (pr.rows[0][0] - pr.lower if pr.rows else math.inf))
             rows.append(pr.rows[0][1] if pr.rows else None)
+        refined: dict[int, Priced] = {}
+        if self.batch:
+            # More subgradient steps for everybody with a gap, by contract.
+            gaps = [e for e in range(len(self.people)) if gap[e] > EXACT_TOL]
+            steps = FINAL_STEPS * self.dp_iterations
+            refined = self.dp_batched(values, steps, gaps, partial=True) or {}
+            for e, pr in refined.items():
+                lower[e] = max(lower[e], pr.lower)
+                if pr.exact:
+                    gap[e] = 0.0
+                elif pr.rows:
+                    gap[e] = pr.rows[0][0] - lower[e]
+                    rows[e] = pr.rows[0][1]
         for e in sorted(range(len(self.people)), key=lambda k: -gap[k]):
             person = self.people[e]
             if gap[e] <= EXACT_TOL or not person.dp_ok:
                 break
             if self.out_of_time():
                 break
-            pr = price_dp(person, values[e], self.prices[e], 4 * self.dp_iterations)
+            if e in refined:
+                pr = refined[e]
+            else:
+                pr = price_dp(person, values[e], self.prices[e], FINAL_STEPS * self.dp_iterations)
             lower[e] = max(lower[e], pr.lower)
             if pr.exact or self.ix.horizon > ROW_CPSAT_MAX_DAYS or self.out_of_time():
                 continue

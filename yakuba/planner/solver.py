@@ -92,9 +92,13 @@ WEEKEND_PHASE_MIN_GAIN = 0.01
 COLGEN_MIN_DAYS = 42
 #: Column generation ends at this share of the time limit, then CP-SAT chooses one of
 #: its columns per person (seeded with the incumbent) for ``COLGEN_CHOICE_SHARE``;
-#: the choice is offered to the search before the first weekend phase.
-COLGEN_END_SHARE = 0.45
+#: the choice is offered to the search, whose LNS and weekend phases go on from it.
+COLGEN_END_SHARE = 0.8
 COLGEN_CHOICE_SHARE = 0.1
+#: ... but column generation gets at least this share of the time after the row
+#: re-planning (which may take half of it), and ends by ``COLGEN_MAX_END`` at the latest.
+COLGEN_MIN_SHARE = 0.35
+COLGEN_MAX_END = 0.85
 
 
 class _Clock:
@@ -435,6 +439,7 @@ def _colgen(s: _Search, end: float, choice_end: float) -> None:
         )
     except Unsupported:
         return
+    s.stats["colgen_seconds"] = round(res.elapsed, 1)
     s.stats["colgen_iterations"] = len(res.iterations)
     s.stats["colgen_columns"] = sum(len(c) for c in res.columns)
     s.stats["colgen_lp_value"] = round(res.lp_value, 2) if math.isfinite(res.lp_value) else -1
@@ -628,10 +633,18 @@ def solve(
     round_ends.append(time_limit)
     lns_threads = [threading.Thread(target=_lns, args=(s, round_ends[0])) for _ in range(n_lns)]
     threads.extend(lns_threads)
+    colgen_thread: threading.Thread | None = None
     if strategy.colgen:
-        end = COLGEN_END_SHARE * time_limit
-        choice_end = min(round_ends[0], end + COLGEN_CHOICE_SHARE * time_limit)
-        threads.append(threading.Thread(target=_colgen, args=(s, end, choice_end)))
+        # Column generation spans the LNS rounds (joined at the end): at least
+        # COLGEN_MIN_SHARE of the time after the row re-planning, to COLGEN_END_SHARE
+        # at least, never past COLGEN_MAX_END; then the integer choice.
+        now = clock.elapsed()
+        end = min(
+            COLGEN_MAX_END * time_limit,
+            max(COLGEN_END_SHARE * time_limit, now + COLGEN_MIN_SHARE * time_limit),
+        )
+        choice_end = min(time_limit - 0.5, end + COLGEN_CHOICE_SHARE * time_limit)
+        colgen_thread = threading.Thread(target=_colgen, args=(s, end, choice_end))
     if stop is not None:
         # An external stop (a user's "cancel") ends every phase like reaching the time limit.
         def relay() -> None:
@@ -642,6 +655,8 @@ def solve(
         threading.Thread(target=relay, daemon=True).start()
     for t in threads:
         t.start()
+    if colgen_thread is not None:
+        colgen_thread.start()
     for t in threads:
         t.join()
     if strategy.portfolio and PORTFOLIO_WEEKEND_SHARE:
@@ -669,6 +684,8 @@ def solve(
             t.start()
         for t in lns_threads:
             t.join()
+    if colgen_thread is not None:
+        colgen_thread.join()
     if s.infeasible:
         status = "infeasible"
     if s.best is not None:
