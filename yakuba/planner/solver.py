@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from .builder import Builder
-from .construct import construct, improve_rows
+from .construct import ROW_CPSAT_MAX_DAYS, construct, improve_rows
 from .diagnosis import diagnose
 from .evaluate import evaluate
 from .index import Grid, Index
@@ -90,6 +90,11 @@ WEEKEND_PHASE_MIN_GAIN = 0.01
 #: runs on one thread beside LNS (strategy ``colgen+lns+weekends``): CP-SAT proves no
 #: bound on these models (Instances 14-22 and larger generated ones), the LP does.
 COLGEN_MIN_DAYS = 42
+#: ... up to this horizon: beyond it (Instances 20 and 22, 182 and 364 days) two or three
+#: master rounds fit in the time and the bound stays 0 (Instance20 at 60 s: 2 rounds,
+#: bound 0, roster 7 570 with one LNS thread fewer), and the final bound's exact
+#: refinement by CP-SAT stops at ``ROW_CPSAT_MAX_DAYS`` anyway.
+COLGEN_MAX_DAYS = ROW_CPSAT_MAX_DAYS
 #: Column generation ends at this share of the time limit, then CP-SAT chooses one of
 #: its columns per person (seeded with the incumbent) for ``COLGEN_CHOICE_SHARE``;
 #: the choice is offered to the search, whose LNS and weekend phases go on from it.
@@ -545,12 +550,12 @@ def choose_strategy(
     # LNS alone on a horizon with many weekends: rounds of LNS with a weekend phase
     # between them (the weekend sub-model pays most once LNS has settled the weekdays).
     rounds = bool(lns and len(ix.weekends) >= WEEKEND_MIN_WEEKENDS and WEEKEND_PHASE_AT)
-    # Long horizons: no full model, so no proven bound from CP-SAT; column generation
+    # Six weeks to four months: no full model, so no proven bound from CP-SAT; column generation
     # gives one (and a roster from its columns) on one of the threads.
     colgen = bool(
         lns
         and full_model is None
-        and ix.horizon >= COLGEN_MIN_DAYS
+        and COLGEN_MIN_DAYS <= ix.horizon <= COLGEN_MAX_DAYS
         and colgen_supported(ix.problem)
     )
     if colgen:

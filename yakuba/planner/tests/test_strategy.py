@@ -43,6 +43,9 @@ def test_long_horizons_run_lns_in_rounds_with_weekend_phases():
         True,
         True,
     )
+    # Half a year: two or three master rounds fit, no bound; LNS on both threads.
+    s = choose_strategy(_index(50, 182, 3), workers=2, has_start=True)
+    assert (s.name, s.lns_threads, s.colgen) == ("+lns+weekends", 2, False)
     # Five weeks (too long for the portfolio, too short for column generation): LNS.
     s = choose_strategy(_index(40, 35, 3), workers=2, has_start=True)
     assert (s.name, s.lns_threads, s.colgen) == ("+lns", 2, False)
