@@ -172,6 +172,23 @@ class Person:
         np.add.at(g, (self.cell_d, self.cell_a), pi[self.cell_i])
         return g
 
+    def hours_bound(self, g: FloatArray) -> float:
+        """A lower bound on ``min f_e`` from the hours maximum alone (every other rule
+        dropped, one activity a day): ``base − min_{λ≥0} [λ·H + Σ_d max(0, max_a
+        (g[d, a] − λ·m_a))]``, the exact 1-D Lagrangian (a fractional knapsack), tried at
+        every breakpoint ``λ = g/m``. Where the subgradient on the hours multiplier has
+        not converged yet (long rows, high cover prices) it is far stronger."""
+        v = np.where(self.allowed, g, NEG_INF)
+        work = self.shifts > 0
+        if self.hi is None or not work.any():
+            return self.base - float(np.maximum(v.max(axis=1), 0.0).sum())
+        ratios = v[:, work] / self.shifts[work][None, :]
+        lams = np.unique(np.concatenate([[0.0], ratios[np.isfinite(ratios) & (ratios > 0)]]))
+        # value(λ) for every candidate: (λ, day, activity)
+        priced = v[None, :, :] - lams[:, None, None] * self.shifts[None, None, :]
+        best = np.maximum(priced.max(axis=2), 0.0).sum(axis=1) + lams * self.hi
+        return self.base - float(best.min())
+
     def f(self, g: FloatArray, row: Row) -> float:
         """``f_e(row)``: the row's cost minus its cover prices (``g`` from :meth:`values`)."""
         return self.base - sum(float(g[d, a]) for d, a in enumerate(row) if a != OFF)
@@ -1133,8 +1150,9 @@ class _Run:
                 pr = dp_done[person.e]
             else:
                 pr = price_dp(person, g, self.prices[person.e], self.dp_iterations)
-            lower.append(pr.lower)
-            gap.append(0.0 if pr.exact else (pr.rows[0][0] - pr.lower if pr.rows else math.inf))
+            low = max(pr.lower, person.hours_bound(g))
+            lower.append(low)
+            gap.append(0.0 if pr.exact else (pr.rows[0][0] - low if pr.rows else math.inf))
             rows.append(pr.rows[0][1] if pr.rows else None)
         refined: dict[int, Priced] = {}
         if self.batch:

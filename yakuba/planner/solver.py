@@ -104,6 +104,9 @@ COLGEN_CHOICE_SHARE = 0.1
 #: re-planning (which may take half of it), and ends by ``COLGEN_MAX_END`` at the latest.
 COLGEN_MIN_SHARE = 0.35
 COLGEN_MAX_END = 0.85
+#: Share of the column generation's time kept for its final bound (see ``colgen``):
+#: beside LNS the master does not converge, and the rounds' bounds stay negative.
+COLGEN_FINAL_SHARE = 0.4
 
 
 class _Clock:
@@ -441,6 +444,7 @@ def _colgen(s: _Search, end: float, choice_end: float) -> None:
             stop=s.stop,
             initial=[grid],
             seed_construction=False,
+            final_share=COLGEN_FINAL_SHARE,
         )
     except Unsupported:
         return

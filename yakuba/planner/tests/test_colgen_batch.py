@@ -63,3 +63,20 @@ def test_batched_rounds_price_exactly_like_per_person_rounds(name: str, make: ob
             rounds.append([(p.lower, p.rows, p.exact) for p in priced])
         results.append(rounds)
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_hours_bound_is_below_every_feasible_row(seed: int) -> None:
+    from .test_colgen import _rows
+
+    ix = Index.build(_small_problem())
+    marg = Marginals(ix)
+    rng = np.random.default_rng(seed)
+    for e in range(ix.n_staff):
+        person = Person(ix, e, marg)
+        rows = _rows(ix, e)
+        for _ in range(4):
+            pi = rng.uniform(-1.0, 100.0, size=len(ix.problem.cover))
+            g = person.values(pi)
+            best = min(person.f(g, r) for r in rows)
+            assert person.hours_bound(g) <= best + 1e-9
