@@ -80,3 +80,52 @@ def test_hours_bound_is_below_every_feasible_row(seed: int) -> None:
             g = person.values(pi)
             best = min(person.f(g, r) for r in rows)
             assert person.hours_bound(g) <= best + 1e-9
+
+
+def test_a_pricing_message_answers_like_pricing_in_process() -> None:
+    # The message a task worker on another process or machine would get: plain data,
+    # through JSON and back; the answer equals pricing here.
+    import dataclasses
+    import json
+
+    from yakuba.planner.colgen import (
+        PricingAnswer,
+        PricingTask,
+        PricingWorker,
+        price_dp_batch,
+        pricing_task,
+    )
+    from yakuba.planner.construct import Prices
+
+    ix = Index.build(_generated(8, 28, 3, 63))
+    marg = Marginals(ix)
+    people = [Person(ix, e, marg) for e in range(ix.n_staff)]
+    pi = np.random.default_rng(5).uniform(-1.0, 100.0, size=len(ix.problem.cover))
+    groups: dict[object, list[int]] = {}
+    for p in people:
+        assert p.dp is not None
+        groups.setdefault(p.dp.signature(), []).append(p.e)
+    worker = PricingWorker(ix)
+    for es in groups.values():
+        start = [Prices(0.5, 1.0, {0: 2.0}) for _ in es]
+        task = pricing_task("g8x28x3s63", es, pi, start, 6)
+        raw = json.loads(json.dumps(dataclasses.asdict(task)))
+        again = PricingTask(
+            raw["instance"],
+            tuple(raw["persons"]),
+            tuple(raw["pi"]),
+            tuple((h, w, tuple((a, x) for a, x in acts)) for h, w, acts in raw["multipliers"]),
+            raw["iterations"],
+        )
+        assert again == task
+        answer = worker.answer(again)
+        assert isinstance(answer, PricingAnswer)
+        assert json.loads(json.dumps(dataclasses.asdict(answer)))["persons"] == list(es)
+        here_prices = [Prices(0.5, 1.0, {0: 2.0}) for _ in es]
+        here = price_dp_batch(
+            [people[e] for e in es], [people[e].values(pi) for e in es], here_prices, 6
+        )
+        assert list(answer.lower) == [pr.lower for pr in here]
+        assert [list(r) for r in answer.rows] == [pr.rows for pr in here]
+        assert list(answer.exact) == [pr.exact for pr in here]
+        assert [m[:2] for m in answer.multipliers] == [(p.hours, p.weekends) for p in here_prices]
