@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from .builder import Builder
-from .construct import ROW_CPSAT_MAX_DAYS, construct, improve_rows
+from .construct import construct, improve_rows
 from .diagnosis import diagnose
 from .evaluate import evaluate
 from .index import Grid, Index
@@ -90,11 +90,13 @@ WEEKEND_PHASE_MIN_GAIN = 0.01
 #: runs on one thread beside LNS (strategy ``colgen+lns+weekends``): CP-SAT proves no
 #: bound on these models (Instances 14-22 and larger generated ones), the LP does.
 COLGEN_MIN_DAYS = 42
-#: ... up to this horizon: beyond it (Instances 20 and 22, 182 and 364 days) two or three
-#: master rounds fit in the time and the bound stays 0 (Instance20 at 60 s: 2 rounds,
-#: bound 0, roster 7 570 with one LNS thread fewer), and the final bound's exact
-#: refinement by CP-SAT stops at ``ROW_CPSAT_MAX_DAYS`` anyway.
-COLGEN_MAX_DAYS = ROW_CPSAT_MAX_DAYS
+#: ... up to this horizon, for now. Measured at 60 s beside LNS (load 6-9, one run
+#: each, BENCHMARK.md "Column generation, stage 2"): Instance14 (42 days) gets bounds of
+#: 713-986 and rosters 1 553-1 770 (main: 1 751); on Instance16 and 18 (56, 84 days)
+#: the master does not converge far enough in time, the bound stays 0 and the roster
+#: is no better (16: 4 257 against 3 960; 18: 5 632 against 5 633); on Instance20
+#: (182 days) two master rounds fit. Widen once pricing is faster.
+COLGEN_MAX_DAYS = 42
 #: Column generation ends at this share of the time limit, then CP-SAT chooses one of
 #: its columns per person (seeded with the incumbent) for ``COLGEN_CHOICE_SHARE``;
 #: the choice is offered to the search, whose LNS and weekend phases go on from it.
@@ -554,7 +556,7 @@ def choose_strategy(
     # LNS alone on a horizon with many weekends: rounds of LNS with a weekend phase
     # between them (the weekend sub-model pays most once LNS has settled the weekdays).
     rounds = bool(lns and len(ix.weekends) >= WEEKEND_MIN_WEEKENDS and WEEKEND_PHASE_AT)
-    # Six weeks to four months: no full model, so no proven bound from CP-SAT; column generation
+    # Six weeks: no full model, so no proven bound from CP-SAT; column generation
     # gives one (and a roster from its columns) on one of the threads.
     colgen = bool(
         lns
