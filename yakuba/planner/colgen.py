@@ -1,4 +1,6 @@
-"""Column generation (stage 1 of issue 18): the LP over whole rows and its lower bound.
+"""Column generation (issue 18): the LP over whole rows, its lower bound, and an integer
+roster chosen among the columns (:func:`choose_columns`); ``solver.solve`` runs it on
+six-week horizons (strategy ``colgen+lns+weekends``).
 
 A *column* is one person's whole row. The restricted master LP chooses a convex mix of
 rows per person (convexity: Σ λ = 1 per person) so that the cover lines are met, with the
@@ -32,6 +34,11 @@ objective (Lagrangian relaxation of the cover lines); with the master's duals it
 the LP value plus the sum of the negative reduced costs. Any lower bound on each
 person's minimum may replace the minimum, so the bound stays valid whether pricing was
 exact or not, and since the objective is integral it is rounded up.
+
+**Batching**: the persons of one contract (:meth:`RowDP.signature`) are priced by one
+DP with a leading batch axis (:meth:`RowDP.best_batch`, :func:`price_dp_batch`), exactly
+as one by one; :class:`PricingTask` / :class:`PricingWorker` are the same pricing as
+plain-data messages for workers in other processes or on other machines.
 
 **Stabilisation**: Wentges smoothing — pricing at ``α·π̂ + (1 − α)·π_RMP`` where π̂ is the
 point with the best bound so far; after a mis-pricing (no column with negative reduced

@@ -18,6 +18,11 @@ Curtois & Qu set with two cores, see BENCHMARK.md):
   as constants, so every sub-model's objective is the full objective and improvements
   are exact. From six weekends on, LNS runs in rounds with a weekend phase between them.
 
+On six-week horizons (``COLGEN_MIN_DAYS``..``COLGEN_MAX_DAYS``) one of the LNS threads
+gives way to column generation (``colgen``): its LP bound is reported as ``bound``
+(``bound_source = "lp"``) where CP-SAT proves none, and CP-SAT's choice of one of its
+columns per person (the incumbent's rows among them) is offered to the search.
+
 A weekend phase re-solves every weekend of the incumbent (Saturday and Sunday, with a
 margin of days around them) for everybody at once, the weekdays fixed. On these
 instances most of the remaining cost is weekend cover, and which person works which
