@@ -4,8 +4,10 @@ A query is parsed into folded words (`text.parse_query`). Every word must match 
 
 - a one-character word: a posting whose lead character is that character;
 - a longer word: postings for *all* its distinct bigrams, and the word itself in the
-  document's folded title or body (bigrams alone would also match 在宅…宅勤務);
-- a word with synonyms (`text.synonyms`): any of its forms, each as above.
+  document's folded title or body (bigrams alone would also match 在宅…宅勤務).
+
+A word with synonyms is looked up by its group's first form, which the index added to
+every document holding any form of the group (`text.synonyms`).
 
 One grouped query over the postings does it: the postings of all the words are read by
 their indexed term/lead, grouped by document, kept when every word's count is reached; the
@@ -98,38 +100,22 @@ class SearchPage:
         return self.page > 1
 
 
-def _contains(word: str) -> Q:
-    return Q(document__folded_title__contains=word) | Q(document__folded_body__contains=word)
-
-
 def _matches(
     user: User, terms: list[text.QueryTerm], tag: str, unit: Unit | None, today: dt.date
 ) -> QuerySet[Any, Any]:
     lookup = Q()
     having: dict[str, Count] = {}
-    needed = Q()
+    needed: dict[str, int] = {}
     document = visible_filter(user, "document__")
     for i, term in enumerate(terms):
-        forms = term.forms
-        # A longer form is checked as a word in the document's text. When every form of the
-        # word is longer, that is one condition on the document (any of the forms); when
-        # one is a single character or a bigram, the check goes with each longer form's own
-        # postings instead, so that the other forms still count on their own.
-        per_form = any(len(form.word) <= 2 for form in forms)
-        if not per_form:
-            whole = Q()
-            for form in forms:
-                whole |= _contains(form.word)
-            document &= whole
-        either = Q()
-        for j, form in enumerate(forms):
-            clause = Q(lead=form.word) if form.single else Q(term__in=form.bigrams)
-            if per_form and len(form.word) > 2:
-                clause &= _contains(form.word)
-            lookup |= clause
-            having[f"n{i}_{j}"] = Count("document_id", filter=clause)
-            either |= Q(**{f"n{i}_{j}__gte": 1 if form.single else len(form.bigrams)})
-        needed &= either
+        clause = Q(lead=term.word) if term.single else Q(term__in=term.bigrams)
+        lookup |= clause
+        having[f"n{i}"] = Count("document_id", filter=clause)
+        needed[f"n{i}__gte"] = 1 if term.single else len(term.bigrams)
+        if len(term.word) > 2:
+            document &= Q(document__folded_title__contains=term.word) | Q(
+                document__folded_body__contains=term.word
+            )
     folded_tag = text.fold(tag).strip()
     if folded_tag:
         document &= Q(document__tag_key__contains=f"|{folded_tag}|")
@@ -154,7 +140,7 @@ def _matches(
             **having,
             score=Sum(F("title_count") * TITLE_WEIGHT + F("body_count")) + Max(boost),
         )
-        .filter(needed)
+        .filter(**needed)
     )
 
 

@@ -17,8 +17,12 @@ a one-character term, so that every character of a word *leads* exactly one term
 one-character query looks up that lead character, a longer one all its bigrams (and checks
 the folded word itself, see `selectors`).
 
-A query word may have other forms (`data/synonyms.txt`: エクセル for Excel, パソコン for PC,
-在宅勤務 for テレワーク…): a document matches the word when it holds any of its forms.
+A word may have other forms (`data/synonyms.txt`: エクセル for Excel, パソコン for PC, 在宅勤務
+for テレワーク…). They are resolved when indexing: a text holding any form of a group is
+indexed as if it also held the group's first form (its *canonical* form), once per
+occurrence, and a query word of the group looks up that form alone. A query therefore costs
+the same with or without synonyms, and each form stays exact (パソコン is found as a word,
+not as ぱそ…こん). Changing the file needs `manage.py rebuild_search_index`.
 """
 
 from __future__ import annotations
@@ -95,10 +99,54 @@ def words(folded: str) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class Synonyms:
+    canonical: dict[str, str]  # every folded form → its group's first form
+    forms: dict[str, tuple[str, ...]]  # a first form → all the forms of its group
+    others: tuple[str, ...]  # the forms other than the first
+
+
+@cache
+def synonyms() -> Synonyms:
+    """The synonyms file, folded. Lines are groups of words separated by commas; a word that
+    folds to more than one word (spaces, symbols) cannot be matched as one and is left out;
+    a form already in an earlier group stays there."""
+    canonical: dict[str, str] = {}
+    forms: dict[str, tuple[str, ...]] = {}
+    for line in SYNONYMS_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        group: list[str] = []
+        for entry in line.split(","):
+            folded = words(fold(entry))
+            if len(folded) == 1 and folded[0] not in group and folded[0] not in canonical:
+                group.append(folded[0])
+        if len(group) < 2:
+            continue
+        for form in group:
+            canonical[form] = group[0]
+        forms[group[0]] = tuple(group)
+    others = tuple(f for f, c in canonical.items() if f != c)
+    return Synonyms(canonical, forms, others)
+
+
+def synonym_words(folded: str) -> list[str]:
+    """The canonical forms a folded text holds through other forms, once per occurrence."""
+    table = synonyms()
+    found: list[str] = []
+    for form in table.others:
+        n = folded.count(form)
+        if n:
+            found.extend([table.canonical[form]] * n)
+    return found
+
+
 def stored(text: str) -> str:
-    """The folded words of a text joined by one space: what the documents keep to check a
-    phrase (a word never spans two stored words)."""
-    return " ".join(words(fold(text)))
+    """The folded words of a text joined by one space, and the canonical forms of the
+    synonyms it holds: what the documents keep to check a phrase (a word never spans two
+    stored words)."""
+    folded = fold(text)
+    return " ".join(words(folded) + sorted(set(synonym_words(folded))))
 
 
 def word_terms(word: str) -> list[str]:
@@ -108,36 +156,20 @@ def word_terms(word: str) -> list[str]:
 
 def term_counts(text: str) -> Counter[str]:
     counts: Counter[str] = Counter()
-    for word in words(fold(text)):
+    folded = fold(text)
+    for word in words(folded) + synonym_words(folded):
         counts.update(word_terms(word))
     return counts
 
 
-@cache
-def synonyms() -> dict[str, tuple[str, ...]]:
-    """Each folded word of the synonyms file → the folded forms of its group (itself first).
-    Lines are groups of words separated by commas; a word that folds to more than one word
-    (spaces, symbols) cannot be matched as one and is left out."""
-    table: dict[str, tuple[str, ...]] = {}
-    for line in SYNONYMS_FILE.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        group: list[str] = []
-        for entry in line.split(","):
-            folded = words(fold(entry))
-            if len(folded) == 1 and folded[0] not in group:
-                group.append(folded[0])
-        for word in group:
-            table[word] = (word, *[other for other in group if other != word])
-    return table
-
-
 @dataclass(frozen=True)
-class QueryForm:
-    """One form of a query word: a single character (looked up by lead character) or a
-    longer word (all its bigrams, then the word itself checked in the stored text)."""
+class QueryTerm:
+    """One word of a query: a single character (looked up by lead character) or a longer
+    word (all its bigrams, then the word itself checked in the stored text). A synonym is
+    looked up by its canonical form; ``forms`` are what a snippet marks."""
 
     word: str
+    forms: tuple[str, ...] = ()
 
     @property
     def single(self) -> bool:
@@ -148,27 +180,16 @@ class QueryForm:
         return tuple(dict.fromkeys(self.word[i : i + 2] for i in range(len(self.word) - 1)))
 
 
-@dataclass(frozen=True)
-class QueryTerm(QueryForm):
-    """One word of a query, with the other forms that match it too (synonyms)."""
-
-    others: tuple[str, ...] = ()
-
-    @property
-    def forms(self) -> tuple[QueryForm, ...]:
-        return (QueryForm(self.word), *(QueryForm(other) for other in self.others))
-
-
 def parse_query(query: str) -> list[QueryTerm]:
-    """The words of a query, folded, deduplicated, bounded and with their synonyms; []
+    """The words of a query, folded, put in canonical form, deduplicated and bounded; []
     when nothing is left (only symbols, or nothing at all)."""
     found: list[QueryTerm] = []
     table = synonyms()
     for word in words(fold(query[:MAX_QUERY_CHARS])):
-        word = word[:MAX_TERM_CHARS]
+        word = table.canonical.get(word[:MAX_TERM_CHARS], word[:MAX_TERM_CHARS])
         if any(word == t.word for t in found):
             continue
-        found.append(QueryTerm(word, table.get(word, (word,))[1:]))
+        found.append(QueryTerm(word, table.forms.get(word, (word,))))
         if len(found) == MAX_TERMS:
             break
     return found
@@ -178,11 +199,14 @@ def match_spans(text: str, terms: list[QueryTerm]) -> list[tuple[int, int]]:
     """Where the query's words occur in ``text`` (original offsets, merged, in order)."""
     folded, spans = fold_with_map(text)
     found: list[tuple[int, int]] = []
-    for word in {form.word for term in terms for form in term.forms}:
+    for word in {form for term in terms for form in (term.forms or (term.word,))}:
         start = folded.find(word)
         while start != -1:
             end = start + len(word)
-            found.append((spans[start][0], spans[end - 1][1]))
+            stop = spans[end - 1][1]
+            while stop < len(text) and not _fold_chunk(text[stop]):  # ルーター: ー goes with it
+                stop += 1
+            found.append((spans[start][0], stop))
             start = folded.find(word, start + 1)
     merged: list[tuple[int, int]] = []
     for start, end in sorted(found):

@@ -66,7 +66,8 @@ def test_a_longer_word_needs_its_characters_in_a_row(corpus, make_user):
 
 
 def test_synonyms_with_a_two_letter_form_keep_each_form_exact(corpus, make_user):
-    # PC and パソコン are one group: PC is a bigram, パソコン needs its characters in a row.
+    # PC and パソコン are one group: パソコン is indexed as PC where its characters are in a
+    # row, not where ぱそ, そこ and こん are apart.
     ITEMS.extend(
         [
             Item(40, "ノートパソコンの電源が入らない"),
@@ -95,7 +96,12 @@ def test_every_synonym_entry_is_one_searchable_word():
     for line in lines:
         for entry in line.split(","):
             assert len(text.words(text.fold(entry))) == 1, entry
-    assert text.synonyms()["excel"] == ("excel", "えくせる")
+    table = text.synonyms()
+    assert table.canonical["えくせる"] == "excel" and table.forms["excel"] == ("excel", "えくせる")
+    # Indexed under the group's first form, once per occurrence; a query uses that form.
+    assert text.synonym_words(text.fold("ｴｸｾﾙとエクセル")) == ["excel", "excel"]
+    assert text.term_counts("エクセル")["ex"] == 1
+    assert [t.word for t in text.parse_query("ＥＸＣＥＬ えくせる")] == ["excel"]
 
 
 def test_title_matches_and_accepted_answers_rank_higher(corpus, make_user):
