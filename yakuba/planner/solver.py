@@ -102,6 +102,10 @@ COLGEN_MIN_DAYS = 42
 #: is no better (16: 4 257 against 3 960; 18: 5 632 against 5 633); on Instance20
 #: (182 days) two master rounds fit. Widen once pricing is faster.
 COLGEN_MAX_DAYS = 42
+#: ... and up to this many (staff × days) cells: a generated 100 × 42 × 12 instance at
+#: 60 s got two master rounds, bound 0, and a roster of 457 against 210 with both LNS
+#: threads (load 6-7). Instance14 has 1 344 cells.
+COLGEN_MAX_CELLS = 2000
 #: Column generation ends at this share of the time limit, then CP-SAT chooses one of
 #: its columns per person (seeded with the incumbent) for ``COLGEN_CHOICE_SHARE``;
 #: the choice is offered to the search, whose LNS and weekend phases go on from it.
@@ -567,6 +571,7 @@ def choose_strategy(
         lns
         and full_model is None
         and COLGEN_MIN_DAYS <= ix.horizon <= COLGEN_MAX_DAYS
+        and ix.n_staff * ix.horizon <= COLGEN_MAX_CELLS
         and colgen_supported(ix.problem)
     )
     if colgen:

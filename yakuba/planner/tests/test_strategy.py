@@ -43,6 +43,9 @@ def test_long_horizons_run_lns_in_rounds_with_weekend_phases():
         True,
         True,
     )
+    # Large offices: two master rounds fit, no bound; LNS on both threads.
+    s = choose_strategy(_index(100, 42, 3), workers=2, has_start=True)
+    assert (s.name, s.lns_threads, s.colgen) == ("+lns+weekends", 2, False)
     # Longer: the master does not converge in time (no bound yet); LNS on both threads.
     for days in (56, 84, 182):
         s = choose_strategy(_index(20, days, 3), workers=2, has_start=True)
