@@ -127,7 +127,9 @@ def run(args: argparse.Namespace) -> int:
         gap = None
         if best and res.objective is not None:
             gap = round(100.0 * (res.objective - best) / best, 2)
-        bound, source = res.bound, None if res.bound is None else "cp-sat"
+        # ``solve()`` reports the column-generation bound itself where it ran
+        # (strategy colgen+...); --lp-bound adds one after the solver elsewhere.
+        bound, source = res.bound, res.bound_source
         lp: dict[str, Any] | None = None
         if args.lp_bound and bound is None:
             lp = lp_bound(problem, res.roster, args.lp_bound)
@@ -150,10 +152,13 @@ def run(args: argparse.Namespace) -> int:
             "wall_s": round(res.wall_time, 2),
             "verified": verified,
             "strategy": res.stats.get("strategy"),
+            "bound_source": source,
+            "gap_to_bound_pct": own_gap,
         }
+        colgen = {k[7:]: v for k, v in res.stats.items() if k.startswith("colgen_")}
+        if colgen:  # what the column-generation thread of solve() did
+            row["colgen"] = colgen
         if args.lp_bound:
-            row["bound_source"] = source
-            row["gap_to_bound_pct"] = own_gap
             row["lp"] = lp
         rows.append(row)
         print(

@@ -1,4 +1,6 @@
-"""Column generation (stage 1 of issue 18): the LP over whole rows and its lower bound.
+"""Column generation (issue 18): the LP over whole rows, its lower bound, and an integer
+roster chosen among the columns (:func:`choose_columns`); ``solver.solve`` runs it on
+six-week horizons (strategy ``colgen+lns+weekends``).
 
 A *column* is one person's whole row. The restricted master LP chooses a convex mix of
 rows per person (convexity: Σ λ = 1 per person) so that the cover lines are met, with the
@@ -32,6 +34,11 @@ objective (Lagrangian relaxation of the cover lines); with the master's duals it
 the LP value plus the sum of the negative reduced costs. Any lower bound on each
 person's minimum may replace the minimum, so the bound stays valid whether pricing was
 exact or not, and since the objective is integral it is rounded up.
+
+**Batching**: the persons of one contract (:meth:`RowDP.signature`) are priced by one
+DP with a leading batch axis (:meth:`RowDP.best_batch`, :func:`price_dp_batch`), exactly
+as one by one; :class:`PricingTask` / :class:`PricingWorker` are the same pricing as
+plain-data messages for workers in other processes or on other machines.
 
 **Stabilisation**: Wentges smoothing — pricing at ``α·π̂ + (1 − α)·π_RMP`` where π̂ is the
 point with the best bound so far; after a mis-pricing (no column with negative reduced
@@ -86,6 +93,10 @@ RC_EPS = 1e-6
 EXACT_TOL = 1e-3
 #: Rows of negative reduced cost added per person and round, best first.
 COLUMNS_PER_PERSON = 3
+#: Subgradient steps of the final bound's refinement, in multiples of ``dp_iterations``.
+FINAL_STEPS = 10
+#: At most this many persons per batched DP call (memory: states × batch per day).
+BATCH_MAX = 64
 #: Scale of the integral CP-SAT pricing objective (duals rounded up to 1/SCALE).
 CPSAT_SCALE = 1000
 
@@ -168,6 +179,23 @@ class Person:
         np.add.at(g, (self.cell_d, self.cell_a), pi[self.cell_i])
         return g
 
+    def hours_bound(self, g: FloatArray) -> float:
+        """A lower bound on ``min f_e`` from the hours maximum alone (every other rule
+        dropped, one activity a day): ``base − min_{λ≥0} [λ·H + Σ_d max(0, max_a
+        (g[d, a] − λ·m_a))]``, the exact 1-D Lagrangian (a fractional knapsack), tried at
+        every breakpoint ``λ = g/m``. Where the subgradient on the hours multiplier has
+        not converged yet (long rows, high cover prices) it is far stronger."""
+        v = np.where(self.allowed, g, NEG_INF)
+        work = self.shifts > 0
+        if self.hi is None or not work.any():
+            return self.base - float(np.maximum(v.max(axis=1), 0.0).sum())
+        ratios = v[:, work] / self.shifts[work][None, :]
+        lams = np.unique(np.concatenate([[0.0], ratios[np.isfinite(ratios) & (ratios > 0)]]))
+        # value(λ) for every candidate: (λ, day, activity)
+        priced = v[None, :, :] - lams[:, None, None] * self.shifts[None, None, :]
+        best = np.maximum(priced.max(axis=2), 0.0).sum(axis=1) + lams * self.hi
+        return self.base - float(best.min())
+
     def f(self, g: FloatArray, row: Row) -> float:
         """``f_e(row)``: the row's cost minus its cover prices (``g`` from :meth:`values`)."""
         return self.base - sum(float(g[d, a]) for d, a in enumerate(row) if a != OFF)
@@ -180,6 +208,22 @@ class Person:
             if a != OFF:
                 lines.extend(marg.covered(self.e, d, a))
         return Column(self.e, row, round(float(cost)), tuple(lines))
+
+    @staticmethod
+    def column_of(ix: Index, e: int, row: Row, marg: Marginals) -> Column:
+        """:meth:`column` without building the person's pricing data (a DP)."""
+        p = ix.problem
+        st = p.staff[e]
+        base = sum(q.weight for q in p.requests if q.on and ix.staff_pos[q.staff] == e)
+        prev = p.previous.get(st.id) if p.previous is not None else None
+        if prev is not None and p.stability_weight:
+            base += p.stability_weight * sum(1 for x in prev if x is not None)
+        cost = base - sum(marg.local_gain(e, d, a) for d, a in enumerate(row) if a != OFF)
+        lines: list[int] = []
+        for d, a in enumerate(row):
+            if a != OFF:
+                lines.extend(marg.covered(e, d, a))
+        return Column(e, row, round(float(cost)), tuple(lines))
 
 
 #: Largest DP size (days × states × activities) for which :class:`RowDP` counts worked
@@ -365,6 +409,139 @@ class RowDP:
                 s = int(preds[d - 1][s])
         return value, tuple(row)
 
+    def signature(self) -> tuple[Any, ...]:
+        """Everything of the DP but the values: persons with the same signature (same
+        contract) are priced together by :meth:`best_batch`."""
+        return (
+            self.h,
+            self.n,
+            self.kc,
+            tuple(self.nxt),
+            self.m_on,
+            self.r,
+            self.wc,
+            self.hc,
+            self.lo_units,
+            tuple(self.units),
+            self.exact_weekends,
+            self.weekends_bind,
+            self.compat.tobytes(),
+        )
+
+    def _shift_b(
+        self, x: NDArray[Any], weekend: bool, units: list[int] | None, fill: float
+    ) -> NDArray[Any]:
+        """:meth:`_shift` with a leading batch axis."""
+        if weekend and self.exact_weekends:
+            y = np.full_like(x, fill)
+            y[:, 1:] = x[:, :-1]
+            x = y
+        if units is not None and self.exact_hours:
+            y = np.full_like(x, fill)
+            for u in set(units):
+                sel = [b for b, ub in enumerate(units) if ub == u]
+                if u == 0:
+                    y[..., sel] = x[..., sel]
+                elif u < self.hc:
+                    y[:, :, u:, ..., sel] = x[:, :, : self.hc - u, ..., sel]
+            x = y
+        return x
+
+    def best_batch(
+        self, v: FloatArray, mu: Sequence[float] | FloatArray
+    ) -> list[tuple[float, Row] | None]:
+        """:meth:`best` for several persons of the same :meth:`signature` at once:
+        ``v`` is batch × h × activities, ``mu`` one weekend price per person. The same
+        arithmetic in the same order, so the same rows and values as one call each;
+        the per-day numpy calls (the cost of a day) are shared by the batch."""
+        h, n, kc, r, wc, hc = self.h, self.n, self.kc, self.r, self.wc, self.hc
+        nb = v.shape[0]
+        mus = np.asarray(mu, dtype=np.float64)
+        if self.exact_weekends or not self.weekends_bind:
+            mus = np.zeros(nb)
+        saturating = self.nxt[-1] is not None
+        units = self.units
+        n_w1 = n * kc * 2
+        w = np.full((nb, wc, hc, n, kc, 2), NEG_INF)
+        o = np.full((nb, wc, hc, r, 2), NEG_INF)
+        o[:, 0, 0, 0, 1] = 0.0
+        w0 = np.full((nb, wc, hc, n), NEG_INF)
+        w0[:, 0, 0] = v[:, 0] - (mus[:, None] if self.any_wk[0] else 0.0)
+        w[:, :, :, :, 0, 1] = self._shift_b(w0, bool(self.any_wk[0]), units, NEG_INF)
+        preds: list[NDArray[np.int64]] = []
+        w_ids = np.broadcast_to(np.arange(self.n_work).reshape(wc, hc, n_w1), (nb, wc, hc, n_w1))
+        o_ids = np.broadcast_to(
+            self.n_work + np.arange(wc * hc * r * 2).reshape(wc, hc, r * 2), (nb, wc, hc, r * 2)
+        )
+        kid = np.arange(kc)[:, None, None] * 2 + np.arange(2)[None, :, None]
+        cell = np.arange(wc * hc).reshape(wc, hc)[:, :, None, None, None] * n
+        can_end = self.can_end[None, None, None]
+        can_start = self.can_start[None, None]
+        for d in range(1, h):
+            first = bool(self.first_wk[d])
+            wk_day = bool(self.any_wk[d])
+            vd_first = v[:, d] - mus[:, None] if first else v[:, d]
+            vd_wk = v[:, d] - mus[:, None] if wk_day else v[:, d]
+            t = w[..., None] + self.compat[:, None, None, :]  # B, c, j, a, k, edge, b
+            arg = t.argmax(axis=3)
+            best = t.max(axis=3) + vd_first[:, None, None, None, None, :]
+            ids = (cell + arg) * (kc * 2) + kid
+            best = self._shift_b(best, first, units, NEG_INF)
+            ids = self._shift_b(ids, first, units, -1)
+            best = best.transpose(0, 1, 2, 5, 3, 4)
+            ids = ids.transpose(0, 1, 2, 5, 3, 4)
+            nw = np.full((nb, wc, hc, n, kc, 2), NEG_INF)
+            npw = np.full((nb, wc, hc, n, kc, 2), -1, dtype=np.int64)
+            if kc > 1:
+                nw[..., 1:, :] = best[..., :-1, :]
+                npw[..., 1:, :] = ids[..., :-1, :]
+            if saturating:
+                better = best[..., -1, :] > nw[..., -1, :]
+                nw[..., -1, :] = np.where(better, best[..., -1, :], nw[..., -1, :])
+                npw[..., -1, :] = np.where(better, ids[..., -1, :], npw[..., -1, :])
+            oe = np.where(can_start, o, NEG_INF).reshape(nb, wc, hc, r * 2)
+            k = oe.argmax(axis=3)[..., None]
+            bo = np.take_along_axis(oe, k, 3) + vd_wk[:, None, None, :]
+            bid = np.broadcast_to(np.take_along_axis(o_ids, k, 3), bo.shape)
+            bo = self._shift_b(bo, wk_day, units, NEG_INF)
+            bid = self._shift_b(np.ascontiguousarray(bid), wk_day, units, -1)
+            better = bo > nw[..., 0, 0]
+            nw[..., 0, 0] = np.where(better, bo, nw[..., 0, 0])
+            npw[..., 0, 0] = np.where(better, bid, npw[..., 0, 0])
+            we = np.where(can_end, w, NEG_INF).reshape(nb, wc, hc, n_w1)
+            k = we.argmax(axis=3)[..., None]
+            no = np.full((nb, wc, hc, r, 2), NEG_INF)
+            npo = np.full((nb, wc, hc, r, 2), -1, dtype=np.int64)
+            no[:, :, :, 0, 0] = np.take_along_axis(we, k, 3)[..., 0]
+            npo[:, :, :, 0, 0] = np.take_along_axis(w_ids, k, 3)[..., 0]
+            o_r = o_ids.reshape(nb, wc, hc, r, 2)
+            if r > 1:
+                no[:, :, :, 1:] = o[:, :, :, :-1]
+                npo[:, :, :, 1:] = o_r[:, :, :, :-1]
+            stay = o[:, :, :, r - 1]
+            better = stay > no[:, :, :, r - 1]
+            no[:, :, :, r - 1] = np.where(better, stay, no[:, :, :, r - 1])
+            npo[:, :, :, r - 1] = np.where(better, o_r[:, :, :, r - 1], npo[:, :, :, r - 1])
+            w, o = nw, no
+            preds.append(np.concatenate([npw.reshape(nb, -1), npo.reshape(nb, -1)], axis=1))
+        w[:, :, : self.lo_units] = NEG_INF
+        o[:, :, : self.lo_units] = NEG_INF
+        final = np.concatenate([w.reshape(nb, -1), o.reshape(nb, -1)], axis=1)
+        out: list[tuple[float, Row] | None] = []
+        for b in range(nb):
+            s = int(final[b].argmax())
+            value = float(final[b, s])
+            if value == NEG_INF:
+                out.append(None)
+                continue
+            row = [OFF] * h
+            for d in range(h - 1, -1, -1):
+                row[d] = (s // (kc * 2)) % n if s < self.n_work else OFF
+                if d > 0:
+                    s = int(preds[d - 1][b, s])
+            out.append((value, tuple(row)))
+        return out
+
 
 @dataclass
 class Priced:
@@ -398,6 +575,120 @@ def _repaired(person: Person, g: FloatArray, row: Row) -> Row | None:
     return None
 
 
+class _Subgradient:
+    """One person's Lagrangian pricing by :class:`RowDP` (see :func:`price_dp`), step by
+    step so that persons of one contract can share the DP calls (:func:`price_dp_batch`):
+    :meth:`point` gives the DP's values and weekend price for the next step (None when
+    done), :meth:`take` the DP's answer, :meth:`result` the outcome."""
+
+    def __init__(self, person: Person, g: FloatArray, prices: Prices, iterations: int) -> None:
+        dp = person.dp
+        assert dp is not None
+        self.person, self.g, self.prices, self.left = person, g, prices, iterations
+        self.acts = sorted(person.limits)
+        self.price_weekends = dp.weekends_bind and not dp.exact_weekends
+        self.price_hours = not dp.exact_hours
+        self.wmax = float(person.max_weekends or 0)
+        self.hi = person.hi if person.hi is not None else 0.0
+        # z = [hours, weekends, one per limited activity]; hours free in sign (positive:
+        # the minimum binds, negative: the maximum), the others non-negative.
+        z = [
+            prices.hours if self.price_hours else 0.0,
+            prices.weekends if self.price_weekends else 0.0,
+        ]
+        self.z = np.array(z + [prices.activities.get(a, 0.0) for a in self.acts])
+        self.direction = np.zeros_like(self.z)
+        self.best_lower = NEG_INF
+        self.found: dict[Row, float] = {}
+        self.best_f = math.inf
+        self.theta, self.stall = 1.0, 0
+        self.done = iterations <= 0
+        self.infeasible = False
+
+    def point(self) -> tuple[FloatArray, float] | None:
+        if self.done:
+            return None
+        person, z = self.person, self.z
+        nu_vec = np.zeros(len(person.ix.act_ids))
+        nu_vec[self.acts] = z[2:]
+        v = self.g + z[0] * person.shifts[None, :] - nu_vec[None, :]
+        v[~person.allowed] = NEG_INF
+        return v, float(z[1])
+
+    def take(self, out: tuple[float, Row] | None) -> None:
+        person, z = self.person, self.z
+        self.left -= 1
+        if out is None:  # no row meets the run rules: nothing is feasible
+            self.done = self.infeasible = True
+            return
+        val, row = out
+        lam = float(z[0])
+        hi, acts = self.hi, self.acts
+        lower = (
+            person.base
+            + (lam * person.lo if lam > 0 else lam * hi)
+            - float(z[1]) * self.wmax
+            - sum(float(z[2 + i]) * person.limits[a] for i, a in enumerate(acts))
+            - val
+        )
+        if lower > self.best_lower + 1e-9:
+            self.best_lower, self.stall = lower, 0
+        else:
+            self.stall += 1
+            if self.stall >= 3:
+                self.theta, self.stall = self.theta / 2, 0
+        cand = row if _resources_ok(person, row) else _repaired(person, self.g, row)
+        if cand is not None and cand not in self.found:
+            fr = person.f(self.g, cand)
+            self.found[cand] = fr
+            self.best_f = min(self.best_f, fr)
+        if self.best_f - self.best_lower <= EXACT_TOL or self.left <= 0:
+            self.done = True
+            return
+        # Subgradient of the Lagrangian at z.
+        m = float(sum(person.shifts[a] for a in row if a != OFF))
+        sub = np.zeros_like(z)
+        if self.price_hours and (m < person.lo or (lam > 0 and m > person.lo)):
+            sub[0] = person.lo - m
+        if self.price_hours and ((person.hi is not None and m > hi) or (lam < 0 and m < hi)):
+            sub[0] = hi - m
+        if self.price_weekends:
+            sub[1] = sum(1 for days in person.ix.weekends if any(row[d] != OFF for d in days))
+            sub[1] -= self.wmax
+        for i, a in enumerate(acts):
+            sub[2 + i] = sum(1 for x in row if x == a) - person.limits[a]
+        # Projection: a multiplier at zero does not go below it.
+        lo_bound = np.zeros_like(z)
+        lo_bound[0] = NEG_INF if person.hi is not None else 0.0
+        sub[(z <= lo_bound) & (sub < 0)] = 0.0
+        # Deflection damps the zig-zag between two rows (e.g. all E / all D around a
+        # limit on E).
+        direction = sub + 0.5 * self.direction
+        direction[(z <= lo_bound) & (direction < 0)] = 0.0
+        self.direction = direction
+        norm = float(direction @ direction)
+        if norm <= 1e-12:
+            self.done = True
+            return
+        best_f, best_lower = self.best_f, self.best_lower
+        target = best_f if best_f < math.inf else best_lower + max(1.0, 0.05 * abs(best_lower))
+        step = self.theta * max(target - lower, 1e-3) / norm
+        self.z = np.maximum(z + step * direction, lo_bound)
+
+    def result(self) -> Priced:
+        if self.infeasible:
+            return Priced(math.inf)
+        prices, z = self.prices, self.z
+        if self.price_hours:
+            prices.hours = float(z[0])
+        if self.price_weekends:
+            prices.weekends = float(z[1])
+        prices.activities = {a: float(z[2 + i]) for i, a in enumerate(self.acts) if z[2 + i] > 0}
+        rows = sorted(((fr, r) for r, fr in self.found.items()), key=lambda t: t[0])
+        exact = bool(rows) and rows[0][0] - self.best_lower <= EXACT_TOL
+        return Priced(self.best_lower, rows, exact)
+
+
 def price_dp(person: Person, g: FloatArray, prices: Prices, iterations: int) -> Priced:
     """Lagrangian pricing by :class:`RowDP`: a deflected projected subgradient on the
     multipliers of the hours window, the weekend limit (when priced) and the
@@ -409,84 +700,38 @@ def price_dp(person: Person, g: FloatArray, prices: Prices, iterations: int) -> 
     """
     dp = person.dp
     assert dp is not None
-    n = len(person.ix.act_ids)
-    acts = sorted(person.limits)
-    price_weekends = dp.weekends_bind and not dp.exact_weekends
-    price_hours = not dp.exact_hours
-    wmax = float(person.max_weekends or 0)
-    hi = person.hi if person.hi is not None else 0.0
-    # z = [hours, weekends, one per limited activity]; hours free in sign (positive:
-    # the minimum binds, negative: the maximum), the others non-negative.
-    z = np.array([prices.hours if price_hours else 0.0, prices.weekends if price_weekends else 0.0])
-    z = np.concatenate([z, [prices.activities.get(a, 0.0) for a in acts]])
-    direction = np.zeros_like(z)
-    best_lower = NEG_INF
-    found: dict[Row, float] = {}
-    best_f = math.inf
-    theta, stall = 1.0, 0
-    for _ in range(iterations):
-        nu_vec = np.zeros(n)
-        nu_vec[acts] = z[2:]
-        v = g + z[0] * person.shifts[None, :] - nu_vec[None, :]
-        v[~person.allowed] = NEG_INF
-        out = dp.best(v, float(z[1]))
-        if out is None:  # no row meets the run rules: nothing is feasible
-            return Priced(math.inf)
-        val, row = out
-        lam = float(z[0])
-        lower = (
-            person.base
-            + (lam * person.lo if lam > 0 else lam * hi)
-            - float(z[1]) * wmax
-            - sum(float(z[2 + i]) * person.limits[a] for i, a in enumerate(acts))
-            - val
-        )
-        if lower > best_lower + 1e-9:
-            best_lower, stall = lower, 0
-        else:
-            stall += 1
-            if stall >= 3:
-                theta, stall = theta / 2, 0
-        cand = row if _resources_ok(person, row) else _repaired(person, g, row)
-        if cand is not None and cand not in found:
-            fr = person.f(g, cand)
-            found[cand] = fr
-            best_f = min(best_f, fr)
-        if best_f - best_lower <= EXACT_TOL:
-            break
-        # Subgradient of the Lagrangian at z.
-        m = float(sum(person.shifts[a] for a in row if a != OFF))
-        sub = np.zeros_like(z)
-        if price_hours and (m < person.lo or (lam > 0 and m > person.lo)):
-            sub[0] = person.lo - m
-        if price_hours and ((person.hi is not None and m > hi) or (lam < 0 and m < hi)):
-            sub[0] = hi - m
-        if price_weekends:
-            sub[1] = sum(1 for days in person.ix.weekends if any(row[d] != OFF for d in days))
-            sub[1] -= wmax
-        for i, a in enumerate(acts):
-            sub[2 + i] = sum(1 for x in row if x == a) - person.limits[a]
-        # Projection: a multiplier at zero does not go below it.
-        lo_bound = np.zeros_like(z)
-        lo_bound[0] = NEG_INF if person.hi is not None else 0.0
-        sub[(z <= lo_bound) & (sub < 0)] = 0.0
-        # Deflection damps the zig-zag between two rows (e.g. all E / all D around a
-        # limit on E).
-        direction = sub + 0.5 * direction
-        direction[(z <= lo_bound) & (direction < 0)] = 0.0
-        norm = float(direction @ direction)
-        if norm <= 1e-12:
-            break
-        target = best_f if best_f < math.inf else best_lower + max(1.0, 0.05 * abs(best_lower))
-        z = np.maximum(z + theta * max(target - lower, 1e-3) / norm * direction, lo_bound)
-    if price_hours:
-        prices.hours = float(z[0])
-    if price_weekends:
-        prices.weekends = float(z[1])
-    prices.activities = {a: float(z[2 + i]) for i, a in enumerate(acts) if z[2 + i] > 0}
-    rows = sorted(((fr, r) for r, fr in found.items()), key=lambda t: t[0])
-    exact = bool(rows) and rows[0][0] - best_lower <= EXACT_TOL
-    return Priced(best_lower, rows, exact)
+    sg = _Subgradient(person, g, prices, iterations)
+    while (pt := sg.point()) is not None:
+        sg.take(dp.best(*pt))
+    return sg.result()
+
+
+def price_dp_batch(
+    persons: Sequence[Person],
+    gs: Sequence[FloatArray],
+    prices: Sequence[Prices],
+    iterations: int,
+) -> list[Priced]:
+    """:func:`price_dp` for persons of one :meth:`RowDP.signature`, in lockstep: each
+    subgradient step is one :meth:`RowDP.best_batch` call for the persons still
+    stepping. Exactly the outcome of one :func:`price_dp` each."""
+    sgs = [_Subgradient(p, g, pr, iterations) for p, g, pr in zip(persons, gs, prices, strict=True)]
+    dp = persons[0].dp if persons else None
+    while dp is not None and _step_batch(dp, sgs):
+        pass
+    return [sg.result() for sg in sgs]
+
+
+def _step_batch(dp: RowDP, sgs: Sequence[_Subgradient]) -> bool:
+    """One subgradient step of every person in ``sgs`` still stepping, in one DP call;
+    False if none was."""
+    pts = [(sg, pt) for sg in sgs if (pt := sg.point()) is not None]
+    if not pts:
+        return False
+    outs = dp.best_batch(np.stack([pt[0] for _, pt in pts]), [pt[1] for _, pt in pts])
+    for (sg, _), out in zip(pts, outs, strict=True):
+        sg.take(out)
+    return True
 
 
 def price_cpsat(
@@ -676,6 +921,7 @@ def column_generation(
     max_iterations: int = 10_000,
     on_iteration: Callable[[Iteration], None] | None = None,
     final_share: float = 0.25,
+    seed_construction: bool = True,
 ) -> ColgenResult:
     """Solve the master LP by column generation; see the module docstring.
 
@@ -688,9 +934,11 @@ def column_generation(
     kept for one careful bound at the last master duals (more subgradient steps, and
     CP-SAT on rows up to ``ROW_CPSAT_MAX_DAYS`` days): while the master is far from its
     optimum the rounds' bounds are poor, since cheap pricing leaves gaps.
+    ``seed_construction``: also seed with a fresh construction (the solver passes its
+    own rows in ``initial`` instead: a construction of a long horizon costs seconds).
     """
     run = _Run(ix, time_limit, stop, alpha, dp_iterations, exact, cpsat_limit, workers)
-    run.seed(initial)
+    run.seed(initial, seed_construction)
     return run.loop(max_iterations, on_iteration, final_share)
 
 
@@ -728,6 +976,8 @@ class _Run:
         self.exact = exact
         self.cpsat_limit = cpsat_limit
         self.workers = workers
+        #: Price the persons of one contract together (:meth:`price_all`).
+        self.batch = True
         self.master = Master(ix)
         self.marg = Marginals(ix)
         self.people = [Person(ix, e, self.marg) for e in range(ix.n_staff)]
@@ -742,10 +992,12 @@ class _Run:
     def left(self) -> float:
         return max(0.01, min(self.cpsat_limit, self.deadline - time.monotonic()))
 
-    def seed(self, initial: Sequence[Grid]) -> None:
+    def seed(self, initial: Sequence[Grid], construction: bool = True) -> None:
         ix, master = self.ix, self.master
-        grid, _failed = construct(ix, workers=self.workers)
-        for g in [grid, *initial]:
+        grids = list(initial)
+        if construction or not grids:
+            grids.insert(0, construct(ix, workers=self.workers)[0])
+        for g in grids:
             for e, row in enumerate(g):
                 if _row_ok(ix, e, row) and _runs_ok(ix, e, row):
                     master.add(self.people[e].column(tuple(row), self.marg))
@@ -757,14 +1009,15 @@ class _Run:
             if not master.columns[e]:
                 master.add_artificial(e, big)
 
-    def price(self, person: Person, g: FloatArray) -> Priced:
-        """The person's pricing: the DP; when it finds no feasible row and the person has
-        no column yet, the construction's priced DP (long horizons) or CP-SAT; in exact
-        mode CP-SAT closes every gap the DP leaves."""
+    def price(self, person: Person, g: FloatArray, pr: Priced | None = None) -> Priced:
+        """The person's pricing: the DP (``pr`` if already done); when it finds no
+        feasible row and the person has no column yet, the construction's priced DP
+        (long horizons) or CP-SAT; in exact mode CP-SAT closes every gap the DP leaves."""
         e = person.e
         if not person.dp_ok:
             return price_cpsat(person, g, self.left(), None, self.workers)
-        pr = price_dp(person, g, self.prices[e], self.iterations_now)
+        if pr is None:
+            pr = price_dp(person, g, self.prices[e], self.iterations_now)
         needy = not pr.rows and not self.master.columns[e]
         if needy and self.ix.horizon > ROW_CPSAT_MAX_DAYS:
             # The construction's priced DP with the duals as gains: fast on long rows.
@@ -781,17 +1034,75 @@ class _Run:
         rows = sorted(((fr, r) for r, fr in best.items()), key=lambda t: t[0])
         return Priced(max(pr.lower, cp.lower), rows, cp.exact)
 
-    def round(self, pi: FloatArray, pi_rmp: FloatArray, sigma: FloatArray) -> _Round:
+    def dp_batched(
+        self,
+        gs: Sequence[FloatArray],
+        iterations: int,
+        only: Sequence[int] | None = None,
+        partial: bool = False,
+    ) -> dict[int, Priced] | None:
+        """:func:`price_dp` of every DP person (or of those in ``only``), those of one
+        contract together, every contract one step at a time. When the time runs out:
+        None, or with ``partial`` the outcome of the steps done (valid bounds: a
+        subgradient's best value so far is one)."""
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        for e in range(len(self.people)) if only is None else only:
+            dp = self.people[e].dp
+            if dp is not None:
+                groups.setdefault(dp.signature(), []).append(e)
+        batches = [
+            (self.people[es[0]].dp, es[k : k + BATCH_MAX])
+            for es in groups.values()
+            for k in range(0, len(es), BATCH_MAX)
+        ]
+        sgs = {
+            e: _Subgradient(self.people[e], gs[e], self.prices[e], iterations)
+            for _, part in batches
+            for e in part
+        }
+        stepping = True
+        while stepping:
+            stepping = False
+            for dp, part in batches:
+                if self.out_of_time():
+                    if not partial:
+                        return None
+                    return {e: sg.result() for e, sg in sgs.items()}
+                assert dp is not None
+                _step_batch(dp, [sgs[e] for e in part])
+            stepping = any(not sg.done for sg in sgs.values())
+        return {e: sg.result() for e, sg in sgs.items()}
+
+    def price_all(self, pi: FloatArray) -> list[Priced] | None:
+        """Every person's pricing at ``pi`` (None if the time ran out first). With
+        ``batch`` the DP persons of one contract (:meth:`RowDP.signature`) share their
+        DP calls (:func:`price_dp_batch`): the same results, fewer numpy calls."""
         self._pi = pi
+        gs = [person.values(pi) for person in self.people]
+        dp_done: dict[int, Priced] = {}
+        if self.batch:
+            got = self.dp_batched(gs, self.iterations_now)
+            if got is None:
+                return None
+            dp_done = got
+        out: list[Priced] = []
+        for e, person in enumerate(self.people):
+            if self.out_of_time():
+                return None
+            out.append(self.price(person, gs[e], dp_done.get(e)))
+        return out
+
+    def round(self, pi: FloatArray, pi_rmp: FloatArray, sigma: FloatArray) -> _Round:
         lower: list[float] = []
         open_: list[int] = []
         added = 0
+        priced = self.price_all(pi)
+        if priced is None:
+            return _Round(lower, open_, added, False)
         for e, person in enumerate(self.people):
-            if self.out_of_time():
-                return _Round(lower, open_, added, False)
             g = person.values(pi)
             g_rmp = g if pi is pi_rmp else person.values(pi_rmp)
-            pr = self.price(person, g)
+            pr = priced[e]
             lower.append(pr.lower)
             if not pr.exact:
                 open_.append(e)
@@ -829,26 +1140,50 @@ class _Run:
         lower: list[float] = []
         gap: list[float] = []
         rows: list[Row | None] = []
-        values: list[FloatArray] = []
+        values = [person.values(pi) for person in self.people]
+        dp_done: dict[int, Priced] = {}
+        if self.batch:
+            got = self.dp_batched(values, self.dp_iterations)
+            if got is None:
+                return None
+            dp_done = got
         for person in self.people:
             if self.out_of_time():
                 return None
-            g = person.values(pi)
-            values.append(g)
+            g = values[person.e]
             if not person.dp_ok:
                 pr = price_cpsat(person, g, self.left(), None, self.workers)
+            elif person.e in dp_done:
+                pr = dp_done[person.e]
             else:
                 pr = price_dp(person, g, self.prices[person.e], self.dp_iterations)
-            lower.append(pr.lower)
-            gap.append(0.0 if pr.exact else (pr.rows[0][0] - pr.lower if pr.rows else math.inf))
+            low = max(pr.lower, person.hours_bound(g))
+            lower.append(low)
+            gap.append(0.0 if pr.exact else (pr.rows[0][0] - low if pr.rows else math.inf))
             rows.append(pr.rows[0][1] if pr.rows else None)
+        refined: dict[int, Priced] = {}
+        if self.batch:
+            # More subgradient steps for everybody with a gap, by contract.
+            gaps = [e for e in range(len(self.people)) if gap[e] > EXACT_TOL]
+            steps = FINAL_STEPS * self.dp_iterations
+            refined = self.dp_batched(values, steps, gaps, partial=True) or {}
+            for e, pr in refined.items():
+                lower[e] = max(lower[e], pr.lower)
+                if pr.exact:
+                    gap[e] = 0.0
+                elif pr.rows:
+                    gap[e] = pr.rows[0][0] - lower[e]
+                    rows[e] = pr.rows[0][1]
         for e in sorted(range(len(self.people)), key=lambda k: -gap[k]):
             person = self.people[e]
             if gap[e] <= EXACT_TOL or not person.dp_ok:
                 break
             if self.out_of_time():
                 break
-            pr = price_dp(person, values[e], self.prices[e], 4 * self.dp_iterations)
+            if e in refined:
+                pr = refined[e]
+            else:
+                pr = price_dp(person, values[e], self.prices[e], FINAL_STEPS * self.dp_iterations)
             lower[e] = max(lower[e], pr.lower)
             if pr.exact or self.ix.horizon > ROW_CPSAT_MAX_DAYS or self.out_of_time():
                 continue
@@ -946,3 +1281,169 @@ def _runs_ok(ix: Index, e: int, row: Sequence[int]) -> bool:
             return False
         d = end
     return True
+
+
+# ----------------------------------------------------------------------------- integer
+@dataclass
+class IntegerChoice:
+    """A roster chosen among the generated columns (one per person)."""
+
+    grid: Grid
+    #: Its objective (column costs + cover penalties), as the evaluator computes it.
+    objective: int
+    #: CP-SAT proved it the best choice among these columns.
+    optimal: bool
+
+
+def choose_columns(
+    ix: Index,
+    columns: Sequence[Sequence[Column]],
+    time_limit: float,
+    incumbent: Grid | None = None,
+    stop: threading.Event | None = None,
+    workers: int = 1,
+    seed: int = 0,
+) -> IntegerChoice | None:
+    """Price-and-branch's integer step: CP-SAT picks one column per person so that the
+    cover lines are met, missing and extra people priced at the instance's weights::
+
+        min Σ cost·x + Σ_c wu_c·u_c + wo_c·o_c,  Σ_cols of e x = 1,
+            Σ [col counts in c]·x + u_c − o_c = R_c
+
+    ``incumbent``: a roster whose rows join the choice (when valid) and hint the search,
+    so the answer is never worse than it. None if no choice is found in time or some
+    person has no column."""
+    from ortools.sat.python import cp_model
+
+    marg = Marginals(ix)
+    pool: list[list[Column]] = [list(c) for c in columns]
+    start: list[int | None] = [None] * ix.n_staff
+    if incumbent is not None:
+        for e, row in enumerate(incumbent):
+            t = tuple(row)
+            j = next((k for k, c in enumerate(pool[e]) if c.row == t), None)
+            if j is None and _row_ok(ix, e, row) and _runs_ok(ix, e, row):
+                pool[e].append(Person.column_of(ix, e, t, marg))
+                j = len(pool[e]) - 1
+            start[e] = j
+    if any(not p for p in pool):
+        return None
+    m = cp_model.CpModel()
+    xs = [[m.new_bool_var(f"x{e}_{j}") for j in range(len(p))] for e, p in enumerate(pool)]
+    for e, row_vars in enumerate(xs):
+        m.add_exactly_one(row_vars)
+        if start[e] is not None:
+            for j, x in enumerate(row_vars):
+                m.add_hint(x, j == start[e])
+    in_line: list[list[cp_model.IntVar]] = [[] for _ in ix.problem.cover]
+    for e, p in enumerate(pool):
+        for j, col in enumerate(p):
+            for i in col.lines:
+                in_line[i].append(xs[e][j])
+    terms: list[cp_model.LinearExprT] = []
+    for e, p in enumerate(pool):
+        terms += [c.cost * x for c, x in zip(p, xs[e], strict=True) if c.cost]
+    for i, c in enumerate(ix.problem.cover):
+        n = len(in_line[i])
+        u = m.new_int_var(0, max(0, c.target), f"u{i}")
+        o = m.new_int_var(0, max(0, n - c.target), f"o{i}")
+        m.add(sum(in_line[i]) + u - o == c.target)
+        terms += [c.weight_under * u, c.weight_over * o]
+    m.minimize(sum(terms))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = seed
+    done = threading.Event()
+    if stop is not None:
+
+        def watch() -> None:
+            while not done.is_set():
+                if stop.wait(0.2):
+                    solver.stop_search()
+                    return
+
+        threading.Thread(target=watch, daemon=True).start()
+    try:
+        status = solver.Solve(m)
+    finally:
+        done.set()
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    grid: Grid = []
+    for e, p in enumerate(pool):
+        j = next(k for k, x in enumerate(xs[e]) if solver.BooleanValue(x))
+        grid.append(list(p[j].row))
+    return IntegerChoice(grid, round(solver.ObjectiveValue()), status == cp_model.OPTIMAL)
+
+
+# ----------------------------------------------------------------------------- messages
+@dataclass(frozen=True)
+class PricingTask:
+    """One pricing message, plain data (picklable, JSON-able): what a task worker on
+    another process or machine needs besides the instance itself, which it builds once
+    and keeps under ``instance`` (e.g. ``fingerprint`` of the problem file). The persons
+    should share one contract (:meth:`RowDP.signature`) so that the worker batches them.
+    """
+
+    instance: str
+    persons: tuple[int, ...]
+    #: Cover prices π, one per cover line.
+    pi: tuple[float, ...]
+    #: Per person: the warm-start multipliers (hours, weekends, {activity: price}).
+    multipliers: tuple[tuple[float, float, tuple[tuple[int, float], ...]], ...]
+    iterations: int
+
+
+@dataclass(frozen=True)
+class PricingAnswer:
+    """The worker's answer: per person a lower bound on ``min f_e``, rows with their
+    ``f_e`` (best first), whether the bound is exact, and the multipliers reached (the
+    master keeps them as the next task's warm start)."""
+
+    persons: tuple[int, ...]
+    lower: tuple[float, ...]
+    rows: tuple[tuple[tuple[float, Row], ...], ...]
+    exact: tuple[bool, ...]
+    multipliers: tuple[tuple[float, float, tuple[tuple[int, float], ...]], ...]
+
+
+def _multipliers(p: Prices) -> tuple[float, float, tuple[tuple[int, float], ...]]:
+    return (p.hours, p.weekends, tuple(sorted(p.activities.items())))
+
+
+def pricing_task(
+    instance: str, persons: Sequence[int], pi: FloatArray, prices: Sequence[Prices], iterations: int
+) -> PricingTask:
+    """The message for ``persons`` (``prices``: their warm starts, in the same order)."""
+    return PricingTask(
+        instance,
+        tuple(persons),
+        tuple(float(x) for x in pi),
+        tuple(_multipliers(p) for p in prices),
+        iterations,
+    )
+
+
+class PricingWorker:
+    """A pricing task worker: the static pricing data of one instance, built once
+    (:class:`Person`, the DPs); answers :class:`PricingTask` messages."""
+
+    def __init__(self, ix: Index) -> None:
+        marg = Marginals(ix)
+        self.people = [Person(ix, e, marg) for e in range(ix.n_staff)]
+
+    def answer(self, task: PricingTask) -> PricingAnswer:
+        persons = [self.people[e] for e in task.persons]
+        if any(p.dp is None for p in persons):
+            raise ValueError("a pricing task holds DP persons only (CP-SAT ones stay home)")
+        pi = np.array(task.pi)
+        prices = [Prices(h, w, dict(acts)) for h, w, acts in task.multipliers]
+        done = price_dp_batch(persons, [p.values(pi) for p in persons], prices, task.iterations)
+        return PricingAnswer(
+            task.persons,
+            tuple(pr.lower for pr in done),
+            tuple(tuple(pr.rows) for pr in done),
+            tuple(pr.exact for pr in done),
+            tuple(_multipliers(p) for p in prices),
+        )

@@ -54,13 +54,16 @@ class SolveResult:
     status: Status
     roster: Roster | None
     objective: int | None
-    #: CP-SAT's proven lower bound on the objective (None if no full model was solved).
+    #: A proven lower bound on the objective: CP-SAT's, or where CP-SAT proves none the
+    #: column-generation (LP) bound; None if neither was found.
     bound: float | None
     breakdown: dict[str, int] = field(default_factory=dict)
     violations: list[Violation] = field(default_factory=list)
     time_to_first: float | None = None
     wall_time: float = 0.0
     diagnosis: Diagnosis | None = None
+    #: Where ``bound`` comes from: ``"cp-sat"``, ``"lp"`` (column generation) or None.
+    bound_source: str | None = None
     #: Free-form counters (LNS iterations, phases) for benchmarking.
     stats: dict[str, Any] = field(default_factory=dict)
 

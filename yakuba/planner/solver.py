@@ -18,6 +18,11 @@ Curtois & Qu set with two cores, see BENCHMARK.md):
   as constants, so every sub-model's objective is the full objective and improvements
   are exact. From six weekends on, LNS runs in rounds with a weekend phase between them.
 
+On six-week horizons (``COLGEN_MIN_DAYS``..``COLGEN_MAX_DAYS``) one of the LNS threads
+gives way to column generation (``colgen``): its LP bound is reported as ``bound``
+(``bound_source = "lp"``) where CP-SAT proves none, and CP-SAT's choice of one of its
+columns per person (the incumbent's rows among them) is offered to the search.
+
 A weekend phase re-solves every weekend of the incumbent (Saturday and Sunday, with a
 margin of days around them) for everybody at once, the weekdays fixed. On these
 instances most of the remaining cost is weekend cover, and which person works which
@@ -28,6 +33,7 @@ Threads share one incumbent; CP-SAT releases the GIL while it searches.
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
@@ -85,6 +91,33 @@ WEEKEND_PHASE_MARGIN = 0
 PORTFOLIO_WEEKEND_SHARE = 0.12
 #: A weekend phase that gained less than this share of the objective is not repeated.
 WEEKEND_PHASE_MIN_GAIN = 0.01
+#: From this horizon on (and only on models the master LP can express), column generation
+#: runs on one thread beside LNS (strategy ``colgen+lns+weekends``): CP-SAT proves no
+#: bound on these models (Instances 14-22 and larger generated ones), the LP does.
+COLGEN_MIN_DAYS = 42
+#: ... up to this horizon, for now. Measured at 60 s beside LNS (load 6-9, one run
+#: each, BENCHMARK.md "Column generation, stage 2"): Instance14 (42 days) gets bounds of
+#: 713-986 and rosters 1 553-1 770 (main: 1 751); on Instance16 and 18 (56, 84 days)
+#: the master does not converge far enough in time, the bound stays 0 and the roster
+#: is no better (16: 4 257 against 3 960; 18: 5 632 against 5 633); on Instance20
+#: (182 days) two master rounds fit. Widen once pricing is faster.
+COLGEN_MAX_DAYS = 42
+#: ... and up to this many (staff × days) cells: a generated 100 × 42 × 12 instance at
+#: 60 s got two master rounds, bound 0, and a roster of 457 against 210 with both LNS
+#: threads (load 6-7). Instance14 has 1 344 cells.
+COLGEN_MAX_CELLS = 2000
+#: Column generation ends at this share of the time limit, then CP-SAT chooses one of
+#: its columns per person (seeded with the incumbent) for ``COLGEN_CHOICE_SHARE``;
+#: the choice is offered to the search, whose LNS and weekend phases go on from it.
+COLGEN_END_SHARE = 0.8
+COLGEN_CHOICE_SHARE = 0.1
+#: ... but column generation gets at least this share of the time after the row
+#: re-planning (which may take half of it), and ends by ``COLGEN_MAX_END`` at the latest.
+COLGEN_MIN_SHARE = 0.35
+COLGEN_MAX_END = 0.85
+#: Share of the column generation's time kept for its final bound (see ``colgen``):
+#: beside LNS the master does not converge, and the rounds' bounds stay negative.
+COLGEN_FINAL_SHARE = 0.4
 
 
 class _Clock:
@@ -111,6 +144,8 @@ class _Search:
         self.best: Grid | None = None
         self.best_obj: int | None = None
         self.bound: float | None = None
+        #: ``"lp"`` once the column-generation bound is the best one.
+        self.bound_source: str | None = None
         self.first_time: float | None = None
         self.optimal = False
         self.stats: dict[str, int | float | str] = {"lns_iterations": 0, "lns_improvements": 0}
@@ -121,6 +156,16 @@ class _Search:
         self.infeasible = False
         #: LNS neighbourhood size (cells), adapted by every LNS thread.
         self.lns_cells = 120
+
+    def raise_bound(self, value: float, source: str) -> None:
+        """Keep the best proven lower bound and where it comes from; an incumbent at
+        the bound is optimal."""
+        with self.lock:
+            if self.bound is None or value > self.bound:
+                self.bound, self.bound_source = value, source
+            if self.best_obj is not None and self.best_obj <= self.bound + 1e-6:
+                self.optimal = True
+                self.stop.set()
 
     def offer(self, grid: Grid, obj: int, base_version: int | None = None) -> bool:
         """Make ``grid`` the incumbent if better. LNS results computed from an older
@@ -190,7 +235,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         obj = round(self.ObjectiveValue())
         if self.search.best_obj is None or obj < self.search.best_obj:
-            self.search.bound = max(self.search.bound or 0.0, self.BestObjectiveBound())
+            self.search.raise_bound(self.BestObjectiveBound(), "cp-sat")
             self.search.offer(self.builder.grid_from(self.Value), obj)
         if self.search.stop.is_set():
             self.StopSearch()
@@ -249,7 +294,7 @@ def _full(s: _Search, time_limit: float, hint: Grid | None, workers: int = 1) ->
     finally:
         done.set()
     if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        s.bound = max(s.bound or 0.0, solver.BestObjectiveBound())
+        s.raise_bound(solver.BestObjectiveBound(), "cp-sat")
         s.offer(b.grid_from(solver.Value), round(solver.ObjectiveValue()))
         if st == cp_model.OPTIMAL:
             s.optimal = True
@@ -260,8 +305,7 @@ def _full(s: _Search, time_limit: float, hint: Grid | None, workers: int = 1) ->
     elif st == cp_model.UNKNOWN and s.best is not None:
         # No solution of its own in time, but its proven bound is still valid and is
         # what a gap to the incumbent (found by LNS) is measured against.
-        with s.lock:
-            s.bound = max(s.bound or 0.0, solver.BestObjectiveBound())
+        s.raise_bound(solver.BestObjectiveBound(), "cp-sat")
     return int(st)
 
 
@@ -394,6 +438,56 @@ def _lns(s: _Search, end: float, sub_limit: float = 0.6) -> None:
     s.stats["lns_final_cells"] = cells
 
 
+def _colgen(s: _Search, end: float, choice_end: float) -> None:
+    """Column generation until ``end`` (seconds since the start), seeded with the
+    incumbent; its LP bound raises the search's bound where CP-SAT proves none. Then
+    CP-SAT chooses one column per person (the incumbent's rows among them) until
+    ``choice_end`` and offers that roster to the search."""
+    from .colgen import Unsupported, choose_columns, column_generation
+
+    if s.best is None:
+        return
+    grid, _obj, _version = s.snapshot()
+    try:
+        res = column_generation(
+            s.ix,
+            time_limit=max(0.1, end - s.clock.elapsed()),
+            stop=s.stop,
+            initial=[grid],
+            seed_construction=False,
+            final_share=COLGEN_FINAL_SHARE,
+        )
+    except Unsupported:
+        return
+    s.stats["colgen_seconds"] = round(res.elapsed, 1)
+    s.stats["colgen_iterations"] = len(res.iterations)
+    s.stats["colgen_columns"] = sum(len(c) for c in res.columns)
+    s.stats["colgen_lp_value"] = round(res.lp_value, 2) if math.isfinite(res.lp_value) else -1
+    s.stats["colgen_converged"] = res.converged
+    if res.bound is not None:
+        s.raise_bound(float(res.bound), "lp")
+        s.stats["colgen_bound"] = res.bound
+    if s.stop.is_set() or choice_end - s.clock.elapsed() < 0.2:
+        return
+    incumbent, inc_obj, _ = s.snapshot()
+    choice = choose_columns(
+        s.ix,
+        res.columns,
+        choice_end - s.clock.elapsed(),
+        incumbent=incumbent,
+        stop=s.stop,
+        seed=s.rng.randrange(1 << 30),
+    )
+    if choice is None:
+        return
+    s.stats["colgen_choice"] = choice.objective
+    if choice.objective < inc_obj:
+        # Checked by the evaluator: the choice is a whole roster, not an LNS region.
+        ev = evaluate(s.ix.problem, s.ix.to_roster(choice.grid))
+        if ev.feasible and s.offer(choice.grid, ev.objective):
+            s.stats["colgen_choice_improved"] = inc_obj - ev.objective
+
+
 # ------------------------------------------------------------------ public
 
 
@@ -412,10 +506,26 @@ class Strategy:
     lns_threads: int
     #: LNS in rounds with a weekend phase between them (long horizons).
     weekend_rounds: bool
+    #: Column generation on one thread beside LNS: the LP bound, and an integer roster
+    #: chosen among its columns offered to the search.
+    colgen: bool = False
 
     @property
     def portfolio(self) -> bool:
         return self.full_model_threads > 1
+
+
+def colgen_supported(problem: Problem) -> bool:
+    """Whether the column-generation master expresses every global rule of ``problem``."""
+    return not (
+        any(c.hard_min for c in problem.cover)
+        or problem.capacities
+        or problem.split_teams
+        or problem.fairness
+        or problem.substitute_days_off
+        or problem.window_limits
+        or problem.pins
+    )
 
 
 def choose_strategy(
@@ -455,7 +565,19 @@ def choose_strategy(
     # LNS alone on a horizon with many weekends: rounds of LNS with a weekend phase
     # between them (the weekend sub-model pays most once LNS has settled the weekdays).
     rounds = bool(lns and len(ix.weekends) >= WEEKEND_MIN_WEEKENDS and WEEKEND_PHASE_AT)
-    return Strategy("+lns" * bool(lns) + "+weekends" * rounds, 0, False, lns, rounds)
+    # Six weeks: no full model, so no proven bound from CP-SAT; column generation
+    # gives one (and a roster from its columns) on one of the threads.
+    colgen = bool(
+        lns
+        and full_model is None
+        and COLGEN_MIN_DAYS <= ix.horizon <= COLGEN_MAX_DAYS
+        and ix.n_staff * ix.horizon <= COLGEN_MAX_CELLS
+        and colgen_supported(ix.problem)
+    )
+    if colgen:
+        lns = max(1, workers - 1)
+    name = "colgen" * colgen + "+lns" * bool(lns) + "+weekends" * rounds
+    return Strategy(name, 0, False, lns, rounds, colgen)
 
 
 def breakdown(ix: Index, grid: Grid) -> tuple[int, dict[str, int], list[Violation]]:
@@ -532,6 +654,18 @@ def solve(
     round_ends.append(time_limit)
     lns_threads = [threading.Thread(target=_lns, args=(s, round_ends[0])) for _ in range(n_lns)]
     threads.extend(lns_threads)
+    colgen_thread: threading.Thread | None = None
+    if strategy.colgen:
+        # Column generation spans the LNS rounds (joined at the end): at least
+        # COLGEN_MIN_SHARE of the time after the row re-planning, to COLGEN_END_SHARE
+        # at least, never past COLGEN_MAX_END; then the integer choice.
+        now = clock.elapsed()
+        end = min(
+            COLGEN_MAX_END * time_limit,
+            max(COLGEN_END_SHARE * time_limit, now + COLGEN_MIN_SHARE * time_limit),
+        )
+        choice_end = min(time_limit - 0.5, end + COLGEN_CHOICE_SHARE * time_limit)
+        colgen_thread = threading.Thread(target=_colgen, args=(s, end, choice_end))
     if stop is not None:
         # An external stop (a user's "cancel") ends every phase like reaching the time limit.
         def relay() -> None:
@@ -542,6 +676,8 @@ def solve(
         threading.Thread(target=relay, daemon=True).start()
     for t in threads:
         t.start()
+    if colgen_thread is not None:
+        colgen_thread.start()
     for t in threads:
         t.join()
     if strategy.portfolio and PORTFOLIO_WEEKEND_SHARE:
@@ -569,6 +705,8 @@ def solve(
             t.start()
         for t in lns_threads:
             t.join()
+    if colgen_thread is not None:
+        colgen_thread.join()
     if s.infeasible:
         status = "infeasible"
     if s.best is not None:
@@ -576,6 +714,8 @@ def solve(
     result = SolveResult(status=status, roster=None, objective=None, bound=s.bound)  # type: ignore[arg-type]
     if s.optimal and s.best_obj is not None:
         result.bound = float(s.best_obj)
+    if result.bound is not None:
+        result.bound_source = s.bound_source or "cp-sat"
     if s.best is not None:
         obj, totals, viol = breakdown(ix, s.best)
         result.roster = ix.to_roster(s.best)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from yakuba.planner import Activity, Problem, Staff
+from yakuba.planner import Activity, Capacity, Problem, Staff
 from yakuba.planner.index import Index
 from yakuba.planner.solver import FULL_MODEL_MAX_VARS, choose_strategy
 
@@ -34,13 +34,40 @@ def test_four_week_models_above_the_full_model_size_run_the_portfolio():
 
 
 def test_long_horizons_run_lns_in_rounds_with_weekend_phases():
-    s = choose_strategy(_index(20, 84, 3), workers=2, has_start=True)
-    assert (s.name, s.full_model_threads, s.lns_threads, s.weekend_rounds) == (
-        "+lns+weekends",
+    # Six weeks: column generation (the LP bound) on one of the two threads.
+    s = choose_strategy(_index(20, 42, 3), workers=2, has_start=True)
+    assert (s.name, s.full_model_threads, s.lns_threads, s.weekend_rounds, s.colgen) == (
+        "colgen+lns+weekends",
         0,
-        2,
+        1,
+        True,
         True,
     )
+    # Large offices: two master rounds fit, no bound; LNS on both threads.
+    s = choose_strategy(_index(100, 42, 3), workers=2, has_start=True)
+    assert (s.name, s.lns_threads, s.colgen) == ("+lns+weekends", 2, False)
+    # Longer: the master does not converge in time (no bound yet); LNS on both threads.
+    for days in (56, 84, 182):
+        s = choose_strategy(_index(20, days, 3), workers=2, has_start=True)
+        assert (s.name, s.lns_threads, s.colgen) == ("+lns+weekends", 2, False)
+    # Five weeks (too long for the portfolio, too short for column generation): LNS.
+    s = choose_strategy(_index(40, 35, 3), workers=2, has_start=True)
+    assert (s.name, s.lns_threads, s.colgen) == ("+lns", 2, False)
+
+
+def test_column_generation_only_where_the_master_expresses_every_rule():
+    ix = _index(20, 42, 3)
+    assert choose_strategy(ix, workers=2, has_start=True).colgen
+    ix.problem.capacities = [Capacity("seats", frozenset({"A0"}), 3)]
+    s = choose_strategy(ix, workers=2, has_start=True)
+    assert (s.name, s.colgen, s.lns_threads) == ("+lns+weekends", False, 2)
+
+
+def test_large_four_week_models_above_the_portfolio_size_run_column_generation_never():
+    # 4 weeks x 200 staff x 3 types: above the portfolio's size, LNS without colgen
+    # (short horizons: CP-SAT's windows already cover the weekends).
+    s = choose_strategy(_index(200, 28, 3), workers=2, has_start=True)
+    assert s.name == "+lns" and not s.colgen
 
 
 def test_a_forced_full_model_starts_from_scratch():
