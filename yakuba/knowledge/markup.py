@@ -64,8 +64,9 @@ def render(text: str) -> SafeString:
     return mark_safe(sanitise(html))  # noqa: S308  (sanitised by nh3 just above)
 
 
-def plain_text(text: str, limit: int = 200) -> str:
-    """The words of a post without markup, for excerpts and notifications."""
+def plain_text(text: str, limit: int | None = 200) -> str:
+    """The words of a post without markup, for excerpts, notifications and search (no
+    ``limit``: all of it)."""
     html = _to_html(text)
     words = html_lib.unescape(" ".join(nh3.clean(html, tags=set()).split()))
-    return words if len(words) <= limit else words[: limit - 1] + "…"
+    return words if limit is None or len(words) <= limit else words[: limit - 1] + "…"

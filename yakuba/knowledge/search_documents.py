@@ -7,7 +7,9 @@ everything). A question is indexed with all its answers (one document each: an a
 answer ranks higher), a how-to with its current version (its last update is its
 freshness; a how-to is vouched for like an accepted answer — often it was one — so it ranks
 with them, and a fresh one above them). Everything is visible to all staff; an anonymous
-question carries no unit (its unit would narrow down who asked).
+question carries no unit (its unit would narrow down who asked). Bodies are indexed as the
+text a reader sees (markup, link targets and code fences' marks left out), so snippets read
+like the page.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
+from yakuba.knowledge.markup import plain_text
 from yakuba.search.providers import Document, Provider, providers
 
 
@@ -34,7 +37,7 @@ def question_documents(question: Any) -> Iterable[Document]:
         kind="question",
         object_id=question.pk,
         title=question.title,
-        body=question.body,
+        body=plain_text(question.body, None),
         url=url,
         tags=tags,
         unit_id=None if question.anonymous else question.asker.unit_id,
@@ -44,7 +47,7 @@ def question_documents(question: Any) -> Iterable[Document]:
             kind="answer",
             object_id=answer.pk,
             title=question.title,
-            body=answer.body,
+            body=plain_text(answer.body, None),
             url=f"{url}#answer-{answer.pk}",
             tags=tags,
             unit_id=answer.author.unit_id,
@@ -58,7 +61,7 @@ def article_documents(article: Any) -> Iterable[Document]:
         kind="article",
         object_id=article.pk,
         title=version.title if version else article.title,
-        body=version.body if version else "",
+        body=plain_text(version.body, None) if version else "",
         url=_url("knowledge:howto", article.slug, f"/knowledge/howto/{article.slug}/"),
         tags=tuple(tag.name for tag in article.tags.all()),
         unit_id=article.owner_unit_id,

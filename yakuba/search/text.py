@@ -203,7 +203,10 @@ def match_spans(text: str, terms: list[QueryTerm]) -> list[tuple[int, int]]:
         start = folded.find(word)
         while start != -1:
             end = start + len(word)
-            found.append((spans[start][0], spans[end - 1][1]))
+            stop = spans[end - 1][1]
+            while stop < len(text) and not _fold_chunk(text[stop]):  # ルーター: ー goes with it
+                stop += 1
+            found.append((spans[start][0], stop))
             start = folded.find(word, start + 1)
     merged: list[tuple[int, int]] = []
     for start, end in sorted(found):

@@ -100,6 +100,16 @@ def test_ask_answer_accept_and_turn_into_a_how_to(
     assert page.get_by_role("link", name="第2版").is_visible()
     problems += axe_problems(page, "history")
 
+    # Found from the header's search box, in full width, and opened from the results.
+    box = page.locator("#header-search-q")
+    box.fill("ＶＰＮ　ルーター")
+    box.press("Enter")
+    page.locator(".srch-results").wait_for()
+    problems += axe_problems(page, "search results")
+    screenshot(page, "knowledge-search-ja")
+    page.locator(".srch-results").get_by_role("link", name=article.title).first.click()
+    page.wait_for_url(f"**{article.get_absolute_url()}")
+
     en = _page(browser, live_server, asker, lang="en")
     en.goto(f"/knowledge/q/{question.pk}/")
     assert "Accepted answer" in en.content()

@@ -44,3 +44,16 @@ def test_questions_answers_and_howtos_are_searchable_as_soon_as_they_are_written
     )
     assert ("article", article.pk) in found(asker, "時計")
     assert ("article", article.pk) not in found(asker, "証明書")  # the old version is gone
+
+
+def test_search_keeps_the_text_a_reader_sees_not_the_markup(make_user):
+    asker = make_user("staff")
+    question = services.ask_question(
+        actor=asker,
+        title="共有フォルダが開けない",
+        body="**至急** です。[手順](https://intra.example/manual) のとおりにしました。",
+        tags=[tag("vpn")],
+    )
+    body = SearchDocument.objects.get(kind="question", object_id=question.pk).body
+    assert body == "至急 です。手順 のとおりにしました。"
+    assert found(asker, "intra") == []  # a link's address is not what the page says

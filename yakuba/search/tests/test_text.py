@@ -28,3 +28,9 @@ def test_highlight_escapes_and_marks_the_original_text():
     )
     assert "<mark>在宅</mark>" in snippet and snippet.startswith("…") and snippet.endswith("…")
     assert len(snippet) < 100
+
+
+def test_a_match_takes_its_dropped_long_vowel_marks_with_it():
+    assert text.highlight("ルーターとﾙｰﾀｰ", text.parse_query("るーた")) == (
+        "<mark>ルーター</mark>と<mark>ﾙｰﾀｰ</mark>"
+    )
