@@ -467,12 +467,12 @@ class NewTrackForm(forms.Form):
         validators=[TextValidator(decisions.MAX_TEXT)],
     )
     option_1 = forms.CharField(
-        label=gettext_lazy("選択肢1"), max_length=200, initial=gettext_lazy("はい")
+        label=gettext_lazy("選択肢1の文"), max_length=200, initial=gettext_lazy("はい")
     )
     outcome_1 = forms.CharField(label=gettext_lazy("選択肢1の結果"), max_length=200)
     effect_1 = forms.ChoiceField(label=gettext_lazy("選択肢1の結果の区分"))
     option_2 = forms.CharField(
-        label=gettext_lazy("選択肢2"), max_length=200, initial=gettext_lazy("いいえ")
+        label=gettext_lazy("選択肢2の文"), max_length=200, initial=gettext_lazy("いいえ")
     )
     outcome_2 = forms.CharField(label=gettext_lazy("選択肢2の結果"), max_length=200)
     effect_2 = forms.ChoiceField(label=gettext_lazy("選択肢2の結果の区分"))

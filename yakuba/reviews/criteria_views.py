@@ -203,6 +203,50 @@ def version_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@read
+def version_try(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Try the flow: choose answers and see the path and the outcome each track reaches
+    (a GET form: nothing is stored). Answers come as ``<track>.<question>=<option>``."""
+    version = get_for_user_or_404(criteria.visible_versions, request.user, pk)
+    answers: dict[str, dict[str, str]] = {}
+    for name in request.GET:
+        value = str(request.GET.get(name, ""))
+        track_key, _sep, question_key = name.partition(".")
+        if track_key and question_key and value:
+            answers.setdefault(track_key[:50], {})[question_key[:50]] = value[:50]
+    results = decisions.evaluate(version.definition, answers)
+    tracks: list[dict[str, Any]] = []
+    for track in decisions.tracks_of(version.definition):
+        key = str(track.get("key"))
+        result = results[key]
+        questions = {q.get("key"): q for q in track.get("questions") or []}
+        outcomes = {o.get("key"): o for o in track.get("outcomes") or []}
+        shown = [*result.path, *([result.next_question] if result.next_question else [])]
+        tracks.append(
+            {
+                "key": key,
+                "label": track.get("label", ""),
+                "steps": [
+                    {
+                        "name": f"{key}.{q}",
+                        "question": questions[q],
+                        "chosen": answers.get(key, {}).get(q, ""),
+                    }
+                    for q in shown
+                    if q in questions
+                ],
+                "result": result,
+                "outcome": outcomes.get(result.outcome) if result.outcome else None,
+                "effect_label": flow.effect_label(result.effect or ""),
+            }
+        )
+    return render(
+        request,
+        "reviews/criteria/try.html",
+        {"version": version, "criteria_set": version.criteria_set, "tracks": tracks},
+    )
+
+
 @manage
 @require_POST
 def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:

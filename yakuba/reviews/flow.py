@@ -72,7 +72,7 @@ class FlowTrack:
         return _("（%(questions)s・%(routes)s）") % {"questions": questions, "routes": routes}
 
 
-def _effect_label(value: str) -> str:
+def effect_label(value: str) -> str:
     return str(OutcomeEffect(value).label) if value in OutcomeEffect.values else value
 
 
@@ -103,7 +103,7 @@ def describe(definition: Any) -> list[FlowTrack]:
                         next_key=str(o.get("next") or ""),
                         next_text=texts.get(o.get("next"), ""),
                         outcome_label=str(outcome.get("label") or ""),
-                        outcome_effect=_effect_label(effect) if effect else "",
+                        outcome_effect=effect_label(effect) if effect else "",
                         blocked_by_law=effect == decisions.KEPT_BY_LAW,
                         requires_note=bool(o.get("requires_note")),
                         requires_article=bool(o.get("requires_article")),
@@ -124,7 +124,7 @@ def describe(definition: Any) -> list[FlowTrack]:
                 key=str(key),
                 label=str(o.get("label") or ""),
                 effect=str(o.get("effect") or ""),
-                effect_label=_effect_label(str(o.get("effect") or "")),
+                effect_label=effect_label(str(o.get("effect") or "")),
                 description=str(o.get("description") or ""),
                 routes=reached.get(str(key), 0),
                 blocked_by_law=o.get("effect") == decisions.KEPT_BY_LAW,

@@ -45,6 +45,7 @@ urlpatterns: list = [
         name="criteria_new_version",
     ),
     path("criteria/versions/<int:pk>/", criteria_views.version_detail, name="criteria_version"),
+    path("criteria/versions/<int:pk>/try/", criteria_views.version_try, name="criteria_try"),
     path("criteria/versions/<int:pk>/publish/", criteria_views.publish, name="criteria_publish"),
     path("criteria/versions/<int:pk>/discard/", criteria_views.discard, name="criteria_discard"),
     path(

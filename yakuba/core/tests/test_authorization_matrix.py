@@ -950,6 +950,9 @@ MATRIX: dict[str, Rule] = {
         REVIEW_CRITERIA, ok=302, method="post", kwargs=_rvc("set")
     ),
     "reviews:criteria_version": Rule(SIGNED_IN, kwargs=_rvc("published")),
+    "reviews:criteria_try": Rule(
+        SIGNED_IN, kwargs=_rvc("published"), query="seal.seal_basis=form_only"
+    ),
     "reviews:criteria_publish": Rule(REVIEW_CRITERIA, ok=302, method="post", kwargs=_rvc("draft")),
     "reviews:criteria_discard": Rule(REVIEW_CRITERIA, ok=302, method="post", kwargs=_rvc("draft")),
     "reviews:criteria_track_new": Rule(REVIEW_CRITERIA, kwargs=_rvc("draft")),
@@ -1104,6 +1107,7 @@ UNIT_SCOPED = sorted(
         "knowledge:howto_version",
         # Review criteria (issue 17) are the office's: every role reads published versions.
         "reviews:criteria_version",
+        "reviews:criteria_try",
     }
 )
 

@@ -87,6 +87,14 @@ def test_planning_publishes_the_default_criteria(browser, live_server, org, make
     assert draft.change_note == "押印の説明文を明確化"
     assert draft.definition["tracks"][0]["questions"][0]["help"].startswith("根拠の法令")
 
+    # Try the published criteria: each answer reveals the next question (htmx), then the outcome.
+    page.get_by_role("link", name="質問に答えて結果を試す").click()
+    page.get_by_label("押印（署名）を求める根拠は何ですか").select_option("form_only")
+    page.get_by_label("押印は何のために求めていますか").select_option("none")
+    page.get_by_text("押印廃止").first.wait_for()
+    problems += axe_problems(page, "try the criteria")
+    _shot(page, "try-ja")
+
     # The meeting set too, then the list shows both published.
     page.goto("/reviews/criteria/")
     page.get_by_role("link", name="第1版（下書き）").click()
@@ -105,6 +113,9 @@ def test_planning_publishes_the_default_criteria(browser, live_server, org, make
     english.goto(f"/reviews/criteria/versions/{draft.pk}/")
     problems += axe_problems(english, "flow (en)")
     _shot(english, "published-en")
+    english.goto(f"/reviews/criteria/versions/{draft.pk}/try/?seal.seal_basis=law")
+    problems += axe_problems(english, "try (en)")
+    _shot(english, "try-en")
     english.goto("/reviews/criteria/new/")
     problems += axe_problems(english, "new set (en)")
     _shot(english, "new-set-en")

@@ -383,3 +383,33 @@ def test_pages_in_english(client_for: Any, drafts: dict[str, CriteriaVersion]) -
         HTTP_ACCEPT_LANGUAGE="en",
     ).content.decode()
     assert "Publish version 1" in html
+
+
+def test_try_the_flow_shows_the_path_and_outcome_and_stores_nothing(
+    client_for: Any, planner: Any, drafts: dict[str, CriteriaVersion]
+) -> None:
+    version = criteria.publish(actor=planner, version=drafts["procedure"])
+    client = client_for("staff")  # whoever answers reviews may try the published criteria
+    before = AuditEntry.objects.count()
+    url = reverse("reviews:criteria_try", args=[version.pk])
+    page = client.get(url, {"seal.seal_basis": "form_only", "seal.seal_purpose": "identity"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    # The next question on the path is offered; no outcome yet for the seal track.
+    assert "押印以外の方法で確認できますか" in html
+    assert "まだ結果は決まっていません" in html
+    page = client.get(
+        url,
+        {
+            "seal.seal_basis": "form_only",
+            "seal.seal_purpose": "identity",
+            "seal.seal_alternative": "substitute",
+            "paper.paper_basis": "law",
+        },
+    )
+    html = page.content.decode()
+    assert "署名等に代替" in html
+    assert "存続（法令等による）" in html
+    assert AuditEntry.objects.count() == before
+    # Garbage answers are simply not answers.
+    assert client.get(url, {"seal.seal_basis": "<script>", "x": "y"}).status_code == 200
