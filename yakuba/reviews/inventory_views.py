@@ -19,6 +19,7 @@ from yakuba.accounts.roles import Capability
 from yakuba.core.downloads import download
 from yakuba.core.permissions import capability_required, get_for_user_or_404
 from yakuba.core.tabular import XLSX_CONTENT_TYPE
+from yakuba.org.models import Unit
 from yakuba.org.positions import LEVELS, level_label
 from yakuba.reviews import inventory_selectors as selectors
 from yakuba.reviews import inventory_services as services
@@ -92,7 +93,20 @@ def procedure_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _import_context(request: HttpRequest, batch: ProcedureImport) -> dict[str, Any]:
     page = Paginator(batch.problems or [], PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
     summary = batch.summary or {}
+    changes: list[dict[str, Any]] = []
+    change_page = None
+    if batch.state == ImportState.READY:
+        # What confirming would write: the new and changed procedures, a page at a time.
+        changing = [r for r in batch.rows or [] if r.get("change") != "unchanged"]
+        change_page = Paginator(changing, PER_PAGE).get_page(request.GET.get("changes"))
+        units = Unit.objects.in_bulk({r["unit_id"] for r in change_page.object_list})
+        changes = [
+            r | {"unit_name": units[r["unit_id"]].name if r["unit_id"] in units else ""}
+            for r in change_page.object_list
+        ]
     return {
+        "changes": changes,
+        "change_page": change_page,
         "batch": batch,
         "summary": summary,
         "problems": page.object_list,

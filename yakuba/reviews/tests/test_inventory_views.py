@@ -74,6 +74,7 @@ def test_the_planning_unit_uploads_previews_and_confirms(
     assert response.url == reverse("reviews:procedure_import_detail", args=[batch.pk])
     preview = planner.get(response.url).content.decode()
     assert "確定待ち" in preview and "取り込みを確定する" in preview
+    assert "新規・更新となる手続" in preview and "転入届" in preview
     assert not Procedure.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         planner.post(reverse("reviews:procedure_import_confirm", args=[batch.pk]))
