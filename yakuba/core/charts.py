@@ -13,6 +13,7 @@ attributes are not allowed).
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -194,8 +195,15 @@ class _Frame:
                     s.label,
                 )
             )
-            x += 28 + 13 * len(s.label)
+            x += 28 + _label_width(str(s.label))
         return format_html("<g>{}</g>", SafeString("".join(parts)))
+
+
+def _label_width(label: str) -> int:
+    """About how wide a 12px label is: 13px for a full-width character, 7.5 for the rest
+    (a Latin label measured as if it were Japanese ran off the chart in English)."""
+    wide = sum(1 for ch in label if unicodedata.east_asian_width(ch) in "WF")
+    return math.ceil(13 * wide + 7.5 * (len(label) - wide))
 
 
 def _point_title(chart: Chart, i: int) -> str:
