@@ -237,3 +237,20 @@ def test_paging(db, provider, make_user):
     assert pages[0].total == 25 and pages[3].page == 3
     seen = [r.document.object_id for p in pages[:3] for r in p.results]
     assert sorted(seen) == list(range(100, 125))
+
+
+def test_postgresql_checks_long_words_through_trigram_indexes(corpus, make_user):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram indexes exist on PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'search_searchdocument' "
+            "AND indexdef LIKE '%gin_trgm_ops%'"
+        )
+        assert {row[0] for row in cursor.fetchall()} == {
+            "search_doc_title_trgm",
+            "search_doc_body_trgm",
+        }
+    assert set(ids(make_user("staff"), "共有フォルダ")) == {3}  # same results as SQLite
