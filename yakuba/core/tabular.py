@@ -16,7 +16,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar, overload
+from typing import Any, TypeVar, overload
 
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,25 @@ _ILLEGAL_IN_CELL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 CSV_CP932_CONTENT_TYPE = "text/csv; charset=shift_jis"
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """One problem an import found, where the person can find it in their file (sheet, row
+    number as the spreadsheet shows it, column heading) and what to do (a message)."""
+
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
 
 
 class TableReadError(ValueError):

@@ -22,7 +22,7 @@ from yakuba.accounts.models import User
 from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
-from yakuba.core.tabular import Sheet, TableReadError, import_limit, read_tables
+from yakuba.core.tabular import CellProblem, Sheet, TableReadError, import_limit, read_tables
 from yakuba.core.text import (
     is_kana,
     nfkc,
@@ -96,22 +96,6 @@ _UNIT_CODE = re.compile(r"^[0-9A-Za-z\-_]{1,20}$")
 MAX_CELL = 500
 
 
-@dataclass(frozen=True)
-class RowError:
-    sheet: str
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
-
-
 @dataclass
 class UnitRow:
     row: int
@@ -144,7 +128,7 @@ class ImportPlan:
     staff: list[StaffRow] = field(default_factory=list)
     # The first `max_errors` problems are kept to show; the rest are only counted, so a
     # file of 10,000 bad rows does not become 70,000 stored messages and a huge page.
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[CellProblem] = field(default_factory=list)
     errors_total: int = 0
     max_errors: int = field(default_factory=lambda: import_limit("IMPORT_MAX_ERRORS"))
     # Counted during validation against the database: what applying would do.
@@ -156,7 +140,7 @@ class ImportPlan:
     # file has no problem.
     staff_plan: personnel.StaffPlan | None = None
 
-    def add_error(self, error: RowError) -> None:
+    def add_error(self, error: CellProblem) -> None:
         self.errors_total += 1
         if len(self.errors) < self.max_errors:
             self.errors.append(error)
@@ -279,7 +263,7 @@ class _RowReader:
     def error(self, name: str, message: str) -> None:
         self.failed = True
         self.plan.add_error(
-            RowError(self.sheet.name, self.row_no, _label(self.columns, name), message)
+            CellProblem(self.sheet.name, self.row_no, _label(self.columns, name), message)
         )
 
 
@@ -320,7 +304,7 @@ def build_plan(
         try:
             sheets = read_tables(filename, data)
         except TableReadError as exc:
-            plan.add_error(RowError("", 0, "", str(exc)))
+            plan.add_error(CellProblem("", 0, "", str(exc)))
             return plan
     staff_sheets: list[tuple[Sheet, int, list[str]]] = []
     for sheet in sheets:
@@ -335,7 +319,7 @@ def build_plan(
             staff_sheets.append((sheet, header_index, header))
         else:
             plan.add_error(
-                RowError(
+                CellProblem(
                     sheet.name,
                     sheet.rows[header_index][0],
                     "",
@@ -349,7 +333,7 @@ def build_plan(
     for sheet, header_index, header in staff_sheets:
         _read_staff(sheet, header_index, header, plan)
     if not plan.errors_total and not plan.units and not plan.staff:
-        plan.add_error(RowError("", 0, "", _("取り込むデータ行がありません。")))
+        plan.add_error(CellProblem("", 0, "", _("取り込むデータ行がありません。")))
     if not plan.errors_total and (plan.staff or complete_list):
         plan.staff_plan = personnel.classify(
             plan, effective_date=effective_date, complete_list=complete_list
@@ -388,7 +372,7 @@ def _missing_columns(reader: _RowReader, required: Iterable[str], header_row: in
     missing = [c for c in required if c not in reader.mapping]
     for name in missing:
         reader.plan.add_error(
-            RowError(
+            CellProblem(
                 reader.sheet.name,
                 header_row,
                 _label(reader.columns, name),
@@ -462,7 +446,7 @@ def _read_units(sheet: Sheet, header_index: int, header: list[str], plan: Import
     for r in rows:
         if r.parent_code and r.parent_code not in codes_in_file and r.parent_code not in existing:
             plan.add_error(
-                RowError(
+                CellProblem(
                     sheet.name,
                     r.row,
                     _label(UNIT_COLUMNS, "parent_code"),
@@ -477,7 +461,7 @@ def _read_units(sheet: Sheet, header_index: int, header: list[str], plan: Import
         while current is not None and current.parent_code:
             if current.code in path:
                 plan.add_error(
-                    RowError(
+                    CellProblem(
                         sheet.name,
                         r.row,
                         _label(UNIT_COLUMNS, "parent_code"),
@@ -654,7 +638,7 @@ class ApplyResult:
 
 
 class ImportRejected(ValueError):
-    def __init__(self, errors: list[RowError]):
+    def __init__(self, errors: list[CellProblem]):
         super().__init__(f"{len(errors)} problems")
         self.errors = errors
 

@@ -24,10 +24,10 @@ from yakuba.accounts.models import User
 from yakuba.accounts.roles import Capability
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
-from yakuba.core.tabular import Sheet, TableReadError, read_tables
+from yakuba.core.tabular import CellProblem, Sheet, TableReadError, read_tables
 from yakuba.core.text import without_unstorable
 from yakuba.org import presets
-from yakuba.org.importing import ImportPlan, RowError, build_plan, reads_as_is
+from yakuba.org.importing import ImportPlan, build_plan, reads_as_is
 from yakuba.org.mapping import (
     HEADER_SEARCH_ROWS,
     MAX_EMPLOYMENT_LABELS,
@@ -106,7 +106,7 @@ def check_upload(batch: ImportBatch) -> Checked:
         sheets = read_tables(batch.filename, data)
     except TableReadError as exc:
         plan = ImportPlan()
-        plan.add_error(RowError("", 0, "", str(exc)))
+        plan.add_error(CellProblem("", 0, "", str(exc)))
         return Checked(plan=plan)
     sample = sample_of(sheets)
     if batch.mapping:
@@ -123,7 +123,7 @@ def plan_to_apply(batch: ImportBatch) -> Checked:
     if checked.plan is None:
         plan = ImportPlan()
         plan.add_error(
-            RowError("", 0, "", _("列の対応付けが済んでいません。もう一度検査してください。"))
+            CellProblem("", 0, "", _("列の対応付けが済んでいません。もう一度検査してください。"))
         )
         checked.plan = plan
     return checked

@@ -26,9 +26,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yakuba.core.tabular import Sheet
+from yakuba.core.tabular import CellProblem, Sheet
 from yakuba.core.text import nfkc, normalise_name, search_key, without_unstorable
-from yakuba.org.importing import STAFF_COLUMNS, RowError, employment_type_of
+from yakuba.org.importing import STAFF_COLUMNS, employment_type_of
 
 IGNORE = "ignore"
 # The fields a source column can feed, in the order the mapping form offers them.
@@ -472,7 +472,7 @@ class MappedTable:
     """A source table in Yakuba's staff layout, with what the mapping itself found wrong."""
 
     sheet: Sheet
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[CellProblem] = field(default_factory=list)
     # Rows left out because their employment label is mapped to SKIP.
     skipped: int = 0
 
@@ -567,7 +567,7 @@ def apply_mapping(
                 parts = [cell(t) for t in UNIT_LEVELS if cell(t)]
             code, problem = units.resolve(parts)
             if problem is not None:
-                result.errors.append(RowError(sheet.name, row_no, unit_label, problem))
+                result.errors.append(CellProblem(sheet.name, row_no, unit_label, problem))
                 continue
             out[_CANONICAL_INDEX["unit_code"]] = code or ""
             out[_CANONICAL_INDEX["unit_name"]] = units.units[code].name if code else ""

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from yakuba.audit.models import AuditAction
 from yakuba.audit.services import record
 from yakuba.core.conf import setting
-from yakuba.core.tabular import Sheet, TableReadError, import_limit, read_tables
+from yakuba.core.tabular import CellProblem, Sheet, TableReadError, import_limit, read_tables
 from yakuba.core.text import nfkc, text_problem
 from yakuba.org.models import Unit, UnitKind
 from yakuba.reviews.models import OnlineAvailability, Procedure, SealKind
@@ -167,25 +167,9 @@ def max_rows() -> int:
     return int(setting("REVIEWS_IMPORT_MAX_ROWS", 50_000))
 
 
-@dataclass(frozen=True)
-class Problem:
-    sheet: str
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
-
-
 @dataclass
 class Check:
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[CellProblem] = field(default_factory=list)
     more_problems: int = 0
     rows: list[dict[str, Any]] = field(default_factory=list)
     created: int = 0
@@ -219,7 +203,7 @@ class _Collector:
 
     def add(self, sheet: str, row: int, column: str, message: str) -> None:
         if len(self.check.problems) < self.limit:
-            self.check.problems.append(Problem(sheet, row, column, message))
+            self.check.problems.append(CellProblem(sheet, row, column, message))
         else:
             self.check.more_problems += 1
 
