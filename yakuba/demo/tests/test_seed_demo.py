@@ -293,7 +293,8 @@ def test_all_or_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_nothing_outside_the_demo_app_imports_it() -> None:
     """Demo data must only ever arrive through an explicit command.
 
-    Allowed: the demo app, each app's own `demo.py` (demo data for that capability),
+    Allowed: the demo app, each app's own `demo.py` / `demo_*.py` (demo data for that
+    capability),
     `seed_*` management commands, benchmark scripts and tests. Never: settings, URLs,
     views, app start-up or any other runtime module.
     """
@@ -305,6 +306,7 @@ def test_nothing_outside_the_demo_app_imports_it() -> None:
         return (
             demo in path.parents
             or path.name in {"demo.py", "bench.py"}
+            or path.name.startswith(("demo_", "bench_"))
             or (path.parent.name == "commands" and path.name.startswith("seed_"))
             or "tests" in path.parts
         )
