@@ -65,7 +65,8 @@ class Report:
         return crossing.median_hours(self.firsts)
 
 
-def _department_code(path: str) -> str:
+def department_code(path: str) -> str:
+    """The code of the department (部) a unit path belongs to: its first level."""
     return path.strip("/").split("/")[0]
 
 
@@ -88,7 +89,7 @@ def report(start: dt.date, end: dt.date) -> Report:
     for pk, position, path, active in Staff.objects.values_list(
         "pk", "position", "unit__path", "active"
     ):
-        dept = _department_code(path)
+        dept = department_code(path)
         level = positions.level_of(position)
         dept_group[pk] = dept
         level_group[pk] = level

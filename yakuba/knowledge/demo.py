@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from yakuba.accounts.roles import Role
 from yakuba.demo import accounts
+from yakuba.knowledge.crossing_selectors import department_code
 from yakuba.knowledge.demo_text import HOWTO_TEMPLATES, SINCE, THANKS, TOPICS, WHERE, Topic
 from yakuba.knowledge.models import (
     Answer,
@@ -68,13 +69,13 @@ def _demo_helper_account(tags: dict[str, SkillTag]) -> str:
     me = Staff.objects.filter(user__username=accounts.STAFF).select_related("unit").first()
     if me is None or "vpn" not in tags:
         return ""
-    department = me.unit.path.strip("/").split("/")[0]
+    department = department_code(me.unit.path)
     told = rank_helpers([tags["vpn"].pk], me)[: helpers_per_question()]
     pick = next(
         (
             h
             for h in told
-            if h.staff.user_id is None and h.staff.unit.path.strip("/").split("/")[0] != department
+            if h.staff.user_id is None and department_code(h.staff.unit.path) != department
         ),
         None,
     )
