@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from yakuba.core.tests.browser_support import (
     PHONE,
@@ -114,7 +115,7 @@ def test_security_page_history_and_password_change(context, live_server, org) ->
     page.get_by_label("新しいパスワード:", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("新しいパスワード（確認）").fill(NEW_PASSWORD)
     page.get_by_role("button", name="変更する").click()
-    assert page.get_by_text("現在のパスワードが正しくありません").is_visible()
+    expect(page.get_by_text("現在のパスワードが正しくありません")).to_be_visible()
     assert axe_problems(page, "password change with errors") == []
     shot(page, "password-change-error-ja")
 
@@ -207,7 +208,7 @@ def test_hygiene_screen_lists_unlocks_and_disables_after_confirming(
             # The visually hidden part of the name says which lock (Chrome puts a space
             # before it).
             page.get_by_role("button", name=re.compile(r"ロックを解除\s*: yamada")).click()
-            assert page.get_by_text("「yamada」のロックを解除しました。").is_visible()
+            expect(page.get_by_text("「yamada」のロックを解除しました。")).to_be_visible()
             assert not AccessAttempt.objects.exists()
 
             page.get_by_role("link", name=re.compile("長期間サインインしていない")).click()
@@ -224,7 +225,7 @@ def test_hygiene_screen_lists_unlocks_and_disables_after_confirming(
             shot(page, "hygiene-confirm-ja")
             assert User.objects.get(pk=accounts["sleeper"].pk).is_active
             page.get_by_role("button", name="2 件を無効にする").click()
-            assert page.get_by_text("2 件のアカウントを無効にしました").is_visible()
+            expect(page.get_by_text("2 件のアカウントを無効にしました")).to_be_visible()
             assert not User.objects.get(pk=accounts["sleeper"].pk).is_active
             assert not User.objects.get(pk=accounts["forgotten"].pk).is_active
         else:

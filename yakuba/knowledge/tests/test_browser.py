@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from yakuba.core.tests.browser_support import (
     PHONE,
@@ -83,7 +84,7 @@ def test_ask_answer_accept_and_turn_into_a_how_to(
 
     page.reload()
     page.get_by_role("button", name="解決した回答に選ぶ").click()
-    assert page.get_by_text("解決した回答に選びました。").is_visible()
+    expect(page.get_by_text("解決した回答に選びました。")).to_be_visible()
     problems += axe_problems(page, "question (accepted)")
     screenshot(page, "knowledge-question-ja")
     page.get_by_role("button", name="この回答を手順書にする").click()
@@ -96,8 +97,11 @@ def test_ask_answer_accept_and_turn_into_a_how_to(
     page.get_by_role("link", name="編集").click()
     page.get_by_label("変更内容").fill("手順を番号付きに")
     page.get_by_role("button", name="保存").click()
+    page.wait_for_url(f"**{article.get_absolute_url()}")
     page.get_by_role("link", name="版の履歴").click()
-    assert page.get_by_role("link", name="第2版").is_visible()
+    # The click only starts the navigation: wait for the history page before reading it.
+    page.wait_for_url("**/history/")
+    page.get_by_role("link", name="第2版").wait_for()
     problems += axe_problems(page, "history")
 
     # Found from the header's search box, in full width, and opened from the results.

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from yakuba.core.tests.browser_support import (
     PHONE,
@@ -76,14 +77,14 @@ def test_licence_report_and_ledger(browser, live_server, org, make_user) -> None
     page.get_by_label("保有者").select_option(str(org["staff"]["2001"].pk))
     problems += axe_problems(page, "licence form")
     page.get_by_role("button", name="保存").click()
-    assert "保存しました" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("保存しました")
     licence = Licence.objects.get(name="Zoom ホスト04")
     page.get_by_role("link", name="保有者の変更").click()
     page.get_by_label("新しい保有者").select_option(str(org["staff"]["1001"].pk))
     page.get_by_label("変更日").fill("2026-11-01")
     problems += axe_problems(page, "reassign form")
     page.get_by_role("button", name="変更する").click()
-    assert page.locator("table tbody tr").count() == 2
+    expect(page.locator("table tbody tr")).to_have_count(2)
     problems += axe_problems(page, "licence detail")
     screenshot(page, "licences-detail")
     licence.refresh_from_db()

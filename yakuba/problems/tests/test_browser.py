@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from yakuba.core.tests.browser_support import (
     PHONE,
@@ -67,7 +68,7 @@ def test_register_pages(browser, live_server, org, make_user) -> None:
     screenshot(page, "problems-register-ja")
     page.get_by_label("期限超過のみ").check()
     page.get_by_role("button", name="絞り込む").click()
-    assert page.locator("tbody tr").count() == 1
+    expect(page.locator("tbody tr")).to_have_count(1)
 
     en = _page(browser, live_server, planning, lang="en")
     en.goto("/problems/")
@@ -88,12 +89,12 @@ def test_register_pages(browser, live_server, org, make_user) -> None:
     page.get_by_role("link", name="この対応策を編集").nth(1).click()
     page.get_by_label("状況").select_option("declined")
     page.get_by_role("button", name="保存").click()
-    assert "見送りの理由を入力してください" in page.locator("form.narrow").inner_text()
+    expect(page.locator("form.narrow")).to_contain_text("見送りの理由を入力してください")
     problems += axe_problems(page, "countermeasure form with an error")
     screenshot(page, "problems-countermeasure-error-ja")
     page.get_by_label("見送りの理由").fill("次年度の予算で対応するため")
     page.get_by_role("button", name="保存").click()
-    assert "対応策を保存しました" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("対応策を保存しました")
     assert Countermeasure.objects.filter(status=Status.DECLINED).count() == 2
 
     # A new problem from a blocker link.

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from yakuba.core.tests.browser_support import (
     PHONE,
@@ -112,6 +113,7 @@ def test_register_for_a_full_session_and_get_promoted(browser, live_server, org,
     _shot(page, "session-waitlisted-ja")
     page.get_by_role("link", name="研修会の一覧").click()
     page.get_by_role("link", name="わたしの申込と研修履歴").click()
+    page.wait_for_url("**/mine/")
     assert page.get_by_text("キャンセル待ち 2 番目").is_visible()
     assert page.get_by_text("期限超過").is_visible()
     problems += axe_problems(page, "mine")
@@ -133,7 +135,7 @@ def test_register_for_a_full_session_and_get_promoted(browser, live_server, org,
         _shot(manager, label.replace(" ", "-") + "-ja")
     manager.goto("/training/manage/sessions/new/")
     manager.get_by_role("button", name="保存する").click()
-    assert manager.get_by_text("このフィールドは必須です。").first.is_visible()
+    expect(manager.get_by_text("このフィールドは必須です。").first).to_be_visible()
     problems += axe_problems(manager, "session form (errors)")
     _shot(manager, "session-form-errors-ja")
     manager.goto(f"/training/manage/sessions/{full.pk}/attendance/")
