@@ -12,6 +12,10 @@ Solving
     objective, CP-SAT proven ``bound``, ``breakdown`` by rule, ``violations`` (staff, day,
     rule, cost), ``time_to_first``, ``wall_time``, ``diagnosis`` when infeasible).
     ``on_progress(elapsed_s, objective, bound)`` is called on every improvement.
+    ``full_model=BY_SIZE``: the full CP-SAT model only where it can be built in time,
+    else LNS from the hint with the decomposed bound (``decomposed_bound``, its
+    ``bound_source`` "decomposition"); ``on_strategy(name)`` is told the search chosen
+    (``stats["strategy"]``) before it runs.
 Diagnosis
     :class:`Diagnosis` of :class:`Conflict` (``code``, ``params``, ``message_en``,
     ``message_ja``) naming the hard rules that cannot hold together.
@@ -49,9 +53,10 @@ from .model import (
     WindowLimit,
 )
 from .result import Conflict, Diagnosis, Evaluation, SolveResult, Violation
-from .solver import solve
+from .solver import BY_SIZE, solve
 
 __all__ = [
+    "BY_SIZE",
     "Activity",
     "Capacity",
     "Conflict",

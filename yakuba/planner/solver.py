@@ -44,6 +44,8 @@ from ortools.sat.python import cp_model
 
 from .builder import Builder
 from .construct import construct, improve_rows
+from .decomposed_bound import SOURCE as DECOMPOSITION
+from .decomposed_bound import decomposed_bound
 from .diagnosis import diagnose
 from .evaluate import evaluate
 from .index import Grid, Index
@@ -118,6 +120,19 @@ COLGEN_MAX_END = 0.85
 #: Share of the column generation's time kept for its final bound (see ``colgen``):
 #: beside LNS the master does not converge, and the rounds' bounds stay negative.
 COLGEN_FINAL_SHARE = 0.4
+#: ``full_model=BY_SIZE``: the full model when it can be built in time, else LNS from the
+#: start roster with the decomposed bound (``decomposed_bound``), for callers that want a
+#: proven bound (municipal rosters) at any office size.
+BY_SIZE = "by-size"
+#: Variables of the full model Python builds per second: measured on the municipal
+#: model, January 2027 (two cores shared, load 7-10): 1 956 staff, 117 041 variables in
+#: 10.4 s; 4 896 staff, 293 605 variables in 18.2 s.
+FULL_MODEL_BUILD_VARS_PER_S = 12000
+#: ``BY_SIZE`` builds the full model only if that takes at most this share of the time
+#: limit: the model's build holds the interpreter (LNS waits), and CP-SAT's presolve of
+#: it takes longer still (the 2 000-staff model built in 10 s gave its first own roster
+#: after 35 s, and at 60 s a bound of 6 401 where the decomposition proves 9 939).
+FULL_MODEL_BUILD_SHARE = 0.15
 
 
 class _Clock:
@@ -406,7 +421,10 @@ def _lns(s: _Search, end: float, sub_limit: float = 0.6) -> None:
         if s.stop.wait(0.05) or s.clock.elapsed() >= end:
             return
     cells = s.lns_cells
-    while s.clock.elapsed() < end - 0.1 and not s.stop.is_set():
+    t_build = 0.0
+    # An iteration whose sub-model cannot even be built before the end is not started:
+    # on thousands of staff one build takes seconds, and the solve must end on time.
+    while s.clock.elapsed() + t_build < end - 0.1 and not s.stop.is_set():
         base, base_obj, version = s.snapshot()
         with s.lock:
             free = _neighbourhood(s, cells)
@@ -509,6 +527,8 @@ class Strategy:
     #: Column generation on one thread beside LNS: the LP bound, and an integer roster
     #: chosen among its columns offered to the search.
     colgen: bool = False
+    #: The decomposed bound (``decomposed_bound``) is computed before the search.
+    decomposition_bound: bool = False
 
     @property
     def portfolio(self) -> bool:
@@ -528,19 +548,38 @@ def colgen_supported(problem: Problem) -> bool:
     )
 
 
+def model_size(ix: Index) -> int:
+    """Decision variables of the full model (one per allowed activity and cell)."""
+    return sum(len(c) for row in ix.allowed for c in row)
+
+
 def choose_strategy(
-    ix: Index, workers: int, has_start: bool, full_model: bool | None = None
+    ix: Index,
+    workers: int,
+    has_start: bool,
+    full_model: bool | str | None = None,
+    time_limit: float = 60.0,
 ) -> Strategy:
     """The search for this model size and horizon (measured on the Curtois & Qu set, see
     the module docstring and BENCHMARK.md). ``has_start``: a roster to start from exists;
-    ``full_model``: the caller's choice, None to decide by size."""
-    n_vars = sum(len(c) for row in ix.allowed for c in row)
+    ``full_model``: the caller's choice, None to decide by size for the Curtois & Qu
+    shape, ``BY_SIZE`` for the full model only where it can be built in time."""
+    n_vars = model_size(ix)
+    if full_model == BY_SIZE:
+        build_s = n_vars / FULL_MODEL_BUILD_VARS_PER_S
+        if has_start and build_s > FULL_MODEL_BUILD_SHARE * time_limit:
+            # Too large to build and search in time: LNS on every core from the start
+            # roster, the bound from the decomposition.
+            return Strategy("decomposition+lns", 0, False, max(1, workers), False, False, True)
+        lns = 0 if workers == 1 else max(1, workers - 1)
+        name = "full" + ("+lns" if lns else "")
+        return Strategy(name, 1, False, lns, False, False, True)
     if full_model is None:
         use_full = n_vars <= FULL_MODEL_MAX_VARS or not has_start
     else:
         # The caller knows its problem shape: e.g. municipal rosters want the proven bound
         # of the full model even when a constructive start exists.
-        use_full = full_model or not has_start
+        use_full = bool(full_model) or not has_start
     portfolio = (
         full_model is None
         and has_start
@@ -602,10 +641,14 @@ def solve(
     seed: int = 0,
     on_progress: ProgressFn | None = None,
     hint: Roster | None = None,
-    full_model: bool | None = None,
+    full_model: bool | str | None = None,
     stop: threading.Event | None = None,
+    on_strategy: Callable[[str], None] | None = None,
 ) -> SolveResult:
-    """Optimise ``problem`` within ``time_limit`` seconds. See :class:`SolveResult`."""
+    """Optimise ``problem`` within ``time_limit`` seconds. See :class:`SolveResult`.
+
+    ``full_model``: see :func:`choose_strategy`. ``on_strategy(name)`` is called once the
+    search is chosen (after the start roster), before it runs."""
     clock = _Clock(time_limit)
     ix = Index.build(problem)
     s = _Search(ix, clock, workers, seed, on_progress)
@@ -634,8 +677,17 @@ def solve(
         s.offer(grid, breakdown(ix, grid)[0])
     s.stats["improve_time"] = round(clock.elapsed(), 2)
     s.stats["construct_time"] = round(clock.elapsed(), 2)
-    strategy = choose_strategy(ix, workers, s.best is not None, full_model)
+    strategy = choose_strategy(ix, workers, s.best is not None, full_model, time_limit)
     s.stats["strategy"] = strategy.name
+    s.stats["model_vars"] = model_size(ix)
+    if on_strategy is not None:
+        on_strategy(strategy.name)
+    if strategy.decomposition_bound:
+        started = clock.elapsed()
+        decomposed = decomposed_bound(ix)
+        s.stats["decomposition_bound"] = decomposed.value
+        s.stats["decomposition_s"] = round(clock.elapsed() - started, 2)
+        s.raise_bound(float(decomposed.value), DECOMPOSITION)
     threads = []
     if strategy.portfolio:
         hint_for = s.best if strategy.full_model_hinted else None

@@ -73,3 +73,35 @@ def test_large_four_week_models_above_the_portfolio_size_run_column_generation_n
 def test_a_forced_full_model_starts_from_scratch():
     s = choose_strategy(_index(20, 84, 3), workers=2, has_start=True, full_model=True)
     assert (s.name, s.full_model_hinted) == ("full+lns", False)
+
+
+def test_by_size_builds_the_full_model_only_where_it_can_be_built_in_time():
+    from yakuba.planner.solver import (
+        BY_SIZE,
+        FULL_MODEL_BUILD_SHARE,
+        FULL_MODEL_BUILD_VARS_PER_S,
+        model_size,
+    )
+
+    # 600 staff × 31 days × 2 activities: about 37 000 variables, built in ~3 s.
+    small = _index(600, 31, 2)
+    s = choose_strategy(small, workers=2, has_start=True, full_model=BY_SIZE, time_limit=60)
+    assert (s.name, s.full_model_threads, s.lns_threads) == ("full+lns", 1, 1)
+    # The decomposed bound is computed beside the full model's (the better one is kept).
+    assert s.decomposition_bound
+    # 5 000 staff: no full model in 60 s; LNS on both cores, the decomposition's bound.
+    big = _index(5000, 31, 2)
+    assert model_size(big) / FULL_MODEL_BUILD_VARS_PER_S > FULL_MODEL_BUILD_SHARE * 60
+    s = choose_strategy(big, workers=2, has_start=True, full_model=BY_SIZE, time_limit=60)
+    assert (s.name, s.full_model_threads, s.lns_threads, s.decomposition_bound) == (
+        "decomposition+lns",
+        0,
+        2,
+        True,
+    )
+    # A shorter time limit moves the line: the small office's model no longer fits in 10 s.
+    s = choose_strategy(small, workers=2, has_start=True, full_model=BY_SIZE, time_limit=10)
+    assert s.name == "decomposition+lns"
+    # Without a start roster only the full model can find one, whatever the size.
+    s = choose_strategy(big, workers=2, has_start=False, full_model=BY_SIZE, time_limit=60)
+    assert (s.name, s.decomposition_bound) == ("full+lns", True)
