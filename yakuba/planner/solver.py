@@ -133,6 +133,14 @@ FULL_MODEL_BUILD_VARS_PER_S = 12000
 #: it takes longer still (the 2 000-staff model built in 10 s gave its first own roster
 #: after 35 s, and at 60 s a bound of 6 401 where the decomposition proves 9 939).
 FULL_MODEL_BUILD_SHARE = 0.15
+#: LNS windows "for everybody" take a random sample of the staff above this many staff
+#: (of at least ``LNS_MIN_SAMPLE`` people); the Curtois & Qu instances have at most 150.
+LNS_SAMPLE_ABOVE_STAFF = 1000
+LNS_MIN_SAMPLE = 100
+#: ... and there LNS starts from neighbourhoods of this many cells, doubled while a
+#: sub-model solves in a tenth of its build: building one takes seconds whatever its
+#: size (4 896 staff: 2-4 s), and 100-cell regions solved in 0.02 s gained nothing.
+LNS_LARGE_START_CELLS = 1000
 
 
 class _Clock:
@@ -330,19 +338,24 @@ def _neighbourhood(s: _Search, cells: int) -> list[list[bool]]:
     h, n = ix.horizon, ix.n_staff
     free = [[False] * h for _ in range(n)]
     kind = rng.random()
+    everybody: range | list[int] = range(n)
+    if kind < 0.6 and n > LNS_SAMPLE_ABOVE_STAFF:
+        # Two days for everybody of a large office are thousands of cells (4 896 staff:
+        # 9 800, not solved in 12 s): a random part of the staff, about ``cells`` cells.
+        everybody = rng.sample(range(n), min(n, max(LNS_MIN_SAMPLE, cells // 2)))
     if kind < 0.3:  # a window of days for every staff member
-        w = max(2, min(h, cells // max(n, 1)))
+        w = max(2, min(h, cells // max(len(everybody), 1)))
         start = rng.randrange(0, h - w + 1)
-        for e in range(n):
+        for e in everybody:
             for d in range(start, start + w):
                 free[e][d] = True
     elif kind < 0.6 and h >= 14:
         # Two windows far apart, for everybody: hours limits are tight and global, so
         # moving work between weeks (e.g. onto an under-covered weekend) needs both.
-        w = max(2, min(h // 2, cells // max(2 * n, 1)))
+        w = max(2, min(h // 2, cells // max(2 * len(everybody), 1)))
         a = rng.randrange(0, h - w + 1)
         b = rng.randrange(0, h - w + 1)
-        for e in range(n):
+        for e in everybody:
             for d in (*range(a, a + w), *range(b, b + w)):
                 free[e][d] = True
     else:  # a few staff members over a long window (whole horizon when short)
@@ -421,10 +434,11 @@ def _lns(s: _Search, end: float, sub_limit: float = 0.6) -> None:
         if s.stop.wait(0.05) or s.clock.elapsed() >= end:
             return
     cells = s.lns_cells
-    t_build = 0.0
+    t_build = slowest = 0.0
     # An iteration whose sub-model cannot even be built before the end is not started:
-    # on thousands of staff one build takes seconds, and the solve must end on time.
-    while s.clock.elapsed() + t_build < end - 0.1 and not s.stop.is_set():
+    # on thousands of staff one build takes seconds (more while another thread builds),
+    # and the solve must end on time.
+    while s.clock.elapsed() + slowest < end - 0.1 and not s.stop.is_set():
         base, base_obj, version = s.snapshot()
         with s.lock:
             free = _neighbourhood(s, cells)
@@ -432,6 +446,7 @@ def _lns(s: _Search, end: float, sub_limit: float = 0.6) -> None:
         b = Builder(s.ix, base, free).build()
         b.hint(base)
         t_build = time.monotonic() - t_build
+        slowest = max(slowest, t_build)
         solver = cp_model.CpSolver()
         # Building a window of a long horizon costs as much as a short solve: give the
         # solver at least twice the build time, or most of the iteration is overhead.
@@ -446,7 +461,10 @@ def _lns(s: _Search, end: float, sub_limit: float = 0.6) -> None:
                 with s.lock:
                     s.stats["lns_improvements"] += 1  # type: ignore[operator]
         # Adapt: sub-problems solved to optimality quickly may grow; timeouts shrink.
-        if st == cp_model.OPTIMAL and solver.WallTime() < limit * 0.5:
+        large = s.ix.n_staff > LNS_SAMPLE_ABOVE_STAFF
+        if st == cp_model.OPTIMAL and large and solver.WallTime() < 0.1 * t_build:
+            cells = min(cells * 2, 4000)
+        elif st == cp_model.OPTIMAL and solver.WallTime() < limit * 0.5:
             cells = min(int(cells * 1.15) + 1, 4000)
         elif st != cp_model.OPTIMAL:
             cells = max(int(cells / 1.15), 30)
@@ -673,10 +691,17 @@ def solve(
             # cheap, and on long horizons it removes most of the greedy start's waste.
             deadline = time.monotonic() + max(0.0, IMPROVE_SHARE * time_limit - clock.elapsed())
             s.stats["improved_rows"] = improve_rows(ix, grid, deadline, seed, stop=s.stop.is_set)
+    finish_reserve = 0.0
     if grid is not None:
+        started = clock.elapsed()
         s.offer(grid, breakdown(ix, grid)[0])
+        # The result's breakdown at the end costs as much again (seconds on thousands of
+        # staff): the search ends that much before the time limit.
+        finish_reserve = clock.elapsed() - started
     s.stats["improve_time"] = round(clock.elapsed(), 2)
     s.stats["construct_time"] = round(clock.elapsed(), 2)
+    if ix.n_staff > LNS_SAMPLE_ABOVE_STAFF:
+        s.lns_cells = LNS_LARGE_START_CELLS
     strategy = choose_strategy(ix, workers, s.best is not None, full_model, time_limit)
     s.stats["strategy"] = strategy.name
     s.stats["model_vars"] = model_size(ix)
@@ -700,10 +725,12 @@ def solve(
         )
     elif strategy.full_model_threads:
         full_hint = s.best if strategy.full_model_hinted else None
-        threads.append(threading.Thread(target=_full, args=(s, clock.left(), full_hint, 1)))
+        threads.append(
+            threading.Thread(target=_full, args=(s, clock.left() - finish_reserve, full_hint, 1))
+        )
     n_lns = strategy.lns_threads
     round_ends = [f * time_limit for f in WEEKEND_PHASE_AT] if strategy.weekend_rounds else []
-    round_ends.append(time_limit)
+    round_ends.append(time_limit - finish_reserve)
     lns_threads = [threading.Thread(target=_lns, args=(s, round_ends[0])) for _ in range(n_lns)]
     threads.extend(lns_threads)
     colgen_thread: threading.Thread | None = None

@@ -377,6 +377,21 @@ class VersionStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("旧版")
 
 
+#: The planner's strategies (`yakuba.planner.solver.choose_strategy`) as the roster page
+#: names them. The municipal model runs "full+lns" (the whole office in one CP-SAT model
+#: beside neighbourhood search) or, when that model is too large to build in time,
+#: "decomposition+lns" (neighbourhood search; the bound from the decomposition).
+SEARCH_LABELS = {
+    "full+lns": _("全体モデル＋近傍探索"),
+    "full": _("全体モデル"),
+    "decomposition+lns": _("近傍探索＋分解による下限"),
+    "portfolio": _("全体モデル（並列探索）"),
+    "+lns": _("近傍探索"),
+    "+lns+weekends": _("近傍探索＋週末の再計画"),
+    "colgen+lns+weekends": _("列生成＋近傍探索＋週末の再計画"),
+}
+
+
 class RosterVersion(models.Model):
     """One optimizer run (or manual edit) of a period. Published versions are read-only."""
 
@@ -402,6 +417,9 @@ class RosterVersion(models.Model):
     cancel_requested = models.BooleanField(default=False)
     # Live progress: [[elapsed_s, objective, bound], ...] written by the solving task.
     progress = models.JSONField(default=list, blank=True)
+    # The planner's search for this run (`planner.solve`'s strategy name, e.g. "full+lns"),
+    # known once the start roster is built and kept after the run; see `search_label`.
+    strategy = models.CharField(max_length=40, blank=True, editable=False)
     solver_status = models.CharField(max_length=20, blank=True)
     objective = models.BigIntegerField(null=True, blank=True)
     bound = models.FloatField(null=True, blank=True)
@@ -424,6 +442,11 @@ class RosterVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} 第{self.number}版"
+
+    @property
+    def search_label(self) -> str:
+        """The run's search in words (the strategy's own name if it has none)."""
+        return str(SEARCH_LABELS.get(self.strategy, self.strategy))
 
     @property
     def is_editable(self) -> bool:

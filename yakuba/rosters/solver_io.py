@@ -636,6 +636,7 @@ def write_result(version: RosterVersion, ctx: ProblemContext, result: planner.So
     """Replace the version's cells with the result (all or nothing) and store the figures."""
     version = RosterVersion.objects.select_for_update(of=("self",)).get(pk=version.pk)
     version.solver_status = result.status
+    version.strategy = str(result.stats.get("strategy", ""))
     version.objective = result.objective
     version.bound = result.bound
     version.breakdown = dict(result.breakdown)

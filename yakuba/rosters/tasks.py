@@ -114,11 +114,15 @@ def _solve(version: RosterVersion) -> None:
         return
 
     progress: list[list[float]] = []
+    chosen: list[str] = []
     stop = threading.Event()
 
     def on_progress(elapsed: float, objective: float, bound: float) -> None:
         # Called from solver threads: only record; the task's own thread writes to the DB.
         progress.append([round(elapsed, 2), objective, bound])
+
+    def on_strategy(name: str) -> None:
+        chosen.append(name)  # written by the task's thread, like the progress
 
     hint = start_roster(ctx)
     kwargs: dict[str, Any] = {
@@ -127,8 +131,10 @@ def _solve(version: RosterVersion) -> None:
         "seed": version.pk,
         "on_progress": on_progress,
         "hint": hint,
-        # The full model gives the proven bound shown beside the objective.
-        "full_model": True,
+        # A proven bound is shown beside the objective at any office size: the full
+        # model's where it can be built in time, else the decomposition's (LNS searches).
+        "full_model": planner.BY_SIZE,
+        "on_strategy": on_strategy,
     }
     if "stop" in inspect.signature(planner.solve).parameters:
         kwargs["stop"] = stop
@@ -143,8 +149,13 @@ def _solve(version: RosterVersion) -> None:
     worker = threading.Thread(target=run, name=f"roster-solve-{version_id}")
     worker.start()
     written = 0
+    strategy_written = False
     while worker.is_alive():
         worker.join(PROGRESS_EVERY_S)
+        if chosen and not strategy_written:
+            strategy_written = True
+            # Shown on the progress card while the run goes on.
+            RosterVersion.objects.filter(pk=version_id).update(strategy=chosen[0])
         if len(progress) != written:
             written = len(progress)
             RosterVersion.objects.filter(pk=version_id).update(progress=list(progress))
