@@ -192,11 +192,16 @@ def progress_chart(version: RosterVersion) -> dict[str, str] | None:
     if len(points) < 2:
         return None
     top = max(p[1] for p in points) or 1
+    # From the lowest value shown, not from 0: a bound within a few per cent of the
+    # objective (large offices: 24 807 against 25 728) would draw both as one line.
+    low = min([p[1] for p in points] + [p[2] for p in points if p[2] and p[2] > 0])
+    low = min(low, top - 1)
     span = max(float(version.time_limit), points[-1][0], 1.0)
 
     def line(k: int) -> str:
         return " ".join(
-            f"{p[0] / span * 300:.1f},{78 - (max(p[k] or 0, 0) / top) * 74:.1f}" for p in points
+            f"{p[0] / span * 300:.1f},{78 - (max(p[k] or 0, low) - low) / (top - low) * 74:.1f}"
+            for p in points
         )
 
     return {"objective": line(1), "bound": line(2)}

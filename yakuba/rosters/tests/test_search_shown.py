@@ -78,3 +78,19 @@ def test_before_the_search_is_chosen_nothing_is_claimed(client, make_user, roste
     text = head.get(reverse("rosters:version_progress", args=[version.pk])).content.decode()
     assert "最初の勤務表を探しています" in text
     assert "探索方法" not in text
+
+
+def test_the_chart_tells_a_close_bound_from_the_objective() -> None:
+    from yakuba.rosters.views import progress_chart
+
+    version = RosterVersion(
+        time_limit=60, progress=[[1.5, 25816, 0], [19.6, 25760, 24807], [40.2, 25728, 24807]]
+    )
+    chart = progress_chart(version)
+    assert chart is not None
+    last_objective = float(chart["objective"].split()[-1].split(",")[1])
+    last_bound = float(chart["bound"].split()[-1].split(",")[1])
+    # 3.6 % apart in value, most of the chart's 80 px apart on screen.
+    assert last_bound - last_objective > 50
+    # Before a bound is known it sits at the bottom of the chart, not below it.
+    assert float(chart["bound"].split()[0].split(",")[1]) == 78
