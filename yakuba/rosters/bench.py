@@ -328,6 +328,9 @@ def main(argv: list[str] | None = None) -> int:
         "within_limit",
         "peak_rss_mib",
         "seed_s",
+        "repair_strategy",
+        "repair_s",
+        "repair_within_limit",
     )
     summary: dict[str, Any] = {
         "first_feasible_s": main_size["first_feasible_s"],

@@ -173,6 +173,8 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "version": version,
             "period": version.period,
+            # The progress card's chart from the first render, not only from the first poll.
+            "chart": progress_chart(version) if grid is None else None,
             "grid": grid,
             "violations": violations,
             "breakdown": breakdown,

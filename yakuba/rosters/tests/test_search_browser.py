@@ -45,6 +45,7 @@ def test_the_progress_card_names_the_search_in_both_languages(
     card = page.locator("#solve-progress")
     card.get_by_text("探索方法：近傍探索＋分解による下限").wait_for()
     assert "24807" in card.inner_text()
+    card.locator("svg.spark").wait_for()  # the objective and bound over time
     problems += axe_problems(page, "progress ja")
     screenshot(page, "roster-search-progress-ja", full_page=False)
 
