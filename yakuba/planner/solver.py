@@ -124,15 +124,14 @@ COLGEN_FINAL_SHARE = 0.4
 #: start roster with the decomposed bound (``decomposed_bound``), for callers that want a
 #: proven bound (municipal rosters) at any office size.
 BY_SIZE = "by-size"
-#: Variables of the full model Python builds per second: measured on the municipal
-#: model, January 2027 (two cores shared, load 7-10): 1 956 staff, 117 041 variables in
-#: 10.4 s; 4 896 staff, 293 605 variables in 18.2 s.
-FULL_MODEL_BUILD_VARS_PER_S = 12000
-#: ``BY_SIZE`` builds the full model only if that takes at most this share of the time
-#: limit: the model's build holds the interpreter (LNS waits), and CP-SAT's presolve of
-#: it takes longer still (the 2 000-staff model built in 10 s gave its first own roster
-#: after 35 s, and at 60 s a bound of 6 401 where the decomposition proves 9 939).
-FULL_MODEL_BUILD_SHARE = 0.15
+#: ``BY_SIZE`` runs the full model up to this many variables per second of the time
+#: limit (60 s: 90 000; 30 s: 45 000). Measured on the municipal model, January 2027,
+#: 60 s, two workers (load 7-9): 592 staff, 36 089 variables: built in 0.7 s, proven
+#: optimal (2 830) in 53 s; 1 956 staff, 117 041 variables: built in 2-10 s (before and
+#: after the rules' grouping by day and activity), then CP-SAT's search on it gave a
+#: worse roster than LNS alone (10 277 against 10 200) and a bound of 6 401 where the
+#: decomposition proves 9 939; 4 896 staff, 293 605 variables: built in 7-18 s.
+FULL_MODEL_VARS_PER_LIMIT_S = 1500
 #: LNS windows "for everybody" take a random sample of the staff above this many staff
 #: (of at least ``LNS_MIN_SAMPLE`` people); the Curtois & Qu instances have at most 150.
 LNS_SAMPLE_ABOVE_STAFF = 1000
@@ -584,8 +583,7 @@ def choose_strategy(
     shape, ``BY_SIZE`` for the full model only where it can be built in time."""
     n_vars = model_size(ix)
     if full_model == BY_SIZE:
-        build_s = n_vars / FULL_MODEL_BUILD_VARS_PER_S
-        if has_start and build_s > FULL_MODEL_BUILD_SHARE * time_limit:
+        if has_start and n_vars > FULL_MODEL_VARS_PER_LIMIT_S * time_limit:
             # Too large to build and search in time: LNS on every core from the start
             # roster, the bound from the decomposition.
             return Strategy("decomposition+lns", 0, False, max(1, workers), False, False, True)

@@ -76,14 +76,9 @@ def test_a_forced_full_model_starts_from_scratch():
 
 
 def test_by_size_builds_the_full_model_only_where_it_can_be_built_in_time():
-    from yakuba.planner.solver import (
-        BY_SIZE,
-        FULL_MODEL_BUILD_SHARE,
-        FULL_MODEL_BUILD_VARS_PER_S,
-        model_size,
-    )
+    from yakuba.planner.solver import BY_SIZE, FULL_MODEL_VARS_PER_LIMIT_S, model_size
 
-    # 600 staff × 31 days × 2 activities: about 37 000 variables, built in ~3 s.
+    # 600 staff × 31 days × 2 activities: about 37 000 variables.
     small = _index(600, 31, 2)
     s = choose_strategy(small, workers=2, has_start=True, full_model=BY_SIZE, time_limit=60)
     assert (s.name, s.full_model_threads, s.lns_threads) == ("full+lns", 1, 1)
@@ -91,7 +86,7 @@ def test_by_size_builds_the_full_model_only_where_it_can_be_built_in_time():
     assert s.decomposition_bound
     # 5 000 staff: no full model in 60 s; LNS on both cores, the decomposition's bound.
     big = _index(5000, 31, 2)
-    assert model_size(big) / FULL_MODEL_BUILD_VARS_PER_S > FULL_MODEL_BUILD_SHARE * 60
+    assert model_size(big) > FULL_MODEL_VARS_PER_LIMIT_S * 60
     s = choose_strategy(big, workers=2, has_start=True, full_model=BY_SIZE, time_limit=60)
     assert (s.name, s.full_model_threads, s.lns_threads, s.decomposition_bound) == (
         "decomposition+lns",
@@ -99,7 +94,7 @@ def test_by_size_builds_the_full_model_only_where_it_can_be_built_in_time():
         2,
         True,
     )
-    # A shorter time limit moves the line: the small office's model no longer fits in 10 s.
+    # A shorter time limit moves the line: the small office's model is too large for 10 s.
     s = choose_strategy(small, workers=2, has_start=True, full_model=BY_SIZE, time_limit=10)
     assert s.name == "decomposition+lns"
     # Without a start roster only the full model can find one, whatever the size.
