@@ -23,11 +23,17 @@ person's minimum may replace the minimum, so the bound stays valid whether prici
 exact or not, and since the objective is integral it is rounded up.
 
 **Stabilisation**: Wentges smoothing — pricing at ``α·π̂ + (1 − α)·π_RMP`` where π̂ is the
-point with the best bound so far; after a mis-pricing (no column with negative reduced
-cost at the master's duals) the next round prices at the master's duals. While many
-columns come per round, pricing takes few subgradient steps; a share of the time limit
-(``final_share``) is kept for one careful bound at the last duals if the LP is not
-solved by then.
+point with the best bound so far, α adjusted every round from the Lagrangian's
+subgradient at the pricing point (Pessoa, Sadykov, Uchoa & Vanderbeck 2018: less
+smoothing when the Lagrangian rises towards π_RMP, more when it falls); after a
+mis-pricing (no column with negative reduced cost at the master's duals) the next round
+prices at the master's duals. The rounds' bounds are only as good as the person
+minimums: each person's pricing starts from the multipliers of its best bound of the
+previous round (not the last subgradient iterate, which can be far off) and is never
+below :meth:`Person.hours_bound`. While many columns come per round, pricing takes few
+subgradient steps; a share of the time limit (``final_share``) is kept for one careful
+bound at the last duals if the LP is not solved by then, and the rounds may end
+earlier once neither the bound nor the LP value moves (``stall_rounds``).
 
 Not modelled yet (the master raises :class:`Unsupported`): capacities, split teams,
 fairness and hard cover minimums, i.e. the global rules other than cover.
@@ -85,6 +91,7 @@ from .run import (
     BATCH_MAX,
     COLUMNS_PER_PERSON,
     FINAL_STEPS,
+    STALL_TOL,
     ColgenResult,
     Iteration,
     _ceil,
@@ -101,6 +108,7 @@ __all__ = [
     "FINAL_STEPS",
     "NEG_INF",
     "RC_EPS",
+    "STALL_TOL",
     "STATE_BUDGET",
     "ColgenResult",
     "Column",

@@ -37,6 +37,8 @@ from .rowdp import RowDP
 
 #: Scale of the integral CP-SAT pricing objective (duals rounded up to 1/SCALE).
 CPSAT_SCALE = 1000
+#: Floats per chunk of :meth:`Person.hours_bound` (its memory, 16 MB).
+HOURS_BOUND_CELLS = 2_000_000
 
 
 class DualGains(Marginals):
@@ -123,14 +125,25 @@ class Person:
             return self.base - float(np.maximum(v.max(axis=1), 0.0).sum())
         ratios = v[:, work] / self.shifts[work][None, :]
         lams = np.unique(np.concatenate([[0.0], ratios[np.isfinite(ratios) & (ratios > 0)]]))
-        # value(λ) for every candidate: (λ, day, activity)
-        priced = v[None, :, :] - lams[:, None, None] * self.shifts[None, None, :]
-        best = np.maximum(priced.max(axis=2), 0.0).sum(axis=1) + lams * self.hi
-        return self.base - float(best.min())
+        # value(λ) for every candidate: (λ, day, activity), a chunk of candidates at a
+        # time (long horizons have thousands of breakpoints).
+        chunk = max(1, HOURS_BOUND_CELLS // v.size)
+        least = math.inf
+        for k in range(0, len(lams), chunk):
+            part = lams[k : k + chunk]
+            priced = v[None, :, :] - part[:, None, None] * self.shifts[None, None, :]
+            best = np.maximum(priced.max(axis=2), 0.0).sum(axis=1) + part * self.hi
+            least = min(least, float(best.min()))
+        return self.base - least
 
     def f(self, g: FloatArray, row: Row) -> float:
         """``f_e(row)``: the row's cost minus its cover prices (``g`` from :meth:`values`)."""
         return self.base - sum(float(g[d, a]) for d, a in enumerate(row) if a != OFF)
+
+    def counts(self, row: Row, n_lines: int) -> FloatArray:
+        """How many times ``row`` counts in each of the ``n_lines`` cover lines."""
+        hit = np.asarray(row, dtype=np.int64)[self.cell_d] == self.cell_a
+        return np.bincount(self.cell_i[hit], minlength=n_lines).astype(np.float64)
 
     def column(self, row: Row, marg: Marginals) -> Column:
         g = self.local
@@ -214,6 +227,10 @@ class _Subgradient:
         self.z = np.array(z + [prices.activities.get(a, 0.0) for a in self.acts])
         self.direction = np.zeros_like(self.z)
         self.best_lower = NEG_INF
+        #: The multipliers of ``best_lower``: the next round's warm start (the last
+        #: iterate of Polyak steps can be far off, and a far-off start costs the next
+        #: round's few steps their bound).
+        self.best_z = self.z.copy()
         self.found: dict[Row, float] = {}
         self.best_f = math.inf
         self.theta, self.stall = 1.0, 0
@@ -248,6 +265,7 @@ class _Subgradient:
         )
         if lower > self.best_lower + 1e-9:
             self.best_lower, self.stall = lower, 0
+            self.best_z = z.copy()
         else:
             self.stall += 1
             if self.stall >= 3:
@@ -293,7 +311,7 @@ class _Subgradient:
     def result(self) -> Priced:
         if self.infeasible:
             return Priced(math.inf)
-        prices, z = self.prices, self.z
+        prices, z = self.prices, self.best_z
         if self.price_hours:
             prices.hours = float(z[0])
         if self.price_weekends:

@@ -7,7 +7,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,8 @@ from .pricing import (
 
 #: Rows of negative reduced cost added per person and round, best first.
 COLUMNS_PER_PERSON = 3
+#: Relative move of the bound or the LP value that counts as progress (``stall_rounds``).
+STALL_TOL = 1e-3
 #: Subgradient steps of the final bound's refinement, in multiples of ``dp_iterations``.
 FINAL_STEPS = 10
 #: At most this many persons per batched DP call (memory: states × batch per day).
@@ -64,6 +66,9 @@ class ColgenResult:
     #: bound reached the rounded LP value (nothing more to gain).
     converged: bool
     elapsed: float
+    #: Seconds after which the rounds ended (the final bound came after): at the time
+    #: limit's share for it, or earlier when the LP was solved or the rounds stalled.
+    rounds_elapsed: float = 0.0
 
     @property
     def integral(self) -> bool:
@@ -96,6 +101,8 @@ def column_generation(
     on_iteration: Callable[[Iteration], None] | None = None,
     final_share: float = 0.25,
     seed_construction: bool = True,
+    stall_rounds: int = 0,
+    auto_alpha: bool = True,
 ) -> ColgenResult:
     """Solve the master LP by column generation; see the module docstring.
 
@@ -103,16 +110,22 @@ def column_generation(
     do). ``exact``: certify every person's minimum by CP-SAT when the DP leaves a gap
     (for tests on tiny instances); otherwise CP-SAT prices only the persons the DP cannot
     express and, once the DP finds nothing more, those whose bound still has a gap.
-    ``alpha``: Wentges smoothing weight of the best-bound prices (0 = none).
+    ``alpha``: Wentges smoothing weight of the best-bound prices (0 = none); with
+    ``auto_alpha`` its start, then adjusted every round (:meth:`_Run.adjust_alpha`).
     ``final_share``: if the LP is not solved by then, this share of the time limit is
     kept for one careful bound at the last master duals (more subgradient steps, and
     CP-SAT on rows up to ``ROW_CPSAT_MAX_DAYS`` days): while the master is far from its
     optimum the rounds' bounds are poor, since cheap pricing leaves gaps.
     ``seed_construction``: also seed with a fresh construction (the solver passes its
     own rows in ``initial`` instead: a construction of a long horizon costs seconds).
+    ``stall_rounds``: end the rounds (then the final bound) once neither the rounded bound
+    nor the LP value moved by ``STALL_TOL`` in that many rounds (0 = never): the solver
+    gives the thread back to LNS then.
     """
     run = _Run(ix, time_limit, stop, alpha, dp_iterations, exact, cpsat_limit, workers)
     run.seed(initial, seed_construction)
+    run.stall_rounds = stall_rounds
+    run.auto_alpha = auto_alpha and alpha > 0
     return run.loop(max_iterations, on_iteration, final_share)
 
 
@@ -124,6 +137,9 @@ class _Round:
     open: list[int]
     added: int
     complete: bool
+    #: Per person the best row found at the pricing point (None: none found): the
+    #: Lagrangian's subgradient, for the automatic smoothing.
+    best: list[Row | None] = field(default_factory=list)
 
 
 class _Run:
@@ -152,6 +168,13 @@ class _Run:
         self.workers = workers
         #: Price the persons of one contract together (:meth:`price_all`).
         self.batch = True
+        #: Wentges α adjusted by the subgradient at the pricing point
+        #: (:meth:`adjust_alpha`) instead of fixed.
+        self.auto_alpha = True
+        self.stall_rounds = 0
+        cover = ix.problem.cover
+        self.pi_lo = np.array([-float(c.weight_over) for c in cover])
+        self.pi_hi = np.array([float(c.weight_under) for c in cover])
         self.master = Master(ix)
         self.marg = Marginals(ix)
         self.people = [Person(ix, e, self.marg) for e in range(ix.n_staff)]
@@ -269,6 +292,7 @@ class _Run:
     def round(self, pi: FloatArray, pi_rmp: FloatArray, sigma: FloatArray) -> _Round:
         lower: list[float] = []
         open_: list[int] = []
+        best: list[Row | None] = []
         added = 0
         priced = self.price_all(pi)
         if priced is None:
@@ -277,13 +301,16 @@ class _Run:
             g = person.values(pi)
             g_rmp = g if pi is pi_rmp else person.values(pi_rmp)
             pr = priced[e]
-            lower.append(pr.lower)
+            # The hours maximum's exact 1-D Lagrangian is cheap and, where the subgradient
+            # has not caught up with new prices yet, stronger.
+            lower.append(max(pr.lower, person.hours_bound(g)))
+            best.append(pr.rows[0][1] if pr.rows else None)
             if not pr.exact:
                 open_.append(e)
             for _fr, row in pr.rows[:COLUMNS_PER_PERSON]:
                 if person.f(g_rmp, row) - sigma[e] < -RC_EPS:
                     added += self.master.add(person.column(row, self.marg))
-        return _Round(lower, open_, added, True)
+        return _Round(lower, open_, added, True, best)
 
     def certify(self, rnd: _Round, pi: FloatArray, sigma: FloatArray) -> int:
         """CP-SAT on the persons whose DP bound has a gap: adds the rows of negative
@@ -366,6 +393,42 @@ class _Run:
             lower[e] = max(lower[e], cp.lower)
         return float(pi @ self.targets) + sum(lower)
 
+    def stalled(self, trail: Sequence[tuple[int, float]]) -> bool:
+        """Neither the rounded bound nor the LP value moved by ``STALL_TOL`` (relative)
+        in the last ``stall_rounds`` rounds."""
+        k = self.stall_rounds
+        if k <= 0 or len(trail) <= k:
+            return False
+        (b0, lp0), (b1, lp1) = trail[-1 - k], trail[-1]
+        scale = max(1.0, abs(lp1))
+        return b1 - b0 <= STALL_TOL * scale and lp0 - lp1 <= STALL_TOL * scale
+
+    def subgradient(self, pi: FloatArray, rows: Sequence[Row | None]) -> FloatArray | None:
+        """A subgradient of ``L`` at ``pi`` (``R − Σ_e A·row_e`` over each person's best
+        row), projected on the box of the cover prices; None if a person has no row."""
+        g = self.targets.copy()
+        for person, row in zip(self.people, rows, strict=True):
+            if row is None:
+                return None
+            g -= person.counts(row, len(g))
+        g[(pi >= self.pi_hi - 1e-9) & (g > 0)] = 0.0
+        g[(pi <= self.pi_lo + 1e-9) & (g < 0)] = 0.0
+        return g
+
+    @staticmethod
+    def adjust_alpha(
+        alpha: float, g: FloatArray | None, pi_rmp: FloatArray, center: FloatArray
+    ) -> float:
+        """Automatic smoothing (Pessoa, Sadykov, Uchoa & Vanderbeck 2018): if the
+        Lagrangian rises from the pricing point towards the master's duals (the subgradient
+        there makes an acute angle with ``pi_rmp − center``) the smoothing is too strong:
+        α − 0.1; else too weak: α + 0.1·(1 − α)."""
+        if g is None:
+            return alpha
+        if float(g @ (pi_rmp - center)) > 0:
+            return max(0.0, alpha - 0.1)
+        return min(0.99, alpha + 0.1 * (1.0 - alpha))
+
     def loop(
         self,
         max_iterations: int,
@@ -381,7 +444,9 @@ class _Run:
         center: FloatArray | None = None
         lp_value = math.inf
         converged = False
-        a_now = self.alpha
+        a_now = a_auto = self.alpha
+        #: (rounded best bound, LP value) after each round, for ``stall_rounds``.
+        trail: list[tuple[int, float]] = []
         for it in range(max_iterations):
             lp_value, pi_rmp, sigma = master.solve()
             if self.out_of_time():
@@ -396,6 +461,8 @@ class _Run:
             if not rnd.added and not smoothed and rnd.open and not self.exact:
                 rnd.added = self.certify(rnd, pi_rmp, sigma)
             lagr = float(pi @ self.targets) + sum(rnd.lower)
+            if self.auto_alpha and smoothed and center is not None:
+                a_auto = self.adjust_alpha(a_now, self.subgradient(pi, rnd.best), pi_rmp, center)
             if lagr > best_lower:
                 best_lower, center = lagr, pi.copy()
             rec = Iteration(it, time.monotonic() - self.t0, lp_value, lagr, rnd.added, a_now)
@@ -405,16 +472,20 @@ class _Run:
             if not master.artificial_used() and _ceil(best_lower) >= lp_value - 1e-6:
                 converged = True  # the rounded bound cannot rise any more
                 break
+            trail.append((_ceil(best_lower) if best_lower > NEG_INF else 0, lp_value))
+            if self.stalled(trail):
+                break  # neither the bound nor the LP moves: the final bound next
             busy = rnd.added > self.ix.n_staff // 2 and not self.exact
             self.iterations_now = max(3, self.dp_iterations // 4) if busy else self.dp_iterations
             if rnd.added:
-                a_now = self.alpha
+                a_now = a_auto if self.auto_alpha else self.alpha
             elif smoothed:
                 a_now = 0.0  # mis-pricing: price at the master's duals next
             else:
                 converged = not rnd.open  # the LP is solved if every minimum was exact
                 break
         self.deadline = hard_deadline
+        rounds_elapsed = time.monotonic() - self.t0
         if not converged and pi_rmp is not None and not self.out_of_time():
             final = self.final_bound(pi_rmp)
             if final is not None and final > best_lower:
@@ -434,4 +505,5 @@ class _Run:
             iterations=history,
             converged=converged,
             elapsed=time.monotonic() - self.t0,
+            rounds_elapsed=rounds_elapsed,
         )
