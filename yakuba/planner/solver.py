@@ -100,7 +100,10 @@ COLGEN_MIN_DAYS = 42
 #: 713-986 and rosters 1 553-1 770 (main: 1 751); on Instance16 and 18 (56, 84 days)
 #: the master does not converge far enough in time, the bound stays 0 and the roster
 #: is no better (16: 4 257 against 3 960; 18: 5 632 against 5 633); on Instance20
-#: (182 days) two master rounds fit. Widen once pricing is faster.
+#: (182 days) two master rounds fit. Stage 3 ("Column generation, stage 3") gets the
+#: bound there (16: 3 091-3 204; 18: 4 006-4 141) but the roster still loses by one LNS
+#: thread fewer (16: 4 042-4 254 against 3 955-4 148; 18: 5 532-5 935 against 5 513):
+#: widen once column generation has a core of its own.
 COLGEN_MAX_DAYS = 42
 #: ... and up to this many (staff × days) cells: a generated 100 × 42 × 12 instance at
 #: 60 s got two master rounds, bound 0, and a roster of 457 against 210 with both LNS
@@ -447,14 +450,14 @@ def _colgen(s: _Search, end: float, choice_end: float, lns_ends: Sequence[float]
     seeded with the incumbent; its LP bound raises the search's bound where CP-SAT proves
     none. Then CP-SAT chooses one column per person (the incumbent's rows among them) for
     ``COLGEN_CHOICE_SHARE`` of the limit, until ``choice_end`` at the latest, and offers
-    that roster to the search; then the thread is an LNS thread until each of
-    ``lns_ends`` still ahead."""
+    that roster to the search; then the thread is an LNS thread until the first of
+    ``lns_ends`` (the LNS rounds' ends) still ahead."""
     _colgen_bound(s, end, choice_end)
-    for lns_end in lns_ends:
-        if s.stop.is_set():
-            break
-        if lns_end > s.clock.elapsed() + 0.5:
-            _lns(s, lns_end)
+    ahead = [t for t in lns_ends if t > s.clock.elapsed() + 0.5]
+    if ahead and s.workers > 1 and not s.stop.is_set():  # one worker: one LNS thread
+        # To the end of the current LNS round only: the next one begins with a weekend
+        # phase, whose roster is dropped if LNS changes the incumbent beneath it.
+        _lns(s, ahead[0])
 
 
 def _colgen_bound(s: _Search, end: float, choice_end: float) -> None:
