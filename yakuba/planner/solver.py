@@ -37,7 +37,7 @@ import math
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -102,7 +102,10 @@ COLGEN_MIN_DAYS = 42
 #: 713-986 and rosters 1 553-1 770 (main: 1 751); on Instance16 and 18 (56, 84 days)
 #: the master does not converge far enough in time, the bound stays 0 and the roster
 #: is no better (16: 4 257 against 3 960; 18: 5 632 against 5 633); on Instance20
-#: (182 days) two master rounds fit. Widen once pricing is faster.
+#: (182 days) two master rounds fit. Stage 3 ("Column generation, stage 3") gets the
+#: bound there (16: 3 091-3 204; 18: 4 006-4 141) but the roster still loses by one LNS
+#: thread fewer (16: 4 042-4 254 against 3 955-4 148; 18: 5 532-5 935 against 5 513):
+#: widen once column generation has a core of its own.
 COLGEN_MAX_DAYS = 42
 #: ... and up to this many (staff × days) cells: a generated 100 × 42 × 12 instance at
 #: 60 s got two master rounds, bound 0, and a roster of 457 against 210 with both LNS
@@ -118,7 +121,8 @@ COLGEN_CHOICE_SHARE = 0.1
 COLGEN_MIN_SHARE = 0.35
 COLGEN_MAX_END = 0.85
 #: Share of the column generation's time kept for its final bound (see ``colgen``):
-#: beside LNS the master does not converge, and the rounds' bounds stay negative.
+#: beside LNS the master does not converge, and the final bound's careful pricing
+#: (Instance14 standalone: 1 102 -> 1 245) is most of the bound.
 COLGEN_FINAL_SHARE = 0.4
 #: ``full_model=BY_SIZE``: the full model when it can be built in time, else LNS from the
 #: start roster with the decomposed bound (``decomposed_bound``), for callers that want a
@@ -140,6 +144,9 @@ LNS_MIN_SAMPLE = 100
 #: sub-model solves in a tenth of its build: building one takes seconds whatever its
 #: size (4 896 staff: 2-4 s), and 100-cell regions solved in 0.02 s gained nothing.
 LNS_LARGE_START_CELLS = 1000
+#: Column generation ends early (then its final bound) once neither its rounded bound
+#: nor its LP value moved by 0.1 % in this many rounds; the thread does LNS afterwards.
+COLGEN_STALL_ROUNDS = 10
 
 
 class _Clock:
@@ -473,11 +480,22 @@ def _lns(s: _Search, end: float, sub_limit: float = 0.6) -> None:
     s.stats["lns_final_cells"] = cells
 
 
-def _colgen(s: _Search, end: float, choice_end: float) -> None:
-    """Column generation until ``end`` (seconds since the start), seeded with the
-    incumbent; its LP bound raises the search's bound where CP-SAT proves none. Then
-    CP-SAT chooses one column per person (the incumbent's rows among them) until
-    ``choice_end`` and offers that roster to the search."""
+def _colgen(s: _Search, end: float, choice_end: float, lns_ends: Sequence[float] = ()) -> None:
+    """Column generation until ``end`` (seconds since the start) or until it stalls,
+    seeded with the incumbent; its LP bound raises the search's bound where CP-SAT proves
+    none. Then CP-SAT chooses one column per person (the incumbent's rows among them) for
+    ``COLGEN_CHOICE_SHARE`` of the limit, until ``choice_end`` at the latest, and offers
+    that roster to the search; then the thread is an LNS thread until the first of
+    ``lns_ends`` (the LNS rounds' ends) still ahead."""
+    _colgen_bound(s, end, choice_end)
+    ahead = [t for t in lns_ends if t > s.clock.elapsed() + 0.5]
+    if ahead and s.workers > 1 and not s.stop.is_set():  # one worker: one LNS thread
+        # To the end of the current LNS round only: the next one begins with a weekend
+        # phase, whose roster is dropped if LNS changes the incumbent beneath it.
+        _lns(s, ahead[0])
+
+
+def _colgen_bound(s: _Search, end: float, choice_end: float) -> None:
     from .colgen import Unsupported, choose_columns, column_generation
 
     if s.best is None:
@@ -491,10 +509,12 @@ def _colgen(s: _Search, end: float, choice_end: float) -> None:
             initial=[grid],
             seed_construction=False,
             final_share=COLGEN_FINAL_SHARE,
+            stall_rounds=COLGEN_STALL_ROUNDS,
         )
     except Unsupported:
         return
     s.stats["colgen_seconds"] = round(res.elapsed, 1)
+    s.stats["colgen_rounds_seconds"] = round(res.rounds_elapsed, 1)
     s.stats["colgen_iterations"] = len(res.iterations)
     s.stats["colgen_columns"] = sum(len(c) for c in res.columns)
     s.stats["colgen_lp_value"] = round(res.lp_value, 2) if math.isfinite(res.lp_value) else -1
@@ -505,6 +525,7 @@ def _colgen(s: _Search, end: float, choice_end: float) -> None:
     if s.stop.is_set() or choice_end - s.clock.elapsed() < 0.2:
         return
     incumbent, inc_obj, _ = s.snapshot()
+    choice_end = min(choice_end, s.clock.elapsed() + COLGEN_CHOICE_SHARE * s.clock.limit)
     choice = choose_columns(
         s.ix,
         res.columns,
@@ -742,7 +763,7 @@ def solve(
             max(COLGEN_END_SHARE * time_limit, now + COLGEN_MIN_SHARE * time_limit),
         )
         choice_end = min(time_limit - 0.5, end + COLGEN_CHOICE_SHARE * time_limit)
-        colgen_thread = threading.Thread(target=_colgen, args=(s, end, choice_end))
+        colgen_thread = threading.Thread(target=_colgen, args=(s, end, choice_end, round_ends))
     if stop is not None:
         # An external stop (a user's "cancel") ends every phase like reaching the time limit.
         def relay() -> None:
