@@ -23,6 +23,7 @@ from typing import Protocol
 
 from .builder import Lit
 from .index import OFF, Grid, Index
+from .row_repair import _repair_limits, fit_hours
 
 NEG = float("-inf")
 
@@ -119,9 +120,29 @@ def _pattern(ix: Index, e: int, val: list[float | None], mu: float = 0.0) -> lis
     k_max = st.max_consecutive or h
     k_max = min(k_max, h)
     m_on, r = st.min_consecutive, max(1, st.min_consecutive_off)
-    cur: dict[tuple[bool, int, bool], float] = {}
-    back: list[dict[tuple[bool, int, bool], tuple[bool, int, bool] | None]] = []
-    b0: dict[tuple[bool, int, bool], tuple[bool, int, bool] | None] = {}
+    # States as small integers with precomputed successors (tuples in dicts cost three
+    # times as much; this DP runs tens of times per row of a year).
+    states = [
+        (working, k, edge)
+        for working in (True, False)
+        for edge in (True, False)
+        for k in range(1, (k_max if working else r) + 1)
+    ]
+    pos = {t: i for i, t in enumerate(states)}
+    n = len(states)
+    is_work = [t[0] for t in states]
+    to_work = [-1] * n  # successor when working today (-1: not allowed)
+    to_off = [-1] * n  # successor when off today
+    for i, (working, k, edge) in enumerate(states):
+        if working:
+            if k < k_max:
+                to_work[i] = pos[(True, k + 1, edge)]
+            if k >= m_on or edge:
+                to_off[i] = pos[(False, 1, False)]
+        else:
+            to_off[i] = pos[(False, min(k + 1, r), edge)]
+            if k >= r or edge:
+                to_work[i] = pos[(True, 1, False)]
     # Weekend price: working the first day of a weekend costs ``mu``; working its second
     # day costs ``mu`` only if the first was off (the state says whether it was worked).
     first_wk: set[int] = set()
@@ -130,48 +151,47 @@ def _pattern(ix: Index, e: int, val: list[float | None], mu: float = 0.0) -> lis
         for days in ix.weekends:
             first_wk.add(days[0])
             second_wk.update(days[1:2])
-    cur[(False, 1, True)] = 0.0
-    b0[(False, 1, True)] = None
+    cur = [NEG] * n
+    b0 = [-2] * n  # -2: unreachable, -1: start of the horizon
+    cur[pos[(False, 1, True)]] = 0.0
+    b0[pos[(False, 1, True)]] = -1
     if val[0] is not None:
-        cur[(True, 1, True)] = val[0] - (mu if 0 in first_wk else 0.0)
-        b0[(True, 1, True)] = None
-    back.append(b0)
+        cur[pos[(True, 1, True)]] = val[0] - (mu if 0 in first_wk else 0.0)
+        b0[pos[(True, 1, True)]] = -1
+    back: list[list[int]] = [b0]
     for d in range(1, h):
-        nxt: dict[tuple[bool, int, bool], float] = {}
-        bp: dict[tuple[bool, int, bool], tuple[bool, int, bool] | None] = {}
+        nxt = [NEG] * n
+        bp = [-2] * n
         v = val[d]
         # Weekend price when working today after working / after a day off.
         p_on = mu if d in first_wk else 0.0
         p_off = mu if (d in first_wk or d in second_wk) else 0.0
-        for s, sc in cur.items():
-            working, k, edge = s
-            # Candidate successors of state s, with their score.
-            if working:
-                cands = []
-                if v is not None and k < k_max:
-                    cands.append(((True, k + 1, edge), sc + v - p_on))
-                if k >= m_on or edge:
-                    cands.append(((False, 1, False), sc))
-            else:
-                cands = [((False, min(k + 1, r), edge), sc)]
-                if v is not None and (k >= r or edge):
-                    cands.append(((True, 1, False), sc + v - p_off))
-            for ns, score in cands:
-                if score > nxt.get(ns, NEG):
-                    nxt[ns] = score
-                    bp[ns] = s
-        if not nxt:
+        any_state = False
+        for i in range(n):
+            sc = cur[i]
+            if sc == NEG:
+                continue
+            t = to_off[i]
+            if t >= 0 and sc > nxt[t]:
+                nxt[t], bp[t] = sc, i
+                any_state = True
+            t = to_work[i]
+            if v is not None and t >= 0:
+                x = sc + v - (p_on if is_work[i] else p_off)
+                if x > nxt[t]:
+                    nxt[t], bp[t] = x, i
+                    any_state = True
+        if not any_state:
             return None
         cur = nxt
         back.append(bp)
-    s = max(cur, key=lambda k: cur[k])
+    i = max(range(n), key=cur.__getitem__)
     out = [False] * h
     for d in range(h - 1, -1, -1):
-        out[d] = s[0]
-        prev = back[d][s]
-        if prev is None:
+        out[d] = is_work[i]
+        i = back[d][i]
+        if i < 0:
             break
-        s = prev
     return out
 
 
@@ -237,87 +257,6 @@ def _row_ok(ix: Index, e: int, row: list[int]) -> bool:
         not (row[d] != OFF and row[d + 1] != OFF and row[d + 1] in forb[row[d]])
         for d in range(h - 1)
     )
-
-
-def _local_runs_ok(ix: Index, e: int, row: list[int], d: int) -> bool:
-    """Run rules for the maximal runs touching days d-1..d+1 (edge runs exempt from the
-    minimums), so that a single-day change can be checked in O(run length)."""
-    st = ix.problem.staff[e]
-    h = len(row)
-    k_max = st.max_consecutive or h
-    for pos in (d - 1, d, d + 1):
-        if not 0 <= pos < h:
-            continue
-        on = row[pos] != OFF and ix.working[row[pos]]
-        a = pos
-        while a > 0 and (row[a - 1] != OFF and ix.working[row[a - 1]]) == on:
-            a -= 1
-        b = pos
-        while b < h - 1 and (row[b + 1] != OFF and ix.working[row[b + 1]]) == on:
-            b += 1
-        length, interior = b - a + 1, a > 0 and b < h - 1
-        if on and (length > k_max or (interior and length < st.min_consecutive)):
-            return False
-        if not on and interior and length < st.min_consecutive_off:
-            return False
-    return True
-
-
-def _repair_hours(
-    ix: Index, e: int, row: list[int], gains: list[dict[int, float]], blocked: set[int]
-) -> None:
-    """Add (or drop) single days, best value first, until the hours fit: the priced DP
-    can miss a narrow hours window once weekends are blocked."""
-    st = ix.problem.staff[e]
-    h = len(row)
-    forb = [{ix.act_pos[b] for b in a.forbidden_next} for a in ix.problem.activities]
-    limit = {ix.act_pos[a]: n for a, n in st.max_per_activity.items()}
-    wk_of = {d: i for i, days in enumerate(ix.weekends) for d in days}
-
-    def worked_weekends() -> set[int]:
-        return {wk_of[d] for d in range(h) if d in wk_of and row[d] != OFF}
-
-    hi_m = st.max_minutes if st.max_minutes is not None else 10**9
-    for _ in range(h):
-        mins = sum(ix.minutes[a] for a in row if a != OFF)
-        if st.min_minutes <= mins <= hi_m:
-            return
-        adding = mins < st.min_minutes
-        weekends = worked_weekends()
-        count: dict[int, int] = {}
-        for a in row:
-            count[a] = count.get(a, 0) + 1
-        best: tuple[float, int, int] | None = None
-        for d in range(h):
-            if adding:
-                if row[d] != OFF or d in blocked:
-                    continue
-                if (
-                    d in wk_of
-                    and wk_of[d] not in weekends
-                    and st.max_weekends is not None
-                    and len(weekends) >= st.max_weekends
-                ):
-                    continue
-                options = [
-                    (g, a)
-                    for a, g in gains[d].items()
-                    if count.get(a, 0) < limit.get(a, h)
-                    and not (d > 0 and row[d - 1] != OFF and a in forb[row[d - 1]])
-                    and not (d + 1 < h and row[d + 1] != OFF and row[d + 1] in forb[a])
-                ]
-            else:
-                options = [(-gains[d].get(row[d], 0.0), OFF)] if row[d] != OFF else []
-            for g, a in options:
-                if best is not None and g <= best[0]:
-                    continue
-                old, row[d] = row[d], a
-                if _local_runs_ok(ix, e, row, d):
-                    best = (g, d, a)
-                row[d] = old
-        if best is None:
-            return
-        row[best[1]] = best[2]
 
 
 def _pattern_cpsat(
@@ -387,60 +326,6 @@ def _pattern_cpsat(
     return [bool(solver.Value(x)) if not isinstance(x, int) else False for x in w]
 
 
-def _repair_limits(ix: Index, e: int, row: list[int], gains: list[dict[int, float]]) -> None:
-    """Move days off activities above their limit onto allowed, compatible ones, cheapest
-    loss first (the Viterbi pass cannot count)."""
-    st = ix.problem.staff[e]
-    forb = [{ix.act_pos[b] for b in a.forbidden_next} for a in ix.problem.activities]
-    limit = {ix.act_pos[a]: n for a, n in st.max_per_activity.items()}
-    count: dict[int, int] = {}
-    for a in row:
-        if a != OFF:
-            count[a] = count.get(a, 0) + 1
-    for _pass in range(6):  # moves unlock neighbours (d d p p -> d d d p): repeat
-        over = [a for a, lim in limit.items() if count.get(a, 0) > lim]
-        if not over:
-            return
-        before = dict(count)
-        for a in over:
-            _repair_one(row, a, limit, count, gains, forb)
-        if count == before:
-            return
-
-
-def _repair_one(
-    row: list[int],
-    a: int,
-    limit: dict[int, int],
-    count: dict[int, int],
-    gains: list[dict[int, float]],
-    forb: list[set[int]],
-) -> None:
-    h = len(row)
-    lim = limit[a]
-    # All candidate moves once, cheapest first; validity is re-checked on use since
-    # earlier moves change neighbours and counts.
-    moves = sorted(
-        (gains[d][a] - g, d, b)
-        for d in range(h)
-        if row[d] == a
-        for b, g in gains[d].items()
-        if b != a
-    )
-    for _loss, d, b in moves:
-        if count[a] <= lim:
-            break
-        if row[d] != a or count.get(b, 0) >= limit.get(b, h):
-            continue
-        if d > 0 and row[d - 1] != OFF and b in forb[row[d - 1]]:
-            continue
-        if d + 1 < h and row[d + 1] != OFF and row[d + 1] in forb[b]:
-            continue
-        row[d] = b
-        count[a] -= 1
-        count[b] = count.get(b, 0) + 1
-
-
 @dataclass
 class Prices:
     """Lagrange prices that put the previous row in its window: the next row's first
@@ -499,8 +384,10 @@ class RowBuilder:
         self.gains: list[dict[int, float]] = []
         self.best_activity: list[int] = []
         self.best_gain: list[float] = []
-        #: The gains as priced by the latest DP attempt (what the Viterbi pass uses).
-        self.priced_gains: list[dict[int, float]] = []
+        #: Price per minute of the latest DP attempt (the Viterbi pass prices with it).
+        self.price = 0.0
+        #: Per day, the best activity of each length: (minutes, activity, gain).
+        self.best_by_length: list[list[tuple[int, int, float]]] = []
         #: Extra price per activity over its limit, raised each round it is exceeded.
         self.activity_penalty: dict[int, float] = {}
         #: Days (of weekends beyond the limit) the row may not work.
@@ -523,6 +410,15 @@ class RowBuilder:
         self.best_gain = [
             g[a] if g else 0.0 for g, a in zip(self.gains, self.best_activity, strict=True)
         ]
+        minutes = self.ix.minutes
+        self.best_by_length = []
+        for g in self.gains:
+            best: dict[int, tuple[int, int, float]] = {}
+            for a, v in g.items():
+                m = minutes[a]
+                if m not in best or v > best[m][2]:
+                    best[m] = (m, a, v)
+            self.best_by_length.append(list(best.values()))
 
     def _minutes(self, row: list[int]) -> int:
         return sum(self.ix.minutes[a] for a in row if a != OFF)
@@ -540,7 +436,7 @@ class RowBuilder:
         ix, h = self.ix, self.horizon
         val: list[float | None] = []
         pick: list[int] = []
-        self.priced_gains = []
+        self.price = lam
         if self.uniform_minutes and not self.activity_penalty:
             # All activities last as long: the price shifts every option equally, so
             # the best activity per day is fixed (most rows take this fast path).
@@ -549,33 +445,52 @@ class RowBuilder:
                 if d in self.blocked or not self.gains[d]:
                     val.append(None)
                     pick.append(OFF)
-                    self.priced_gains.append({})
                 else:
                     val.append(self.best_gain[d] + shift)
                     pick.append(self.best_activity[d])
-                    self.priced_gains.append(self.gains[d])
+        elif not self.activity_penalty:
+            # Activities of a few lengths: the price shifts all of one length equally, so
+            # only the best of each length competes (3 options a day instead of 32 on a
+            # generated 32-type instance; this loop ran tens of times a row).
+            for d in range(h):
+                options = self.best_by_length[d]
+                if d in self.blocked or not options:
+                    val.append(None)
+                    pick.append(OFF)
+                    continue
+                best_v, best_a = NEG, OFF
+                for m, a, v in options:
+                    if v + lam * m > best_v:
+                        best_v, best_a = v + lam * m, a
+                val.append(best_v)
+                pick.append(best_a)
         else:
             for d in range(h):
-                g = {} if d in self.blocked else self.gains[d]
+                g = {} if d in self.blocked else self._priced(d)
                 if g:
-                    g = {
-                        a: v + lam * ix.minutes[a] - self.activity_penalty.get(a, 0.0)
-                        for a, v in g.items()
-                    }
                     best = max(g, key=g.__getitem__)
                     val.append(g[best])
                     pick.append(best)
                 else:
                     val.append(None)
                     pick.append(OFF)
-                self.priced_gains.append(g)
         work = _pattern(ix, self.e, val, self.weekend_price)
         if work is None:
             return None
         return [pick[d] if work[d] else OFF for d in range(h)]
 
+    def _priced(self, d: int) -> dict[int, float]:
+        """Day ``d``'s gains as priced by the latest DP attempt."""
+        g = self.gains[d]
+        if not self.activity_penalty and (self.uniform_minutes or not self.price):
+            return g  # the price shifts every option equally
+        minutes, lam, pen = self.ix.minutes, self.price, self.activity_penalty
+        return {a: v + lam * minutes[a] - pen.get(a, 0.0) for a, v in g.items()}
+
     def _typed(self, row: list[int]) -> list[int] | None:
-        return _types(self.ix, self.e, [a != OFF for a in row], self.priced_gains)
+        work = [a != OFF for a in row]
+        priced = [self._priced(d) if w else {} for d, w in enumerate(work)]
+        return _types(self.ix, self.e, work, priced)
 
     def _hours_search(self) -> list[int] | None:
         """Price search on hours: start from the previous price (staff are often alike),
@@ -681,12 +596,16 @@ class RowBuilder:
             if not self._in_window(row):
                 typed = self._typed(row)
                 if typed is not None:
-                    _repair_hours(ix, e, typed, self.gains, self.blocked)
+                    fit_hours(ix, e, typed, self.gains, self.blocked)
                     row = typed
             if not self._in_window(row):
                 self._reseed(round_ + 1)  # the price jumped over the window: other tie-breaks
                 continue
             _repair_limits(ix, e, row, self.gains)
+            if not self._in_window(row):
+                # Moving days off activities over their limit changed the hours (shifts
+                # of other lengths): move them back into the window by other swaps.
+                fit_hours(ix, e, row, self.gains, self.blocked)
             if _row_ok(ix, e, row):
                 return row
             self.closest_miss = list(row)
@@ -706,6 +625,7 @@ class RowBuilder:
             row = _types(ix, e, work, self.gains)
             if row is not None:
                 _repair_limits(ix, e, row, self.gains)
+                fit_hours(ix, e, row, self.gains, self.blocked)
                 if _row_ok(ix, e, row):
                     return row
         return None
@@ -726,16 +646,20 @@ def build_row(
     return RowBuilder(ix, e, marg, prices, workers=workers, seed=seed).build(fallback)
 
 
-def construct(ix: Index, workers: int = 2) -> tuple[Grid, dict[int, list[int]]]:
+def construct(
+    ix: Index, workers: int = 2, deadline: float | None = None
+) -> tuple[Grid, dict[int, list[int]]]:
     """Greedy start: the grid, and for staff whose row could not be built (left off in
-    the grid) the closest miss (possibly empty) to use as a hint."""
+    the grid) the closest miss (possibly empty) to use as a hint. After ``deadline``
+    (``time.monotonic()``) rows the DP misses are not retried with CP-SAT patterns
+    (seconds each): the caller's CP-SAT rows are bounded by its time limit."""
     marg = Marginals(ix)
     grid: Grid = [[OFF] * ix.horizon for _ in range(ix.n_staff)]
     failed: dict[int, list[int]] = {}
     prices = Prices()  # shared: each row starts from the prices of the one before
     for e in range(ix.n_staff):
         builder = RowBuilder(ix, e, marg, prices, workers=workers)
-        row = builder.build()
+        row = builder.build(fallback=deadline is None or time.monotonic() < deadline)
         if row is None:
             failed[e] = builder.closest_miss
             continue

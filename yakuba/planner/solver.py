@@ -277,7 +277,7 @@ def _construct(s: _Search, budget: float) -> Grid | None:
     """Dynamic-programming start (see ``construct``); rows it cannot build are solved by
     CP-SAT one person at a time with everybody else fixed."""
     ix = s.ix
-    grid, failed = construct(ix, s.workers)
+    grid, failed = construct(ix, s.workers, time.monotonic() + budget)
     s.stats["construct_failed_rows"] = len(failed)
     deadline = s.clock.elapsed() + budget
     for i, (e, near) in enumerate(failed.items()):
@@ -286,8 +286,12 @@ def _construct(s: _Search, budget: float) -> Grid | None:
             b.hint([near if k == e else r for k, r in enumerate(grid)])
         per = max(0.5, (deadline - s.clock.elapsed()) / (len(failed) - i))
         for attempt in range(3):
+            # Never past the time limit (less a second for the result's breakdown).
+            limit = min(per * (1 + 2 * attempt), s.clock.left() - 1.0)
+            if limit < 0.1:
+                return None
             solver = cp_model.CpSolver()
-            s.params(solver, per * (1 + 2 * attempt), s.workers)
+            s.params(solver, limit, s.workers)
             st = solver.Solve(b.m)
             if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 grid = b.grid_from(solver.Value)
@@ -591,6 +595,12 @@ def model_size(ix: Index) -> int:
     return sum(len(c) for row in ix.allowed for c in row)
 
 
+def full_model_fits(ix: Index, time_limit: float) -> bool:
+    """Whether the full model can be built and searched within ``time_limit`` (measured
+    build rate, see ``FULL_MODEL_VARS_PER_LIMIT_S``)."""
+    return model_size(ix) <= FULL_MODEL_VARS_PER_LIMIT_S * time_limit
+
+
 def choose_strategy(
     ix: Index,
     workers: int,
@@ -631,6 +641,11 @@ def choose_strategy(
         return Strategy(
             "portfolio", workers * PORTFOLIO_THREADS_PER_WORKER, PORTFOLIO_HINT, 0, False
         )
+    if use_full and not has_start and full_model is None and not full_model_fits(ix, time_limit):
+        # No start roster and a full model that cannot be built in time (issue 18: a
+        # 150 × 364 × 32 model overran a 60 s limit by 46 s, with no roster): nothing
+        # more to run; the solve ends without a roster, on time.
+        return Strategy("none", 0, False, 0, False)
     if use_full:
         # One core: the full model alone; else LNS on the other cores.
         lns = 0 if workers == 1 else max(1, workers - 1)
@@ -703,7 +718,14 @@ def solve(
     # that it does not model) CP-SAT finds the first roster instead.
     grid = start
     if grid is None and not problem_coupled:
-        grid = _construct(s, min(8.0, 0.3 * time_limit))
+        # Rows the construction misses are solved by CP-SAT one at a time. Where the full
+        # model could take over, they get part of the time; where it cannot be built in
+        # time (a year of 150 staff and 32 shifts: 535 704 variables), they are the only
+        # way to a roster and get most of it.
+        budget = min(8.0, 0.3 * time_limit)
+        if not full_model_fits(ix, time_limit):
+            budget = max(budget, 0.8 * time_limit - clock.elapsed())
+        grid = _construct(s, budget)
         if grid is not None:
             s.offer(grid, breakdown(ix, grid)[0])
             # Re-plan each person against the others until no row improves (bounded):

@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..construct import Marginals, Prices, _repair_hours, _repair_limits, _row_ok
+from ..construct import Marginals, Prices, _row_ok
 from ..index import OFF, Grid, Index
+from ..row_repair import _repair_hours, _repair_limits
 from .common import EXACT_TOL, NEG_INF, FloatArray, Row
 from .rowdp import RowDP
 
