@@ -117,9 +117,11 @@ def _pattern(ix: Index, e: int, val: list[float | None], mu: float = 0.0) -> lis
     """
     st = ix.problem.staff[e]
     h = ix.horizon
-    k_max = st.max_consecutive or h
-    k_max = min(k_max, h)
     m_on, r = st.min_consecutive, max(1, st.min_consecutive_off)
+    bounded = bool(st.max_consecutive) and (st.max_consecutive or 0) < h
+    # Without a maximum run length only "at least the minimum" matters: the run length is
+    # counted up to the minimum (Instance22, no maximum: 364 counts a day, 20 ms a DP).
+    k_max = st.max_consecutive if bounded and st.max_consecutive else max(1, m_on)
     # States as small integers with precomputed successors (tuples in dicts cost three
     # times as much; this DP runs tens of times per row of a year).
     states = [
@@ -135,8 +137,8 @@ def _pattern(ix: Index, e: int, val: list[float | None], mu: float = 0.0) -> lis
     to_off = [-1] * n  # successor when off today
     for i, (working, k, edge) in enumerate(states):
         if working:
-            if k < k_max:
-                to_work[i] = pos[(True, k + 1, edge)]
+            if k < k_max or not bounded:
+                to_work[i] = pos[(True, min(k + 1, k_max), edge)]
             if k >= m_on or edge:
                 to_off[i] = pos[(False, 1, False)]
         else:
