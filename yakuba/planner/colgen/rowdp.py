@@ -82,14 +82,16 @@ class RowDP:
         self.n_work = self.wc * self.hc * n * self.kc * 2
 
     def _shift(
-        self, x: NDArray[Any], weekend: bool, units: list[int] | None, fill: float
+        self, x: NDArray[Any], weekend: bool, units: list[int] | None, fill: float, lead: int = 0
     ) -> NDArray[Any]:
         """Move states up the weekend axis (0) by one when ``weekend`` and up the hours
         axis (1) by ``units[b]`` for each activity ``b`` on the last axis; what falls
-        off the top (over a limit) is dropped."""
+        off the top (over a limit) is dropped. ``lead``: leading axes before them (the
+        batch axis of :meth:`best_batch`)."""
+        keep = (slice(None),) * lead
         if weekend and self.exact_weekends:
             y = np.full_like(x, fill)
-            y[1:] = x[:-1]
+            y[(*keep, slice(1, None))] = x[(*keep, slice(None, -1))]
             x = y
         if units is not None and self.exact_hours:
             y = np.full_like(x, fill)
@@ -98,7 +100,9 @@ class RowDP:
                 if u == 0:
                     y[..., sel] = x[..., sel]
                 elif u < self.hc:
-                    y[:, u:, ..., sel] = x[:, : self.hc - u, ..., sel]
+                    into: tuple[Any, ...] = (*keep, slice(None), slice(u, None), Ellipsis, sel)
+                    held: tuple[Any, ...] = (*keep, slice(None), slice(0, self.hc - u), ..., sel)
+                    y[into] = x[held]
             x = y
         return x
 
@@ -218,20 +222,7 @@ class RowDP:
         self, x: NDArray[Any], weekend: bool, units: list[int] | None, fill: float
     ) -> NDArray[Any]:
         """:meth:`_shift` with a leading batch axis."""
-        if weekend and self.exact_weekends:
-            y = np.full_like(x, fill)
-            y[:, 1:] = x[:, :-1]
-            x = y
-        if units is not None and self.exact_hours:
-            y = np.full_like(x, fill)
-            for u in set(units):
-                sel = [b for b, ub in enumerate(units) if ub == u]
-                if u == 0:
-                    y[..., sel] = x[..., sel]
-                elif u < self.hc:
-                    y[:, :, u:, ..., sel] = x[:, :, : self.hc - u, ..., sel]
-            x = y
-        return x
+        return self._shift(x, weekend, units, fill, lead=1)
 
     def best_batch(
         self, v: FloatArray, mu: Sequence[float] | FloatArray
