@@ -430,12 +430,18 @@ def review_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("reviews:review_detail", review.pk)
 
 
+def _require_implementer(request: AuthenticatedHttpRequest, review: Review) -> None:
+    """Marking a change done and keeping its change list: the owning unit, its head or
+    the planning unit (one denial for the three views that do it)."""
+    if not workflow.may_mark_implemented(request.user, review):
+        raise PermissionDenied("only the owning unit, its head or the planning unit")
+
+
 @require_POST
 @answer_cap
 def review_implemented(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_for_user_or_404(scoping.visible_reviews, request.user, pk)
-    if not workflow.may_mark_implemented(request.user, review):
-        raise PermissionDenied("only the owning unit, its head or the planning unit")
+    _require_implementer(request, review)
     form = ImplementedForm(request.POST)
     try:
         if not form.is_valid():
@@ -454,8 +460,7 @@ def review_implemented(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @answer_cap
 def task_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_for_user_or_404(scoping.visible_reviews, request.user, pk)
-    if not workflow.may_mark_implemented(request.user, review):
-        raise PermissionDenied("only the owning unit, its head or the planning unit")
+    _require_implementer(request, review)
     form = TaskForm(request.POST, unit=review.unit)
     try:
         if not form.is_valid():
@@ -480,8 +485,7 @@ def task_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def task_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = get_for_user_or_404(scoping.visible_tasks, request.user, pk)
     review = task.review
-    if not workflow.may_mark_implemented(request.user, review):
-        raise PermissionDenied("only the owning unit, its head or the planning unit")
+    _require_implementer(request, review)
     form = TaskUpdateForm(request.POST, unit=review.unit)
     if not form.is_valid():
         return _detail(request, review, error=_("変更作業の入力を確認してください。"), status=400)
