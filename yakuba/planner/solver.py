@@ -21,7 +21,10 @@ Curtois & Qu set with two cores, see BENCHMARK.md):
 On six-week horizons (``COLGEN_MIN_DAYS``..``COLGEN_MAX_DAYS``) one of the LNS threads
 gives way to column generation (``colgen``): its LP bound is reported as ``bound``
 (``bound_source = "lp"``) where CP-SAT proves none, and CP-SAT's choice of one of its
-columns per person (the incumbent's rows among them) is offered to the search.
+columns per person (the incumbent's rows among them) is offered to the search. On
+longer horizons (up to ``LATE_COLGEN_MAX_DAYS``) it runs late and briefly, for the
+bound only: from the first weekend phase, whose single CP-SAT worker leaves a core idle,
+then in place of one LNS thread (strategy ``+lns+weekends+lpbound``).
 
 A weekend phase re-solves every weekend of the incumbent (Saturday and Sunday, with a
 margin of days around them) for everybody at once, the weekdays fixed. On these
@@ -144,6 +147,24 @@ LNS_MIN_SAMPLE = 100
 #: sub-model solves in a tenth of its build: building one takes seconds whatever its
 #: size (4 896 staff: 2-4 s), and 100-cell regions solved in 0.02 s gained nothing.
 LNS_LARGE_START_CELLS = 1000
+#: Beyond ``COLGEN_MAX_DAYS`` (or ``COLGEN_MAX_CELLS``), up to these horizon and size,
+#: column generation runs *late*, for the bound only (strategy ``+lns+weekends+lpbound``):
+#: from the first weekend phase (``WEEKEND_PHASE_AT[0]``), on the core that the phase's
+#: single CP-SAT worker leaves idle and then in place of one LNS thread, for
+#: ``LATE_COLGEN_SHARE`` of the limit (never past that LNS round). Measured at 60 s
+#: (BENCHMARK.md "Bounds on long horizons"): to the end of the round (18 s) the bound is
+#: better (Instance16 3 078-3 136, 18 up to 4 217) but the roster 2-4 % worse than
+#: without; 10 s gives 2 913-2 948 and 2 932 with no roster loss measured. Instance20
+#: (182 days): one master round in 11 s, bound 0, hence the horizon limit.
+LATE_COLGEN_MAX_DAYS = 120
+LATE_COLGEN_MAX_CELLS = 4000
+LATE_COLGEN_SHARE = 0.17
+#: Share of the late column generation's time kept for its final bound.
+LATE_COLGEN_FINAL_SHARE = 0.4
+#: Rows of the incumbents met during the search kept per person (the latest) to seed the
+#: late column generation's master besides the incumbent's (Instance16, same 18 s: LP
+#: 3 234.6 after 27 rounds against 3 251.7 after 29 without).
+LATE_COLGEN_SEED_ROWS = 30
 #: Column generation ends early (then its final bound) once neither its rounded bound
 #: nor its LP value moved by 0.1 % in this many rounds; the thread does LNS afterwards.
 COLGEN_STALL_ROUNDS = 10
@@ -185,6 +206,10 @@ class _Search:
         self.infeasible = False
         #: LNS neighbourhood size (cells), adapted by every LNS thread.
         self.lns_cells = 120
+        #: Per person, the distinct rows of the incumbents so far (at most this many
+        #: each): seeds for a column generation that starts late.
+        self.keep_rows = 0
+        self.seen_rows: list[dict[tuple[int, ...], None]] = [{} for _ in range(ix.n_staff)]
 
     def raise_bound(self, value: float, source: str) -> None:
         """Keep the best proven lower bound and where it comes from; an incumbent at
@@ -206,6 +231,13 @@ class _Search:
                 return False
             self.best, self.best_obj = [r[:] for r in grid], obj
             self.version += 1
+            if self.keep_rows:
+                for kept, row in zip(self.seen_rows, grid, strict=True):
+                    key = tuple(row)
+                    if key not in kept:
+                        kept[key] = None
+                        if len(kept) > self.keep_rows:  # the oldest goes
+                            del kept[next(iter(kept))]
             now = self.clock.elapsed()
             if self.first_time is None:
                 self.first_time = now
@@ -499,20 +531,52 @@ def _colgen(s: _Search, end: float, choice_end: float, lns_ends: Sequence[float]
         _lns(s, ahead[0])
 
 
-def _colgen_bound(s: _Search, end: float, choice_end: float) -> None:
+def _late_colgen(
+    s: _Search, end: float, phase_done: threading.Event, round_ends: Sequence[float]
+) -> None:
+    """Column generation for the bound only, from now (the start of a weekend phase,
+    which runs one CP-SAT worker) until ``end``; if it stops early (solved, stalled), the
+    thread does LNS to the end of the current LNS round (``round_ends``) once the weekend
+    phase is over (LNS beneath a running phase would make the phase's roster stale)."""
+    started = s.clock.elapsed()
+    s.stats["colgen_start"] = round(started, 1)
+    _colgen_bound(s, end, end, choose=False, final_share=LATE_COLGEN_FINAL_SHARE)
+    while not phase_done.wait(0.1):
+        if s.stop.is_set():
+            return
+    ahead = [t for t in round_ends if t > s.clock.elapsed() + 0.5]
+    if ahead and not s.stop.is_set():
+        _lns(s, ahead[0])
+
+
+def _colgen_bound(
+    s: _Search,
+    end: float,
+    choice_end: float,
+    choose: bool = True,
+    final_share: float = COLGEN_FINAL_SHARE,
+) -> None:
     from .colgen import Unsupported, choose_columns, column_generation
 
     if s.best is None:
         return
     grid, _obj, _version = s.snapshot()
+    seeds = [grid]
+    with s.lock:
+        kept = [list(rows) for rows in s.seen_rows]
+    for k in range(max((len(rows) for rows in kept), default=0)):
+        # Roster-shaped seeds: each person's k-th row met (the incumbent's where fewer).
+        seeds.append(
+            [list(rows[k]) if k < len(rows) else g for rows, g in zip(kept, grid, strict=True)]
+        )
     try:
         res = column_generation(
             s.ix,
             time_limit=max(0.1, end - s.clock.elapsed()),
             stop=s.stop,
-            initial=[grid],
+            initial=seeds,
             seed_construction=False,
-            final_share=COLGEN_FINAL_SHARE,
+            final_share=final_share,
             stall_rounds=COLGEN_STALL_ROUNDS,
         )
     except Unsupported:
@@ -526,7 +590,7 @@ def _colgen_bound(s: _Search, end: float, choice_end: float) -> None:
     if res.bound is not None:
         s.raise_bound(float(res.bound), "lp")
         s.stats["colgen_bound"] = res.bound
-    if s.stop.is_set() or choice_end - s.clock.elapsed() < 0.2:
+    if not choose or s.stop.is_set() or choice_end - s.clock.elapsed() < 0.2:
         return
     incumbent, inc_obj, _ = s.snapshot()
     choice_end = min(choice_end, s.clock.elapsed() + COLGEN_CHOICE_SHARE * s.clock.limit)
@@ -571,6 +635,9 @@ class Strategy:
     colgen: bool = False
     #: The decomposed bound (``decomposed_bound``) is computed before the search.
     decomposition_bound: bool = False
+    #: Column generation for the bound only, late: from the first weekend phase, for
+    #: ``LATE_COLGEN_SHARE`` of the limit, in place of one LNS thread.
+    late_colgen: bool = False
 
     @property
     def portfolio(self) -> bool:
@@ -665,10 +732,21 @@ def choose_strategy(
         and ix.n_staff * ix.horizon <= COLGEN_MAX_CELLS
         and colgen_supported(ix.problem)
     )
+    # Longer (or larger): no bound either, and column generation beside LNS for the whole
+    # run costs roster quality; it runs late, for the bound only, in the weekend rounds.
+    late_colgen = bool(
+        not colgen
+        and rounds
+        and workers > 1
+        and full_model is None
+        and COLGEN_MIN_DAYS <= ix.horizon <= LATE_COLGEN_MAX_DAYS
+        and ix.n_staff * ix.horizon <= LATE_COLGEN_MAX_CELLS
+        and colgen_supported(ix.problem)
+    )
     if colgen:
         lns = max(1, workers - 1)
-    name = "colgen" * colgen + "+lns" * bool(lns) + "+weekends" * rounds
-    return Strategy(name, 0, False, lns, rounds, colgen)
+    name = "colgen" * colgen + "+lns" * bool(lns) + "+weekends" * rounds + "+lpbound" * late_colgen
+    return Strategy(name, 0, False, lns, rounds, colgen, late_colgen=late_colgen)
 
 
 def breakdown(ix: Index, grid: Grid) -> tuple[int, dict[str, int], list[Violation]]:
@@ -744,6 +822,8 @@ def solve(
     if ix.n_staff > LNS_SAMPLE_ABOVE_STAFF:
         s.lns_cells = LNS_LARGE_START_CELLS
     strategy = choose_strategy(ix, workers, s.best is not None, full_model, time_limit)
+    if strategy.late_colgen:
+        s.keep_rows = LATE_COLGEN_SEED_ROWS
     s.stats["strategy"] = strategy.name
     s.stats["model_vars"] = model_size(ix)
     if on_strategy is not None:
@@ -811,7 +891,19 @@ def solve(
                 break
             _weekend_phase(s, clock.left(), margin)
     worth_it = True
+    late_thread: threading.Thread | None = None
+    #: Set while no weekend phase runs (the late column generation's LNS waits for it).
+    phase_done = threading.Event()
     for round_end in round_ends[1:]:
+        phase_done.clear()
+        if strategy.late_colgen and late_thread is None and not s.stop.is_set():
+            # The weekend phase runs one CP-SAT worker: column generation takes the other
+            # core, then one LNS thread's place (the thread becomes LNS when it is done).
+            late_end = min(round_end, clock.elapsed() + LATE_COLGEN_SHARE * time_limit)
+            late_thread = threading.Thread(
+                target=_late_colgen, args=(s, late_end, phase_done, round_ends), daemon=True
+            )
+            late_thread.start()
         if worth_it and not s.stop.is_set():
             before = s.best_obj or 0
             gain = _weekend_phase(
@@ -820,13 +912,19 @@ def solve(
             # Where weekends are not what limits the roster (Instance18: the weekend
             # sub-model is already optimal), later rounds are all LNS.
             worth_it = gain >= WEEKEND_PHASE_MIN_GAIN * before
-        lns_threads = [threading.Thread(target=_lns, args=(s, round_end)) for _ in range(n_lns)]
+        phase_done.set()
+        k = n_lns
+        if late_thread is not None and late_thread.is_alive():
+            k = max(1, n_lns - 1)
+        lns_threads = [threading.Thread(target=_lns, args=(s, round_end)) for _ in range(k)]
         for t in lns_threads:
             t.start()
         for t in lns_threads:
             t.join()
     if colgen_thread is not None:
         colgen_thread.join()
+    if late_thread is not None:
+        late_thread.join()
     if s.infeasible:
         status = "infeasible"
     if s.best is not None:

@@ -1,6 +1,7 @@
 """Column generation (issue 18): the LP over whole rows, its lower bound, and an integer
 roster chosen among the columns (:func:`choose_columns`); ``solver.solve`` runs it on
-six-week horizons (strategy ``colgen+lns+weekends``).
+six-week horizons (strategy ``colgen+lns+weekends``) and, late in the search and for the
+bound only, on horizons up to ``solver.LATE_COLGEN_MAX_DAYS`` (``+lns+weekends+lpbound``).
 
 A *column* is one person's whole row. The restricted master LP chooses a convex mix of
 rows per person (convexity: Σ λ = 1 per person) so that the cover lines are met, with the

@@ -46,10 +46,21 @@ def test_long_horizons_run_lns_in_rounds_with_weekend_phases():
     # Large offices: two master rounds fit, no bound; LNS on both threads.
     s = choose_strategy(_index(100, 42, 3), workers=2, has_start=True)
     assert (s.name, s.lns_threads, s.colgen) == ("+lns+weekends", 2, False)
-    # Longer: the master does not converge in time (no bound yet); LNS on both threads.
-    for days in (56, 84, 182):
+    # Longer: column generation beside LNS all along costs roster quality; it runs late
+    # (from the first weekend phase), for the bound only, with two LNS threads till then.
+    for days in (56, 84):
         s = choose_strategy(_index(20, days, 3), workers=2, has_start=True)
-        assert (s.name, s.lns_threads, s.colgen) == ("+lns+weekends", 2, False)
+        assert (s.name, s.lns_threads, s.colgen, s.late_colgen) == (
+            "+lns+weekends+lpbound",
+            2,
+            False,
+            True,
+        )
+        # One worker: its only thread stays LNS.
+        s = choose_strategy(_index(20, days, 3), workers=1, has_start=True)
+        assert (s.name, s.late_colgen) == ("+lns+weekends", False)
+    s = choose_strategy(_index(20, 182, 3), workers=2, has_start=True)
+    assert (s.name, s.lns_threads, s.colgen, s.late_colgen) == ("+lns+weekends", 2, False, False)
     # Five weeks (too long for the portfolio, too short for column generation): LNS.
     s = choose_strategy(_index(40, 35, 3), workers=2, has_start=True)
     assert (s.name, s.lns_threads, s.colgen) == ("+lns", 2, False)
