@@ -701,9 +701,13 @@ def improve_rows(
     seed: int = 0,
     passes: int = 50,
     stop: Callable[[], bool] | None = None,
+    objective: float | None = None,
+    min_sweep_gain: float = 0.0,
 ) -> int:
     """Re-plan one person at a time against everybody else (in place), keeping a new
-    row only when it lowers the objective; sweeps until a pass changes nothing.
+    row only when it lowers the objective; sweeps until a pass changes nothing, or
+    (given the start's ``objective``) until two passes in a row lower the objective by
+    less than the share ``min_sweep_gain`` of what it is then each.
 
     The greedy start plans early staff against an empty roster; re-planning each row
     with the final counts moves work to where it is missing (on long horizons, from
@@ -716,10 +720,12 @@ def improve_rows(
         marg.commit(e, row)
     prices: dict[int, Prices] = {}
     changed = 0
+    small_sweeps = 0
     for sweep in range(passes):
         order = list(range(ix.n_staff))
         rng.shuffle(order)
         moved = 0
+        sweep_gain = 0.0
         for e in order:
             if time.monotonic() >= deadline or (stop is not None and stop()):
                 return changed
@@ -730,11 +736,21 @@ def improve_rows(
             )
             if new is None and ix.horizon <= ROW_CPSAT_MAX_DAYS:
                 new = _row_cpsat(ix, grid, e, min(ROW_CPSAT_LIMIT, deadline - time.monotonic()))
-            if new is not None and marg.value(e, new) > marg.value(e, old) + 1e-9:
-                grid[e] = new
-                moved += 1
+            if new is not None:
+                gain = marg.value(e, new) - marg.value(e, old)
+                if gain > 1e-9:
+                    grid[e] = new
+                    moved += 1
+                    sweep_gain += gain
             marg.commit(e, grid[e])
         changed += moved
         if not moved:
             break
+        if objective is not None:
+            objective -= sweep_gain
+            # One small sweep is often followed by a large one (Instance20: gains of 8,
+            # 15, 111 in sweeps 6-8), two in a row rarely are.
+            small_sweeps = small_sweeps + 1 if sweep_gain < min_sweep_gain * objective else 0
+            if small_sweeps == 2:
+                break
     return changed

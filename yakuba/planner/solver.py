@@ -27,9 +27,11 @@ bound only: from the first weekend phase, whose single CP-SAT worker leaves a co
 then in place of one LNS thread (strategy ``+lns+weekends+lpbound``).
 
 A weekend phase re-solves every weekend of the incumbent (Saturday and Sunday, with a
-margin of days around them) for everybody at once, the weekdays fixed. On these
-instances most of the remaining cost is weekend cover, and which person works which
-weekend is a global choice that small LNS windows cannot change.
+margin of days around them) for everybody, the weekdays fixed, a few weekends at a time.
+On these instances most of the remaining cost is weekend cover, and which person works
+which weekend is a choice between many people over several weekends that small LNS
+windows cannot make. Between LNS rounds a phase re-solves the weekends alone, then
+Friday to Monday.
 
 Threads share one incumbent; CP-SAT releases the GIL while it searches.
 """
@@ -78,6 +80,12 @@ PORTFOLIO_THREADS_PER_WORKER = 4
 #: At most this share of the time limit goes to re-planning rows one person at a time
 #: after the construction (it stops earlier once no row improves).
 IMPROVE_SHARE = 0.5
+#: On horizons with LNS rounds (``WEEKEND_MIN_WEEKENDS``), row re-planning stops after
+#: two sweeps in a row that each lower the objective by less than this share: on
+#: Instance22 it ran to its 30 s limit, the last 12 sweeps gaining 350 together (42 860
+#: after 14 sweeps, 42 512 after 25 and 21 s of CPU), while a weekend phase gains
+#: a thousand in 5 s. Instance20 stops at its fixed point or one sweep before.
+IMPROVE_MIN_SWEEP_GAIN = 0.001
 #: From this many weekends on, LNS runs in rounds with a weekend phase between them
 #: (``_weekend_phase``); shorter horizons are left to the portfolio or the full model.
 WEEKEND_MIN_WEEKENDS = 6
@@ -90,8 +98,16 @@ WEEKEND_PHASE_WORKERS = 1
 WEEKEND_PHASE_SECONDS = 10.0
 #: When (share of the time limit) LNS pauses for a weekend phase.
 WEEKEND_PHASE_AT: tuple[float, ...] = (0.6, 0.9)
-#: Days on either side of each weekend freed with it in the LNS rounds' weekend phase.
-WEEKEND_PHASE_MARGIN = 0
+#: The LNS rounds' weekend phase: first the weekends alone, then with this many days on
+#: either side (Friday to Monday), each for half of the phase's time.
+WEEKEND_PHASE_MARGINS: tuple[int, ...] = (0, 1)
+#: ... in chunks of at most this many cells: small chunks solve to optimality in a
+#: fraction of a second, large ones stall (Instance22 after row re-planning, margin 0
+#: for 5 s: 2 500-cell chunks gain 248, 400-cell chunks 1 300, 800-cell ones 1 208;
+#: then margin 1 for 10 s: 0 with 2 500 cells, 687 with 400, 1 159 with 800).
+WEEKEND_ROUND_CELLS = 800
+#: Seconds at least for one chunk of a weekend phase (see ``_weekend_phase``).
+WEEKEND_CHUNK_MIN_SECONDS = 0.5
 #: Share of the time limit left at the end of the four-week portfolio for weekend phases.
 PORTFOLIO_WEEKEND_SHARE = 0.12
 #: A weekend phase that gained less than this share of the objective is not repeated.
@@ -374,8 +390,9 @@ def _full(s: _Search, time_limit: float, hint: Grid | None, workers: int = 1) ->
     return int(st)
 
 
-def _neighbourhood(s: _Search, cells: int) -> list[list[bool]]:
-    """Pick a region of about ``cells`` (staff, day) cells to re-solve."""
+def _neighbourhood(s: _Search, cells: int) -> tuple[str, list[list[bool]]]:
+    """Pick a region of about ``cells`` (staff, day) cells to re-solve; returns its kind
+    (for the statistics) and the free cells."""
     ix, rng = s.ix, s.rng
     h, n = ix.horizon, ix.n_staff
     free = [[False] * h for _ in range(n)]
@@ -391,6 +408,7 @@ def _neighbourhood(s: _Search, cells: int) -> list[list[bool]]:
         for e in everybody:
             for d in range(start, start + w):
                 free[e][d] = True
+        return "days", free
     elif kind < 0.6 and h >= 14:
         # Two windows far apart, for everybody: hours limits are tight and global, so
         # moving work between weeks (e.g. onto an under-covered weekend) needs both.
@@ -400,6 +418,7 @@ def _neighbourhood(s: _Search, cells: int) -> list[list[bool]]:
         for e in everybody:
             for d in (*range(a, a + w), *range(b, b + w)):
                 free[e][d] = True
+        return "two-windows", free
     else:  # a few staff members over a long window (whole horizon when short)
         k = rng.randint(2, max(2, min(n, cells // 14)))
         w = min(h, max(7, cells // k))
@@ -417,12 +436,15 @@ def _neighbourhood(s: _Search, cells: int) -> list[list[bool]]:
         for e in scored[:k]:
             for d in range(start, start + w):
                 free[e][d] = True
-    return free
+    return "staff", free
 
 
-def _weekend_phase(s: _Search, budget: float, margin: int = 0) -> int:
+def _weekend_phase(
+    s: _Search, budget: float, margin: int = 0, cells: int = WEEKEND_PHASE_CELLS
+) -> int:
     """Re-decide every weekend of the incumbent for everybody, weekdays fixed, in
-    chunks of at most ``WEEKEND_PHASE_CELLS`` cells. Returns the gain.
+    chunks of at most ``cells`` cells (smaller ones after a chunk not proven optimal in
+    its share of the time). Returns the gain.
 
     On long horizons the cost is weekend cover: each person may work a limited number of
     weekends, and a weekend worked on one day only spends that allowance for half the
@@ -430,7 +452,8 @@ def _weekend_phase(s: _Search, budget: float, margin: int = 0) -> int:
     while other weekends lack 54 people). Re-deciding who works which weekend needs many
     weekends open at once, which LNS windows never are; with the weekdays fixed the
     sub-model stays easy (all 26 weekends of Instance20, 2 344 cells: optimal in 2.6 s,
-    6 871 -> 6 437). It pays most once LNS has moved the weekdays, hence rounds."""
+    6 871 -> 6 437). It pays most once LNS has moved the weekdays, hence rounds. Chunks
+    small enough to be solved to optimality gain most (``WEEKEND_ROUND_CELLS``)."""
     ix = s.ix
     if not ix.weekends or s.best is None:
         return 0
@@ -438,12 +461,13 @@ def _weekend_phase(s: _Search, budget: float, margin: int = 0) -> int:
     end = s.clock.elapsed() + budget
     order = list(range(len(ix.weekends)))
     s.rng.shuffle(order)
-    per_chunk = max(2, WEEKEND_PHASE_CELLS // max(1, (2 + 2 * margin) * ix.n_staff))
-    n_chunks = -(-len(order) // per_chunk)
-    chunks = [order[i::n_chunks] for i in range(n_chunks)]
-    for i, chunk in enumerate(chunks):
+    per_chunk = max(2, cells // max(1, (2 + 2 * margin) * ix.n_staff))
+    while order:
         if end - s.clock.elapsed() <= 0.2 or s.stop.is_set():
             break
+        n_chunks = -(-len(order) // per_chunk)
+        size = -(-len(order) // n_chunks)  # chunks of equal size
+        chunk, order = order[:size], order[size:]
         base, base_obj, version = s.snapshot()
         free = [[False] * ix.horizon for _ in range(ix.n_staff)]
         for w in chunk:
@@ -458,12 +482,22 @@ def _weekend_phase(s: _Search, budget: float, margin: int = 0) -> int:
         # One LP-heavy worker (``_Search.params``): it proves these sub-models, CP-SAT's
         # two-worker portfolio does not (Instance20, all weekends: optimal in 2.6 s with
         # one worker; with two the same solution after 5.8 s and no proof in 15 s).
-        s.params(solver, (end - s.clock.elapsed()) / (len(chunks) - i), WEEKEND_PHASE_WORKERS)
+        # At least ``WEEKEND_CHUNK_MIN_SECONDS`` each: the weekends left when the phase's
+        # time is up wait for the next phase (they are shuffled), rather than every chunk
+        # getting too little time to be solved (Instance22, Friday to Monday: 52 chunks
+        # of 0.05 s, none proven).
+        chunk_limit = max(WEEKEND_CHUNK_MIN_SECONDS, (end - s.clock.elapsed()) / n_chunks)
+        s.params(solver, min(chunk_limit, end - s.clock.elapsed()), WEEKEND_PHASE_WORKERS)
         st = solver.Solve(b.m)
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             obj = round(solver.ObjectiveValue())
             if obj < base_obj:
                 s.offer(b.grid_from(solver.Value), obj, version)
+        if st != cp_model.OPTIMAL:
+            # Not proven in its share: the rest goes in smaller chunks (Instance22's
+            # 25-weekend chunks gained nothing in 10 s; chunks of four weekends solve to
+            # optimality in 0.2 s and gain hundreds each).
+            per_chunk = max(1, per_chunk // 2)
     gain = start_obj - (s.best_obj or 0)
     with s.lock:
         s.stats["weekend_phases"] = int(s.stats.get("weekend_phases", 0)) + 1
@@ -483,7 +517,7 @@ def _lns(s: _Search, end: float, sub_limit: float = 0.6) -> None:
     while s.clock.elapsed() + slowest < end - 0.1 and not s.stop.is_set():
         base, base_obj, version = s.snapshot()
         with s.lock:
-            free = _neighbourhood(s, cells)
+            kind, free = _neighbourhood(s, cells)
         t_build = time.monotonic()
         b = Builder(s.ix, base, free).build()
         b.hint(base)
@@ -495,13 +529,12 @@ def _lns(s: _Search, end: float, sub_limit: float = 0.6) -> None:
         limit = min(end - s.clock.elapsed(), max(sub_limit, 2 * t_build))
         s.params(solver, limit)
         st = solver.Solve(b.m)
-        with s.lock:
-            s.stats["lns_iterations"] += 1  # type: ignore[operator]
+        gain = 0
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             obj = round(solver.ObjectiveValue())
             if obj < base_obj and s.offer_region(b.grid_from(solver.Value), obj, version, free):
-                with s.lock:
-                    s.stats["lns_improvements"] += 1  # type: ignore[operator]
+                gain = base_obj - obj
+        _count_lns(s, kind, t_build, solver.WallTime(), gain)
         # Adapt: sub-problems solved to optimality quickly may grow; timeouts shrink.
         large = s.ix.n_staff > LNS_SAMPLE_ABOVE_STAFF
         if st == cp_model.OPTIMAL and large and solver.WallTime() < 0.1 * t_build:
@@ -514,6 +547,20 @@ def _lns(s: _Search, end: float, sub_limit: float = 0.6) -> None:
         # The next round of LNS (after a weekend phase) goes on from the size reached.
         s.lns_cells = cells
     s.stats["lns_final_cells"] = cells
+
+
+def _count_lns(s: _Search, kind: str, build_s: float, solve_s: float, gain: int) -> None:
+    """LNS statistics (in the result's ``stats``): iterations, improvements, seconds
+    spent building and solving sub-models, and per neighbourhood kind iterations /
+    improvements / gain (``lns_<kind>``)."""
+    with s.lock:
+        st = s.stats
+        st["lns_iterations"] = int(st["lns_iterations"]) + 1
+        st["lns_improvements"] = int(st["lns_improvements"]) + (gain > 0)
+        st["lns_build_s"] = round(float(st.get("lns_build_s", 0.0)) + build_s, 2)
+        st["lns_solve_s"] = round(float(st.get("lns_solve_s", 0.0)) + solve_s, 2)
+        it, imp, total = (int(x) for x in str(st.get(f"lns_{kind}", "0/0/0")).split("/"))
+        st[f"lns_{kind}"] = f"{it + 1}/{imp + (gain > 0)}/{total + gain}"
 
 
 def _colgen(s: _Search, end: float, choice_end: float, lns_ends: Sequence[float] = ()) -> None:
@@ -804,12 +851,23 @@ def solve(
         if not full_model_fits(ix, time_limit):
             budget = max(budget, 0.8 * time_limit - clock.elapsed())
         grid = _construct(s, budget)
+        s.stats["construct_time"] = round(clock.elapsed(), 2)
         if grid is not None:
-            s.offer(grid, breakdown(ix, grid)[0])
+            start_obj = breakdown(ix, grid)[0]
+            s.offer(grid, start_obj)
             # Re-plan each person against the others until no row improves (bounded):
             # cheap, and on long horizons it removes most of the greedy start's waste.
             deadline = time.monotonic() + max(0.0, IMPROVE_SHARE * time_limit - clock.elapsed())
-            s.stats["improved_rows"] = improve_rows(ix, grid, deadline, seed, stop=s.stop.is_set)
+            rounds = len(ix.weekends) >= WEEKEND_MIN_WEEKENDS
+            s.stats["improved_rows"] = improve_rows(
+                ix,
+                grid,
+                deadline,
+                seed,
+                stop=s.stop.is_set,
+                objective=start_obj if rounds else None,
+                min_sweep_gain=IMPROVE_MIN_SWEEP_GAIN,
+            )
     finish_reserve = 0.0
     if grid is not None:
         started = clock.elapsed()
@@ -818,7 +876,7 @@ def solve(
         # staff): the search ends that much before the time limit.
         finish_reserve = clock.elapsed() - started
     s.stats["improve_time"] = round(clock.elapsed(), 2)
-    s.stats["construct_time"] = round(clock.elapsed(), 2)
+    s.stats.setdefault("construct_time", s.stats["improve_time"])
     if ix.n_staff > LNS_SAMPLE_ABOVE_STAFF:
         s.lns_cells = LNS_LARGE_START_CELLS
     strategy = choose_strategy(ix, workers, s.best is not None, full_model, time_limit)
@@ -906,9 +964,11 @@ def solve(
             late_thread.start()
         if worth_it and not s.stop.is_set():
             before = s.best_obj or 0
-            gain = _weekend_phase(
-                s, min(WEEKEND_PHASE_SECONDS, round_end - clock.elapsed()), WEEKEND_PHASE_MARGIN
-            )
+            phase_end = clock.elapsed() + min(WEEKEND_PHASE_SECONDS, round_end - clock.elapsed())
+            gain = 0
+            for i, margin in enumerate(WEEKEND_PHASE_MARGINS):
+                share = (phase_end - clock.elapsed()) / (len(WEEKEND_PHASE_MARGINS) - i)
+                gain += _weekend_phase(s, share, margin, WEEKEND_ROUND_CELLS)
             # Where weekends are not what limits the roster (Instance18: the weekend
             # sub-model is already optimal), later rounds are all LNS.
             worth_it = gain >= WEEKEND_PHASE_MIN_GAIN * before

@@ -6,10 +6,12 @@ Debian chromium through Playwright (no downloads).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from yakuba.core.tests.browser_support import axe_problems, screenshot, session_cookies
 
@@ -89,7 +91,8 @@ def test_answer_this_weeks_questions_on_a_phone(browser, live_server, make_user)
     assert card.lapses == 1 and card.due < right.due
 
     page.get_by_role("link", name="ホームに戻る").click()
-    assert page.get_by_role("heading", name="今週の問題 2問").count() == 0
+    page.wait_for_url(re.compile(r"/$"))
+    expect(page.get_by_role("heading", name="今週の問題 2問")).to_have_count(0)
     page.goto("/security/")
     page.get_by_text("今週の問題にはすべて答えました。").wait_for()
     problems += axe_problems(page, "security hub")

@@ -52,7 +52,7 @@ def test_licence_report_and_ledger(browser, live_server, org, make_user) -> None
     assert page.locator("svg.chart[role='img'] title").count() >= 1
     assert page.get_by_role("region", name="Zoomのライセンスを持たないホスト").is_visible()
     page.get_by_text("日ごとの同時開催数（表）").click()
-    assert page.locator("details table tbody tr").count() == 31
+    expect(page.locator("details table tbody tr")).to_have_count(31)
     problems += axe_problems(page, "licence report")
     screenshot(page, "licences-report-ja")
 

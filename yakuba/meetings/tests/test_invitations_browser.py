@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from yakuba.core.tests.browser_support import (
     PHONE,
@@ -77,8 +78,8 @@ def test_pick_invitees_by_kana(browser, live_server, org, make_user) -> None:
         screenshot(page, f"meetings-picker-js-{lang}-{tag}")
         # A chip is removed with its × button (keyboard), and picked again.
         chip.locator(".chip__remove").press("Enter")
-        assert page.locator("#id_invited_staff_chips li.chip").count() == 0
-        assert page.locator("#id_invited_staff_q").evaluate("e => e === document.activeElement")
+        expect(page.locator("#id_invited_staff_chips li.chip")).to_have_count(0)
+        expect(page.locator("#id_invited_staff_q")).to_be_focused()
         search.fill("やまだ たろう")
         result.wait_for()
         result.locator("input").check()

@@ -111,3 +111,24 @@ def test_weekend_phase_margin_frees_the_days_around_each_weekend():
     assert _weekend_phase(s, 5.0, margin=1) == 400
     assert s.best is not None
     assert evaluate(p, ix.to_roster(s.best)).objective == 0
+
+
+def test_weekend_phase_in_small_chunks_still_moves_weekend_duty():
+    # Chunks of two weekends (the smallest): each re-decides two weekends for everybody;
+    # where a chunk pairs a doubly covered weekend with an empty one, two people move.
+    p, ix = _weekends_problem()
+    grid = [[OFF] * 56 for _ in range(4)]
+    for e in range(4):
+        for d in range(28):
+            if d % 7 >= 5:
+                grid[e][d] = 0
+    s = _search(ix, grid)
+    start = s.best_obj
+    assert start is not None
+    gain = _weekend_phase(s, 10.0, 0, cells=1)
+    assert int(s.stats["weekend_phases"]) == 1
+    assert s.best is not None and s.best_obj is not None
+    ev = evaluate(p, ix.to_roster(s.best))
+    assert ev.feasible, ev.hard_violations
+    assert ev.objective == s.best_obj == start - gain
+    assert gain > 0

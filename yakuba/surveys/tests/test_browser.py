@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from yakuba.core.tests.browser_support import PHONE, VIEWPORT, axe_problems, session_cookies
 
@@ -64,7 +65,7 @@ def test_answer_a_survey_on_a_phone(browser, live_server, make_user, org) -> Non
     shot(page, "ja-phone-page1")
     page.get_by_label("4. ややそう思う").first.check()
     page.get_by_label("はい").check()
-    assert follow_up.is_visible()
+    expect(follow_up).to_be_visible()
     page.get_by_label("紙の決裁").check()
     # 「次へ」 with the follow-up and the telework question left empty: pointed out.
     page.get_by_role("button", name="次へ").click()
@@ -88,7 +89,7 @@ def test_answer_a_survey_on_a_phone(browser, live_server, make_user, org) -> Non
     shot(page, "ja-phone-mine")
     page.get_by_role("link", name="テレワーク実施状況調査").click()
     page.get_by_role("button", name="次へ").click()
-    assert page.get_by_label("希望日数").input_value() == "2"
+    expect(page.get_by_label("希望日数")).to_have_value("2")
     shot(page, "ja-phone-page2")
     page.get_by_role("button", name="回答を送信").click()
     page.get_by_text("ご回答ありがとうございました").wait_for()
