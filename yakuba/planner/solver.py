@@ -170,8 +170,9 @@ LNS_LARGE_START_CELLS = 1000
 #: ``LATE_COLGEN_SHARE`` of the limit (never past that LNS round). Measured at 60 s
 #: (BENCHMARK.md "Bounds on long horizons"): to the end of the round (18 s) the bound is
 #: better (Instance16 3 078-3 136, 18 up to 4 217) but the roster 2-4 % worse than
-#: without; 10 s gives 2 913-2 948 and 2 932 with no roster loss measured. Instance20
-#: (182 days): one master round in 11 s, bound 0, hence the horizon limit.
+#: without; 10 s, overlapping the (10 s) weekend phase, gives 3 074-3 127 on 16 and
+#: 2 981-3 348 on 18 with no roster loss measured (two pairs each). Instance20 (182
+#: days): one master round in 11 s, bound 0, hence the horizon limit.
 LATE_COLGEN_MAX_DAYS = 120
 LATE_COLGEN_MAX_CELLS = 4000
 LATE_COLGEN_SHARE = 0.17
