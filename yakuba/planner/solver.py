@@ -171,9 +171,12 @@ LNS_LARGE_START_CELLS = 1000
 #: (BENCHMARK.md "Bounds on long horizons"): to the end of the round (18 s) the bound is
 #: better (Instance16 3 078-3 136, 18 up to 4 217) but the roster 2-4 % worse than
 #: without; 10 s, overlapping the (10 s) weekend phase, gives 3 074-3 127 on 16 and
-#: 2 981-3 348 on 18 with no roster loss measured (two pairs each). Instance20 (182
-#: days): one master round in 11 s, bound 0, hence the horizon limit.
-LATE_COLGEN_MAX_DAYS = 120
+#: 2 981-3 348 on 18 with no roster loss measured (two pairs each, load 4-5). On a quiet
+#: machine (BENCHMARK.md "The whole set after stage 4") Instance16 loses nothing (with /
+#: without, two pairs: 3 661 / 3 640, 3 747 / 3 753) but Instance18 does (5 206 / 5 009,
+#: 5 494 / 5 100; in the two bench runs 5 207, 5 305): on 84 days LNS still gains in
+#: those 10 s, hence eight weeks. Instance20 (182 days): one master round in 11 s, bound 0.
+LATE_COLGEN_MAX_DAYS = 56
 LATE_COLGEN_MAX_CELLS = 4000
 LATE_COLGEN_SHARE = 0.17
 #: Share of the late column generation's time kept for its final bound.
