@@ -23,15 +23,20 @@ def _search(ix: Index, grid: list[list[int]]) -> _Search:
     return s
 
 
-def test_weekend_phase_hands_weekend_duty_to_whoever_has_weekends_left():
-    p, ix = _weekends_problem()
+def _first_four_weekends_for_everybody() -> list[list[int]]:
+    """Four people, eight weeks: everybody works the first four weekends (double cover
+    there), nobody the last four."""
     grid = [[OFF] * 56 for _ in range(4)]
-    # Everybody works the first four weekends: double cover there, nobody on the last four.
     for e in range(4):
         for d in range(28):
             if d % 7 >= 5:
                 grid[e][d] = 0
-    s = _search(ix, grid)
+    return grid
+
+
+def test_weekend_phase_hands_weekend_duty_to_whoever_has_weekends_left():
+    p, ix = _weekends_problem()
+    s = _search(ix, _first_four_weekends_for_everybody())
     assert s.best_obj == 8 * 100 * 2 + 8 * 2  # 16 days short by two, 8 days over by two
     gain = _weekend_phase(s, 10.0)
     assert s.best is not None
@@ -117,12 +122,7 @@ def test_weekend_phase_in_small_chunks_still_moves_weekend_duty():
     # Chunks of two weekends (the smallest): each re-decides two weekends for everybody;
     # where a chunk pairs a doubly covered weekend with an empty one, two people move.
     p, ix = _weekends_problem()
-    grid = [[OFF] * 56 for _ in range(4)]
-    for e in range(4):
-        for d in range(28):
-            if d % 7 >= 5:
-                grid[e][d] = 0
-    s = _search(ix, grid)
+    s = _search(ix, _first_four_weekends_for_everybody())
     start = s.best_obj
     assert start is not None
     gain = _weekend_phase(s, 10.0, 0, cells=1)
