@@ -575,11 +575,8 @@ def _colgen(s: _Search, end: float, choice_end: float, lns_ends: Sequence[float]
     that roster to the search; then the thread is an LNS thread until the first of
     ``lns_ends`` (the LNS rounds' ends) still ahead."""
     _colgen_bound(s, end, choice_end)
-    ahead = [t for t in lns_ends if t > s.clock.elapsed() + 0.5]
-    if ahead and s.workers > 1 and not s.stop.is_set():  # one worker: one LNS thread
-        # To the end of the current LNS round only: the next one begins with a weekend
-        # phase, whose roster is dropped if LNS changes the incumbent beneath it.
-        _lns(s, ahead[0])
+    if s.workers > 1:  # one worker: one LNS thread
+        _lns_to_round_end(s, lns_ends)
 
 
 def _late_colgen(
@@ -595,6 +592,13 @@ def _late_colgen(
     while not phase_done.wait(0.1):
         if s.stop.is_set():
             return
+    _lns_to_round_end(s, round_ends)
+
+
+def _lns_to_round_end(s: _Search, round_ends: Sequence[float]) -> None:
+    """LNS to the end of the current LNS round (the first of ``round_ends`` still ahead)
+    only: the next round begins with a weekend phase, whose roster is dropped if LNS
+    changes the incumbent beneath it."""
     ahead = [t for t in round_ends if t > s.clock.elapsed() + 0.5]
     if ahead and not s.stop.is_set():
         _lns(s, ahead[0])
