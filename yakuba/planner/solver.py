@@ -108,7 +108,12 @@ WEEKEND_PHASE_MARGINS: tuple[int, ...] = (0, 1)
 WEEKEND_ROUND_CELLS = 800
 #: Seconds at least for one chunk of a weekend phase (see ``_weekend_phase``).
 WEEKEND_CHUNK_MIN_SECONDS = 0.5
-#: Share of the time limit left at the end of the four-week portfolio for weekend phases.
+#: Share of the time limit left at the end of the four-week portfolio for weekend phases
+#: (one CP-SAT worker) and, on the other core, column generation for the bound
+#: (strategy ``portfolio+lpbound``): CP-SAT's own bound is far below the roster on some of
+#: these (Instance12: 12-14 against rosters near 5 000) while the LP is nearly tight
+#: (Instance12 LP 4 040.0 standalone in 20 s, the best known 4 040; 10 and 11: LP = the
+#: best known).
 PORTFOLIO_WEEKEND_SHARE = 0.12
 #: A weekend phase that gained less than this share of the objective is not repeated.
 WEEKEND_PHASE_MIN_GAIN = 0.01
@@ -595,6 +600,13 @@ def _late_colgen(
     _lns_to_round_end(s, round_ends)
 
 
+def _portfolio_colgen(s: _Search, end: float) -> None:
+    """Column generation for the bound only until ``end`` (seconds since the start),
+    after the portfolio, beside its weekend phases, seeded with the incumbents' rows."""
+    s.stats["colgen_start"] = round(s.clock.elapsed(), 1)
+    _colgen_bound(s, end, end, choose=False, final_share=LATE_COLGEN_FINAL_SHARE)
+
+
 def _lns_to_round_end(s: _Search, round_ends: Sequence[float]) -> None:
     """LNS to the end of the current LNS round (the first of ``round_ends`` still ahead)
     only: the next round begins with a weekend phase, whose roster is dropped if LNS
@@ -759,9 +771,16 @@ def choose_strategy(
     if portfolio:
         # Mid-size (four-week) models: CP-SAT's own multi-worker portfolio, started
         # from the constructive roster, beats our Python-driven LNS (measured on
-        # Instances 10 and 12: about 10% better at 30 s).
+        # Instances 10 and 12: about 10% better at 30 s). Column generation gives the
+        # bound beside its closing weekend phases (``PORTFOLIO_WEEKEND_SHARE``).
+        lp_bound = bool(PORTFOLIO_WEEKEND_SHARE and colgen_supported(ix.problem))
         return Strategy(
-            "portfolio", workers * PORTFOLIO_THREADS_PER_WORKER, PORTFOLIO_HINT, 0, False
+            "portfolio" + "+lpbound" * lp_bound,
+            workers * PORTFOLIO_THREADS_PER_WORKER,
+            PORTFOLIO_HINT,
+            0,
+            False,
+            late_colgen=lp_bound,
         )
     if use_full and not has_start and full_model is None and not full_model_fits(ix, time_limit):
         # No start roster and a full model that cannot be built in time (issue 18: a
@@ -946,6 +965,12 @@ def solve(
         colgen_thread.start()
     for t in threads:
         t.join()
+    if strategy.portfolio and strategy.late_colgen and not s.stop.is_set():
+        # The weekend phases run one CP-SAT worker: column generation takes the other core.
+        colgen_thread = threading.Thread(
+            target=_portfolio_colgen, args=(s, time_limit - finish_reserve - 0.2)
+        )
+        colgen_thread.start()
     if strategy.portfolio and PORTFOLIO_WEEKEND_SHARE:
         # The end of the time goes to the weekends (Friday to Monday, then wider) of the
         # incumbent, re-solved for everybody: CP-SAT's own neighbourhoods never open all
@@ -962,7 +987,12 @@ def solve(
     phase_done = threading.Event()
     for round_end in round_ends[1:]:
         phase_done.clear()
-        if strategy.late_colgen and late_thread is None and not s.stop.is_set():
+        if (
+            strategy.late_colgen
+            and not strategy.portfolio
+            and late_thread is None
+            and not s.stop.is_set()
+        ):
             # The weekend phase runs one CP-SAT worker: column generation takes the other
             # core, then one LNS thread's place (the thread becomes LNS when it is done).
             late_end = min(round_end, clock.elapsed() + LATE_COLGEN_SHARE * time_limit)

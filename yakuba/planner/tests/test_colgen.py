@@ -236,7 +236,9 @@ def test_master_duals_give_zero_reduced_cost_to_basic_columns() -> None:
         for col in cols:
             master.add(col)
     value, pi, sigma = master.solve()
-    assert value == pytest.approx(res.lp_value, abs=1e-6)
+    # The pool holds the last round's columns too (the run may stop once the rounded bound
+    # meets the last LP value): its LP is at most that value, never below the bound.
+    assert res.lagrangian - 1e-6 <= value <= res.lp_value + 1e-6
     sol = master.solution()
     for e, cols in enumerate(res.columns):
         person = Person(ix, e, marg)
