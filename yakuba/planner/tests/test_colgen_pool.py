@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import time
+from concurrent.futures import Future
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from yakuba.planner import Problem
 from yakuba.planner.colgen import (
     NEG_INF,
+    PricingAnswer,
     PricingPool,
     PricingTask,
     _Run,
@@ -54,7 +56,12 @@ def test_pooled_rounds_price_exactly_like_in_process_rounds(
     sent: list[PricingTask] = []
     with PricingPool(ix.problem, 2) as pool:
         submit = pool.submit
-        monkeypatch.setattr(pool, "submit", lambda t: sent.append(t) or submit(t))
+
+        def counted(task: PricingTask) -> Future[PricingAnswer]:
+            sent.append(task)
+            return submit(task)
+
+        monkeypatch.setattr(pool, "submit", counted)
         for pooled in (False, True):
             run = _Run(ix, 60.0, None, 0.5, 8, False, 2.0, 1)
             run.pool = pool if pooled else None
@@ -90,7 +97,7 @@ def test_in_flight_tasks_stop_with_the_time_limit_and_no_process_outlives_the_po
         run_dp = _Run(ix, 1.0, None, 0.5, 8, False, 2.0, 1).people[e].dp
         assert run_dp is not None
         groups.setdefault(run_dp.signature(), []).append(e)
-    before = {p.pid for p in mp.active_children()}
+    before = {p.pid for p in mp.active_children() if p.pid is not None}
     with PricingPool(ix.problem, 2) as pool:
         # Far more steps than the time allows: the answers come when cancelled.
         tasks = [
@@ -101,7 +108,7 @@ def test_in_flight_tasks_stop_with_the_time_limit_and_no_process_outlives_the_po
             pricing_task(pool.key, es, pi, [Prices() for _ in es], 1) for es in groups.values()
         ]
         assert pool.answer_all(quick, lambda: False, False) is not None  # the workers are up
-        children = {p.pid for p in mp.active_children()} - before
+        children = {p.pid for p in mp.active_children() if p.pid is not None} - before
         assert len(children) == 2
         t0 = time.monotonic()
         assert pool.answer_all(tasks, lambda: time.monotonic() - t0 > 0.5, False) is None
@@ -123,7 +130,7 @@ def test_in_flight_tasks_stop_with_the_time_limit_and_no_process_outlives_the_po
         assert answers is not None and all(a is not None for a in answers)
         assert any(a is not None and not a.complete for a in answers)
     assert children and not any(_alive(pid) for pid in children)
-    assert not ({p.pid for p in mp.active_children()} - before)
+    assert not ({p.pid for p in mp.active_children() if p.pid is not None} - before)
 
 
 @pytest.mark.parametrize("seed", [21, 22])
@@ -140,7 +147,7 @@ def test_column_generation_in_processes_keeps_its_time_limit_and_stop() -> None:
     import threading
 
     ix = Index.build(_generated(30, 28, 3, 72))
-    before = {p.pid for p in mp.active_children()}
+    before = {p.pid for p in mp.active_children() if p.pid is not None}
     t0 = time.monotonic()
     res = column_generation(ix, time_limit=2.0, processes=2, seed_construction=False)
     assert time.monotonic() - t0 < 4.0 and res.elapsed < 3.5
@@ -148,4 +155,4 @@ def test_column_generation_in_processes_keeps_its_time_limit_and_stop() -> None:
     stop.set()
     res = column_generation(ix, time_limit=30, processes=2, stop=stop, seed_construction=False)
     assert res.iterations == [] and res.bound is None
-    assert not ({p.pid for p in mp.active_children()} - before)
+    assert not ({p.pid for p in mp.active_children() if p.pid is not None} - before)
