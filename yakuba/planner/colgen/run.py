@@ -84,6 +84,12 @@ class ColgenResult:
         return [list(self.columns[e][next(iter(s))].row) for e, s in enumerate(self.solution)]
 
 
+def _even_parts(items: Sequence[int], size: int) -> list[Sequence[int]]:
+    """``items`` in as few parts of at most ``size`` as possible, of even sizes."""
+    n = math.ceil(len(items) / size)
+    return [items[k::n] for k in range(n)]
+
+
 def _ceil(x: float) -> int:
     return math.ceil(x - 1e-6 * max(1.0, abs(x)))
 
@@ -291,13 +297,18 @@ class _Run:
             dp = self.people[e].dp
             if dp is not None:
                 groups.setdefault(dp.signature(), []).append(e)
+        if self.pool is not None:
+            # Contracts are uneven (Instance18: 4 and 18 persons): batches of about an
+            # equal share per process, so that no process waits for another.
+            share = math.ceil(sum(map(len, groups.values())) / self.pool.processes)
+            size = min(BATCH_MAX, max(1, share))
+            parts = [part for es in groups.values() for part in _even_parts(es, size)]
+            return self.dp_pooled(self.pool, pi, parts, iterations, partial)
         batches = [
             (self.people[es[0]].dp, es[k : k + BATCH_MAX])
             for es in groups.values()
             for k in range(0, len(es), BATCH_MAX)
         ]
-        if self.pool is not None:
-            return self.dp_pooled(self.pool, pi, [part for _, part in batches], iterations, partial)
         sgs = {
             e: _Subgradient(self.people[e], gs[e], self.prices[e], iterations)
             for _, part in batches

@@ -156,3 +156,13 @@ def test_column_generation_in_processes_keeps_its_time_limit_and_stop() -> None:
     res = column_generation(ix, time_limit=30, processes=2, stop=stop, seed_construction=False)
     assert res.iterations == [] and res.bound is None
     assert not ({p.pid for p in mp.active_children() if p.pid is not None} - before)
+
+
+def test_a_contract_is_split_into_even_batches_for_the_processes() -> None:
+    from yakuba.planner.colgen.run import _even_parts
+
+    parts = _even_parts(list(range(18)), 11)
+    assert sorted(map(len, parts)) == [9, 9]
+    assert sorted(e for p in parts for e in p) == list(range(18))
+    assert [len(p) for p in _even_parts([1, 2, 3, 4], 11)] == [4]
+    assert sorted(map(len, _even_parts(list(range(40)), 30))) == [20, 20]
