@@ -3,6 +3,7 @@ rounds, smoothing, the final Lagrangian bound."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 import time
@@ -134,45 +135,13 @@ def column_generation(
     (:mod:`.pool`; started within the time limit, ended before returning); 0 or 1: here.
     """
     run = _Run(ix, time_limit, stop, alpha, dp_iterations, exact, cpsat_limit, workers)
-    if processes <= 1:
-        return _start_loop(
-            run,
-            initial,
-            seed_construction,
-            stall_rounds,
-            auto_alpha,
-            max_iterations,
-            on_iteration,
-            final_share,
-        )
-    with PricingPool(ix.problem, processes) as pool:
-        run.pool = pool
-        return _start_loop(
-            run,
-            initial,
-            seed_construction,
-            stall_rounds,
-            auto_alpha,
-            max_iterations,
-            on_iteration,
-            final_share,
-        )
-
-
-def _start_loop(
-    run: _Run,
-    initial: Sequence[Grid],
-    seed_construction: bool,
-    stall_rounds: int,
-    auto_alpha: bool,
-    max_iterations: int,
-    on_iteration: Callable[[Iteration], None] | None,
-    final_share: float,
-) -> ColgenResult:
-    run.seed(initial, seed_construction)
-    run.stall_rounds = stall_rounds
-    run.auto_alpha = auto_alpha and run.alpha > 0
-    return run.loop(max_iterations, on_iteration, final_share)
+    with contextlib.ExitStack() as stack:
+        if processes > 1:
+            run.pool = stack.enter_context(PricingPool(ix.problem, processes))
+        run.seed(initial, seed_construction)
+        run.stall_rounds = stall_rounds
+        run.auto_alpha = auto_alpha and alpha > 0
+        return run.loop(max_iterations, on_iteration, final_share)
 
 
 @dataclass
