@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import time
 from concurrent.futures import Future
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,7 +22,7 @@ from yakuba.planner.colgen import (
     pricing_task,
 )
 from yakuba.planner.construct import Prices
-from yakuba.planner.formats.curtois_qu import parse
+from yakuba.planner.formats.curtois_qu import parse, read
 from yakuba.planner.generate import generate
 from yakuba.planner.index import Index
 
@@ -166,3 +167,16 @@ def test_a_contract_is_split_into_even_batches_for_the_processes() -> None:
     assert sorted(e for p in parts for e in p) == list(range(18))
     assert [len(p) for p in _even_parts([1, 2, 3, 4], 11)] == [4]
     assert sorted(map(len, _even_parts(list(range(40)), 30))) == [20, 20]
+
+
+def test_curtois_qu_instances_1_and_2_in_processes_run_as_in_process(bench: Path) -> None:
+    # Same inputs, same pricing: the same rounds, to the bound of every round.
+    for name in ("Instance1", "Instance2"):
+        ix = Index.build(read(bench / f"{name}.txt"))
+        here = column_generation(ix, time_limit=40)
+        pooled = column_generation(ix, time_limit=40, processes=2)
+        assert here.converged and pooled.converged, name
+        assert pooled.bound == here.bound
+        assert [it.lagrangian for it in pooled.iterations] == [
+            it.lagrangian for it in here.iterations
+        ]
