@@ -43,7 +43,8 @@ Modules: :mod:`.rowdp` (the exact row DP), :mod:`.pricing` (a person's pricing
 problem, Lagrangian pricing by the DP, exact pricing by CP-SAT), :mod:`.master` (the
 restricted master LP), :mod:`.run` (the loop: :func:`column_generation`, smoothing, the
 final bound), :mod:`.choice` (:func:`choose_columns`), :mod:`.messages` (pricing as
-plain-data messages). Every public name is re-exported here.
+plain-data messages), :mod:`.pool` (those messages answered by worker processes:
+``column_generation(processes=N)``). Every public name is re-exported here.
 """
 
 from __future__ import annotations
@@ -67,7 +68,11 @@ from .messages import (
     PricingAnswer,
     PricingTask,
     PricingWorker,
+    prices_of,
     pricing_task,
+)
+from .pool import (
+    PricingPool,
 )
 from .pricing import (
     CPSAT_SCALE,
@@ -121,6 +126,7 @@ __all__ = [
     "Person",
     "Priced",
     "PricingAnswer",
+    "PricingPool",
     "PricingTask",
     "PricingWorker",
     "Row",
@@ -139,5 +145,6 @@ __all__ = [
     "price_cpsat",
     "price_dp",
     "price_dp_batch",
+    "prices_of",
     "pricing_task",
 ]

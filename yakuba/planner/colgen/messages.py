@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,7 +11,7 @@ import numpy as np
 from ..construct import Marginals, Prices
 from ..index import Index
 from .common import FloatArray, Row
-from .pricing import Person, price_dp_batch
+from .pricing import Person, _step_batch, _Subgradient
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,9 @@ class PricingTask:
     #: Per person: the warm-start multipliers (hours, weekends, {activity: price}).
     multipliers: tuple[tuple[float, float, tuple[tuple[int, float], ...]], ...]
     iterations: int
+    #: Wall-clock time (``time.time()``) after which the worker stops stepping and
+    #: answers with what it has (valid bounds, ``complete`` False); None: no limit.
+    deadline: float | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,9 @@ class PricingAnswer:
     rows: tuple[tuple[tuple[float, Row], ...], ...]
     exact: tuple[bool, ...]
     multipliers: tuple[tuple[float, float, tuple[tuple[int, float], ...]], ...]
+    #: False if the worker stopped before every subgradient was done (deadline or
+    #: cancelled): the bounds are still valid, the best values of the steps taken.
+    complete: bool = True
 
 
 def _multipliers(p: Prices) -> tuple[float, float, tuple[tuple[int, float], ...]]:
@@ -48,7 +55,12 @@ def _multipliers(p: Prices) -> tuple[float, float, tuple[tuple[int, float], ...]
 
 
 def pricing_task(
-    instance: str, persons: Sequence[int], pi: FloatArray, prices: Sequence[Prices], iterations: int
+    instance: str,
+    persons: Sequence[int],
+    pi: FloatArray,
+    prices: Sequence[Prices],
+    iterations: int,
+    deadline: float | None = None,
 ) -> PricingTask:
     """The message for ``persons`` (``prices``: their warm starts, in the same order)."""
     return PricingTask(
@@ -57,7 +69,14 @@ def pricing_task(
         tuple(float(x) for x in pi),
         tuple(_multipliers(p) for p in prices),
         iterations,
+        deadline,
     )
+
+
+def prices_of(multipliers: tuple[float, float, tuple[tuple[int, float], ...]]) -> Prices:
+    """The :class:`Prices` of a message's multipliers (the inverse of the message's form)."""
+    hours, weekends, acts = multipliers
+    return Prices(hours, weekends, dict(acts))
 
 
 class PricingWorker:
@@ -68,17 +87,36 @@ class PricingWorker:
         marg = Marginals(ix)
         self.people = [Person(ix, e, marg) for e in range(ix.n_staff)]
 
-    def answer(self, task: PricingTask) -> PricingAnswer:
+    def answer(
+        self, task: PricingTask, cancelled: Callable[[], bool] | None = None
+    ) -> PricingAnswer:
+        """:func:`price_dp_batch` of the task's persons; between two subgradient steps
+        it stops at the task's deadline or once ``cancelled()`` (partial answer)."""
         persons = [self.people[e] for e in task.persons]
         if any(p.dp is None for p in persons):
             raise ValueError("a pricing task holds DP persons only (CP-SAT ones stay home)")
+        dp = persons[0].dp if persons else None
         pi = np.array(task.pi)
-        prices = [Prices(h, w, dict(acts)) for h, w, acts in task.multipliers]
-        done = price_dp_batch(persons, [p.values(pi) for p in persons], prices, task.iterations)
+        prices = [prices_of(m) for m in task.multipliers]
+        sgs = [
+            _Subgradient(p, p.values(pi), pr, task.iterations)
+            for p, pr in zip(persons, prices, strict=True)
+        ]
+        complete = True
+        while dp is not None:
+            if (task.deadline is not None and time.time() >= task.deadline) or (
+                cancelled is not None and cancelled()
+            ):
+                complete = not any(not sg.done for sg in sgs)
+                break
+            if not _step_batch(dp, sgs):
+                break
+        done = [sg.result() for sg in sgs]
         return PricingAnswer(
             task.persons,
             tuple(pr.lower for pr in done),
             tuple(tuple(pr.rows) for pr in done),
             tuple(pr.exact for pr in done),
             tuple(_multipliers(p) for p in prices),
+            complete,
         )

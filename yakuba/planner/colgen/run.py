@@ -3,6 +3,7 @@ rounds, smoothing, the final Lagrangian bound."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 import time
@@ -16,6 +17,8 @@ from ..construct import ROW_CPSAT_MAX_DAYS, Marginals, Prices, RowBuilder, _row_
 from ..index import Grid, Index
 from .common import EXACT_TOL, NEG_INF, RC_EPS, FloatArray, Row
 from .master import Master
+from .messages import prices_of, pricing_task
+from .pool import PricingPool
 from .pricing import (
     Column,
     DualGains,
@@ -82,6 +85,12 @@ class ColgenResult:
         return [list(self.columns[e][next(iter(s))].row) for e, s in enumerate(self.solution)]
 
 
+def _even_parts(items: Sequence[int], size: int) -> list[Sequence[int]]:
+    """``items`` in as few parts of at most ``size`` as possible, of even sizes."""
+    n = math.ceil(len(items) / size)
+    return [items[k::n] for k in range(n)]
+
+
 def _ceil(x: float) -> int:
     return math.ceil(x - 1e-6 * max(1.0, abs(x)))
 
@@ -103,6 +112,7 @@ def column_generation(
     seed_construction: bool = True,
     stall_rounds: int = 0,
     auto_alpha: bool = True,
+    processes: int = 0,
 ) -> ColgenResult:
     """Solve the master LP by column generation; see the module docstring.
 
@@ -121,12 +131,17 @@ def column_generation(
     ``stall_rounds``: end the rounds (then the final bound) once neither the rounded bound
     nor the LP value moved by ``STALL_TOL`` in that many rounds (0 = never): the solver
     gives the thread back to LNS then.
+    ``processes``: with more than one, the DP pricing runs in that many worker processes
+    (:mod:`.pool`; started within the time limit, ended before returning); 0 or 1: here.
     """
     run = _Run(ix, time_limit, stop, alpha, dp_iterations, exact, cpsat_limit, workers)
-    run.seed(initial, seed_construction)
-    run.stall_rounds = stall_rounds
-    run.auto_alpha = auto_alpha and alpha > 0
-    return run.loop(max_iterations, on_iteration, final_share)
+    with contextlib.ExitStack() as stack:
+        if processes > 1:
+            run.pool = stack.enter_context(PricingPool(ix.problem, processes))
+        run.seed(initial, seed_construction)
+        run.stall_rounds = stall_rounds
+        run.auto_alpha = auto_alpha and alpha > 0
+        return run.loop(max_iterations, on_iteration, final_share)
 
 
 @dataclass
@@ -182,6 +197,8 @@ class _Run:
         self.targets = np.array([float(c.target) for c in ix.problem.cover])
         #: The cover prices of the current pricing round.
         self._pi: FloatArray = np.zeros(len(ix.problem.cover))
+        #: Worker processes for the DP pricing (:meth:`dp_batched`); None: in process.
+        self.pool: PricingPool | None = None
 
     def out_of_time(self) -> bool:
         return time.monotonic() >= self.deadline or (self.stop is not None and self.stop.is_set())
@@ -233,20 +250,29 @@ class _Run:
 
     def dp_batched(
         self,
+        pi: FloatArray,
         gs: Sequence[FloatArray],
         iterations: int,
         only: Sequence[int] | None = None,
         partial: bool = False,
     ) -> dict[int, Priced] | None:
-        """:func:`price_dp` of every DP person (or of those in ``only``), those of one
-        contract together, every contract one step at a time. When the time runs out:
-        None, or with ``partial`` the outcome of the steps done (valid bounds: a
-        subgradient's best value so far is one)."""
+        """:func:`price_dp` of every DP person (or of those in ``only``) at cover prices
+        ``pi`` (``gs``: the persons' values there), those of one contract together,
+        every contract one step at a time, or one task per batch in the :attr:`pool`.
+        When the time runs out: None, or with ``partial`` the outcome of the steps done
+        (valid bounds: a subgradient's best value so far is one)."""
         groups: dict[tuple[Any, ...], list[int]] = {}
         for e in range(len(self.people)) if only is None else only:
             dp = self.people[e].dp
             if dp is not None:
                 groups.setdefault(dp.signature(), []).append(e)
+        if self.pool is not None:
+            # Contracts are uneven (Instance18: 4 and 18 persons): batches of about an
+            # equal share per process, so that no process waits for another.
+            share = math.ceil(sum(map(len, groups.values())) / self.pool.processes)
+            size = min(BATCH_MAX, max(1, share))
+            parts = [part for es in groups.values() for part in _even_parts(es, size)]
+            return self.dp_pooled(self.pool, pi, parts, iterations, partial)
         batches = [
             (self.people[es[0]].dp, es[k : k + BATCH_MAX])
             for es in groups.values()
@@ -270,6 +296,36 @@ class _Run:
             stepping = any(not sg.done for sg in sgs.values())
         return {e: sg.result() for e, sg in sgs.items()}
 
+    def dp_pooled(
+        self,
+        pool: PricingPool,
+        pi: FloatArray,
+        batches: Sequence[Sequence[int]],
+        iterations: int,
+        partial: bool,
+    ) -> dict[int, Priced] | None:
+        """:meth:`dp_batched` by the pool: one task per batch, the answers merged (the
+        multipliers reached become the warm starts in :attr:`prices`)."""
+        deadline = time.time() + (self.deadline - time.monotonic())
+        tasks = [
+            pricing_task(pool.key, part, pi, [self.prices[e] for e in part], iterations, deadline)
+            for part in batches
+        ]
+        answers = pool.answer_all(tasks, self.out_of_time, partial)
+        if answers is None:
+            return None
+        out: dict[int, Priced] = {}
+        for part, ans in zip(batches, answers, strict=True):
+            if ans is None:  # cancelled before it answered: nothing known
+                out.update((e, Priced(NEG_INF)) for e in part)
+                continue
+            if not ans.complete and not partial:
+                return None  # stopped at its deadline
+            for i, e in enumerate(ans.persons):
+                out[e] = Priced(ans.lower[i], list(ans.rows[i]), ans.exact[i])
+                self.prices[e] = prices_of(ans.multipliers[i])
+        return out
+
     def price_all(self, pi: FloatArray) -> list[Priced] | None:
         """Every person's pricing at ``pi`` (None if the time ran out first). With
         ``batch`` the DP persons of one contract (:meth:`RowDP.signature`) share their
@@ -278,7 +334,7 @@ class _Run:
         gs = [person.values(pi) for person in self.people]
         dp_done: dict[int, Priced] = {}
         if self.batch:
-            got = self.dp_batched(gs, self.iterations_now)
+            got = self.dp_batched(pi, gs, self.iterations_now)
             if got is None:
                 return None
             dp_done = got
@@ -344,7 +400,7 @@ class _Run:
         values = [person.values(pi) for person in self.people]
         dp_done: dict[int, Priced] = {}
         if self.batch:
-            got = self.dp_batched(values, self.dp_iterations)
+            got = self.dp_batched(pi, values, self.dp_iterations)
             if got is None:
                 return None
             dp_done = got
@@ -367,7 +423,7 @@ class _Run:
             # More subgradient steps for everybody with a gap, by contract.
             gaps = [e for e in range(len(self.people)) if gap[e] > EXACT_TOL]
             steps = FINAL_STEPS * self.dp_iterations
-            refined = self.dp_batched(values, steps, gaps, partial=True) or {}
+            refined = self.dp_batched(pi, values, steps, gaps, partial=True) or {}
             for e, pr in refined.items():
                 lower[e] = max(lower[e], pr.lower)
                 if pr.exact:
