@@ -33,31 +33,28 @@ which weekend is a choice between many people over several weekends that small L
 windows cannot make. Between LNS rounds a phase re-solves the weekends alone, then
 Friday to Monday.
 
-Threads share one incumbent; CP-SAT releases the GIL while it searches.
+Threads share one incumbent (``search``); CP-SAT releases the GIL while it searches.
+The phases are in ``phases`` (construction, full model, LNS, weekend phase) and
+``colgen_phases`` (column generation); this module chooses and runs them. Its tuning
+constants are read by the phases at call time, so setting ``solver.X`` takes effect.
 """
 
 from __future__ import annotations
 
-import math
-import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from ortools.sat.python import cp_model
-
 from .builder import Builder
-from .construct import construct, improve_rows
+from .construct import improve_rows
 from .decomposed_bound import SOURCE as DECOMPOSITION
 from .decomposed_bound import decomposed_bound
 from .diagnosis import diagnose
-from .evaluate import evaluate
 from .index import Grid, Index
 from .model import Problem, Roster
 from .result import SolveResult, Violation
-
-ProgressFn = Callable[[float, float, float], None]
+from .search import Clock, ProgressFn, Search
 
 #: Up to this many decision variables a monolithic single-worker model runs beside LNS
 #: (it gives the proven bound and can prove optimality).
@@ -87,7 +84,7 @@ IMPROVE_SHARE = 0.5
 #: a thousand in 5 s. Instance20 stops at its fixed point or one sweep before.
 IMPROVE_MIN_SWEEP_GAIN = 0.001
 #: From this many weekends on, LNS runs in rounds with a weekend phase between them
-#: (``_weekend_phase``); shorter horizons are left to the portfolio or the full model.
+#: (``phases.weekend_phase``); shorter horizons are left to the portfolio or the full model.
 WEEKEND_MIN_WEEKENDS = 6
 #: Size of one weekend sub-model in the weekend phase (cells); Instance20's 26 weekends
 #: (2 344 cells) solve to optimality in about 3 s, twice that does not finish in 15 s.
@@ -106,7 +103,7 @@ WEEKEND_PHASE_MARGINS: tuple[int, ...] = (0, 1)
 #: for 5 s: 2 500-cell chunks gain 248, 400-cell chunks 1 300, 800-cell ones 1 208;
 #: then margin 1 for 10 s: 0 with 2 500 cells, 687 with 400, 1 159 with 800).
 WEEKEND_ROUND_CELLS = 800
-#: Seconds at least for one chunk of a weekend phase (see ``_weekend_phase``).
+#: Seconds at least for one chunk of a weekend phase (see ``phases.weekend_phase``).
 WEEKEND_CHUNK_MIN_SECONDS = 0.5
 #: Share of the time limit left at the end of the four-week portfolio for weekend phases
 #: (one CP-SAT worker) and, on the other core, column generation for the bound
@@ -193,490 +190,6 @@ LATE_COLGEN_SEED_ROWS = 30
 #: Column generation ends early (then its final bound) once neither its rounded bound
 #: nor its LP value moved by 0.1 % in this many rounds; the thread does LNS afterwards.
 COLGEN_STALL_ROUNDS = 10
-
-
-class _Clock:
-    def __init__(self, limit: float) -> None:
-        self.t0 = time.monotonic()
-        self.limit = limit
-
-    def elapsed(self) -> float:
-        return time.monotonic() - self.t0
-
-    def left(self) -> float:
-        return self.limit - self.elapsed()
-
-
-class _Search:
-    """Shared state of one solve: incumbent, progress reporting, bound."""
-
-    def __init__(self, ix: Index, clock: _Clock, workers: int, seed: int, cb: ProgressFn | None):
-        self.ix = ix
-        self.clock = clock
-        self.workers = workers
-        self.seed = seed
-        self.cb = cb
-        self.best: Grid | None = None
-        self.best_obj: int | None = None
-        self.bound: float | None = None
-        #: ``"lp"`` once the column-generation bound is the best one.
-        self.bound_source: str | None = None
-        self.first_time: float | None = None
-        self.optimal = False
-        self.stats: dict[str, int | float | str] = {"lns_iterations": 0, "lns_improvements": 0}
-        self.rng = random.Random(seed)
-        self.lock = threading.Lock()
-        self.version = 0
-        self.stop = threading.Event()
-        self.infeasible = False
-        #: LNS neighbourhood size (cells), adapted by every LNS thread.
-        self.lns_cells = 120
-        #: Per person, the distinct rows of the incumbents so far (at most this many
-        #: each): seeds for a column generation that starts late.
-        self.keep_rows = 0
-        self.seen_rows: list[dict[tuple[int, ...], None]] = [{} for _ in range(ix.n_staff)]
-
-    def raise_bound(self, value: float, source: str) -> None:
-        """Keep the best proven lower bound and where it comes from; an incumbent at
-        the bound is optimal."""
-        with self.lock:
-            if self.bound is None or value > self.bound:
-                self.bound, self.bound_source = value, source
-            if self.best_obj is not None and self.best_obj <= self.bound + 1e-6:
-                self.optimal = True
-                self.stop.set()
-
-    def offer(self, grid: Grid, obj: int, base_version: int | None = None) -> bool:
-        """Make ``grid`` the incumbent if better. LNS results computed from an older
-        incumbent (``base_version``) are dropped: their fixed part is stale."""
-        with self.lock:
-            if self.best_obj is not None and obj >= self.best_obj:
-                return False
-            if base_version is not None and base_version != self.version:
-                return False
-            self.best, self.best_obj = [r[:] for r in grid], obj
-            self.version += 1
-            if self.keep_rows:
-                for kept, row in zip(self.seen_rows, grid, strict=True):
-                    key = tuple(row)
-                    if key not in kept:
-                        kept[key] = None
-                        if len(kept) > self.keep_rows:  # the oldest goes
-                            del kept[next(iter(kept))]
-            now = self.clock.elapsed()
-            if self.first_time is None:
-                self.first_time = now
-            if self.bound is not None and obj <= self.bound + 1e-6:
-                self.optimal = True
-                self.stop.set()
-            if self.cb is not None:
-                self.cb(now, float(obj), float(self.bound) if self.bound is not None else 0.0)
-            return True
-
-    def offer_region(self, grid: Grid, obj: int, base_version: int, free: list[list[bool]]) -> bool:
-        """Offer an LNS result. If another thread moved the incumbent meanwhile, the
-        re-solved region is laid over the *new* incumbent and kept when that roster is
-        valid and better (checked by the evaluator): a long sub-solve on one thread is
-        not thrown away because a short one on the other thread finished first."""
-        if self.offer(grid, obj, base_version):
-            return True
-        with self.lock:
-            if self.best is None or self.version == base_version:
-                return False
-            merged = [r[:] for r in self.best]
-            for e, row in enumerate(free):
-                for d, f in enumerate(row):
-                    if f:
-                        merged[e][d] = grid[e][d]
-            if merged == self.best:
-                return False
-            ev = evaluate(self.ix.problem, self.ix.to_roster(merged))
-            if not ev.feasible or ev.objective >= (self.best_obj or 0):
-                return False
-        return self.offer(merged, ev.objective)
-
-    def snapshot(self) -> tuple[Grid, int, int]:
-        with self.lock:
-            assert self.best is not None and self.best_obj is not None
-            return [r[:] for r in self.best], self.best_obj, self.version
-
-    def params(self, solver: cp_model.CpSolver, limit: float, workers: int = 1) -> None:
-        solver.parameters.max_time_in_seconds = max(0.05, limit)
-        solver.parameters.num_workers = workers
-        # One worker with the full LP relaxation beats CP-SAT's 2-worker portfolio on
-        # these models (measured on Instances 5 and 9); parallelism comes from threads.
-        if workers == 1:
-            solver.parameters.linearization_level = 2
-        solver.parameters.random_seed = self.rng.randrange(1 << 30)
-
-
-class _Reporter(cp_model.CpSolverSolutionCallback):
-    """Forwards each improving solution of a full model to the search."""
-
-    def __init__(self, search: _Search, builder: Builder) -> None:
-        super().__init__()
-        self.search = search
-        self.builder = builder
-
-    def on_solution_callback(self) -> None:
-        obj = round(self.ObjectiveValue())
-        if self.search.best_obj is None or obj < self.search.best_obj:
-            self.search.raise_bound(self.BestObjectiveBound(), "cp-sat")
-            self.search.offer(self.builder.grid_from(self.Value), obj)
-        if self.search.stop.is_set():
-            self.StopSearch()
-
-
-# ------------------------------------------------------------------ phases
-
-
-def _construct(s: _Search, budget: float) -> Grid | None:
-    """Dynamic-programming start (see ``construct``); rows it cannot build are solved by
-    CP-SAT one person at a time with everybody else fixed."""
-    ix = s.ix
-    grid, failed = construct(ix, s.workers, time.monotonic() + budget)
-    s.stats["construct_failed_rows"] = len(failed)
-    deadline = s.clock.elapsed() + budget
-    for i, (e, near) in enumerate(failed.items()):
-        b = Builder.for_row(ix, grid, e)
-        if near:
-            b.hint([near if k == e else r for k, r in enumerate(grid)])
-        per = max(0.5, (deadline - s.clock.elapsed()) / (len(failed) - i))
-        for attempt in range(3):
-            # Never past the time limit (less a second for the result's breakdown).
-            limit = min(per * (1 + 2 * attempt), s.clock.left() - 1.0)
-            if limit < 0.1:
-                return None
-            solver = cp_model.CpSolver()
-            s.params(solver, limit, s.workers)
-            st = solver.Solve(b.m)
-            if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                grid = b.grid_from(solver.Value)
-                break
-            if st == cp_model.INFEASIBLE or s.clock.left() <= 0:
-                return None
-        else:
-            return None
-    return grid
-
-
-def _full(s: _Search, time_limit: float, hint: Grid | None, workers: int = 1) -> int:
-    started = s.clock.elapsed()
-    b = Builder(s.ix).build()
-    if hint is not None:
-        b.hint(hint)
-    solver = cp_model.CpSolver()
-    # Building a large model takes seconds: they count against the caller's time limit.
-    s.params(solver, time_limit - (s.clock.elapsed() - started), workers)
-    done = threading.Event()
-
-    def watch() -> None:
-        # Stop the full model as soon as the search is told to stop (optimal found
-        # elsewhere, or cancelled), not only when it reports its next solution.
-        while not done.is_set():
-            if s.stop.wait(0.2):
-                solver.stop_search()
-                return
-
-    threading.Thread(target=watch, daemon=True).start()
-    try:
-        st = solver.Solve(b.m, _Reporter(s, b))
-    finally:
-        done.set()
-    if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        s.raise_bound(solver.BestObjectiveBound(), "cp-sat")
-        s.offer(b.grid_from(solver.Value), round(solver.ObjectiveValue()))
-        if st == cp_model.OPTIMAL:
-            s.optimal = True
-            s.stop.set()
-    elif st == cp_model.INFEASIBLE:
-        s.infeasible = True
-        s.stop.set()
-    elif st == cp_model.UNKNOWN and s.best is not None:
-        # No solution of its own in time, but its proven bound is still valid and is
-        # what a gap to the incumbent (found by LNS) is measured against.
-        s.raise_bound(solver.BestObjectiveBound(), "cp-sat")
-    return int(st)
-
-
-def _neighbourhood(s: _Search, cells: int) -> tuple[str, list[list[bool]]]:
-    """Pick a region of about ``cells`` (staff, day) cells to re-solve; returns its kind
-    (for the statistics) and the free cells."""
-    ix, rng = s.ix, s.rng
-    h, n = ix.horizon, ix.n_staff
-    free = [[False] * h for _ in range(n)]
-    kind = rng.random()
-    everybody: range | list[int] = range(n)
-    if kind < 0.6 and n > LNS_SAMPLE_ABOVE_STAFF:
-        # Two days for everybody of a large office are thousands of cells (4 896 staff:
-        # 9 800, not solved in 12 s): a random part of the staff, about ``cells`` cells.
-        everybody = rng.sample(range(n), min(n, max(LNS_MIN_SAMPLE, cells // 2)))
-    if kind < 0.3:  # a window of days for every staff member
-        w = max(2, min(h, cells // max(len(everybody), 1)))
-        start = rng.randrange(0, h - w + 1)
-        for e in everybody:
-            for d in range(start, start + w):
-                free[e][d] = True
-        return "days", free
-    elif kind < 0.6 and h >= 14:
-        # Two windows far apart, for everybody: hours limits are tight and global, so
-        # moving work between weeks (e.g. onto an under-covered weekend) needs both.
-        w = max(2, min(h // 2, cells // max(2 * len(everybody), 1)))
-        a = rng.randrange(0, h - w + 1)
-        b = rng.randrange(0, h - w + 1)
-        for e in everybody:
-            for d in (*range(a, a + w), *range(b, b + w)):
-                free[e][d] = True
-        return "two-windows", free
-    else:  # a few staff members over a long window (whole horizon when short)
-        k = rng.randint(2, max(2, min(n, cells // 14)))
-        w = min(h, max(7, cells // k))
-        k = min(n, max(2, cells // w))
-        start = rng.randrange(0, h - w + 1)
-        # Staff sharing activities interact through cover: seed with one, add similar ones.
-        pivot = rng.randrange(n)
-        acts = {a for r in ix.allowed[pivot] for a in r}
-        scored = sorted(
-            range(n),
-            key=lambda e: (
-                -len(acts & {a for r in ix.allowed[e][::7] for a in r}) + rng.random() * 3
-            ),
-        )
-        for e in scored[:k]:
-            for d in range(start, start + w):
-                free[e][d] = True
-    return "staff", free
-
-
-def _weekend_phase(
-    s: _Search, budget: float, margin: int = 0, cells: int = WEEKEND_PHASE_CELLS
-) -> int:
-    """Re-decide every weekend of the incumbent for everybody, weekdays fixed, in
-    chunks of at most ``cells`` cells (smaller ones after a chunk not proven optimal in
-    its share of the time). Returns the gain.
-
-    On long horizons the cost is weekend cover: each person may work a limited number of
-    weekends, and a weekend worked on one day only spends that allowance for half the
-    cover (Instance20 after LNS: 63 half weekends, 41 of them beside a fully covered day,
-    while other weekends lack 54 people). Re-deciding who works which weekend needs many
-    weekends open at once, which LNS windows never are; with the weekdays fixed the
-    sub-model stays easy (all 26 weekends of Instance20, 2 344 cells: optimal in 2.6 s,
-    6 871 -> 6 437). It pays most once LNS has moved the weekdays, hence rounds. Chunks
-    small enough to be solved to optimality gain most (``WEEKEND_ROUND_CELLS``)."""
-    ix = s.ix
-    if not ix.weekends or s.best is None:
-        return 0
-    start_obj = s.best_obj or 0
-    end = s.clock.elapsed() + budget
-    order = list(range(len(ix.weekends)))
-    s.rng.shuffle(order)
-    per_chunk = max(2, cells // max(1, (2 + 2 * margin) * ix.n_staff))
-    while order:
-        if end - s.clock.elapsed() <= 0.2 or s.stop.is_set():
-            break
-        n_chunks = -(-len(order) // per_chunk)
-        size = -(-len(order) // n_chunks)  # chunks of equal size
-        chunk, order = order[:size], order[size:]
-        base, base_obj, version = s.snapshot()
-        free = [[False] * ix.horizon for _ in range(ix.n_staff)]
-        for w in chunk:
-            days = ix.weekends[w]
-            for d in range(max(0, min(days) - margin), min(ix.horizon, max(days) + margin + 1)):
-                for e in range(ix.n_staff):
-                    free[e][d] = True
-        b = Builder(ix, base, free).build()
-        b.hint(base)
-        solver = cp_model.CpSolver()
-        # The time share is measured after the build, so that the phase ends on time.
-        # One LP-heavy worker (``_Search.params``): it proves these sub-models, CP-SAT's
-        # two-worker portfolio does not (Instance20, all weekends: optimal in 2.6 s with
-        # one worker; with two the same solution after 5.8 s and no proof in 15 s).
-        # At least ``WEEKEND_CHUNK_MIN_SECONDS`` each: the weekends left when the phase's
-        # time is up wait for the next phase (they are shuffled), rather than every chunk
-        # getting too little time to be solved (Instance22, Friday to Monday: 52 chunks
-        # of 0.05 s, none proven).
-        chunk_limit = max(WEEKEND_CHUNK_MIN_SECONDS, (end - s.clock.elapsed()) / n_chunks)
-        s.params(solver, min(chunk_limit, end - s.clock.elapsed()), WEEKEND_PHASE_WORKERS)
-        st = solver.Solve(b.m)
-        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            obj = round(solver.ObjectiveValue())
-            if obj < base_obj:
-                s.offer(b.grid_from(solver.Value), obj, version)
-        if st != cp_model.OPTIMAL:
-            # Not proven in its share: the rest goes in smaller chunks (Instance22's
-            # 25-weekend chunks gained nothing in 10 s; chunks of four weekends solve to
-            # optimality in 0.2 s and gain hundreds each).
-            per_chunk = max(1, per_chunk // 2)
-    gain = start_obj - (s.best_obj or 0)
-    with s.lock:
-        s.stats["weekend_phases"] = int(s.stats.get("weekend_phases", 0)) + 1
-        s.stats["weekend_phase_gain"] = int(s.stats.get("weekend_phase_gain", 0)) + gain
-    return gain
-
-
-def _lns(s: _Search, end: float, sub_limit: float = 0.6) -> None:
-    while s.best is None:  # the full model will provide the first roster
-        if s.stop.wait(0.05) or s.clock.elapsed() >= end:
-            return
-    cells = s.lns_cells
-    t_build = slowest = 0.0
-    # An iteration whose sub-model cannot even be built before the end is not started:
-    # on thousands of staff one build takes seconds (more while another thread builds),
-    # and the solve must end on time.
-    while s.clock.elapsed() + slowest < end - 0.1 and not s.stop.is_set():
-        base, base_obj, version = s.snapshot()
-        with s.lock:
-            kind, free = _neighbourhood(s, cells)
-        t_build = time.monotonic()
-        b = Builder(s.ix, base, free).build()
-        b.hint(base)
-        t_build = time.monotonic() - t_build
-        slowest = max(slowest, t_build)
-        solver = cp_model.CpSolver()
-        # Building a window of a long horizon costs as much as a short solve: give the
-        # solver at least twice the build time, or most of the iteration is overhead.
-        limit = min(end - s.clock.elapsed(), max(sub_limit, 2 * t_build))
-        s.params(solver, limit)
-        st = solver.Solve(b.m)
-        gain = 0
-        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            obj = round(solver.ObjectiveValue())
-            if obj < base_obj and s.offer_region(b.grid_from(solver.Value), obj, version, free):
-                gain = base_obj - obj
-        _count_lns(s, kind, t_build, solver.WallTime(), gain)
-        # Adapt: sub-problems solved to optimality quickly may grow; timeouts shrink.
-        large = s.ix.n_staff > LNS_SAMPLE_ABOVE_STAFF
-        if st == cp_model.OPTIMAL and large and solver.WallTime() < 0.1 * t_build:
-            cells = min(cells * 2, 4000)
-        elif st == cp_model.OPTIMAL and solver.WallTime() < limit * 0.5:
-            cells = min(int(cells * 1.15) + 1, 4000)
-        elif st != cp_model.OPTIMAL:
-            cells = max(int(cells / 1.15), 30)
-    with s.lock:
-        # The next round of LNS (after a weekend phase) goes on from the size reached.
-        s.lns_cells = cells
-    s.stats["lns_final_cells"] = cells
-
-
-def _count_lns(s: _Search, kind: str, build_s: float, solve_s: float, gain: int) -> None:
-    """LNS statistics (in the result's ``stats``): iterations, improvements, seconds
-    spent building and solving sub-models, and per neighbourhood kind iterations /
-    improvements / gain (``lns_<kind>``)."""
-    with s.lock:
-        st = s.stats
-        st["lns_iterations"] = int(st["lns_iterations"]) + 1
-        st["lns_improvements"] = int(st["lns_improvements"]) + (gain > 0)
-        st["lns_build_s"] = round(float(st.get("lns_build_s", 0.0)) + build_s, 2)
-        st["lns_solve_s"] = round(float(st.get("lns_solve_s", 0.0)) + solve_s, 2)
-        it, imp, total = (int(x) for x in str(st.get(f"lns_{kind}", "0/0/0")).split("/"))
-        st[f"lns_{kind}"] = f"{it + 1}/{imp + (gain > 0)}/{total + gain}"
-
-
-def _colgen(s: _Search, end: float, choice_end: float, lns_ends: Sequence[float] = ()) -> None:
-    """Column generation until ``end`` (seconds since the start) or until it stalls,
-    seeded with the incumbent; its LP bound raises the search's bound where CP-SAT proves
-    none. Then CP-SAT chooses one column per person (the incumbent's rows among them) for
-    ``COLGEN_CHOICE_SHARE`` of the limit, until ``choice_end`` at the latest, and offers
-    that roster to the search; then the thread is an LNS thread until the first of
-    ``lns_ends`` (the LNS rounds' ends) still ahead."""
-    _colgen_bound(s, end, choice_end)
-    if s.workers > 1:  # one worker: one LNS thread
-        _lns_to_round_end(s, lns_ends)
-
-
-def _late_colgen(
-    s: _Search, end: float, phase_done: threading.Event, round_ends: Sequence[float]
-) -> None:
-    """Column generation for the bound only, from now (the start of a weekend phase,
-    which runs one CP-SAT worker) until ``end``; if it stops early (solved, stalled), the
-    thread does LNS to the end of the current LNS round (``round_ends``) once the weekend
-    phase is over (LNS beneath a running phase would make the phase's roster stale)."""
-    started = s.clock.elapsed()
-    s.stats["colgen_start"] = round(started, 1)
-    _colgen_bound(s, end, end, choose=False, final_share=LATE_COLGEN_FINAL_SHARE)
-    while not phase_done.wait(0.1):
-        if s.stop.is_set():
-            return
-    _lns_to_round_end(s, round_ends)
-
-
-def _portfolio_colgen(s: _Search, end: float) -> None:
-    """Column generation for the bound only until ``end`` (seconds since the start),
-    after the portfolio, beside its weekend phases, seeded with the incumbents' rows."""
-    s.stats["colgen_start"] = round(s.clock.elapsed(), 1)
-    _colgen_bound(s, end, end, choose=False, final_share=LATE_COLGEN_FINAL_SHARE)
-
-
-def _lns_to_round_end(s: _Search, round_ends: Sequence[float]) -> None:
-    """LNS to the end of the current LNS round (the first of ``round_ends`` still ahead)
-    only: the next round begins with a weekend phase, whose roster is dropped if LNS
-    changes the incumbent beneath it."""
-    ahead = [t for t in round_ends if t > s.clock.elapsed() + 0.5]
-    if ahead and not s.stop.is_set():
-        _lns(s, ahead[0])
-
-
-def _colgen_bound(
-    s: _Search,
-    end: float,
-    choice_end: float,
-    choose: bool = True,
-    final_share: float = COLGEN_FINAL_SHARE,
-) -> None:
-    from .colgen import Unsupported, choose_columns, column_generation
-
-    if s.best is None:
-        return
-    grid, _obj, _version = s.snapshot()
-    seeds = [grid]
-    with s.lock:
-        kept = [list(rows) for rows in s.seen_rows]
-    for k in range(max((len(rows) for rows in kept), default=0)):
-        # Roster-shaped seeds: each person's k-th row met (the incumbent's where fewer).
-        seeds.append(
-            [list(rows[k]) if k < len(rows) else g for rows, g in zip(kept, grid, strict=True)]
-        )
-    try:
-        res = column_generation(
-            s.ix,
-            time_limit=max(0.1, end - s.clock.elapsed()),
-            stop=s.stop,
-            initial=seeds,
-            seed_construction=False,
-            final_share=final_share,
-            stall_rounds=COLGEN_STALL_ROUNDS,
-        )
-    except Unsupported:
-        return
-    s.stats["colgen_seconds"] = round(res.elapsed, 1)
-    s.stats["colgen_rounds_seconds"] = round(res.rounds_elapsed, 1)
-    s.stats["colgen_iterations"] = len(res.iterations)
-    s.stats["colgen_columns"] = sum(len(c) for c in res.columns)
-    s.stats["colgen_lp_value"] = round(res.lp_value, 2) if math.isfinite(res.lp_value) else -1
-    s.stats["colgen_converged"] = res.converged
-    if res.bound is not None:
-        s.raise_bound(float(res.bound), "lp")
-        s.stats["colgen_bound"] = res.bound
-    if not choose or s.stop.is_set() or choice_end - s.clock.elapsed() < 0.2:
-        return
-    incumbent, inc_obj, _ = s.snapshot()
-    choice_end = min(choice_end, s.clock.elapsed() + COLGEN_CHOICE_SHARE * s.clock.limit)
-    choice = choose_columns(
-        s.ix,
-        res.columns,
-        choice_end - s.clock.elapsed(),
-        incumbent=incumbent,
-        stop=s.stop,
-        seed=s.rng.randrange(1 << 30),
-    )
-    if choice is None:
-        return
-    s.stats["colgen_choice"] = choice.objective
-    if choice.objective < inc_obj:
-        # Checked by the evaluator: the choice is a whole roster, not an LNS region.
-        ev = evaluate(s.ix.problem, s.ix.to_roster(choice.grid))
-        if ev.feasible and s.offer(choice.grid, ev.objective):
-            s.stats["colgen_choice_improved"] = inc_obj - ev.objective
 
 
 # ------------------------------------------------------------------ public
@@ -853,9 +366,14 @@ def solve(
 
     ``full_model``: see :func:`choose_strategy`. ``on_strategy(name)`` is called once the
     search is chosen (after the start roster), before it runs."""
-    clock = _Clock(time_limit)
+    # The phases read this module's tuning constants at call time, so they import it;
+    # imported here rather than at the top, either module can be imported first.
+    from .colgen_phases import run_colgen, run_late_colgen, run_portfolio_colgen
+    from .phases import construct_start, run_full_model, run_lns, weekend_phase
+
+    clock = Clock(time_limit)
     ix = Index.build(problem)
-    s = _Search(ix, clock, workers, seed, on_progress)
+    s = Search(ix, clock, workers, seed, on_progress)
     start = ix.from_roster(hint) if hint is not None else None
     status: str = "unknown"
     problem_coupled = bool(
@@ -877,7 +395,7 @@ def solve(
         budget = min(8.0, 0.3 * time_limit)
         if not full_model_fits(ix, time_limit):
             budget = max(budget, 0.8 * time_limit - clock.elapsed())
-        grid = _construct(s, budget)
+        grid = construct_start(s, budget)
         s.stats["construct_time"] = round(clock.elapsed(), 2)
         if grid is not None:
             start_obj = breakdown(ix, grid)[0]
@@ -925,19 +443,21 @@ def solve(
         first_end = (1.0 - PORTFOLIO_WEEKEND_SHARE) * time_limit
         threads.append(
             threading.Thread(
-                target=_full,
+                target=run_full_model,
                 args=(s, first_end - clock.elapsed(), hint_for, strategy.full_model_threads),
             )
         )
     elif strategy.full_model_threads:
         full_hint = s.best if strategy.full_model_hinted else None
         threads.append(
-            threading.Thread(target=_full, args=(s, clock.left() - finish_reserve, full_hint, 1))
+            threading.Thread(
+                target=run_full_model, args=(s, clock.left() - finish_reserve, full_hint, 1)
+            )
         )
     n_lns = strategy.lns_threads
     round_ends = [f * time_limit for f in WEEKEND_PHASE_AT] if strategy.weekend_rounds else []
     round_ends.append(time_limit - finish_reserve)
-    lns_threads = [threading.Thread(target=_lns, args=(s, round_ends[0])) for _ in range(n_lns)]
+    lns_threads = [threading.Thread(target=run_lns, args=(s, round_ends[0])) for _ in range(n_lns)]
     threads.extend(lns_threads)
     colgen_thread: threading.Thread | None = None
     if strategy.colgen:
@@ -950,7 +470,7 @@ def solve(
             max(COLGEN_END_SHARE * time_limit, now + COLGEN_MIN_SHARE * time_limit),
         )
         choice_end = min(time_limit - 0.5, end + COLGEN_CHOICE_SHARE * time_limit)
-        colgen_thread = threading.Thread(target=_colgen, args=(s, end, choice_end, round_ends))
+        colgen_thread = threading.Thread(target=run_colgen, args=(s, end, choice_end, round_ends))
     if stop is not None:
         # An external stop (a user's "cancel") ends every phase like reaching the time limit.
         def relay() -> None:
@@ -968,7 +488,7 @@ def solve(
     if strategy.portfolio and strategy.late_colgen and not s.stop.is_set():
         # The weekend phases run one CP-SAT worker: column generation takes the other core.
         colgen_thread = threading.Thread(
-            target=_portfolio_colgen, args=(s, time_limit - finish_reserve - 0.2)
+            target=run_portfolio_colgen, args=(s, time_limit - finish_reserve - 0.2)
         )
         colgen_thread.start()
     if strategy.portfolio and PORTFOLIO_WEEKEND_SHARE:
@@ -980,7 +500,7 @@ def solve(
         for margin in (1, 2, 3):
             if s.stop.is_set() or clock.left() < 0.5:
                 break
-            _weekend_phase(s, clock.left(), margin)
+            weekend_phase(s, clock.left(), margin)
     worth_it = True
     late_thread: threading.Thread | None = None
     #: Set while no weekend phase runs (the late column generation's LNS waits for it).
@@ -997,7 +517,7 @@ def solve(
             # core, then one LNS thread's place (the thread becomes LNS when it is done).
             late_end = min(round_end, clock.elapsed() + LATE_COLGEN_SHARE * time_limit)
             late_thread = threading.Thread(
-                target=_late_colgen, args=(s, late_end, phase_done, round_ends), daemon=True
+                target=run_late_colgen, args=(s, late_end, phase_done, round_ends), daemon=True
             )
             late_thread.start()
         if worth_it and not s.stop.is_set():
@@ -1006,7 +526,7 @@ def solve(
             gain = 0
             for i, margin in enumerate(WEEKEND_PHASE_MARGINS):
                 share = (phase_end - clock.elapsed()) / (len(WEEKEND_PHASE_MARGINS) - i)
-                gain += _weekend_phase(s, share, margin, WEEKEND_ROUND_CELLS)
+                gain += weekend_phase(s, share, margin, WEEKEND_ROUND_CELLS)
             # Where weekends are not what limits the roster (Instance18: the weekend
             # sub-model is already optimal), later rounds are all LNS.
             worth_it = gain >= WEEKEND_PHASE_MIN_GAIN * before
@@ -1014,7 +534,7 @@ def solve(
         k = n_lns
         if late_thread is not None and late_thread.is_alive():
             k = max(1, n_lns - 1)
-        lns_threads = [threading.Thread(target=_lns, args=(s, round_end)) for _ in range(k)]
+        lns_threads = [threading.Thread(target=run_lns, args=(s, round_end)) for _ in range(k)]
         for t in lns_threads:
             t.start()
         for t in lns_threads:

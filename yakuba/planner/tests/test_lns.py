@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from yakuba.planner import Activity, Cover, Problem, Staff, evaluate, solve
 from yakuba.planner.index import OFF, Index
-from yakuba.planner.solver import _Clock, _Search, _weekend_phase, breakdown
+from yakuba.planner.phases import weekend_phase
+from yakuba.planner.search import Clock, Search
+from yakuba.planner.solver import breakdown
 
 
 def _weekends_problem() -> tuple[Problem, Index]:
@@ -17,8 +19,8 @@ def _weekends_problem() -> tuple[Problem, Index]:
     return p, Index.build(p)
 
 
-def _search(ix: Index, grid: list[list[int]]) -> _Search:
-    s = _Search(ix, _Clock(30), 2, 0, None)
+def _search(ix: Index, grid: list[list[int]]) -> Search:
+    s = Search(ix, Clock(30), 2, 0, None)
     s.offer(grid, breakdown(ix, grid)[0])
     return s
 
@@ -38,7 +40,7 @@ def test_weekend_phase_hands_weekend_duty_to_whoever_has_weekends_left():
     p, ix = _weekends_problem()
     s = _search(ix, _first_four_weekends_for_everybody())
     assert s.best_obj == 8 * 100 * 2 + 8 * 2  # 16 days short by two, 8 days over by two
-    gain = _weekend_phase(s, 10.0)
+    gain = weekend_phase(s, 10.0)
     assert s.best is not None
     roster = ix.to_roster(s.best)
     ev = evaluate(p, roster)
@@ -112,8 +114,8 @@ def test_weekend_phase_margin_frees_the_days_around_each_weekend():
     fridays = [[0 if d % 7 == 4 else OFF for d in range(28)]]
     s = _search(ix, fridays)
     assert s.best_obj == 400
-    assert _weekend_phase(s, 5.0, margin=0) == 0
-    assert _weekend_phase(s, 5.0, margin=1) == 400
+    assert weekend_phase(s, 5.0, margin=0) == 0
+    assert weekend_phase(s, 5.0, margin=1) == 400
     assert s.best is not None
     assert evaluate(p, ix.to_roster(s.best)).objective == 0
 
@@ -125,7 +127,7 @@ def test_weekend_phase_in_small_chunks_still_moves_weekend_duty():
     s = _search(ix, _first_four_weekends_for_everybody())
     start = s.best_obj
     assert start is not None
-    gain = _weekend_phase(s, 10.0, 0, cells=1)
+    gain = weekend_phase(s, 10.0, 0, cells=1)
     assert int(s.stats["weekend_phases"]) == 1
     assert s.best is not None and s.best_obj is not None
     ev = evaluate(p, ix.to_roster(s.best))

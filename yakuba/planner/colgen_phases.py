@@ -1,0 +1,125 @@
+"""The column-generation phases of a solve (see ``solver``): beside LNS on six-week
+horizons, late for the bound only on longer ones, and after the four-week portfolio.
+
+The tuning constants are read from ``solver`` at call time (``tuning.X``), as in
+``phases``.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Sequence
+
+from . import solver as tuning
+from .evaluate import evaluate
+from .phases import run_lns
+from .search import Search
+
+
+def run_colgen(s: Search, end: float, choice_end: float, lns_ends: Sequence[float] = ()) -> None:
+    """Column generation until ``end`` (seconds since the start) or until it stalls,
+    seeded with the incumbent; its LP bound raises the search's bound where CP-SAT proves
+    none. Then CP-SAT chooses one column per person (the incumbent's rows among them) for
+    ``COLGEN_CHOICE_SHARE`` of the limit, until ``choice_end`` at the latest, and offers
+    that roster to the search; then the thread is an LNS thread until the first of
+    ``lns_ends`` (the LNS rounds' ends) still ahead."""
+    _colgen_bound(s, end, choice_end, final_share=tuning.COLGEN_FINAL_SHARE)
+    if s.workers > 1:  # one worker: one LNS thread
+        _lns_to_round_end(s, lns_ends)
+
+
+def run_late_colgen(
+    s: Search, end: float, phase_done: threading.Event, round_ends: Sequence[float]
+) -> None:
+    """Column generation for the bound only, from now (the start of a weekend phase,
+    which runs one CP-SAT worker) until ``end``; if it stops early (solved, stalled), the
+    thread does LNS to the end of the current LNS round (``round_ends``) once the weekend
+    phase is over (LNS beneath a running phase would make the phase's roster stale)."""
+    started = s.clock.elapsed()
+    s.stats["colgen_start"] = round(started, 1)
+    _colgen_bound(s, end, end, choose=False, final_share=tuning.LATE_COLGEN_FINAL_SHARE)
+    while not phase_done.wait(0.1):
+        if s.stop.is_set():
+            return
+    _lns_to_round_end(s, round_ends)
+
+
+def run_portfolio_colgen(s: Search, end: float) -> None:
+    """Column generation for the bound only until ``end`` (seconds since the start),
+    after the portfolio, beside its weekend phases, seeded with the incumbents' rows."""
+    s.stats["colgen_start"] = round(s.clock.elapsed(), 1)
+    _colgen_bound(s, end, end, choose=False, final_share=tuning.LATE_COLGEN_FINAL_SHARE)
+
+
+def _lns_to_round_end(s: Search, round_ends: Sequence[float]) -> None:
+    """LNS to the end of the current LNS round (the first of ``round_ends`` still ahead)
+    only: the next round begins with a weekend phase, whose roster is dropped if LNS
+    changes the incumbent beneath it."""
+    ahead = [t for t in round_ends if t > s.clock.elapsed() + 0.5]
+    if ahead and not s.stop.is_set():
+        run_lns(s, ahead[0])
+
+
+def _colgen_bound(
+    s: Search,
+    end: float,
+    choice_end: float,
+    choose: bool = True,
+    *,
+    final_share: float,
+) -> None:
+    from .colgen import Unsupported, choose_columns, column_generation
+
+    if s.best is None:
+        return
+    grid, _obj, _version = s.snapshot()
+    seeds = [grid]
+    with s.lock:
+        kept = [list(rows) for rows in s.seen_rows]
+    for k in range(max((len(rows) for rows in kept), default=0)):
+        # Roster-shaped seeds: each person's k-th row met (the incumbent's where fewer).
+        seeds.append(
+            [list(rows[k]) if k < len(rows) else g for rows, g in zip(kept, grid, strict=True)]
+        )
+    try:
+        res = column_generation(
+            s.ix,
+            time_limit=max(0.1, end - s.clock.elapsed()),
+            stop=s.stop,
+            initial=seeds,
+            seed_construction=False,
+            final_share=final_share,
+            stall_rounds=tuning.COLGEN_STALL_ROUNDS,
+        )
+    except Unsupported:
+        return
+    s.stats["colgen_seconds"] = round(res.elapsed, 1)
+    s.stats["colgen_rounds_seconds"] = round(res.rounds_elapsed, 1)
+    s.stats["colgen_iterations"] = len(res.iterations)
+    s.stats["colgen_columns"] = sum(len(c) for c in res.columns)
+    s.stats["colgen_lp_value"] = round(res.lp_value, 2) if math.isfinite(res.lp_value) else -1
+    s.stats["colgen_converged"] = res.converged
+    if res.bound is not None:
+        s.raise_bound(float(res.bound), "lp")
+        s.stats["colgen_bound"] = res.bound
+    if not choose or s.stop.is_set() or choice_end - s.clock.elapsed() < 0.2:
+        return
+    incumbent, inc_obj, _ = s.snapshot()
+    choice_end = min(choice_end, s.clock.elapsed() + tuning.COLGEN_CHOICE_SHARE * s.clock.limit)
+    choice = choose_columns(
+        s.ix,
+        res.columns,
+        choice_end - s.clock.elapsed(),
+        incumbent=incumbent,
+        stop=s.stop,
+        seed=s.rng.randrange(1 << 30),
+    )
+    if choice is None:
+        return
+    s.stats["colgen_choice"] = choice.objective
+    if choice.objective < inc_obj:
+        # Checked by the evaluator: the choice is a whole roster, not an LNS region.
+        ev = evaluate(s.ix.problem, s.ix.to_roster(choice.grid))
+        if ev.feasible and s.offer(choice.grid, ev.objective):
+            s.stats["colgen_choice_improved"] = inc_obj - ev.objective
