@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ import numpy as np
 
 from ..construct import ROW_CPSAT_MAX_DAYS, Marginals, Prices, RowBuilder, _row_ok, construct
 from ..index import Grid, Index
-from .common import EXACT_TOL, NEG_INF, RC_EPS, FloatArray, Row
+from .common import EXACT_TOL, NEG_INF, RC_EPS, FloatArray, Row, StopFlag
 from .master import Master
 from .messages import prices_of, pricing_task
 from .pool import PricingPool
@@ -99,7 +98,7 @@ def column_generation(
     ix: Index,
     *,
     time_limit: float = 60.0,
-    stop: threading.Event | None = None,
+    stop: StopFlag | None = None,
     initial: Sequence[Grid] = (),
     alpha: float = 0.5,
     dp_iterations: int = 12,
@@ -162,7 +161,7 @@ class _Run:
         self,
         ix: Index,
         time_limit: float,
-        stop: threading.Event | None,
+        stop: StopFlag | None,
         alpha: float,
         dp_iterations: int,
         exact: bool,
