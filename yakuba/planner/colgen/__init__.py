@@ -44,9 +44,7 @@ problem, Lagrangian pricing by the DP, exact pricing by CP-SAT), :mod:`.master` 
 restricted master LP), :mod:`.run` (the loop: :func:`column_generation`, smoothing, the
 final bound), :mod:`.choice` (:func:`choose_columns`), :mod:`.messages` (pricing as
 plain-data messages), :mod:`.pool` (those messages answered by worker processes:
-``column_generation(processes=N)``), :mod:`.remote` (a whole bound-only column
-generation in a process of its own: :class:`BoundProcess`). Every public name is
-re-exported here.
+``column_generation(processes=N)``). Every public name is re-exported here.
 """
 
 from __future__ import annotations
@@ -61,7 +59,6 @@ from .common import (
     RC_EPS,
     FloatArray,
     Row,
-    StopFlag,
     Unsupported,
 )
 from .master import (
@@ -92,10 +89,6 @@ from .pricing import (
     price_dp,
     price_dp_batch,
 )
-from .remote import (
-    BoundProcess,
-    BoundSummary,
-)
 from .rowdp import (
     STATE_BUDGET,
     RowDP,
@@ -123,8 +116,6 @@ __all__ = [
     "RC_EPS",
     "STALL_TOL",
     "STATE_BUDGET",
-    "BoundProcess",
-    "BoundSummary",
     "ColgenResult",
     "Column",
     "DualGains",
@@ -140,7 +131,6 @@ __all__ = [
     "PricingWorker",
     "Row",
     "RowDP",
-    "StopFlag",
     "Unsupported",
     "_Round",
     "_Run",

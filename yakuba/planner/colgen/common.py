@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
 import numpy as np
 from numpy.typing import NDArray
 
@@ -19,10 +17,3 @@ EXACT_TOL = 1e-3
 
 class Unsupported(ValueError):
     """The problem has a rule the column-generation stage does not model yet."""
-
-
-class StopFlag(Protocol):
-    """What column generation reads to stop early: a ``threading.Event`` in the
-    solver's process, a ``multiprocessing`` event in another (:mod:`.remote`)."""
-
-    def is_set(self) -> bool: ...

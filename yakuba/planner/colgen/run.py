@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ import numpy as np
 
 from ..construct import ROW_CPSAT_MAX_DAYS, Marginals, Prices, RowBuilder, _row_ok, construct
 from ..index import Grid, Index
-from .common import EXACT_TOL, NEG_INF, RC_EPS, FloatArray, Row, StopFlag
+from .common import EXACT_TOL, NEG_INF, RC_EPS, FloatArray, Row
 from .master import Master
 from .messages import prices_of, pricing_task
 from .pool import PricingPool
@@ -98,7 +99,7 @@ def column_generation(
     ix: Index,
     *,
     time_limit: float = 60.0,
-    stop: StopFlag | None = None,
+    stop: threading.Event | None = None,
     initial: Sequence[Grid] = (),
     alpha: float = 0.5,
     dp_iterations: int = 12,
@@ -161,7 +162,7 @@ class _Run:
         self,
         ix: Index,
         time_limit: float,
-        stop: StopFlag | None,
+        stop: threading.Event | None,
         alpha: float,
         dp_iterations: int,
         exact: bool,
