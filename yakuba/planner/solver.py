@@ -11,7 +11,9 @@ Curtois & Qu set with two cores, see BENCHMARK.md):
   (proven bound, optimality proofs) beside one LNS thread;
 * other four-week models: CP-SAT's own portfolio on the full model (four search threads
   per worker, so its LNS and bound subsolvers run), hinted with the re-planned roster;
-  the last part of the time goes to *weekend phases* (below);
+  the last part of the time goes to *weekend phases* (below) and, on the core their
+  single CP-SAT worker leaves idle, to column generation for the bound
+  (``portfolio+lpbound``);
 * longer horizons: LNS threads. Each iteration frees a window of days for everybody,
   two windows far apart, or a few similar staff over a long window, and re-solves that
   region exactly with CP-SAT while the rest stays fixed. The builder treats fixed cells
