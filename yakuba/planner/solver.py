@@ -218,7 +218,8 @@ class Strategy:
     #: The decomposed bound (``decomposed_bound``) is computed before the search.
     decomposition_bound: bool = False
     #: Column generation for the bound only, late: from the first weekend phase, for
-    #: ``LATE_COLGEN_SHARE`` of the limit, in place of one LNS thread.
+    #: ``LATE_COLGEN_SHARE`` of the limit, in place of one LNS thread; after the
+    #: portfolio, beside its closing weekend phases.
     late_colgen: bool = False
 
     @property
@@ -509,12 +510,7 @@ def solve(
     phase_done = threading.Event()
     for round_end in round_ends[1:]:
         phase_done.clear()
-        if (
-            strategy.late_colgen
-            and not strategy.portfolio
-            and late_thread is None
-            and not s.stop.is_set()
-        ):
+        if strategy.late_colgen and late_thread is None and not s.stop.is_set():
             # The weekend phase runs one CP-SAT worker: column generation takes the other
             # core, then one LNS thread's place (the thread becomes LNS when it is done).
             late_end = min(round_end, clock.elapsed() + LATE_COLGEN_SHARE * time_limit)

@@ -11,7 +11,7 @@ import numpy as np
 from ..construct import Marginals, Prices
 from ..index import Index
 from .common import FloatArray, Row
-from .pricing import Person, _step_batch, _Subgradient
+from .pricing import Person, _Subgradient, step_until
 
 
 @dataclass(frozen=True)
@@ -95,22 +95,18 @@ class PricingWorker:
         persons = [self.people[e] for e in task.persons]
         if any(p.dp is None for p in persons):
             raise ValueError("a pricing task holds DP persons only (CP-SAT ones stay home)")
-        dp = persons[0].dp if persons else None
         pi = np.array(task.pi)
         prices = [prices_of(m) for m in task.multipliers]
         sgs = [
             _Subgradient(p, p.values(pi), pr, task.iterations)
             for p, pr in zip(persons, prices, strict=True)
         ]
-        complete = True
-        while dp is not None:
-            if (task.deadline is not None and time.time() >= task.deadline) or (
-                cancelled is not None and cancelled()
-            ):
-                complete = not any(not sg.done for sg in sgs)
-                break
-            if not _step_batch(dp, sgs):
-                break
+
+        def stop() -> bool:
+            late = task.deadline is not None and time.time() >= task.deadline
+            return late or (cancelled is not None and cancelled())
+
+        complete = step_until(sgs, stop)
         done = [sg.result() for sg in sgs]
         return PricingAnswer(
             task.persons,

@@ -25,7 +25,7 @@ plain-data messages for workers in other processes or on other machines.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -350,10 +350,20 @@ def price_dp_batch(
     subgradient step is one :meth:`RowDP.best_batch` call for the persons still
     stepping. Exactly the outcome of one :func:`price_dp` each."""
     sgs = [_Subgradient(p, g, pr, iterations) for p, g, pr in zip(persons, gs, prices, strict=True)]
-    dp = persons[0].dp if persons else None
-    while dp is not None and _step_batch(dp, sgs):
-        pass
+    step_until(sgs)
     return [sg.result() for sg in sgs]
+
+
+def step_until(sgs: Sequence[_Subgradient], stop: Callable[[], bool] | None = None) -> bool:
+    """Step the subgradients of persons of one contract in lockstep (:func:`_step_batch`)
+    until all are done or, checked between two steps, ``stop()``; whether all are done."""
+    dp = sgs[0].person.dp if sgs else None
+    while dp is not None:
+        if stop is not None and stop():
+            return all(sg.done for sg in sgs)
+        if not _step_batch(dp, sgs):
+            break
+    return True
 
 
 def _step_batch(dp: RowDP, sgs: Sequence[_Subgradient]) -> bool:

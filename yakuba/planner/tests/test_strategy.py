@@ -12,6 +12,12 @@ def _index(staff: int, days: int, activities: int = 1) -> Index:
     return Index.build(Problem(days, acts, [Staff(f"S{k}") for k in range(staff)]))
 
 
+def _long_horizon(days: int) -> tuple[str, int, bool, bool]:
+    """Name, LNS threads and column generation (beside LNS, late) for 20 staff, 2 workers."""
+    s = choose_strategy(_index(20, days, 3), workers=2, has_start=True)
+    return (s.name, s.lns_threads, s.colgen, s.late_colgen)
+
+
 def test_small_models_run_the_full_model_beside_lns():
     ix = _index(4, 14)
     s = choose_strategy(ix, workers=2, has_start=True)
@@ -58,25 +64,13 @@ def test_long_horizons_run_lns_in_rounds_with_weekend_phases():
     # Longer: column generation beside LNS all along costs roster quality; it runs late
     # (from the first weekend phase), for the bound only, with two LNS threads till then.
     for days in (49, 56):
-        s = choose_strategy(_index(20, days, 3), workers=2, has_start=True)
-        assert (s.name, s.lns_threads, s.colgen, s.late_colgen) == (
-            "+lns+weekends+lpbound",
-            2,
-            False,
-            True,
-        )
+        assert _long_horizon(days) == ("+lns+weekends+lpbound", 2, False, True)
         # One worker: its only thread stays LNS.
         s = choose_strategy(_index(20, days, 3), workers=1, has_start=True)
         assert (s.name, s.late_colgen) == ("+lns+weekends", False)
     # From twelve weeks on LNS still gains in those seconds (Instance18 lost 5 %): no bound.
     for days in (84, 182):
-        s = choose_strategy(_index(20, days, 3), workers=2, has_start=True)
-        assert (s.name, s.lns_threads, s.colgen, s.late_colgen) == (
-            "+lns+weekends",
-            2,
-            False,
-            False,
-        )
+        assert _long_horizon(days) == ("+lns+weekends", 2, False, False)
     # Five weeks (too long for the portfolio, too short for column generation): LNS.
     s = choose_strategy(_index(40, 35, 3), workers=2, has_start=True)
     assert (s.name, s.lns_threads, s.colgen) == ("+lns", 2, False)
