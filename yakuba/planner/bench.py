@@ -175,6 +175,9 @@ def run(args: argparse.Namespace) -> int:
         colgen = {k[7:]: v for k, v in res.stats.items() if k.startswith("colgen_")}
         if colgen:  # what the column-generation thread of solve() did
             row["colgen"] = colgen
+        dive = {k[5:]: v for k, v in res.stats.items() if k.startswith("dive_")}
+        if dive:  # the dive on its master (strategy portfolio+dive)
+            row["dive"] = dive
         if args.lp_bound:
             row["lp"] = lp
         rows.append(row)

@@ -1,5 +1,6 @@
 """The column-generation phases of a solve (see ``solver``): beside LNS on six-week
-horizons, late for the bound only on longer ones, and after the four-week portfolio.
+horizons, late for the bound only on longer ones, after the four-week portfolio, and
+before it with a dive for a roster (``run_portfolio_dive``).
 
 The tuning constants are read from ``solver`` at call time (``tuning.X``), as in
 ``phases``.
@@ -13,7 +14,8 @@ from collections.abc import Sequence
 
 from . import solver as tuning
 from .evaluate import evaluate
-from .phases import run_lns
+from .index import Grid
+from .phases import run_full_model, run_lns
 from .search import Search
 
 
@@ -52,6 +54,41 @@ def run_portfolio_colgen(s: Search, end: float) -> None:
     _colgen_bound(s, end, end, choose=False, final_share=tuning.LATE_COLGEN_FINAL_SHARE)
 
 
+def run_portfolio_dive(
+    s: Search, lp_end: float, dive_end: float, portfolio_end: float, threads: int
+) -> None:
+    """The four-week portfolio with column generation and a dive first (strategy
+    ``portfolio+dive``). Until ``dive_end`` (seconds since the start): column generation
+    (the LP bound) until ``lp_end`` at the latest, then a dive on its master for a
+    roster (``colgen.dive``), on one core, while CP-SAT's search on the full model runs
+    ``DIVE_PORTFOLIO_THREADS`` threads on the other. Once the dive is done, that search
+    restarts with ``threads`` threads, hinted with the incumbent (the dive's roster when
+    it is the better), until ``portfolio_end``."""
+    done = threading.Event()
+    hint: Grid | None = s.best
+
+    def lp_and_dive() -> None:
+        try:
+            _colgen_bound(
+                s,
+                lp_end,
+                lp_end,
+                choose=False,
+                final_share=tuning.LATE_COLGEN_FINAL_SHARE,
+                dive_end=dive_end,
+            )
+        finally:
+            done.set()
+
+    colgen = threading.Thread(target=lp_and_dive)
+    colgen.start()
+    run_full_model(s, dive_end - s.clock.elapsed(), hint, tuning.DIVE_PORTFOLIO_THREADS, done)
+    colgen.join()
+    left = portfolio_end - s.clock.elapsed()
+    if not s.stop.is_set() and left > tuning.DIVE_RESTART_MIN_SECONDS:
+        run_full_model(s, left, s.best, threads)
+
+
 def _lns_to_round_end(s: Search, round_ends: Sequence[float]) -> None:
     """LNS to the end of the current LNS round (the first of ``round_ends`` still ahead)
     only: the next round begins with a weekend phase, whose roster is dropped if LNS
@@ -68,6 +105,7 @@ def _colgen_bound(
     choose: bool = True,
     *,
     final_share: float,
+    dive_end: float | None = None,
 ) -> None:
     from .colgen import Unsupported, choose_columns, column_generation
 
@@ -91,6 +129,7 @@ def _colgen_bound(
             seed_construction=False,
             final_share=final_share,
             stall_rounds=tuning.COLGEN_STALL_ROUNDS,
+            dive_time=0.0 if dive_end is None else max(0.0, dive_end - end),
         )
     except Unsupported:
         return
@@ -103,6 +142,15 @@ def _colgen_bound(
     if res.bound is not None:
         s.raise_bound(float(res.bound), "lp")
         s.stats["colgen_bound"] = res.bound
+    if res.dive is not None:
+        s.stats["dive_steps"] = res.dive.steps
+        s.stats["dive_seconds"] = round(res.dive.elapsed, 1)
+        s.stats["dive_cut_short"] = res.dive.cut_short
+        # Checked by the evaluator: a whole roster, not an LNS region.
+        ev = evaluate(s.ix.problem, s.ix.to_roster(res.dive.grid))
+        if ev.feasible:
+            s.stats["dive_objective"] = ev.objective
+            s.offer(res.dive.grid, ev.objective)
     if not choose or s.stop.is_set() or choice_end - s.clock.elapsed() < 0.2:
         return
     incumbent, inc_obj, _ = s.snapshot()

@@ -51,7 +51,16 @@ def construct_start(s: Search, budget: float) -> Grid | None:
     return grid
 
 
-def run_full_model(s: Search, time_limit: float, hint: Grid | None, workers: int = 1) -> int:
+def run_full_model(
+    s: Search,
+    time_limit: float,
+    hint: Grid | None,
+    workers: int = 1,
+    interrupt: threading.Event | None = None,
+) -> int:
+    """CP-SAT on the full model for ``time_limit`` seconds (its build included), its
+    solutions offered to the search; it ends early when the search stops or when
+    ``interrupt`` is set. Returns CP-SAT's status."""
     started = s.clock.elapsed()
     b = Builder(s.ix).build()
     if hint is not None:
@@ -65,7 +74,7 @@ def run_full_model(s: Search, time_limit: float, hint: Grid | None, workers: int
         # Stop the full model as soon as the search is told to stop (optimal found
         # elsewhere, or cancelled), not only when it reports its next solution.
         while not done.is_set():
-            if s.stop.wait(0.2):
+            if s.stop.wait(0.2) or (interrupt is not None and interrupt.is_set()):
                 solver.stop_search()
                 return
 

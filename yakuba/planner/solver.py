@@ -11,8 +11,11 @@ Curtois & Qu set with two cores, see BENCHMARK.md):
   (proven bound, optimality proofs) beside one LNS thread;
 * other four-week models: CP-SAT's own portfolio on the full model (four search threads
   per worker, so its LNS and bound subsolvers run), hinted with the re-planned roster;
-  the last part of the time goes to *weekend phases* (below) and, on the core their
-  single CP-SAT worker leaves idle, to column generation for the bound
+  the last part of the time goes to *weekend phases* (below). Where the master LP
+  expresses the model, column generation and a *dive* on its master (``colgen.dive``)
+  run first on one core, beside a one-thread portfolio, for the LP bound and a roster;
+  then the portfolio restarts on every core from the better roster (``portfolio+dive``).
+  Else column generation gives the bound beside the weekend phases
   (``portfolio+lpbound``);
 * longer horizons: LNS threads. Each iteration frees a window of days for everybody,
   two windows far apart, or a few similar staff over a long window, and re-solves that
@@ -114,6 +117,20 @@ WEEKEND_CHUNK_MIN_SECONDS = 0.5
 #: (Instance12 LP 4 040.0 standalone in 20 s, the best known 4 040; 10 and 11: LP = the
 #: best known).
 PORTFOLIO_WEEKEND_SHARE = 0.12
+#: Four-week models the master LP expresses (strategy ``portfolio+dive``): column
+#: generation first, until it converges or this share of the time limit, then a dive on
+#: its master for a roster (``colgen.dive``) until ``DIVE_END_SHARE``, on one core, while
+#: CP-SAT's portfolio runs ``DIVE_PORTFOLIO_THREADS`` threads on the other; then the
+#: portfolio restarts on every core, hinted with the better roster. The four-week LPs are
+#: nearly tight and converge in seconds (standalone, quiet: Instance10 in 1.2 s, 11 in
+#: 2.3 s, 12 in 9 s, 7 in 3.6 s; 8 and 9 not in 20 s) and the dive reaches the best known
+#: or nearly (10: 4 631, 11: 3 445, 12: 4 040, 7: 1 058), where the portfolio alone
+#: ended at 4 871-4 953, 3 493-3 599, 4 722-5 248 and 1 066-1 069 (BENCHMARK.md "Diving").
+DIVE_LP_SHARE = 0.35
+DIVE_END_SHARE = 0.6
+DIVE_PORTFOLIO_THREADS = 1
+#: The portfolio is not restarted after the dive with less than this many seconds left.
+DIVE_RESTART_MIN_SECONDS = 2.0
 #: A weekend phase that gained less than this share of the objective is not repeated.
 WEEKEND_PHASE_MIN_GAIN = 0.01
 #: From this horizon on (and only on models the master LP can express), column generation
@@ -221,6 +238,9 @@ class Strategy:
     #: ``LATE_COLGEN_SHARE`` of the limit, in place of one LNS thread; after the
     #: portfolio, beside its closing weekend phases.
     late_colgen: bool = False
+    #: Four weeks: column generation and a dive on its master first, beside a one-thread
+    #: portfolio; then the portfolio on every core (``DIVE_LP_SHARE``).
+    dive: bool = False
 
     @property
     def portfolio(self) -> bool:
@@ -287,16 +307,21 @@ def choose_strategy(
     if portfolio:
         # Mid-size (four-week) models: CP-SAT's own multi-worker portfolio, started
         # from the constructive roster, beats our Python-driven LNS (measured on
-        # Instances 10 and 12: about 10% better at 30 s). Column generation gives the
-        # bound beside its closing weekend phases (``PORTFOLIO_WEEKEND_SHARE``).
-        lp_bound = bool(PORTFOLIO_WEEKEND_SHARE and colgen_supported(ix.problem))
+        # Instances 10 and 12: about 10% better at 30 s). Where the master LP expresses
+        # the model, column generation and a dive come first (``DIVE_LP_SHARE``); else
+        # column generation gives the bound beside the closing weekend phases
+        # (``PORTFOLIO_WEEKEND_SHARE``).
+        supported = colgen_supported(ix.problem)
+        dive = bool(supported and DIVE_END_SHARE)
+        lp_bound = bool(not dive and PORTFOLIO_WEEKEND_SHARE and supported)
         return Strategy(
-            "portfolio" + "+lpbound" * lp_bound,
+            "portfolio" + "+lpbound" * lp_bound + "+dive" * dive,
             workers * PORTFOLIO_THREADS_PER_WORKER,
             PORTFOLIO_HINT,
             0,
             False,
             late_colgen=lp_bound,
+            dive=dive,
         )
     if use_full and not has_start and full_model is None and not full_model_fits(ix, time_limit):
         # No start roster and a full model that cannot be built in time (issue 18: a
@@ -371,7 +396,12 @@ def solve(
     search is chosen (after the start roster), before it runs."""
     # The phases read this module's tuning constants at call time, so they import it;
     # imported here rather than at the top, either module can be imported first.
-    from .colgen_phases import run_colgen, run_late_colgen, run_portfolio_colgen
+    from .colgen_phases import (
+        run_colgen,
+        run_late_colgen,
+        run_portfolio_colgen,
+        run_portfolio_dive,
+    )
     from .phases import construct_start, run_full_model, run_lns, weekend_phase
 
     clock = Clock(time_limit)
@@ -441,7 +471,16 @@ def solve(
         s.stats["decomposition_s"] = round(clock.elapsed() - started, 2)
         s.raise_bound(float(decomposed.value), DECOMPOSITION)
     threads = []
-    if strategy.portfolio:
+    if strategy.dive:
+        lp_end, dive_end = DIVE_LP_SHARE * time_limit, DIVE_END_SHARE * time_limit
+        first_end = (1.0 - PORTFOLIO_WEEKEND_SHARE) * time_limit
+        threads.append(
+            threading.Thread(
+                target=run_portfolio_dive,
+                args=(s, lp_end, dive_end, first_end, strategy.full_model_threads),
+            )
+        )
+    elif strategy.portfolio:
         hint_for = s.best if strategy.full_model_hinted else None
         first_end = (1.0 - PORTFOLIO_WEEKEND_SHARE) * time_limit
         threads.append(

@@ -387,6 +387,7 @@ SEARCH_LABELS = {
     "decomposition+lns": _("近傍探索＋分解による下限"),
     "portfolio": _("全体モデル（並列探索）"),
     "portfolio+lpbound": _("全体モデル（並列探索）＋列生成による下限"),
+    "portfolio+dive": _("列生成とダイビング＋全体モデル（並列探索）"),
     "+lns": _("近傍探索"),
     "+lns+weekends": _("近傍探索＋週末の再計画"),
     "colgen+lns+weekends": _("列生成＋近傍探索＋週末の再計画"),

@@ -1,7 +1,9 @@
 """Column generation (issue 18): the LP over whole rows, its lower bound, and an integer
-roster chosen among the columns (:func:`choose_columns`); ``solver.solve`` runs it on
-six-week horizons (strategy ``colgen+lns+weekends``) and, late in the search and for the
-bound only, on horizons up to ``solver.LATE_COLGEN_MAX_DAYS`` (``+lns+weekends+lpbound``).
+roster chosen among the columns (:func:`choose_columns`) or by diving on the master
+(:func:`dive`); ``solver.solve`` runs it with a dive first on four-week horizons
+(strategy ``portfolio+dive``), on six-week horizons (``colgen+lns+weekends``) and, late
+in the search and for the bound only, on horizons up to ``solver.LATE_COLGEN_MAX_DAYS``
+(``+lns+weekends+lpbound``).
 
 A *column* is one person's whole row. The restricted master LP chooses a convex mix of
 rows per person (convexity: Σ λ = 1 per person) so that the cover lines are met, with the
@@ -44,7 +46,8 @@ problem, Lagrangian pricing by the DP, exact pricing by CP-SAT), :mod:`.master` 
 restricted master LP), :mod:`.run` (the loop: :func:`column_generation`, smoothing, the
 final bound), :mod:`.choice` (:func:`choose_columns`), :mod:`.messages` (pricing as
 plain-data messages), :mod:`.pool` (those messages answered by worker processes:
-``column_generation(processes=N)``). Every public name is re-exported here.
+``column_generation(processes=N)``), :mod:`.dive` (a roster by diving on the master:
+``column_generation(dive_time=...)``). Every public name is re-exported here.
 """
 
 from __future__ import annotations
@@ -60,6 +63,10 @@ from .common import (
     FloatArray,
     Row,
     Unsupported,
+)
+from .dive import (
+    Dive,
+    dive,
 )
 from .master import (
     Master,
@@ -118,6 +125,7 @@ __all__ = [
     "STATE_BUDGET",
     "ColgenResult",
     "Column",
+    "Dive",
     "DualGains",
     "FloatArray",
     "IntegerChoice",
@@ -142,6 +150,7 @@ __all__ = [
     "_step_batch",
     "choose_columns",
     "column_generation",
+    "dive",
     "price_cpsat",
     "price_dp",
     "price_dp_batch",

@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,6 +30,9 @@ from .pricing import (
     price_cpsat,
     price_dp,
 )
+
+if TYPE_CHECKING:
+    from .dive import Dive
 
 #: Rows of negative reduced cost added per person and round, best first.
 COLUMNS_PER_PERSON = 3
@@ -72,6 +75,8 @@ class ColgenResult:
     #: Seconds after which the rounds ended (the final bound came after): at the time
     #: limit's share for it, or earlier when the LP was solved or the rounds stalled.
     rounds_elapsed: float = 0.0
+    #: A roster by diving on the master (``column_generation(dive_time=...)``).
+    dive: Dive | None = None
 
     @property
     def integral(self) -> bool:
@@ -113,6 +118,7 @@ def column_generation(
     stall_rounds: int = 0,
     auto_alpha: bool = True,
     processes: int = 0,
+    dive_time: float = 0.0,
 ) -> ColgenResult:
     """Solve the master LP by column generation; see the module docstring.
 
@@ -133,6 +139,9 @@ def column_generation(
     gives the thread back to LNS then.
     ``processes``: with more than one, the DP pricing runs in that many worker processes
     (:mod:`.pool`; started within the time limit, ended before returning); 0 or 1: here.
+    ``dive_time``: a roster by diving (:mod:`.dive`) on the master, in
+    :attr:`ColgenResult.dive`, until ``time_limit + dive_time`` seconds after the start:
+    the dive gets the time the LP leaves over (0: no dive).
     """
     run = _Run(ix, time_limit, stop, alpha, dp_iterations, exact, cpsat_limit, workers)
     with contextlib.ExitStack() as stack:
@@ -141,7 +150,12 @@ def column_generation(
         run.seed(initial, seed_construction)
         run.stall_rounds = stall_rounds
         run.auto_alpha = auto_alpha and alpha > 0
-        return run.loop(max_iterations, on_iteration, final_share)
+        result = run.loop(max_iterations, on_iteration, final_share)
+        if dive_time > 0 and not (stop is not None and stop.is_set()):
+            from .dive import dive  # it builds on this module
+
+            result.dive = dive(run, run.t0 + time_limit + dive_time - time.monotonic())
+        return result
 
 
 @dataclass

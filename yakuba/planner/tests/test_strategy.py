@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from yakuba.planner import Activity, Capacity, Problem, Staff
+import pytest
+
+from yakuba.planner import Activity, Capacity, Problem, Staff, solver
 from yakuba.planner.index import Index
 from yakuba.planner.solver import FULL_MODEL_MAX_VARS, choose_strategy
 
@@ -30,20 +32,26 @@ def test_small_models_run_the_full_model_beside_lns():
     assert choose_strategy(ix, workers=1, has_start=True).name == "full"
 
 
-def test_four_week_models_above_the_full_model_size_run_the_portfolio():
+def test_four_week_models_above_the_full_model_size_run_the_portfolio(
+    monkeypatch: pytest.MonkeyPatch,
+):
     ix = _index(20, 28, 3)  # 1 680 variables
     assert sum(len(c) for row in ix.allowed for c in row) > FULL_MODEL_MAX_VARS
     s = choose_strategy(ix, workers=2, has_start=True)
-    # Column generation gives the bound at the end (CP-SAT's is poor on some).
-    assert s.portfolio and s.name == "portfolio+lpbound" and s.lns_threads == 0
-    assert s.late_colgen
+    # Column generation and a dive first (the bound, a roster), then the portfolio.
+    assert s.portfolio and s.name == "portfolio+dive" and s.lns_threads == 0
+    assert s.dive and not s.late_colgen
+    # Without the dive, column generation gives the bound at the end.
+    monkeypatch.setattr(solver, "DIVE_END_SHARE", 0.0)
+    s = choose_strategy(ix, workers=2, has_start=True)
+    assert s.name == "portfolio+lpbound" and s.late_colgen and not s.dive
     # Rules the master does not express (a capacity): the portfolio alone.
     p = ix.problem
     capped = Problem(
         p.horizon, p.activities, p.staff, capacities=[Capacity("seats", frozenset({"A0"}), 3)]
     )
     s = choose_strategy(Index.build(capped), workers=2, has_start=True)
-    assert (s.name, s.late_colgen) == ("portfolio", False)
+    assert (s.name, s.late_colgen, s.dive) == ("portfolio", False, False)
     # Without a start roster there is nothing to hint: the full model finds the first.
     assert choose_strategy(ix, workers=2, has_start=False).name == "full+lns"
 

@@ -1,0 +1,90 @@
+"""Diving on the master LP (``colgen.dive``) and the four-week strategy built on it
+(``portfolio+dive``): rosters the evaluator accepts, never below the LP bound, complete
+even when the time runs out, and inside ``solve()`` within its time limit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from yakuba.planner import Cover, Problem, evaluate, solve
+from yakuba.planner.colgen import column_generation, dive
+from yakuba.planner.colgen.run import _Run
+from yakuba.planner.formats.curtois_qu import parse, read
+from yakuba.planner.generate import generate
+from yakuba.planner.index import Index
+
+
+def _generated(staff: int, days: int, types: int, seed: int) -> Problem:
+    return parse(generate(staff, days, types, seed).text(), name=f"g{staff}x{days}x{types}s{seed}")
+
+
+@pytest.mark.parametrize(
+    ("staff", "days", "types", "seed"), [(4, 14, 2, 21), (5, 14, 3, 22), (8, 28, 3, 51)]
+)
+def test_dive_gives_a_roster_of_pool_columns_above_the_bound(
+    staff: int, days: int, types: int, seed: int
+) -> None:
+    problem = _generated(staff, days, types, seed)
+    ix = Index.build(problem)
+    res = column_generation(ix, time_limit=10, dive_time=20)
+    assert res.dive is not None and not res.dive.cut_short
+    ev = evaluate(problem, ix.to_roster(res.dive.grid))
+    assert ev.feasible, ev.hard_violations
+    assert res.bound is not None and ev.objective >= res.bound
+    # Every row is one of the person's generated columns, the one the dive fixed.
+    for e, row in enumerate(res.dive.grid):
+        assert tuple(row) in {c.row for c in res.columns[e]}
+
+
+@pytest.mark.parametrize("seed", [31, 32])
+def test_dive_finds_the_optimum_where_the_lp_is_integral(seed: int) -> None:
+    # One person, cover targets 0 or 1: one row is optimal in the LP, the dive fixes it.
+    problem = _generated(1, 14, 2, seed)
+    problem.cover = [
+        Cover(c.day, c.activity, min(c.target, 1), c.weight_under, c.weight_over)
+        for c in problem.cover
+    ]
+    ix = Index.build(problem)
+    res = column_generation(ix, time_limit=20, exact=True, dive_time=10)
+    assert res.dive is not None
+    ev = evaluate(problem, ix.to_roster(res.dive.grid))
+    assert ev.objective == res.bound
+
+
+def test_a_dive_out_of_time_still_completes_the_roster() -> None:
+    problem = _generated(6, 28, 3, 52)
+    ix = Index.build(problem)
+    run = _Run(ix, 5.0, None, 0.5, 12, False, 2.0, 1)
+    run.seed([])
+    run.loop(10_000, None, 0.0)
+    done = dive(run, 0.0)
+    assert done is not None and done.cut_short and done.steps == 1
+    assert len(done.grid) == ix.n_staff
+    ev = evaluate(problem, ix.to_roster(done.grid))
+    assert ev.feasible, ev.hard_violations
+
+
+def test_four_week_solve_dives_and_proves_instance10_optimal(bench: Path) -> None:
+    # The LP of Instance10 equals its best known value (4 631) and the dive reaches it:
+    # the roster is proven optimal by the LP bound, long before the time limit.
+    problem = read(bench / "Instance10.txt")
+    res = solve(problem, time_limit=30, workers=2)
+    assert res.stats["strategy"] == "portfolio+dive"
+    assert res.status == "optimal" and res.objective == 4631
+    assert res.bound == 4631 and res.bound_source == "lp"
+    assert res.wall_time < 30 and res.roster is not None
+    assert evaluate(problem, res.roster).objective == 4631
+
+
+def test_four_week_solve_keeps_its_time_limit_through_dive_and_restart() -> None:
+    problem = _generated(24, 28, 3, 53)
+    res = solve(problem, time_limit=8, workers=2)
+    assert res.stats["strategy"] == "portfolio+dive"
+    assert res.wall_time <= 8 + 2
+    assert res.roster is not None and res.objective is not None
+    ev = evaluate(problem, res.roster)
+    assert ev.feasible and ev.objective == res.objective
+    assert "dive_steps" in res.stats
+    assert res.bound is not None and res.bound <= res.objective
