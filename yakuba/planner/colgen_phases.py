@@ -19,14 +19,28 @@ from .phases import run_full_model, run_lns
 from .search import Search
 
 
-def run_colgen(s: Search, end: float, choice_end: float, lns_ends: Sequence[float] = ()) -> None:
+def run_colgen(
+    s: Search,
+    end: float,
+    choice_end: float,
+    lns_ends: Sequence[float] = (),
+    dive: bool = False,
+) -> None:
     """Column generation until ``end`` (seconds since the start) or until it stalls,
     seeded with the incumbent; its LP bound raises the search's bound where CP-SAT proves
     none. Then CP-SAT chooses one column per person (the incumbent's rows among them) for
-    ``COLGEN_CHOICE_SHARE`` of the limit, until ``choice_end`` at the latest, and offers
-    that roster to the search; then the thread is an LNS thread until the first of
+    ``COLGEN_CHOICE_SHARE`` of the limit, until ``choice_end`` at the latest, or with
+    ``dive`` a dive on the master until ``choice_end`` (``colgen.dive``), and offers that
+    roster to the search; then the thread is an LNS thread until the first of
     ``lns_ends`` (the LNS rounds' ends) still ahead."""
-    _colgen_bound(s, end, choice_end, final_share=tuning.COLGEN_FINAL_SHARE)
+    _colgen_bound(
+        s,
+        end,
+        choice_end,
+        choose=not dive,
+        final_share=tuning.COLGEN_FINAL_SHARE,
+        dive_end=choice_end if dive else None,
+    )
     if s.workers > 1:  # one worker: one LNS thread
         _lns_to_round_end(s, lns_ends)
 

@@ -131,6 +131,18 @@ DIVE_END_SHARE = 0.6
 DIVE_PORTFOLIO_THREADS = 1
 #: The portfolio is not restarted after the dive with less than this many seconds left.
 DIVE_RESTART_MIN_SECONDS = 2.0
+#: From six weeks up to ``LONG_DIVE_MAX_DAYS`` and ``LONG_DIVE_MAX_CELLS`` (staff ×
+#: days), on models the master expresses (strategy ``colgen+dive+lns+weekends``): column
+#: generation from the start roster on one core until ``LONG_DIVE_LP_SHARE`` of the limit
+#: (its final bound included), then a dive until ``LONG_DIVE_END_SHARE``, beside one LNS
+#: thread; LNS rounds and weekend phases go on from the better roster. Standalone (quiet,
+#: one core, 18-25 s of LP then the dive): Instance16 3 352, Instance18 4 635, where
+#: LNS and weekend phases ended at 3 751-3 947 and 5 001-5 210 (best known 3 225, 4 459);
+#: Instance14 1 433 (LNS: 1 436-1 438), its LP not converged in 12 s.
+LONG_DIVE_MAX_DAYS = 84
+LONG_DIVE_MAX_CELLS = 2000
+LONG_DIVE_LP_SHARE = 0.3
+LONG_DIVE_END_SHARE = 0.55
 #: A weekend phase that gained less than this share of the objective is not repeated.
 WEEKEND_PHASE_MIN_GAIN = 0.01
 #: From this horizon on (and only on models the master LP can express), column generation
@@ -358,6 +370,21 @@ def choose_strategy(
         and ix.n_staff * ix.horizon <= LATE_COLGEN_MAX_CELLS
         and colgen_supported(ix.problem)
     )
+    # Six to twelve weeks: column generation and a dive from the start, for the bound and
+    # a roster that LNS and the weekend phases improve (``LONG_DIVE_LP_SHARE``).
+    dive = bool(
+        lns
+        and rounds
+        and workers > 1
+        and full_model is None
+        and LONG_DIVE_END_SHARE
+        and COLGEN_MIN_DAYS <= ix.horizon <= LONG_DIVE_MAX_DAYS
+        and ix.n_staff * ix.horizon <= LONG_DIVE_MAX_CELLS
+        and colgen_supported(ix.problem)
+    )
+    if dive:
+        # LNS on every core once the dive is done (``solve`` starts one fewer first).
+        return Strategy("colgen+dive+lns+weekends", 0, False, lns, rounds, True, dive=True)
     if colgen:
         lns = max(1, workers - 1)
     name = "colgen" * colgen + "+lns" * bool(lns) + "+weekends" * rounds + "+lpbound" * late_colgen
@@ -471,7 +498,7 @@ def solve(
         s.stats["decomposition_s"] = round(clock.elapsed() - started, 2)
         s.raise_bound(float(decomposed.value), DECOMPOSITION)
     threads = []
-    if strategy.dive:
+    if strategy.portfolio and strategy.dive:
         lp_end, dive_end = DIVE_LP_SHARE * time_limit, DIVE_END_SHARE * time_limit
         first_end = (1.0 - PORTFOLIO_WEEKEND_SHARE) * time_limit
         threads.append(
@@ -499,10 +526,20 @@ def solve(
     n_lns = strategy.lns_threads
     round_ends = [f * time_limit for f in WEEKEND_PHASE_AT] if strategy.weekend_rounds else []
     round_ends.append(time_limit - finish_reserve)
-    lns_threads = [threading.Thread(target=run_lns, args=(s, round_ends[0])) for _ in range(n_lns)]
+    # The long-horizon dive's column generation takes one core of the first LNS round.
+    first_lns = max(1, n_lns - 1) if strategy.colgen and strategy.dive else n_lns
+    lns_threads = [
+        threading.Thread(target=run_lns, args=(s, round_ends[0])) for _ in range(first_lns)
+    ]
     threads.extend(lns_threads)
     colgen_thread: threading.Thread | None = None
-    if strategy.colgen:
+    if strategy.colgen and strategy.dive:
+        lp_end = LONG_DIVE_LP_SHARE * time_limit
+        dive_end = LONG_DIVE_END_SHARE * time_limit
+        colgen_thread = threading.Thread(
+            target=run_colgen, args=(s, lp_end, dive_end, round_ends), kwargs={"dive": True}
+        )
+    elif strategy.colgen:
         # Column generation spans the LNS rounds (joined at the end): at least
         # COLGEN_MIN_SHARE of the time after the row re-planning, to COLGEN_END_SHARE
         # at least, never past COLGEN_MAX_END; then the integer choice.

@@ -391,6 +391,7 @@ SEARCH_LABELS = {
     "+lns": _("近傍探索"),
     "+lns+weekends": _("近傍探索＋週末の再計画"),
     "colgen+lns+weekends": _("列生成＋近傍探索＋週末の再計画"),
+    "colgen+dive+lns+weekends": _("列生成とダイビング＋近傍探索＋週末の再計画"),
     "+lns+weekends+lpbound": _("近傍探索＋週末の再計画＋列生成による下限"),
 }
 

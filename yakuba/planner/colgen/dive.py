@@ -107,19 +107,33 @@ def dive(
             free.discard(e)
         steps += 1
         if free:
-            _reprice(run, sorted(free), rounds_per_step, iterations)
+            # An even share of the time left per step still to come: a dive cut short
+            # fixes everybody left at once, far worse than shorter re-pricing.
+            now = time.monotonic()
+            until = now + (run.deadline - now) / _steps_left(len(free), share)
+            _reprice(run, sorted(free), rounds_per_step, iterations, until)
     grid = [list(master.columns[e][fixed[e]].row) for e in range(run.ix.n_staff)]
     return Dive(grid, steps, cut_short, time.monotonic() - t0)
 
 
-def _reprice(run: _Run, free: list[int], rounds: int, iterations: int) -> None:
+def _steps_left(n: int, share: float) -> int:
+    """Steps of a dive from ``n`` free persons when each fixes ``share`` of them (at
+    least one): fixing by the threshold only makes it fewer."""
+    steps = 0
+    while n > 0:
+        n -= max(1, int(n * share))
+        steps += 1
+    return steps
+
+
+def _reprice(run: _Run, free: list[int], rounds: int, iterations: int, until: float) -> None:
     """Column generation over the persons in ``free`` (the others fixed) until no
-    column of negative reduced cost is found, ``rounds`` rounds or the time is up; the
-    master is left solved."""
+    column of negative reduced cost is found, ``rounds`` rounds or ``until`` (a
+    ``time.monotonic()`` value); the master is left solved."""
     master = run.master
     for _ in range(rounds):
         _lp, pi, sigma = master.solve()
-        if run.out_of_time():
+        if run.out_of_time() or time.monotonic() >= until:
             return
         gs = {e: run.people[e].values(pi) for e in free}
         # dp_batched reads the values of the persons in ``free`` only.

@@ -4,6 +4,8 @@ even when the time runs out, and inside ``solve()`` within its time limit."""
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -88,3 +90,34 @@ def test_four_week_solve_keeps_its_time_limit_through_dive_and_restart() -> None
     assert ev.feasible and ev.objective == res.objective
     assert "dive_steps" in res.stats
     assert res.bound is not None and res.bound <= res.objective
+
+
+def test_long_horizon_solve_dives_beside_lns_within_its_time_limit() -> None:
+    # Six weeks: column generation and a dive on one core from the start, LNS beside.
+    problem = _generated(24, 42, 3, 54)
+    res = solve(problem, time_limit=10, workers=2)
+    assert res.stats["strategy"] == "colgen+dive+lns+weekends"
+    assert res.wall_time <= 10 + 2
+    assert res.roster is not None and res.objective is not None
+    ev = evaluate(problem, res.roster)
+    assert ev.feasible and ev.objective == res.objective
+    assert "dive_steps" in res.stats and "colgen_choice" not in res.stats
+    assert res.bound is not None and res.bound_source == "lp" and res.bound <= res.objective
+
+
+@pytest.mark.parametrize(
+    ("staff", "days", "strategy"),
+    [(24, 28, "portfolio+dive"), (24, 42, "colgen+dive+lns+weekends")],
+)
+def test_a_stop_ends_the_dive_strategies_promptly_with_a_roster(
+    staff: int, days: int, strategy: str
+) -> None:
+    problem = _generated(staff, days, 3, 55)
+    stop = threading.Event()
+    threading.Timer(3.0, stop.set).start()
+    t0 = time.monotonic()
+    res = solve(problem, time_limit=40, workers=2, stop=stop)
+    assert time.monotonic() - t0 <= 3.0 + 3
+    assert res.stats["strategy"] == strategy
+    assert res.roster is not None
+    assert evaluate(problem, res.roster).objective == res.objective

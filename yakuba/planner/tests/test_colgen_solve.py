@@ -63,6 +63,8 @@ def test_solve_reports_the_lp_bound_below_the_optimum(monkeypatch: pytest.Monkey
     assert opt.status == "optimal" and opt.objective is not None
     assert opt.bound_source == "cp-sat"
     monkeypatch.setattr(solver_mod, "FULL_MODEL_MAX_VARS", 0)
+    # ... and without the dive, which takes its place by default (test_colgen_dive.py).
+    monkeypatch.setattr(solver_mod, "LONG_DIVE_END_SHARE", 0.0)
     seen: list[tuple[float, float, float]] = []
     res = solve(problem, time_limit=6, workers=2, on_progress=lambda *a: seen.append(a))
     assert res.stats["strategy"] == "colgen+lns+weekends"
@@ -75,7 +77,10 @@ def test_solve_reports_the_lp_bound_below_the_optimum(monkeypatch: pytest.Monkey
     assert seen  # the progress callback still runs
 
 
-def test_colgen_strategy_respects_the_time_limit_and_the_stop_event() -> None:
+def test_colgen_strategy_respects_the_time_limit_and_the_stop_event(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(solver_mod, "LONG_DIVE_END_SHARE", 0.0)  # the choice, not the dive
     problem = _generated(20, 42, 3, 26)
     t0 = time.monotonic()
     res = solve(problem, time_limit=8, workers=2)

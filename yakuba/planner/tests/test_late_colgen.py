@@ -29,6 +29,8 @@ def test_late_column_generation_bound_is_below_the_optimum(
     opt = solve(problem, time_limit=30, workers=2)
     assert opt.status == "optimal" and opt.objective is not None
     monkeypatch.setattr(solver_mod, "FULL_MODEL_MAX_VARS", 0)
+    # Without the dive, which takes its place up to twelve weeks (test_colgen_dive.py).
+    monkeypatch.setattr(solver_mod, "LONG_DIVE_END_SHARE", 0.0)
     seen: list[tuple[float, float, float]] = []
     limit = 8.0
     res = solve(problem, time_limit=limit, workers=2, on_progress=lambda *a: seen.append(a))
@@ -47,7 +49,10 @@ def test_late_column_generation_bound_is_below_the_optimum(
     assert seen
 
 
-def test_late_column_generation_respects_the_time_limit_and_the_stop_event() -> None:
+def test_late_column_generation_respects_the_time_limit_and_the_stop_event(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(solver_mod, "LONG_DIVE_END_SHARE", 0.0)
     problem = _generated(20, 56, 3, 43)
     t0 = time.monotonic()
     res = solve(problem, time_limit=10, workers=2)

@@ -59,8 +59,9 @@ def test_long_horizons_run_lns_in_rounds_with_weekend_phases_between():
     cover = [Cover(d, a, 3, 100, 1) for d in range(56) for a in ("E", "L")]
     p = Problem(56, [Activity("E"), Activity("L")], staff, cover=cover)
     res = solve(p, time_limit=4.0, workers=2, seed=0)
-    # (+lpbound: column generation for the bound, late; see test_late_colgen.py)
-    assert res.stats["strategy"] == "+lns+weekends+lpbound"
+    # (colgen+dive: column generation and a dive first, on one core; see
+    # test_colgen_dive.py)
+    assert res.stats["strategy"] == "colgen+dive+lns+weekends"
     assert int(res.stats["weekend_phases"]) >= 1
     assert res.roster is not None
     ev = evaluate(p, res.roster)

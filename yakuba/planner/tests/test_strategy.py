@@ -56,37 +56,52 @@ def test_four_week_models_above_the_full_model_size_run_the_portfolio(
     assert choose_strategy(ix, workers=2, has_start=False).name == "full+lns"
 
 
-def test_long_horizons_run_lns_in_rounds_with_weekend_phases():
-    # Six weeks: column generation (the LP bound) on one of the two threads.
-    s = choose_strategy(_index(20, 42, 3), workers=2, has_start=True)
-    assert (s.name, s.full_model_threads, s.lns_threads, s.weekend_rounds, s.colgen) == (
-        "colgen+lns+weekends",
-        0,
-        1,
-        True,
-        True,
-    )
+def test_long_horizons_dive_first_then_run_lns_in_rounds_with_weekend_phases():
+    # Six to twelve weeks: column generation and a dive from the start (the LP bound, a
+    # roster) on one core beside LNS, then LNS rounds on both.
+    for days in (42, 49, 56, 84):
+        s = choose_strategy(_index(20, days, 3), workers=2, has_start=True)
+        assert (s.name, s.full_model_threads, s.lns_threads, s.weekend_rounds) == (
+            "colgen+dive+lns+weekends",
+            0,
+            2,
+            True,
+        )
+        assert s.colgen and s.dive and not s.late_colgen
+    # One worker: no core for the dive; six weeks keep column generation on its thread.
+    s = choose_strategy(_index(20, 42, 3), workers=1, has_start=True)
+    assert (s.name, s.lns_threads, s.colgen, s.dive) == ("colgen+lns+weekends", 1, True, False)
+    for days in (49, 56):
+        s = choose_strategy(_index(20, days, 3), workers=1, has_start=True)
+        assert (s.name, s.late_colgen) == ("+lns+weekends", False)
     # Large offices: two master rounds fit, no bound; LNS on both threads.
     s = choose_strategy(_index(100, 42, 3), workers=2, has_start=True)
     assert (s.name, s.lns_threads, s.colgen) == ("+lns+weekends", 2, False)
-    # Longer: column generation beside LNS all along costs roster quality; it runs late
-    # (from the first weekend phase), for the bound only, with two LNS threads till then.
-    for days in (49, 56):
-        assert _long_horizon(days) == ("+lns+weekends+lpbound", 2, False, True)
-        # One worker: its only thread stays LNS.
-        s = choose_strategy(_index(20, days, 3), workers=1, has_start=True)
-        assert (s.name, s.late_colgen) == ("+lns+weekends", False)
-    # From twelve weeks on LNS still gains in those seconds (Instance18 lost 5 %): no bound.
-    for days in (84, 182):
-        assert _long_horizon(days) == ("+lns+weekends", 2, False, False)
+    # Half a year: pricing rows of 182 days costs seconds a round, no dive.
+    assert _long_horizon(182) == ("+lns+weekends", 2, False, False)
     # Five weeks (too long for the portfolio, too short for column generation): LNS.
     s = choose_strategy(_index(40, 35, 3), workers=2, has_start=True)
     assert (s.name, s.lns_threads, s.colgen) == ("+lns", 2, False)
 
 
+def test_without_the_dive_long_horizons_run_column_generation_beside_or_late(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    monkeypatch.setattr(solver, "LONG_DIVE_END_SHARE", 0.0)
+    s = choose_strategy(_index(20, 42, 3), workers=2, has_start=True)
+    assert (s.name, s.lns_threads, s.colgen, s.dive) == ("colgen+lns+weekends", 1, True, False)
+    # Longer: column generation beside LNS all along costs roster quality; it runs late
+    # (from the first weekend phase), for the bound only, with two LNS threads till then.
+    for days in (49, 56):
+        assert _long_horizon(days) == ("+lns+weekends+lpbound", 2, False, True)
+    # From twelve weeks on LNS still gains in those seconds (Instance18 lost 5 %): no bound.
+    assert _long_horizon(84) == ("+lns+weekends", 2, False, False)
+
+
 def test_column_generation_only_where_the_master_expresses_every_rule():
     ix = _index(20, 42, 3)
     assert choose_strategy(ix, workers=2, has_start=True).colgen
+    assert choose_strategy(ix, workers=2, has_start=True).dive
     ix.problem.capacities = [Capacity("seats", frozenset({"A0"}), 3)]
     s = choose_strategy(ix, workers=2, has_start=True)
     assert (s.name, s.colgen, s.lns_threads) == ("+lns+weekends", False, 2)
