@@ -23,13 +23,15 @@ Curtois & Qu set with two cores, see BENCHMARK.md):
   as constants, so every sub-model's objective is the full objective and improvements
   are exact. From six weekends on, LNS runs in rounds with a weekend phase between them.
 
-On six-week horizons (``COLGEN_MIN_DAYS``..``COLGEN_MAX_DAYS``) one of the LNS threads
-gives way to column generation (``colgen``): its LP bound is reported as ``bound``
-(``bound_source = "lp"``) where CP-SAT proves none, and CP-SAT's choice of one of its
-columns per person (the incumbent's rows among them) is offered to the search. On
-longer horizons (up to ``LATE_COLGEN_MAX_DAYS``) it runs late and briefly, for the
-bound only: from the first weekend phase, whose single CP-SAT worker leaves a core idle,
-then in place of one LNS thread (strategy ``+lns+weekends+lpbound``).
+From six to twelve weeks (``COLGEN_MIN_DAYS``..``LONG_DIVE_MAX_DAYS``, up to
+``LONG_DIVE_MAX_CELLS``) column generation (``colgen``) runs on one core from the start
+beside LNS: its LP bound is reported as ``bound`` (``bound_source = "lp"``), then a dive
+on its master (``colgen.dive``) offers a roster to the search before the first weekend
+phase (strategy ``colgen+dive+lns+weekends``). Without the dive (its constants at 0, or
+one worker), six-week horizons run column generation beside LNS with CP-SAT's choice of
+one of its columns per person offered at the end (``colgen+lns+weekends``), and longer
+ones (up to ``LATE_COLGEN_MAX_DAYS``) run it late and briefly, for the bound only
+(``+lns+weekends+lpbound``).
 
 A weekend phase re-solves every weekend of the incumbent (Saturday and Sunday, with a
 margin of days around them) for everybody, the weekdays fixed, a few weekends at a time.
