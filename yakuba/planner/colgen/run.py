@@ -119,6 +119,7 @@ def column_generation(
     auto_alpha: bool = True,
     processes: int = 0,
     dive_time: float = 0.0,
+    dive_if: Callable[[ColgenResult], bool] | None = None,
 ) -> ColgenResult:
     """Solve the master LP by column generation; see the module docstring.
 
@@ -141,7 +142,8 @@ def column_generation(
     (:mod:`.pool`; started within the time limit, ended before returning); 0 or 1: here.
     ``dive_time``: a roster by diving (:mod:`.dive`) on the master, in
     :attr:`ColgenResult.dive`, until ``time_limit + dive_time`` seconds after the start:
-    the dive gets the time the LP leaves over (0: no dive).
+    the dive gets the time the LP leaves over (0: no dive). ``dive_if``: dive only if it
+    says so of the LP's outcome (e.g. not when the LP is far from converged).
     """
     run = _Run(ix, time_limit, stop, alpha, dp_iterations, exact, cpsat_limit, workers)
     with contextlib.ExitStack() as stack:
@@ -151,7 +153,8 @@ def column_generation(
         run.stall_rounds = stall_rounds
         run.auto_alpha = auto_alpha and alpha > 0
         result = run.loop(max_iterations, on_iteration, final_share)
-        if dive_time > 0 and not (stop is not None and stop.is_set()):
+        stopped = stop is not None and stop.is_set()
+        if dive_time > 0 and not stopped and (dive_if is None or dive_if(result)):
             from .dive import dive  # it builds on this module
 
             result.dive = dive(run, run.t0 + time_limit + dive_time - time.monotonic())

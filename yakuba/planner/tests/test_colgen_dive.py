@@ -7,12 +7,14 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from yakuba.planner import Cover, Problem, evaluate, solve
-from yakuba.planner.colgen import column_generation, dive
+from yakuba.planner.colgen import ColgenResult, column_generation, dive
 from yakuba.planner.colgen.run import _Run
+from yakuba.planner.colgen_phases import _worth_diving
 from yakuba.planner.formats.curtois_qu import parse, read
 from yakuba.planner.generate import generate
 from yakuba.planner.index import Index
@@ -121,3 +123,35 @@ def test_a_stop_ends_the_dive_strategies_promptly_with_a_roster(
     assert res.stats["strategy"] == strategy
     assert res.roster is not None
     assert evaluate(problem, res.roster).objective == res.objective
+
+
+def test_dive_if_decides_from_the_lp_outcome() -> None:
+    problem = _generated(5, 14, 3, 56)
+    ix = Index.build(problem)
+    seen: list[ColgenResult] = []
+
+    def never(res: ColgenResult) -> bool:
+        seen.append(res)
+        return False
+
+    res = column_generation(ix, time_limit=5, dive_time=5, dive_if=never)
+    assert res.dive is None and seen == [res]
+
+
+@pytest.mark.parametrize(
+    ("lp_value", "bound", "incumbent", "dives"),
+    [
+        (100.4, 98, 120, True),
+        # The LP above the incumbent: far from converged, a dive would not beat it.
+        (1984.8, 5, 100, False),
+        # No positive bound: the duals say nothing yet.
+        (90.0, 0, 120, False),
+    ],
+)
+def test_the_solver_dives_only_from_an_lp_below_the_incumbent(
+    lp_value: float, bound: int, incumbent: int, dives: bool
+) -> None:
+    res = ColgenResult(lp_value, float(bound), bound, [], [], [], False, 1.0)
+    search = SimpleNamespace(best_obj=incumbent, stats={})
+    assert _worth_diving(search, res) is dives  # type: ignore[arg-type]
+    assert search.stats.get("dive_skipped", False) is not dives
