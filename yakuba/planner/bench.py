@@ -178,6 +178,9 @@ def run(args: argparse.Namespace) -> int:
         dive = {k[5:]: v for k, v in res.stats.items() if k.startswith("dive_")}
         if dive:  # the dive on its master (strategy portfolio+dive)
             row["dive"] = dive
+        blocks = {k[11:]: v for k, v in res.stats.items() if k.startswith("blockbound_")}
+        if blocks:  # the block bound (strategy +lns+weekends+blockbound)
+            row["blockbound"] = blocks
         if args.lp_bound:
             row["lp"] = lp
         rows.append(row)

@@ -65,6 +65,31 @@ def run_late_colgen(
     _lns_to_round_end(s, round_ends)
 
 
+def run_block_bound(s: Search, end: float) -> None:
+    """The block bound (``colgen.blocks``) from now until ``end`` (seconds since the
+    start), seeded with the incumbent's rows; its bound is ``bound`` (source
+    ``lp-blocks``)."""
+    from .colgen import Unsupported
+    from .colgen.blocks import SOURCE, block_bound
+
+    if s.best is None:
+        return
+    grid, _obj, _version = s.snapshot()
+    s.stats["blockbound_start"] = round(s.clock.elapsed(), 1)
+    try:
+        res = block_bound(
+            s.ix, time_limit=max(0.1, end - s.clock.elapsed()), stop=s.stop, initial=[grid]
+        )
+    except Unsupported:
+        return
+    s.stats["blockbound_seconds"] = round(res.elapsed, 1)
+    s.stats["blockbound_rounds"] = res.rounds
+    s.stats["blockbound_blocks"] = res.blocks
+    if res.bound is not None:
+        s.stats["blockbound_value"] = res.bound
+        s.raise_bound(float(res.bound), SOURCE)
+
+
 def run_portfolio_colgen(s: Search, end: float) -> None:
     """Column generation for the bound only until ``end`` (seconds since the start),
     after the portfolio, beside its weekend phases, seeded with the incumbents' rows."""

@@ -62,7 +62,8 @@ class SolveResult:
     time_to_first: float | None = None
     wall_time: float = 0.0
     diagnosis: Diagnosis | None = None
-    #: Where ``bound`` comes from: ``"cp-sat"``, ``"lp"`` (column generation) or None.
+    #: Where ``bound`` comes from: ``"cp-sat"``, ``"lp"`` (column generation),
+    #: ``"lp-blocks"`` (column generation over time blocks), ``"decomposition"`` or None.
     bound_source: str | None = None
     #: Free-form counters (LNS iterations, phases) for benchmarking.
     stats: dict[str, Any] = field(default_factory=dict)

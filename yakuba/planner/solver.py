@@ -214,6 +214,15 @@ LNS_LARGE_START_CELLS = 1000
 LATE_COLGEN_MAX_DAYS = 56
 LATE_COLGEN_MAX_CELLS = 4000
 LATE_COLGEN_SHARE = 0.17
+#: Where no other bound runs (beyond ``LATE_COLGEN_MAX_DAYS`` and the dive's limits: 19,
+#: 20, 22 and larger generated instances), the block bound (``colgen.blocks``) runs late
+#: the same way, from the first weekend phase to the end of that LNS round, at most this
+#: share of the limit (strategy ``+lns+weekends+blockbound``). Standalone, one core:
+#: Instance20 4 708 after 8 s (best known 4 769), Instance22 28 735 after 19 s (best
+#: known 30 241). Up to this many staff × days: 150 × 364 × 32 gets no positive bound in
+#: 20 s (4 s a round) and needs both cores for its roster.
+BLOCK_BOUND_SHARE = 0.3
+BLOCK_BOUND_MAX_CELLS = 20_000
 #: Share of the late column generation's time kept for its final bound.
 LATE_COLGEN_FINAL_SHARE = 0.4
 #: Rows of the incumbents met during the search kept per person (the latest) to seed the
@@ -255,6 +264,9 @@ class Strategy:
     #: Four weeks: column generation and a dive on its master first, beside a one-thread
     #: portfolio; then the portfolio on every core (``DIVE_LP_SHARE``).
     dive: bool = False
+    #: The block bound (``colgen.blocks``), late like ``late_colgen``, where no other
+    #: bound runs (half a year, a year).
+    block_bound: bool = False
 
     @property
     def portfolio(self) -> bool:
@@ -389,8 +401,21 @@ def choose_strategy(
         return Strategy("colgen+dive+lns+weekends", 0, False, lns, rounds, True, dive=True)
     if colgen:
         lns = max(1, workers - 1)
+    # Longer still, where nothing above gives a bound: the block bound, late as well.
+    blocks = bool(
+        not (colgen or late_colgen)
+        and rounds
+        and workers > 1
+        and full_model is None
+        and BLOCK_BOUND_SHARE
+        and ix.n_staff * ix.horizon <= BLOCK_BOUND_MAX_CELLS
+        and colgen_supported(ix.problem)
+    )
     name = "colgen" * colgen + "+lns" * bool(lns) + "+weekends" * rounds + "+lpbound" * late_colgen
-    return Strategy(name, 0, False, lns, rounds, colgen, late_colgen=late_colgen)
+    name += "+blockbound" * blocks
+    return Strategy(
+        name, 0, False, lns, rounds, colgen, late_colgen=late_colgen, block_bound=blocks
+    )
 
 
 def breakdown(ix: Index, grid: Grid) -> tuple[int, dict[str, int], list[Violation]]:
@@ -426,6 +451,7 @@ def solve(
     # The phases read this module's tuning constants at call time, so they import it;
     # imported here rather than at the top, either module can be imported first.
     from .colgen_phases import (
+        run_block_bound,
         run_colgen,
         run_late_colgen,
         run_portfolio_colgen,
@@ -588,6 +614,12 @@ def solve(
     phase_done = threading.Event()
     for round_end in round_ends[1:]:
         phase_done.clear()
+        if strategy.block_bound and late_thread is None and not s.stop.is_set():
+            # The same place as the late column generation: the core the weekend phase
+            # leaves idle, then one LNS thread's, to the end of this round at most.
+            late_end = min(round_end, clock.elapsed() + BLOCK_BOUND_SHARE * time_limit)
+            late_thread = threading.Thread(target=run_block_bound, args=(s, late_end), daemon=True)
+            late_thread.start()
         if strategy.late_colgen and late_thread is None and not s.stop.is_set():
             # The weekend phase runs one CP-SAT worker: column generation takes the other
             # core, then one LNS thread's place (the thread becomes LNS when it is done).

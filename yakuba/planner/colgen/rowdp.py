@@ -31,7 +31,9 @@ class RowDP:
     limits are always priced by the caller.
     """
 
-    def __init__(self, ix: Index, e: int, budget: int = STATE_BUDGET) -> None:
+    def __init__(
+        self, ix: Index, e: int, budget: int = STATE_BUDGET, *, priced_totals: bool = False
+    ) -> None:
         st = ix.problem.staff[e]
         h, n = ix.horizon, len(ix.act_ids)
         self.h, self.n = h, n
@@ -72,6 +74,11 @@ class RowDP:
         )
         if not self.exact_weekends and self.exact_hours is False:
             self.exact_hours = h * hc * per <= budget
+        if priced_totals:
+            # The caller prices hours and weekends whatever the limits (the block master
+            # of :mod:`.blocks` holds them): a worked weekend costs ``mu``, hours are free.
+            self.weekends_bind = bool(ix.weekends)
+            self.exact_hours = self.exact_weekends = False
         self.wc = wc if self.exact_weekends else 1
         self.hc = hc if self.exact_hours else 1
         self.lo_units = -(-st.min_minutes // unit) if self.exact_hours else 0

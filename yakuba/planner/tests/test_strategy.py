@@ -74,11 +74,19 @@ def test_long_horizons_dive_first_then_run_lns_in_rounds_with_weekend_phases():
     for days in (49, 56):
         s = choose_strategy(_index(20, days, 3), workers=1, has_start=True)
         assert (s.name, s.late_colgen) == ("+lns+weekends", False)
-    # Large offices: two master rounds fit, no bound; LNS on both threads.
+    # Large offices: two master rounds fit, no whole-row bound; LNS on both threads, the
+    # block bound late.
     s = choose_strategy(_index(100, 42, 3), workers=2, has_start=True)
-    assert (s.name, s.lns_threads, s.colgen) == ("+lns+weekends", 2, False)
-    # Half a year: pricing rows of 182 days costs seconds a round, no dive.
-    assert _long_horizon(182) == ("+lns+weekends", 2, False, False)
+    assert (s.name, s.lns_threads, s.colgen) == ("+lns+weekends+blockbound", 2, False)
+    assert s.block_bound and not s.late_colgen
+    # Half a year: pricing rows of 182 days costs seconds a round, no dive; the block
+    # bound instead (two-week rows).
+    assert _long_horizon(182) == ("+lns+weekends+blockbound", 2, False, False)
+    # Beyond its size, or on one core: no bound at all.
+    s = choose_strategy(_index(100, 364, 3), workers=2, has_start=True)
+    assert (s.name, s.block_bound) == ("+lns+weekends", False)
+    s = choose_strategy(_index(20, 182, 3), workers=1, has_start=True)
+    assert (s.name, s.block_bound) == ("+lns+weekends", False)
     # Five weeks (too long for the portfolio, too short for column generation): LNS.
     s = choose_strategy(_index(40, 35, 3), workers=2, has_start=True)
     assert (s.name, s.lns_threads, s.colgen) == ("+lns", 2, False)
@@ -94,8 +102,9 @@ def test_without_the_dive_long_horizons_run_column_generation_beside_or_late(
     # (from the first weekend phase), for the bound only, with two LNS threads till then.
     for days in (49, 56):
         assert _long_horizon(days) == ("+lns+weekends+lpbound", 2, False, True)
-    # From twelve weeks on LNS still gains in those seconds (Instance18 lost 5 %): no bound.
-    assert _long_horizon(84) == ("+lns+weekends", 2, False, False)
+    # From twelve weeks on LNS still gains in those seconds (Instance18 lost 5 %): no
+    # whole-row bound, the block bound instead.
+    assert _long_horizon(84) == ("+lns+weekends+blockbound", 2, False, False)
 
 
 def test_column_generation_only_where_the_master_expresses_every_rule():
