@@ -216,12 +216,15 @@ LATE_COLGEN_MAX_CELLS = 4000
 LATE_COLGEN_SHARE = 0.17
 #: Where no other bound runs (beyond ``LATE_COLGEN_MAX_DAYS`` and the dive's limits: 19,
 #: 20, 22 and larger generated instances), the block bound (``colgen.blocks``) runs late
-#: the same way, from the first weekend phase to the end of that LNS round, at most this
-#: share of the limit (strategy ``+lns+weekends+blockbound``). Standalone, one core:
-#: Instance20 4 708 after 8 s (best known 4 769), Instance22 28 735 after 19 s (best
-#: known 30 241). Up to this many staff × days: 150 × 364 × 32 gets no positive bound in
-#: 20 s (4 s a round) and needs both cores for its roster.
-BLOCK_BOUND_SHARE = 0.3
+#: the same way, from the first weekend phase, for this share of the limit: the core the
+#: phase's single CP-SAT worker leaves idle (strategy ``+lns+weekends+blockbound``).
+#: Instance22 at 60 s: 0.3 (to the end of that LNS round, one LNS thread fewer for 8 s)
+#: gave bounds of 27 923 and 27 421 but rosters of 39 649 and 39 844; 0.17 gave 24 297 and
+#: 39 070 (the runs before: 38 254-39 074). Standalone, one core: Instance20 4 708 after
+#: 8 s (best known 4 769), Instance22 28 735 after 19 s (best known 30 241). Up to this
+#: many staff × days: 150 × 364 × 32 gets no positive bound in 20 s (4 s a round) and
+#: needs both cores for its roster.
+BLOCK_BOUND_SHARE = 0.17
 BLOCK_BOUND_MAX_CELLS = 20_000
 #: Share of the late column generation's time kept for its final bound.
 LATE_COLGEN_FINAL_SHARE = 0.4

@@ -393,6 +393,7 @@ SEARCH_LABELS = {
     "colgen+lns+weekends": _("列生成＋近傍探索＋週末の再計画"),
     "colgen+dive+lns+weekends": _("列生成とダイビング＋近傍探索＋週末の再計画"),
     "+lns+weekends+lpbound": _("近傍探索＋週末の再計画＋列生成による下限"),
+    "+lns+weekends+blockbound": _("近傍探索＋週末の再計画＋期間分割の列生成による下限"),
 }
 
 

@@ -47,7 +47,9 @@ restricted master LP), :mod:`.run` (the loop: :func:`column_generation`, smoothi
 final bound), :mod:`.choice` (:func:`choose_columns`), :mod:`.messages` (pricing as
 plain-data messages), :mod:`.pool` (those messages answered by worker processes:
 ``column_generation(processes=N)``), :mod:`.dive` (a roster by diving on the master:
-``column_generation(dive_time=...)``). Every public name is re-exported here.
+``column_generation(dive_time=...)``). :mod:`.blocks` is a separate bound for long
+horizons (column generation over two-week blocks, ``block_bound``; imported from there).
+Every public name of the others is re-exported here.
 """
 
 from __future__ import annotations

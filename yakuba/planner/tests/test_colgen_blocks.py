@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from yakuba.planner import Capacity, Problem, evaluate, solve
+from yakuba.planner import Capacity, Problem, evaluate, solve, solver
 from yakuba.planner.colgen import Unsupported, column_generation
 from yakuba.planner.colgen.blocks import (
     BlockMaster,
@@ -186,9 +186,10 @@ def test_stop_and_unsupported_rules() -> None:
         block_bound(Index.build(problem), time_limit=5)
 
 
-def test_solve_reports_the_block_bound_on_long_horizons() -> None:
+def test_solve_reports_the_block_bound_on_long_horizons(monkeypatch: pytest.MonkeyPatch) -> None:
     # 13 weeks: beyond the late column generation and the dive, so the block bound runs
-    # from the first weekend phase.
+    # from the first weekend phase (longer than by default: a short limit here).
+    monkeypatch.setattr(solver, "BLOCK_BOUND_SHARE", 0.35)
     problem = _generated(8, 91, 3, 71)
     res = solve(problem, time_limit=12, workers=2)
     assert res.stats["strategy"] == "+lns+weekends+blockbound"
