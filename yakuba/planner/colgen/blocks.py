@@ -46,6 +46,7 @@ from ..construct import Marginals
 from ..index import OFF, Grid, Index
 from ..model import Problem
 from .common import NEG_INF, RC_EPS, FloatArray, Row, Unsupported
+from .master import cover_rows
 from .pricing import Person
 from .rowdp import RowDP
 
@@ -211,15 +212,7 @@ class BlockMaster:
         self.targets = np.array([float(c.target) for c in p.cover])
         self.pi_lo = np.array([-float(c.weight_over) for c in p.cover])
         self.pi_hi = np.array([float(c.weight_under) for c in p.cover])
-        self.cover: list[Any] = []
-        for c in p.cover:
-            u, o = solver.NumVar(0.0, inf, ""), solver.NumVar(0.0, inf, "")
-            ct = solver.Constraint(float(c.target), float(c.target))
-            ct.SetCoefficient(u, 1.0)
-            ct.SetCoefficient(o, -1.0)
-            self.objective.SetCoefficient(u, float(c.weight_under))
-            self.objective.SetCoefficient(o, float(c.weight_over))
-            self.cover.append(ct)
+        self.cover: list[Any] = cover_rows(solver, self.objective, p.cover)
         self.convexity = [[solver.Constraint(1.0, 1.0) for _ in range(n_blocks)] for _ in p.staff]
         self.linking: list[Any] = []
         lows: list[float] = []

@@ -12,14 +12,32 @@ stub (``pywraplp.pyi``) is untyped and the package ships no ``py.typed``: mypy s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from ortools.linear_solver import pywraplp
 
 from ..index import Index
+from ..model import Cover
 from .common import FloatArray, Row, Unsupported
 from .pricing import Column
+
+
+def cover_rows(solver: Any, objective: Any, cover: Sequence[Cover]) -> list[Any]:
+    """One equality row per cover line, ``count + under − over = target``, its under and
+    over slacks priced in ``objective`` by the line's weights (shared by the masters)."""
+    inf = solver.infinity()
+    rows: list[Any] = []
+    for c in cover:
+        u, o = solver.NumVar(0.0, inf, ""), solver.NumVar(0.0, inf, "")
+        ct = solver.Constraint(float(c.target), float(c.target))
+        ct.SetCoefficient(u, 1.0)
+        ct.SetCoefficient(o, -1.0)
+        objective.SetCoefficient(u, float(c.weight_under))
+        objective.SetCoefficient(o, float(c.weight_over))
+        rows.append(ct)
+    return rows
 
 
 class Master:
@@ -37,18 +55,9 @@ class Master:
         if solver is None:
             raise RuntimeError("OR-Tools was built without GLOP")
         self.solver: Any = solver
-        inf = solver.infinity()
         self.objective: Any = solver.Objective()
         self.objective.SetMinimization()
-        self.cover: list[Any] = []
-        for c in p.cover:
-            u, o = solver.NumVar(0.0, inf, ""), solver.NumVar(0.0, inf, "")
-            ct = solver.Constraint(float(c.target), float(c.target))
-            ct.SetCoefficient(u, 1.0)
-            ct.SetCoefficient(o, -1.0)
-            self.objective.SetCoefficient(u, float(c.weight_under))
-            self.objective.SetCoefficient(o, float(c.weight_over))
-            self.cover.append(ct)
+        self.cover: list[Any] = cover_rows(solver, self.objective, p.cover)
         self.convexity: list[Any] = [solver.Constraint(1.0, 1.0) for _ in range(ix.n_staff)]
         self.columns: list[list[Column]] = [[] for _ in range(ix.n_staff)]
         self.vars: list[list[Any]] = [[] for _ in range(ix.n_staff)]

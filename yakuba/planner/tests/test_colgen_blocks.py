@@ -26,7 +26,7 @@ from yakuba.planner.colgen.blocks import (
 from yakuba.planner.formats.curtois_qu import read
 from yakuba.planner.index import OFF, Index
 
-from .test_colgen import _generated, _small_problem
+from .test_colgen import _generated, _optimum, _small_problem
 
 
 @pytest.mark.parametrize("start_weekday", range(7))
@@ -100,13 +100,6 @@ def _column_cost(
         if r is not None:
             value -= y.lam[r] * n
     return float(value)
-
-
-def _optimum(problem: Problem) -> int:
-    res = solve(problem, time_limit=30, workers=2)
-    assert res.status == "optimal", res.status
-    assert res.objective is not None
-    return res.objective
 
 
 BOUND_CASES = [
